@@ -1,0 +1,426 @@
+"""Bruker: the person receiving home services, the consistency boundary for choices and periods.
+
+Every command that creates or changes a delivery period also records it here, so two concurrent
+commands on the same bruker conflict on this aggregate's version and the no-overlap rule (R08)
+cannot be broken by a race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from functools import singledispatch
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pydantic import Field
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.no import fodselsnummer as stdnum_fnr
+
+from domain.felles import (
+    Form,
+    Hendelse,
+    Hendelser,
+    Kontekst,
+    Regelbrudd,
+    Sluttarsak,
+    Tjenestetype,
+    perioder_overlapper,
+)
+
+BRUKERVALG_START = date(2024, 6, 1)
+
+
+class Mottaker(StrEnum):
+    """R01: who received the information about brukervalg."""
+
+    BRUKER = "bruker"
+    PARORENDE = "parorende"
+    VERGE = "verge"
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class BrukerRegistrert(Hendelse):
+    fodselsnummer: str
+    navn: str = Field(min_length=1, max_length=200)
+    bydel: str
+
+
+class BrukervalgInformasjonGitt(Hendelse):
+    gitt_tid: datetime
+    gitt_av: str
+    gitt_til: Mottaker
+    mottaker_navn: str | None = None
+
+
+class LeverandorValgt(Hendelse):
+    """R02. Schema 2 replaced v1's ``muntlig: bool`` with ``form`` (see ``oppgrader``)."""
+
+    SKJEMA: ClassVar[int] = 2
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+
+    @classmethod
+    def oppgrader(cls, data: dict[str, Any], fra_skjema: int) -> dict[str, Any]:
+        if fra_skjema < 2:
+            data = dict(data)
+            data["form"] = Form.MUNTLIG if data.pop("muntlig") else Form.SKRIFTLIG
+        return data
+
+
+class LeverandorvalgKorrigert(Hendelse):
+    """R26: a correction is a new fact pointing at the one it corrects."""
+
+    korrigerer: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+    begrunnelse: str = Field(min_length=1)
+
+
+class LeverandorByttet(Hendelse):
+    """R06-R07: notice of switch; the old delivery ends on day ten, the new starts the next day."""
+
+    tjenestetype: Tjenestetype
+    fra_leverandor_id: str
+    til_leverandor_id: str
+    form: Form
+    oppsigelsesdato: date
+    gammel_leveranse_id: UUID
+    siste_dag_gammel: date
+    ny_leveranse_id: UUID
+    forste_dag_ny: date
+
+
+class LeveranseTilknyttet(Hendelse):
+    leveranse_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+
+
+class LeveranseperiodeEndret(Hendelse):
+    leveranse_id: UUID
+    tom: date
+    arsak: Sluttarsak | None = None
+
+
+class VedtakTilknyttet(Hendelse):
+    vedtak_id: UUID
+    tjenestetype: Tjenestetype
+
+
+class BytteBekreftelseSendt(Hendelse):
+    """R09: the letter confirming the switch was sent to the user."""
+
+    bytte_oppsigelsesdato: date
+    tjenestetype: Tjenestetype
+    sendt_dato: date
+
+
+class FlyttetTilBydel(Hendelse):
+    """R24: responsibility moves to the new bydel; history stays."""
+
+    fra_bydel: str
+    til_bydel: str
+    dato: date
+
+
+class FlyttetUtAvKommunen(Hendelse):
+    dato: date
+
+
+class DodsfallRegistrert(Hendelse):
+    dodsdato: date
+
+
+# --- state ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Valg:
+    hendelse_id: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+    registrert: datetime
+    korrigert_av: UUID | None = None
+
+
+@dataclass
+class LeveranseRef:
+    leveranse_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+
+    @property
+    def annullert(self) -> bool:
+        """Ended before it began (e.g. a pending switch when the user died)."""
+        return self.tom is not None and self.tom < self.fom
+
+
+@dataclass
+class Bruker:
+    id: UUID
+    version: int
+    fodselsnummer: str
+    navn: str
+    bydel: str
+    informasjon: list[BrukervalgInformasjonGitt] = field(default_factory=list)
+    valg: list[Valg] = field(default_factory=list)
+    bytter: list[LeverandorByttet] = field(default_factory=list)
+    leveranser: dict[UUID, LeveranseRef] = field(default_factory=dict)
+    vedtak: dict[UUID, Tjenestetype] = field(default_factory=dict)
+    bekreftelser: set[tuple[Tjenestetype, date]] = field(default_factory=set)
+    dodsdato: date | None = None
+    utflyttet: date | None = None
+
+    @property
+    def sluttdato(self) -> date | None:
+        """The day after which nothing may be delivered (R23): death or moving out."""
+        return self.dodsdato or self.utflyttet
+
+    def gjeldende_valg(self, tjenestetype: Tjenestetype, dato: date) -> Valg | None:
+        """The choice in force on a date: the latest uncorrected one already effective."""
+        aktuelle = [v for v in self.valg if v.tjenestetype == tjenestetype
+                    and v.korrigert_av is None and v.gyldig_fra <= dato]
+        return max(aktuelle, key=lambda v: (v.gyldig_fra, v.registrert), default=None)
+
+    def valgt_leverandor(self, tjenestetype: Tjenestetype, dato: date, kommunal_id: str) -> str:
+        """R03: with no active choice, the municipal provider serves the user."""
+        valg = self.gjeldende_valg(tjenestetype, dato)
+        return valg.leverandor_id if valg else kommunal_id
+
+    def leveranse_paa(self, tjenestetype: Tjenestetype, dato: date) -> LeveranseRef | None:
+        for ref in self.leveranser.values():
+            if (ref.tjenestetype == tjenestetype and not ref.annullert
+                    and perioder_overlapper(ref.fom, ref.tom, dato, dato)):
+                return ref
+        return None
+
+    def overlappende(self, tjenestetype: Tjenestetype, fom: date, tom: date | None,
+                     unntatt: UUID | None = None) -> LeveranseRef | None:
+        """R08: the delivery of the same tjenestetype that the period would overlap, if any."""
+        for ref in self.leveranser.values():
+            if ref.leveranse_id == unntatt or ref.tjenestetype != tjenestetype or ref.annullert:
+                continue
+            if perioder_overlapper(ref.fom, ref.tom, fom, tom):
+                return ref
+        return None
+
+
+# --- evolve ---------------------------------------------------------------------------------
+
+
+@singledispatch
+def evolve(event: Hendelse, state: Bruker | None) -> Bruker:
+    raise TypeError(f"Bruker cannot apply {type(event).__name__}")
+
+
+@evolve.register
+def _(e: BrukerRegistrert, state: Bruker | None) -> Bruker:
+    return Bruker(id=e.originator_id, version=e.originator_version, fodselsnummer=e.fodselsnummer,
+                  navn=e.navn, bydel=e.bydel)
+
+
+@evolve.register
+def _(e: BrukervalgInformasjonGitt, b: Bruker) -> Bruker:
+    b.informasjon.append(e)
+    return b
+
+
+@evolve.register
+def _(e: LeverandorValgt, b: Bruker) -> Bruker:
+    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
+                       e.timestamp))
+    return b
+
+
+@evolve.register
+def _(e: LeverandorvalgKorrigert, b: Bruker) -> Bruker:
+    for v in b.valg:
+        if v.hendelse_id == e.korrigerer:
+            v.korrigert_av = e.hendelse_id
+    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
+                       e.timestamp))
+    return b
+
+
+@evolve.register
+def _(e: LeverandorByttet, b: Bruker) -> Bruker:
+    b.bytter.append(e)
+    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.til_leverandor_id, e.form,
+                       e.forste_dag_ny, e.timestamp))
+    return b
+
+
+@evolve.register
+def _(e: LeveranseTilknyttet, b: Bruker) -> Bruker:
+    b.leveranser[e.leveranse_id] = LeveranseRef(e.leveranse_id, e.vedtak_id, e.tjenestetype,
+                                                e.leverandor_id, e.fom, e.tom)
+    return b
+
+
+@evolve.register
+def _(e: LeveranseperiodeEndret, b: Bruker) -> Bruker:
+    b.leveranser[e.leveranse_id].tom = e.tom
+    return b
+
+
+@evolve.register
+def _(e: VedtakTilknyttet, b: Bruker) -> Bruker:
+    b.vedtak[e.vedtak_id] = e.tjenestetype
+    return b
+
+
+@evolve.register
+def _(e: BytteBekreftelseSendt, b: Bruker) -> Bruker:
+    b.bekreftelser.add((e.tjenestetype, e.bytte_oppsigelsesdato))
+    return b
+
+
+@evolve.register
+def _(e: FlyttetTilBydel, b: Bruker) -> Bruker:
+    b.bydel = e.til_bydel
+    return b
+
+
+@evolve.register
+def _(e: FlyttetUtAvKommunen, b: Bruker) -> Bruker:
+    b.utflyttet = e.dato
+    return b
+
+
+@evolve.register
+def _(e: DodsfallRegistrert, b: Bruker) -> Bruker:
+    b.dodsdato = e.dodsdato
+    return b
+
+
+def projiser(state: Bruker | None, events: Any) -> Bruker | None:
+    for e in events:
+        state = evolve(e, state)
+        state.version = e.originator_version
+    return state
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def valider_fodselsnummer(fnr: str) -> str:
+    """Check digits and birth date (D-numbers accepted) by python-stdnum."""
+    try:
+        return stdnum_fnr.validate(fnr)
+    except StdnumValidationError as e:
+        raise Regelbrudd("BV1", "fodselsnummer",
+                         f"ugyldig fødselsnummer eller D-nummer ({e.message})") from None
+
+
+def sjekk_i_live(b: Bruker, dato: date, felt: str) -> None:
+    """R23: after death (or moving out) nothing new may take effect."""
+    if b.sluttdato is not None and dato > b.sluttdato:
+        hva = "døde" if b.dodsdato else "flyttet ut av kommunen"
+        raise Regelbrudd("R23", felt, f"brukeren {hva} {b.sluttdato}; {dato} er etter det")
+
+
+def registrer(bruker_id: UUID, fodselsnummer: str, navn: str, bydel: str,
+              ktx: Kontekst) -> list[Hendelse]:
+    fnr = valider_fodselsnummer(fodselsnummer)
+    if not navn.strip():
+        raise Regelbrudd("BV4", "navn", "navn mangler")
+    h = Hendelser(bruker_id, 0, ktx)
+    h.ny(BrukerRegistrert, fodselsnummer=fnr, navn=navn.strip(), bydel=bydel)
+    return h.liste
+
+
+def gi_informasjon(b: Bruker, gitt_tid: datetime, gitt_av: str, gitt_til: Mottaker,
+                   mottaker_navn: str | None, ktx: Kontekst) -> list[Hendelse]:
+    """R01: record that information about brukervalg was given: when, by whom, to whom."""
+    for i in b.informasjon:
+        if (i.gitt_tid, i.gitt_av, i.gitt_til, i.mottaker_navn) == (
+                gitt_tid, gitt_av, gitt_til, mottaker_navn):
+            return []
+    if gitt_tid > ktx.naa:
+        raise Regelbrudd("R01", "gitt_tid", "informasjonen kan ikke være gitt i fremtiden")
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(BrukervalgInformasjonGitt, gitt_tid=gitt_tid, gitt_av=gitt_av, gitt_til=gitt_til,
+         mottaker_navn=mottaker_navn)
+    return h.liste
+
+
+def sjekk_valgdato(gyldig_fra: date, felt: str = "gyldig_fra") -> None:
+    """R04: choices effective before 2024-06-01 are not back-registered."""
+    if gyldig_fra < BRUKERVALG_START:
+        raise Regelbrudd("R04", felt, f"valg med virkning før {BRUKERVALG_START} registreres ikke "
+                         "(registreres ved neste revurdering eller bytte)")
+
+
+def velg_leverandor(b: Bruker, tjenestetype: Tjenestetype, leverandor_id: str, form: Form,
+                    gyldig_fra: date, ktx: Kontekst) -> list[Hendelse]:
+    """R02: the user's choice of provider for a tjenestetype."""
+    sjekk_valgdato(gyldig_fra)
+    sjekk_i_live(b, gyldig_fra, "gyldig_fra")
+    for v in b.valg:
+        if (v.korrigert_av is None and v.tjenestetype == tjenestetype
+                and (v.leverandor_id, v.form, v.gyldig_fra) == (leverandor_id, form, gyldig_fra)):
+            return []
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(LeverandorValgt, tjenestetype=tjenestetype, leverandor_id=leverandor_id, form=form,
+         gyldig_fra=gyldig_fra)
+    return h.liste
+
+
+def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
+                  gyldig_fra: date, begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+    """R26: correct a recorded choice by a new fact that refers to it."""
+    original = next((v for v in b.valg if v.hendelse_id == korrigerer), None)
+    if original is None:
+        raise Regelbrudd("R26", "korrigerer", f"fant ikke valget {korrigerer} på brukeren")
+    if original.korrigert_av is not None:
+        raise Regelbrudd("R26", "korrigerer",
+                         f"valget er allerede korrigert av {original.korrigert_av}")
+    sjekk_valgdato(gyldig_fra)
+    if not begrunnelse.strip():
+        raise Regelbrudd("R26", "begrunnelse", "en korreksjon må begrunnes")
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(LeverandorvalgKorrigert, korrigerer=korrigerer, tjenestetype=original.tjenestetype,
+         leverandor_id=leverandor_id, form=form, gyldig_fra=gyldig_fra, begrunnelse=begrunnelse)
+    return h.liste
+
+
+def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> list[Hendelse]:
+    """R24: a move between bydeler transfers responsibility; history stays."""
+    if b.bydel == til_bydel:
+        return []
+    sjekk_i_live(b, dato, "dato")
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(FlyttetTilBydel, fra_bydel=b.bydel, til_bydel=til_bydel, dato=dato)
+    return h.liste
+
+
+def bekreft_bytte(b: Bruker, tjenestetype: Tjenestetype, oppsigelsesdato: date, sendt_dato: date,
+                  ktx: Kontekst) -> list[Hendelse]:
+    """R09: record the letter confirming a switch."""
+    if not any(x.tjenestetype == tjenestetype and x.oppsigelsesdato == oppsigelsesdato
+               for x in b.bytter):
+        raise Regelbrudd("R09", "oppsigelsesdato",
+                         f"ingen bytte av {tjenestetype} med oppsigelsesdato {oppsigelsesdato}")
+    if (tjenestetype, oppsigelsesdato) in b.bekreftelser:
+        return []
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(BytteBekreftelseSendt, bytte_oppsigelsesdato=oppsigelsesdato, tjenestetype=tjenestetype,
+         sendt_dato=sendt_dato)
+    return h.liste
+

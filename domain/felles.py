@@ -1,0 +1,157 @@
+"""Shared domain vocabulary: actors, service types, the event base class and rule errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Regelbrudd(ValueError):
+    """A command breaks a domain rule; nothing is stored. Names the field and the rule id."""
+
+    def __init__(self, regel: str, felt: str, melding: str) -> None:
+        super().__init__(f"{regel} ({felt}): {melding}")
+        self.regel = regel
+        self.felt = felt
+        self.melding = melding
+
+
+class IkkeFunnet(LookupError):
+    """The named thing does not exist (or is not visible to the caller)."""
+
+    def __init__(self, hva: str, ident: object) -> None:
+        super().__init__(f"{hva} {ident} finnes ikke")
+        self.hva = hva
+        self.ident = ident
+
+
+class Rolle(StrEnum):
+    SAKSBEHANDLER = "saksbehandler"
+    VEDTAKSMYNDIG = "vedtaksmyndig"
+    LEVERANDOR = "leverandor"
+    KONTRAKTSOPPFOLGING = "kontraktsoppfolging"
+    KLAGEBEHANDLER = "klagebehandler"
+    SYSTEM = "system"
+
+
+class Aktor(BaseModel):
+    """Who recorded a fact: a person, in a role, on behalf of an organisation (R26)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    person_id: str = Field(min_length=1, max_length=100)
+    rolle: Rolle
+    organisasjon: str = Field(min_length=1, max_length=100, description="bydel:<id> or leverandor:<id>")
+
+
+class Tjenestetype(StrEnum):
+    HJEMMESYKEPLEIE_DAG = "hjemmesykepleie_dag"
+    HJEMMESYKEPLEIE_KVELD = "hjemmesykepleie_kveld"
+    HJEMMESYKEPLEIE_NATT = "hjemmesykepleie_natt"
+    HJEMMESYKEPLEIE_STASJONAER = "hjemmesykepleie_stasjonaer"
+    PRAKTISK_BISTAND = "praktisk_bistand"
+
+    @property
+    def er_hjemmesykepleie(self) -> bool:
+        return self is not Tjenestetype.PRAKTISK_BISTAND
+
+
+class Kanal(StrEnum):
+    """How the bydel notifies a provider (R09, R11-R13)."""
+
+    PASIENTOVERGANG = "pasientovergang"
+    HENVENDELSE = "henvendelse"
+    TELEFON = "telefon"
+
+
+def kanal_for(tjenestetype: Tjenestetype) -> Kanal:
+    """R09: home nursing goes through Pasientovergang, practical assistance through Henvendelse."""
+    return Kanal.PASIENTOVERGANG if tjenestetype.er_hjemmesykepleie else Kanal.HENVENDELSE
+
+
+class Sluttarsak(StrEnum):
+    BYTTE_AV_LEVERANDOR = "bytte_av_leverandor"
+    DODSFALL = "dodsfall"
+    BEHOV_OPPHORT = "behov_opphort"
+    FLYTTET = "flyttet"
+    VEDTAK_UTLOPT = "vedtak_utlopt"
+
+    @property
+    def gerica_kode(self) -> str | None:
+        """Gerica's end-reason code where the source documents give one (R07: 16)."""
+        return "16" if self is Sluttarsak.BYTTE_AV_LEVERANDOR else None
+
+
+class Form(StrEnum):
+    """R02/R06: a choice or a switch is made orally or in writing."""
+
+    MUNTLIG = "muntlig"
+    SKRIFTLIG = "skriftlig"
+
+
+class Hendelse(BaseModel):
+    """Base of every domain event: immutable, versioned, with recorded time and actor (R26).
+
+    ``timestamp`` is when the fact was recorded; effective times are explicit fields on each event.
+    ``SKJEMA`` is the event schema version: bump it and add ``oppgrader`` when the shape changes.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    SKJEMA: ClassVar[int] = 1
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    aktor: Aktor
+    hendelse_id: UUID = Field(default_factory=uuid4)
+
+    @classmethod
+    def oppgrader(cls, data: dict[str, Any], fra_skjema: int) -> dict[str, Any]:
+        """Turn stored data of an older schema version into the current shape."""
+        return data
+
+    @field_validator("timestamp")
+    @classmethod
+    def _krev_tidssone(cls, v: datetime) -> datetime:
+        if v.tzinfo is None or v.utcoffset() is None:
+            raise ValueError("BV2: tidspunktet må ha tidssone")
+        return v
+
+
+@dataclass(frozen=True)
+class Kontekst:
+    """What every decision needs from outside: who decides and when (time is an argument)."""
+
+    aktor: Aktor
+    naa: datetime
+
+
+class Hendelser:
+    """Collects new events for one aggregate, numbering versions after the current one."""
+
+    def __init__(self, originator_id: UUID, versjon: int, ktx: Kontekst) -> None:
+        self.originator_id = originator_id
+        self.versjon = versjon
+        self.ktx = ktx
+        self.liste: list[Hendelse] = []
+
+    def ny(self, cls: type[Hendelse], **data: Any) -> Hendelse:
+        self.versjon += 1
+        hendelse = cls(originator_id=self.originator_id, originator_version=self.versjon,
+                       timestamp=self.ktx.naa, aktor=self.ktx.aktor, **data)
+        self.liste.append(hendelse)
+        return hendelse
+
+
+def sjekk_periode(fom: date, tom: date | None, felt: str = "tom", regel: str = "BV3") -> None:
+    """A period's end is never before its start."""
+    if tom is not None and tom < fom:
+        raise Regelbrudd(regel, felt, f"sluttdato {tom} er før startdato {fom}")
+
+
+def perioder_overlapper(a_fom: date, a_tom: date | None, b_fom: date, b_tom: date | None) -> bool:
+    return (a_tom is None or b_fom <= a_tom) and (b_tom is None or a_fom <= b_tom)

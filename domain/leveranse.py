@@ -1,0 +1,455 @@
+"""Leveranse: one provider's delivery of one vedtak's service to one bruker over a period."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from domain import kalender
+from domain.felles import (
+    Hendelse,
+    Hendelser,
+    Kanal,
+    Kontekst,
+    Regelbrudd,
+    Sluttarsak,
+    Tjenestetype,
+    kanal_for,
+    perioder_overlapper,
+)
+
+LENGSTE_BESOK = timedelta(hours=24)
+_LIGNER_FNR = re.compile(r"^\d{11}$")
+
+
+class Besokskategori(StrEnum):
+    """R18a: an acute extra visit is an explicit, documented category, not a loophole."""
+
+    ORDINAER = "ordinaer"
+    AKUTT_EKSTRA = "akutt_ekstra"
+
+
+class Avvikstype(StrEnum):
+    AVVIK = "avvik"
+    KLAGE_PAA_TJENESTEN = "klage_paa_tjenesten"
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class LeveranseBestilt(Hendelse):
+    bruker_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+
+
+class LeverandorVarslet(Hendelse):
+    """R09, R11-R13: the bydel notified the provider (channel and time)."""
+
+    kanal: Kanal
+    varslet_tid: datetime
+    hast: bool = False
+
+
+class OppsigelseVarslet(Hendelse):
+    """R09: the old provider was told of the termination."""
+
+    kanal: Kanal
+    varslet_tid: datetime
+
+
+class LeveranseKnyttetTilVedtak(Hendelse):
+    """R14: a service started before the vedtak is linked to it."""
+
+    vedtak_id: UUID
+
+
+class LeveranseStartet(Hendelse):
+    startet_tid: datetime
+
+
+class BesokUtfort(Hendelse):
+    besok_id: UUID
+    start: datetime
+    slutt: datetime
+    ansatt: str = Field(description="pseudonymous staff id (R28a)")
+    kategori: Besokskategori = Besokskategori.ORDINAER
+    tiltakskode: str | None = None
+
+
+class BesokAvbestilt(Hendelse):
+    """R20: the user cancelled a visit; documented in the journal and told to the bydel."""
+
+    planlagt_start: datetime
+    planlagt_slutt: datetime
+    avbestilt_tid: datetime
+    journalreferanse: str
+
+
+class BekymringsmeldingMottatt(Hendelse):
+    """R21: both when the provider received the concern and when it forwarded it."""
+
+    melding_id: UUID
+    mottatt_tid: datetime
+    fagjournal: str
+
+
+class BekymringsmeldingVideresendt(Hendelse):
+    melding_id: UUID
+    videresendt_tid: datetime
+    beskjedjournal: str
+
+
+class LeveranseAvsluttet(Hendelse):
+    """The delivery ends on ``sluttdato`` (which may lie ahead, e.g. day ten of a notice)."""
+
+    sluttdato: date
+    arsak: Sluttarsak
+    sluttnotat: str = ""
+
+
+class AvvikRegistrert(Hendelse):
+    """R27: a deviation or complaint about the service delivery."""
+
+    avvik_id: UUID
+    type: Avvikstype
+    mottatt_tid: datetime
+    beskrivelse: str
+
+
+class AvvikBehandlet(Hendelse):
+    avvik_id: UUID
+    behandlet_tid: datetime
+    konklusjon: str
+
+
+# --- state ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Leveranse:
+    id: UUID
+    version: int
+    bruker_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+    avsluttet: LeveranseAvsluttet | None = None
+    varsler: list[LeverandorVarslet] = field(default_factory=list)
+    oppsigelsesvarsler: list[OppsigelseVarslet] = field(default_factory=list)
+    startet_tid: datetime | None = None
+    besok: dict[UUID, BesokUtfort] = field(default_factory=dict)
+    besoksnokler: dict[tuple[datetime, datetime, str], UUID] = field(default_factory=dict)
+    avbestillinger: list[BesokAvbestilt] = field(default_factory=list)
+    bekymringsmeldinger: dict[UUID, BekymringsmeldingMottatt] = field(default_factory=dict)
+    videresendinger: dict[UUID, BekymringsmeldingVideresendt] = field(default_factory=dict)
+    avvik: dict[UUID, AvvikRegistrert] = field(default_factory=dict)
+    avviksbehandlinger: dict[UUID, AvvikBehandlet] = field(default_factory=dict)
+
+    def aktiv_paa(self, dato: date) -> bool:
+        return self.fom <= dato and (self.tom is None or dato <= self.tom)
+
+
+# --- evolve ---------------------------------------------------------------------------------
+
+
+@singledispatch
+def evolve(event: Hendelse, state: Leveranse | None) -> Leveranse:
+    raise TypeError(f"Leveranse cannot apply {type(event).__name__}")
+
+
+@evolve.register
+def _(e: LeveranseBestilt, state: Leveranse | None) -> Leveranse:
+    return Leveranse(id=e.originator_id, version=e.originator_version, bruker_id=e.bruker_id,
+                     vedtak_id=e.vedtak_id, tjenestetype=e.tjenestetype,
+                     leverandor_id=e.leverandor_id, fom=e.fom, tom=e.tom)
+
+
+@evolve.register
+def _(e: LeverandorVarslet, lev: Leveranse) -> Leveranse:
+    lev.varsler.append(e)
+    return lev
+
+
+@evolve.register
+def _(e: OppsigelseVarslet, lev: Leveranse) -> Leveranse:
+    lev.oppsigelsesvarsler.append(e)
+    return lev
+
+
+@evolve.register
+def _(e: LeveranseKnyttetTilVedtak, lev: Leveranse) -> Leveranse:
+    lev.vedtak_id = e.vedtak_id
+    return lev
+
+
+@evolve.register
+def _(e: LeveranseStartet, lev: Leveranse) -> Leveranse:
+    lev.startet_tid = e.startet_tid
+    return lev
+
+
+@evolve.register
+def _(e: BesokUtfort, lev: Leveranse) -> Leveranse:
+    lev.besok[e.besok_id] = e
+    lev.besoksnokler[(e.start, e.slutt, e.ansatt)] = e.besok_id
+    return lev
+
+
+@evolve.register
+def _(e: BesokAvbestilt, lev: Leveranse) -> Leveranse:
+    lev.avbestillinger.append(e)
+    return lev
+
+
+@evolve.register
+def _(e: BekymringsmeldingMottatt, lev: Leveranse) -> Leveranse:
+    lev.bekymringsmeldinger[e.melding_id] = e
+    return lev
+
+
+@evolve.register
+def _(e: BekymringsmeldingVideresendt, lev: Leveranse) -> Leveranse:
+    lev.videresendinger[e.melding_id] = e
+    return lev
+
+
+@evolve.register
+def _(e: LeveranseAvsluttet, lev: Leveranse) -> Leveranse:
+    lev.avsluttet = e
+    lev.tom = e.sluttdato
+    return lev
+
+
+@evolve.register
+def _(e: AvvikRegistrert, lev: Leveranse) -> Leveranse:
+    lev.avvik[e.avvik_id] = e
+    return lev
+
+
+@evolve.register
+def _(e: AvvikBehandlet, lev: Leveranse) -> Leveranse:
+    lev.avviksbehandlinger[e.avvik_id] = e
+    return lev
+
+
+def projiser(state: Leveranse | None, events: Any) -> Leveranse | None:
+    for e in events:
+        state = evolve(e, state)
+        state.version = e.originator_version
+    return state
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def bestill(leveranse_id: UUID, bruker_id: UUID, vedtak_id: UUID | None,
+            tjenestetype: Tjenestetype, leverandor_id: str, fom: date, tom: date | None,
+            ktx: Kontekst) -> list[Hendelse]:
+    h = Hendelser(leveranse_id, 0, ktx)
+    h.ny(LeveranseBestilt, bruker_id=bruker_id, vedtak_id=vedtak_id, tjenestetype=tjenestetype,
+         leverandor_id=leverandor_id, fom=fom, tom=tom)
+    return h.liste
+
+
+def varsle(lev: Leveranse, kanal: Kanal, varslet_tid: datetime, hast: bool,
+           ktx: Kontekst) -> list[Hendelse]:
+    """R09/R11-R13: record the notice; the channel must fit the tjenestetype."""
+    kalender.krev_tidssone(varslet_tid, "varslet_tid", "BV2")
+    if hast and (kanal is not Kanal.TELEFON or not lev.tjenestetype.er_hjemmesykepleie):
+        raise Regelbrudd("R12", "kanal", "hastevarsel gis på telefon, og bare for hjemmesykepleie")
+    if kanal is Kanal.TELEFON and not lev.tjenestetype.er_hjemmesykepleie:
+        raise Regelbrudd("R12", "kanal", "telefonvarsel gjelder bare hjemmesykepleie")
+    if kanal is not Kanal.TELEFON and kanal is not kanal_for(lev.tjenestetype):
+        raise Regelbrudd("R09", "kanal", f"{lev.tjenestetype} varsles gjennom "
+                         f"{kanal_for(lev.tjenestetype)}, ikke {kanal}")
+    if any((v.kanal, v.varslet_tid, v.hast) == (kanal, varslet_tid, hast) for v in lev.varsler):
+        return []
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(LeverandorVarslet, kanal=kanal, varslet_tid=varslet_tid, hast=hast)
+    return h.liste
+
+
+def varsle_oppsigelse(lev: Leveranse, kanal: Kanal, varslet_tid: datetime,
+                      ktx: Kontekst) -> list[Hendelse]:
+    kalender.krev_tidssone(varslet_tid, "varslet_tid", "BV2")
+    if lev.avsluttet is None or lev.avsluttet.arsak is not Sluttarsak.BYTTE_AV_LEVERANDOR:
+        raise Regelbrudd("R09", "leveranse_id", "leveransen er ikke sagt opp ved bytte")
+    if any((v.kanal, v.varslet_tid) == (kanal, varslet_tid) for v in lev.oppsigelsesvarsler):
+        return []
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(OppsigelseVarslet, kanal=kanal, varslet_tid=varslet_tid)
+    return h.liste
+
+
+def start(lev: Leveranse, startet_tid: datetime, ktx: Kontekst) -> list[Hendelse]:
+    kalender.krev_tidssone(startet_tid, "startet_tid", "BV2")
+    if lev.startet_tid == startet_tid:
+        return []
+    if lev.startet_tid is not None:
+        raise Regelbrudd("R13", "startet_tid", f"leveransen startet allerede {lev.startet_tid}")
+    _sjekk_ikke_avsluttet_for(lev, kalender.lokal_dato(startet_tid), "startet_tid")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(LeveranseStartet, startet_tid=startet_tid)
+    return h.liste
+
+
+def _sjekk_ikke_avsluttet_for(lev: Leveranse, dato: date, felt: str) -> None:
+    """R23: after death or moving out, nothing is delivered."""
+    a = lev.avsluttet
+    if a is not None and a.arsak in (Sluttarsak.DODSFALL, Sluttarsak.FLYTTET) and dato > a.sluttdato:
+        hva = "døde" if a.arsak is Sluttarsak.DODSFALL else "flyttet ut av kommunen"
+        raise Regelbrudd("R23", felt, f"brukeren {hva} {a.sluttdato}; ingenting leveres etter det")
+
+
+def sjekk_besok(start: datetime, slutt: datetime, ansatt: str, kategori: Besokskategori,
+                tiltakskode: str | None) -> None:
+    """R18/R18a: a visit is a real, bounded interval by a pseudonymous staff member."""
+    kalender.krev_tidssone(start, "start", "BV2")
+    kalender.krev_tidssone(slutt, "slutt", "BV2")
+    varighet = kalender.varighet(start, slutt)
+    if varighet <= timedelta(0):
+        raise Regelbrudd("R18", "slutt", "besøket må slutte etter at det startet")
+    if varighet > LENGSTE_BESOK:
+        raise Regelbrudd("R18", "slutt", "et besøk kan ikke vare mer enn 24 timer")
+    if not ansatt.strip() or _LIGNER_FNR.match(ansatt.strip()):
+        raise Regelbrudd("R28a", "ansatt", "ansatt-id må være et pseudonym (aldri fødselsnummer)")
+    if kategori is Besokskategori.AKUTT_EKSTRA and not (tiltakskode or "").strip():
+        raise Regelbrudd("R18a", "tiltakskode", "akutt ekstrabesøk må dokumenteres med tiltakskode")
+
+
+def registrer_besok(lev: Leveranse, besok_id: UUID, start: datetime, slutt: datetime,
+                    ansatt: str, kategori: Besokskategori, tiltakskode: str | None,
+                    ktx: Kontekst) -> list[Hendelse]:
+    """A delivered visit; the same visit reported twice is recorded once."""
+    sjekk_besok(start, slutt, ansatt, kategori, tiltakskode)
+    if besok_id in lev.besok or (start, slutt, ansatt) in lev.besoksnokler:
+        return []
+    _sjekk_ikke_avsluttet_for(lev, kalender.lokal_dato(start), "start")
+    for a in lev.avbestillinger:
+        if start < a.planlagt_slutt and a.planlagt_start < slutt:
+            raise Regelbrudd("R20", "start", f"besøket {a.planlagt_start:%Y-%m-%d %H:%M} er "
+                             "avbestilt; et avbestilt besøk er ikke levert tid")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(BesokUtfort, besok_id=besok_id, start=start, slutt=slutt, ansatt=ansatt.strip(),
+         kategori=kategori, tiltakskode=tiltakskode)
+    return h.liste
+
+
+def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime,
+              avbestilt_tid: datetime, journalreferanse: str, ktx: Kontekst) -> list[Hendelse]:
+    """R20: the user cancels a planned visit."""
+    for felt, t in (("planlagt_start", planlagt_start), ("planlagt_slutt", planlagt_slutt),
+                    ("avbestilt_tid", avbestilt_tid)):
+        kalender.krev_tidssone(t, felt, "BV2")
+    if planlagt_slutt <= planlagt_start:
+        raise Regelbrudd("BV3", "planlagt_slutt", "planlagt slutt må være etter planlagt start")
+    if not journalreferanse.strip():
+        raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
+    if any(a.planlagt_start == planlagt_start for a in lev.avbestillinger):
+        return []
+    for b in lev.besok.values():
+        if b.start < planlagt_slutt and planlagt_start < b.slutt:
+            raise Regelbrudd("R20", "planlagt_start", "det er registrert et utført besøk i dette "
+                             "tidsrommet; et utført besøk kan ikke avbestilles")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(BesokAvbestilt, planlagt_start=planlagt_start, planlagt_slutt=planlagt_slutt,
+         avbestilt_tid=avbestilt_tid, journalreferanse=journalreferanse)
+    return h.liste
+
+
+def motta_bekymringsmelding(lev: Leveranse, melding_id: UUID, mottatt_tid: datetime,
+                            fagjournal: str, videresendt_tid: datetime | None,
+                            beskjedjournal: str | None, ktx: Kontekst) -> list[Hendelse]:
+    """R21: record when a concern was received and (when it was) forwarded to the bydel."""
+    kalender.krev_tidssone(mottatt_tid, "mottatt_tid", "BV2")
+    if not fagjournal.strip():
+        raise Regelbrudd("R21", "fagjournal", "bekymringsmeldingen må dokumenteres i OL-fagjournal")
+    h = Hendelser(lev.id, lev.version, ktx)
+    if melding_id not in lev.bekymringsmeldinger:
+        h.ny(BekymringsmeldingMottatt, melding_id=melding_id, mottatt_tid=mottatt_tid,
+             fagjournal=fagjournal)
+    if videresendt_tid is not None:
+        _videresend(lev, melding_id, mottatt_tid, videresendt_tid, beskjedjournal, h)
+    return h.liste
+
+
+def videresend_bekymringsmelding(lev: Leveranse, melding_id: UUID, videresendt_tid: datetime,
+                                 beskjedjournal: str | None, ktx: Kontekst) -> list[Hendelse]:
+    mottatt = lev.bekymringsmeldinger.get(melding_id)
+    if mottatt is None:
+        raise Regelbrudd("R21", "melding_id", f"ingen bekymringsmelding {melding_id}")
+    h = Hendelser(lev.id, lev.version, ktx)
+    _videresend(lev, melding_id, mottatt.mottatt_tid, videresendt_tid, beskjedjournal, h)
+    return h.liste
+
+
+def _videresend(lev: Leveranse, melding_id: UUID, mottatt_tid: datetime,
+                videresendt_tid: datetime, beskjedjournal: str | None,
+                h: Hendelser) -> None:
+    kalender.krev_tidssone(videresendt_tid, "videresendt_tid", "BV2")
+    if videresendt_tid < mottatt_tid:
+        raise Regelbrudd("R21", "videresendt_tid", "kan ikke videresendes før den er mottatt")
+    if not (beskjedjournal or "").strip():
+        raise Regelbrudd("R21", "beskjedjournal", "videresending skjer med OL-beskjedjournal")
+    if melding_id not in lev.videresendinger:
+        h.ny(BekymringsmeldingVideresendt, melding_id=melding_id,
+             videresendt_tid=videresendt_tid, beskjedjournal=beskjedjournal)
+
+
+def avslutt(lev: Leveranse, sluttdato: date, arsak: Sluttarsak, sluttnotat: str,
+            ktx: Kontekst) -> list[Hendelse]:
+    """End the delivery on a date; idempotent for the same date and reason."""
+    if lev.avsluttet is not None and (lev.avsluttet.sluttdato, lev.avsluttet.arsak) == (
+            sluttdato, arsak):
+        return []
+    if arsak is Sluttarsak.BEHOV_OPPHORT and not sluttnotat.strip():
+        raise Regelbrudd("R22", "sluttnotat", "når behovet opphører skrives et sluttnotat")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(LeveranseAvsluttet, sluttdato=sluttdato, arsak=arsak, sluttnotat=sluttnotat)
+    return h.liste
+
+
+def registrer_avvik(lev: Leveranse, avvik_id: UUID, type: Avvikstype, mottatt_tid: datetime,
+                    beskrivelse: str, ktx: Kontekst) -> list[Hendelse]:
+    """R27: the bydel receives deviations and complaints about the service delivery."""
+    kalender.krev_tidssone(mottatt_tid, "mottatt_tid", "BV2")
+    if avvik_id in lev.avvik:
+        return []
+    if not beskrivelse.strip():
+        raise Regelbrudd("R27", "beskrivelse", "avviket må beskrives")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(AvvikRegistrert, avvik_id=avvik_id, type=type, mottatt_tid=mottatt_tid,
+         beskrivelse=beskrivelse)
+    return h.liste
+
+
+def behandle_avvik(lev: Leveranse, avvik_id: UUID, behandlet_tid: datetime, konklusjon: str,
+                   ktx: Kontekst) -> list[Hendelse]:
+    kalender.krev_tidssone(behandlet_tid, "behandlet_tid", "BV2")
+    avvik = lev.avvik.get(avvik_id)
+    if avvik is None:
+        raise Regelbrudd("R27", "avvik_id", f"intet avvik {avvik_id} på leveransen")
+    if avvik_id in lev.avviksbehandlinger:
+        return []
+    if not konklusjon.strip():
+        raise Regelbrudd("R27", "konklusjon", "behandlingen må ha en konklusjon")
+    h = Hendelser(lev.id, lev.version, ktx)
+    h.ny(AvvikBehandlet, avvik_id=avvik_id, behandlet_tid=behandlet_tid, konklusjon=konklusjon)
+    return h.liste
+
+
+def overlapper(lev: Leveranse, fom: date, tom: date | None) -> bool:
+    return perioder_overlapper(lev.fom, lev.tom, fom, tom)

@@ -1,0 +1,188 @@
+"""Decisions that span aggregates: ordering, switching, linking a vedtak, death and moving out.
+
+Each returns the new events per aggregate; the application saves them in one atomic save, and the
+Bruker aggregate is always among them, so concurrent commands on one user conflict instead of
+interleaving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from uuid import UUID
+
+from domain import bruker as b_mod
+from domain import kalender
+from domain import leveranse as l_mod
+from domain import vedtak as v_mod
+from domain.bruker import Bruker
+from domain.felles import Form, Hendelse, Hendelser, Kontekst, Regelbrudd, Sluttarsak, Tjenestetype
+from domain.leveranse import Leveranse
+from domain.vedtak import Vedtak
+
+
+@dataclass
+class Utfall:
+    """New events, grouped by aggregate, plus the id the caller asked about."""
+
+    hendelser: list[Hendelse] = field(default_factory=list)
+    id: UUID | None = None
+
+    def legg_til(self, nye: list[Hendelse]) -> None:
+        self.hendelser.extend(nye)
+
+
+def _sjekk_overlapp(b: Bruker, tjenestetype: Tjenestetype, fom: date, tom: date | None,
+                    unntatt: UUID | None = None, felt: str = "fom") -> None:
+    """R08: deliveries of the same user and tjenestetype never overlap."""
+    annen = b.overlappende(tjenestetype, fom, tom, unntatt)
+    if annen is not None:
+        slutt = annen.tom.isoformat() if annen.tom else "løpende"
+        raise Regelbrudd("R08", felt, f"overlapper leveranse {annen.leveranse_id} "
+                         f"({annen.leverandor_id}, {annen.fom}–{slutt}) av samme tjenestetype")
+
+
+def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestetype,
+                      leveranse_id: UUID, leverandor_id: str | None, kommunal_id: str, fom: date,
+                      tom: date | None, ktx: Kontekst) -> Utfall:
+    """Order the service from the chosen provider (R03: municipal if no choice), no overlap (R08).
+
+    Without a vedtak the service starts before the application is decided (R14).
+    """
+    if tom is not None and tom < fom:
+        raise Regelbrudd("BV3", "tom", f"sluttdato {tom} er før startdato {fom}")
+    if vedtak is not None:
+        if vedtak.bruker_id != b.id:
+            raise Regelbrudd("R14", "vedtak_id", "vedtaket gjelder en annen bruker")
+        if vedtak.tjenestetype != tjenestetype:
+            raise Regelbrudd("R14", "tjenestetype", f"vedtaket gjelder {vedtak.tjenestetype}")
+        if not vedtak.gjelder(fom):
+            raise Regelbrudd("R14", "fom", "leveransen må starte innenfor vedtakets gyldighet "
+                             f"({vedtak.gyldig_fra}–{vedtak.gyldig_til or 'løpende'})")
+        if tom is None or (vedtak.gyldig_til is not None and tom > vedtak.gyldig_til):
+            tom = vedtak.gyldig_til
+    leverandor = leverandor_id or b.valgt_leverandor(tjenestetype, fom, kommunal_id)
+    b_mod.sjekk_i_live(b, fom, "fom")
+    vedtak_id = vedtak.id if vedtak else None
+    for ref in b.leveranser.values():  # the same order repeated is recorded once
+        if (ref.tjenestetype, ref.leverandor_id, ref.fom, ref.vedtak_id) == (
+                tjenestetype, leverandor, fom, vedtak_id):
+            return Utfall(id=ref.leveranse_id)
+    _sjekk_overlapp(b, tjenestetype, fom, tom)
+    ut = Utfall(id=leveranse_id)
+    ut.legg_til(l_mod.bestill(leveranse_id, b.id, vedtak_id, tjenestetype, leverandor, fom, tom,
+                              ktx))
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(b_mod.LeveranseTilknyttet, leveranse_id=leveranse_id, vedtak_id=vedtak_id,
+         tjenestetype=tjenestetype, leverandor_id=leverandor, fom=fom, tom=tom)
+    ut.legg_til(h.liste)
+    return ut
+
+
+def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestetype,
+                    til_leverandor_id: str, form: Form, oppsigelsesdato: date,
+                    ny_leveranse_id: UUID, ktx: Kontekst) -> Utfall:
+    """R06-R08: switch at any time without a reason; ten days' notice; no overlap."""
+    for x in b.bytter:
+        if (x.tjenestetype, x.oppsigelsesdato, x.til_leverandor_id) == (
+                tjenestetype, oppsigelsesdato, til_leverandor_id):
+            return Utfall(id=x.ny_leveranse_id)
+    b_mod.sjekk_valgdato(oppsigelsesdato, "oppsigelsesdato")
+    b_mod.sjekk_i_live(b, oppsigelsesdato, "oppsigelsesdato")
+    if gammel is None:
+        raise Regelbrudd("R07", "tjenestetype", f"brukeren har ingen aktiv leveranse av "
+                         f"{tjenestetype} {oppsigelsesdato} å si opp; registrer et valg i stedet")
+    if gammel.leverandor_id == til_leverandor_id:
+        raise Regelbrudd("R06", "til_leverandor_id",
+                         f"{til_leverandor_id} leverer allerede tjenesten")
+    siste_dag, forste_dag = kalender.frist_r07_bytte(oppsigelsesdato)
+    if gammel.tom is not None and gammel.tom < forste_dag:
+        raise Regelbrudd("R07", "oppsigelsesdato", f"leveransen slutter uansett {gammel.tom}, "
+                         "før en ny leverandør kan ta over etter oppsigelsestiden")
+    ny_tom = gammel.tom
+    _sjekk_overlapp(b, tjenestetype, forste_dag, ny_tom, unntatt=gammel.id,
+                    felt="oppsigelsesdato")
+    b_mod.sjekk_i_live(b, forste_dag, "oppsigelsesdato")
+    ut = Utfall(id=ny_leveranse_id)
+    ut.legg_til(l_mod.avslutt(gammel, siste_dag, Sluttarsak.BYTTE_AV_LEVERANDOR, "", ktx))
+    ut.legg_til(l_mod.bestill(ny_leveranse_id, b.id, gammel.vedtak_id, tjenestetype,
+                              til_leverandor_id, forste_dag, ny_tom, ktx))
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(b_mod.LeverandorByttet, tjenestetype=tjenestetype, fra_leverandor_id=gammel.leverandor_id,
+         til_leverandor_id=til_leverandor_id, form=form, oppsigelsesdato=oppsigelsesdato,
+         gammel_leveranse_id=gammel.id, siste_dag_gammel=siste_dag,
+         ny_leveranse_id=ny_leveranse_id, forste_dag_ny=forste_dag)
+    h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=gammel.id, tom=siste_dag,
+         arsak=Sluttarsak.BYTTE_AV_LEVERANDOR)
+    h.ny(b_mod.LeveranseTilknyttet, leveranse_id=ny_leveranse_id, vedtak_id=gammel.vedtak_id,
+         tjenestetype=tjenestetype, leverandor_id=til_leverandor_id, fom=forste_dag, tom=ny_tom)
+    ut.legg_til(h.liste)
+    return ut
+
+
+def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_fra: date,
+                gyldig_til: date | None, omfang: v_mod.Omfang, vedtaksdato: date,
+                knytt_til: Leveranse | None, ktx: Kontekst) -> Utfall:
+    """Make a vedtak for a user; a service already started is linked, with equal dates (R14)."""
+    b_mod.sjekk_i_live(b, gyldig_fra, "gyldig_fra")
+    ut = Utfall(id=vedtak_id)
+    ut.legg_til(v_mod.fatt(vedtak_id, b.id, tjenestetype, gyldig_fra, gyldig_til, omfang,
+                           vedtaksdato, ktx))
+    if knytt_til is not None:
+        if knytt_til.bruker_id != b.id or knytt_til.tjenestetype != tjenestetype:
+            raise Regelbrudd("R14", "knytt_til_leveranse_id",
+                             "leveransen gjelder en annen bruker eller tjenestetype")
+        if knytt_til.vedtak_id is not None:
+            raise Regelbrudd("R14", "knytt_til_leveranse_id", "leveransen har allerede et vedtak")
+        if gyldig_fra != knytt_til.fom:
+            raise Regelbrudd("R14", "gyldig_fra", f"vedtakets gyldig fra-dato ({gyldig_fra}) må "
+                             f"være lik tjenestens startdato ({knytt_til.fom})")
+        h = Hendelser(knytt_til.id, knytt_til.version, ktx)
+        h.ny(l_mod.LeveranseKnyttetTilVedtak, vedtak_id=vedtak_id)
+        ut.legg_til(h.liste)
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(b_mod.VedtakTilknyttet, vedtak_id=vedtak_id, tjenestetype=tjenestetype)
+    ut.legg_til(h.liste)
+    return ut
+
+
+def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttarsak,
+                      sluttnotat: str, ktx: Kontekst) -> Utfall:
+    """R22: the provider ends the service when the need ceases (or the vedtak expires)."""
+    if arsak in (Sluttarsak.DODSFALL, Sluttarsak.FLYTTET, Sluttarsak.BYTTE_AV_LEVERANDOR):
+        raise Regelbrudd("R22", "arsak", f"{arsak} registreres med egen kommando")
+    if sluttdato < lev.fom - timedelta(days=1):
+        raise Regelbrudd("BV3", "sluttdato", "sluttdato er før leveransen startet")
+    ut = Utfall(id=lev.id)
+    ut.legg_til(l_mod.avslutt(lev, sluttdato, arsak, sluttnotat, ktx))
+    if ut.hendelser:
+        h = Hendelser(b.id, b.version, ktx)
+        h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=lev.id, tom=sluttdato, arsak=arsak)
+        ut.legg_til(h.liste)
+    return ut
+
+
+def avslutt_alt(b: Bruker, leveranser: list[Leveranse], vedtak: list[Vedtak], dato: date,
+                arsak: Sluttarsak, ktx: Kontekst) -> Utfall:
+    """R23: on death or moving out, every active delivery and vedtak ends on that date."""
+    registrert = b.dodsdato if arsak is Sluttarsak.DODSFALL else b.utflyttet
+    if registrert == dato:
+        return Utfall(id=b.id)
+    if b.sluttdato is not None:
+        raise Regelbrudd("R23", "dato", f"brukeren er allerede avsluttet {b.sluttdato}; "
+                         "rett opp med en korreksjon")
+    ut = Utfall(id=b.id)
+    h = Hendelser(b.id, b.version, ktx)
+    if arsak is Sluttarsak.DODSFALL:
+        h.ny(b_mod.DodsfallRegistrert, dodsdato=dato)
+    else:
+        h.ny(b_mod.FlyttetUtAvKommunen, dato=dato)
+    for lev in leveranser:
+        if lev.tom is None or lev.tom > dato:
+            ut.legg_til(l_mod.avslutt(lev, dato, arsak, "", ktx))
+            h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=lev.id, tom=dato, arsak=arsak)
+    for v in vedtak:
+        if v.avsluttet is None and (v.gyldig_til is None or v.gyldig_til > dato):
+            ut.legg_til(v_mod.avslutt(v, dato, arsak, ktx))
+    ut.legg_til(h.liste)
+    return ut

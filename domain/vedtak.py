@@ -1,0 +1,353 @@
+"""Vedtak: the decision granting a service, its scope and validity; also the order to the provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from fractions import Fraction
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain import kalender
+from domain.felles import (
+    Hendelse,
+    Hendelser,
+    Kontekst,
+    Regelbrudd,
+    Rolle,
+    Sluttarsak,
+    Tjenestetype,
+    sjekk_periode,
+)
+
+MINSTE_VARIGHET = timedelta(days=14)
+
+
+class Omfang(BaseModel):
+    """Scope: minutes per N weeks, plus the free-text content of the service."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, description="granted minutes per period")
+    per_uker: int = Field(default=1, ge=1, le=52, description="the period in weeks")
+    innhold: str = Field(default="", max_length=4000)
+
+    @property
+    def minutter_per_dag(self) -> Fraction:
+        """Ordered minutes per calendar day (exact, so monthly sums do not drift)."""
+        return Fraction(self.minutter, 7 * self.per_uker)
+
+
+class Utfall(StrEnum):
+    ENDRET = "endret"
+    AVSLATT = "avslatt"
+
+
+class Klageutfall(StrEnum):
+    MEDHOLD = "medhold"
+    DELVIS_MEDHOLD = "delvis_medhold"
+    IKKE_MEDHOLD_OVERSENDT = "ikke_medhold_oversendt_statsforvalteren"
+    AVVIST = "avvist"
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class VedtakFattet(Hendelse):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    gyldig_fra: date
+    gyldig_til: date | None
+    omfang: Omfang
+    vedtaksdato: date
+
+
+class VedtakMottatt(Hendelse):
+    """R25: the day the vedtak reached the user starts the appeal deadline."""
+
+    mottatt_dato: date
+    klagefrist: date
+
+
+class RevurderingAnmodet(Hendelse):
+    """R16: the provider asks for a reassessment (revurderingsjournal)."""
+
+    revurdering_id: UUID
+    anmodet_tid: datetime
+    leverandor_id: str
+    begrunnelse: str
+
+
+class RevurderingBesvart(Hendelse):
+    revurdering_id: UUID
+    besvart_tid: datetime
+    utfall: Utfall
+    nytt_omfang: Omfang | None = None
+    gyldig_fra: date | None = None
+
+
+class VedtakForlenget(Hendelse):
+    ny_gyldig_til: date | None
+
+
+class VedtakAvsluttet(Hendelse):
+    dato: date
+    arsak: Sluttarsak
+
+
+class KlageMottatt(Hendelse):
+    """R25: a late appeal is still recorded, and flagged."""
+
+    klage_id: UUID
+    mottatt_dato: date
+    klagefrist: date | None
+    for_sen: bool
+    gjelder: str
+
+
+class KlageAvgjort(Hendelse):
+    klage_id: UUID
+    avgjort_dato: date
+    utfall: Klageutfall
+    begrunnelse: str = ""
+
+
+# --- state ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Revurdering:
+    anmodning: RevurderingAnmodet
+    svar: RevurderingBesvart | None = None
+
+
+@dataclass
+class Vedtak:
+    id: UUID
+    version: int
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    gyldig_fra: date
+    gyldig_til: date | None
+    vedtaksdato: date
+    vedtaksmyndig: str
+    omfang: list[tuple[date, Omfang]]
+    mottatt_dato: date | None = None
+    klagefrist: date | None = None
+    revurderinger: dict[UUID, Revurdering] = field(default_factory=dict)
+    klager: dict[UUID, KlageMottatt] = field(default_factory=dict)
+    klageavgjorelser: dict[UUID, KlageAvgjort] = field(default_factory=dict)
+    avsluttet: VedtakAvsluttet | None = None
+
+    def omfang_paa(self, dato: date) -> Omfang | None:
+        """The scope in force on a date, or None outside the validity."""
+        if not self.gjelder(dato):
+            return None
+        gjeldende = [o for fra, o in self.omfang if fra <= dato]
+        return gjeldende[-1] if gjeldende else None
+
+    def gjelder(self, dato: date) -> bool:
+        return self.gyldig_fra <= dato and (self.gyldig_til is None or dato <= self.gyldig_til)
+
+    def ubesvarte_revurderinger(self) -> list[Revurdering]:
+        return [r for r in self.revurderinger.values() if r.svar is None]
+
+
+# --- evolve ---------------------------------------------------------------------------------
+
+
+@singledispatch
+def evolve(event: Hendelse, state: Vedtak | None) -> Vedtak:
+    raise TypeError(f"Vedtak cannot apply {type(event).__name__}")
+
+
+@evolve.register
+def _(e: VedtakFattet, state: Vedtak | None) -> Vedtak:
+    return Vedtak(id=e.originator_id, version=e.originator_version, bruker_id=e.bruker_id,
+                  tjenestetype=e.tjenestetype, gyldig_fra=e.gyldig_fra, gyldig_til=e.gyldig_til,
+                  vedtaksdato=e.vedtaksdato, vedtaksmyndig=e.aktor.person_id,
+                  omfang=[(e.gyldig_fra, e.omfang)])
+
+
+@evolve.register
+def _(e: VedtakMottatt, v: Vedtak) -> Vedtak:
+    v.mottatt_dato, v.klagefrist = e.mottatt_dato, e.klagefrist
+    return v
+
+
+@evolve.register
+def _(e: RevurderingAnmodet, v: Vedtak) -> Vedtak:
+    v.revurderinger[e.revurdering_id] = Revurdering(e)
+    return v
+
+
+@evolve.register
+def _(e: RevurderingBesvart, v: Vedtak) -> Vedtak:
+    v.revurderinger[e.revurdering_id].svar = e
+    if e.utfall is Utfall.ENDRET and e.nytt_omfang is not None and e.gyldig_fra is not None:
+        v.omfang = sorted([*(x for x in v.omfang if x[0] != e.gyldig_fra),
+                           (e.gyldig_fra, e.nytt_omfang)], key=lambda x: x[0])
+    return v
+
+
+@evolve.register
+def _(e: VedtakForlenget, v: Vedtak) -> Vedtak:
+    v.gyldig_til = e.ny_gyldig_til
+    return v
+
+
+@evolve.register
+def _(e: VedtakAvsluttet, v: Vedtak) -> Vedtak:
+    v.avsluttet = e
+    v.gyldig_til = e.dato
+    return v
+
+
+@evolve.register
+def _(e: KlageMottatt, v: Vedtak) -> Vedtak:
+    v.klager[e.klage_id] = e
+    return v
+
+
+@evolve.register
+def _(e: KlageAvgjort, v: Vedtak) -> Vedtak:
+    v.klageavgjorelser[e.klage_id] = e
+    return v
+
+
+def projiser(state: Vedtak | None, events: Any) -> Vedtak | None:
+    for e in events:
+        state = evolve(e, state)
+        state.version = e.originator_version
+    return state
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def fatt(vedtak_id: UUID, bruker_id: UUID, tjenestetype: Tjenestetype, gyldig_fra: date,
+         gyldig_til: date | None, omfang: Omfang, vedtaksdato: date,
+         ktx: Kontekst) -> list[Hendelse]:
+    """Make a vedtak (only a vedtaksmyndig may), for services expected to last > 14 days (R15)."""
+    if ktx.aktor.rolle is not Rolle.VEDTAKSMYNDIG:
+        raise Regelbrudd("BV5", "aktor.rolle", "bare en vedtaksmyndig kan fatte vedtak")
+    sjekk_periode(gyldig_fra, gyldig_til, "gyldig_til")
+    if gyldig_til is not None and (gyldig_til - gyldig_fra + timedelta(days=1)) <= MINSTE_VARIGHET:
+        raise Regelbrudd("R15", "gyldig_til",
+                         "vedtak fattes for tjenester som forventes å vare mer enn 14 dager")
+    h = Hendelser(vedtak_id, 0, ktx)
+    h.ny(VedtakFattet, bruker_id=bruker_id, tjenestetype=tjenestetype, gyldig_fra=gyldig_fra,
+         gyldig_til=gyldig_til, omfang=omfang, vedtaksdato=vedtaksdato)
+    return h.liste
+
+
+def registrer_mottatt(v: Vedtak, mottatt_dato: date, ktx: Kontekst) -> list[Hendelse]:
+    """R25: record when the vedtak reached the user and compute the appeal deadline."""
+    if v.mottatt_dato == mottatt_dato:
+        return []
+    if mottatt_dato < v.vedtaksdato:
+        raise Regelbrudd("R25", "mottatt_dato", "vedtaket kan ikke ha kommet fram før det ble fattet")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(VedtakMottatt, mottatt_dato=mottatt_dato, klagefrist=kalender.frist_r25_klage(mottatt_dato))
+    return h.liste
+
+
+def anmod_revurdering(v: Vedtak, revurdering_id: UUID, anmodet_tid: datetime, leverandor_id: str,
+                      begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+    """R16: a provider's request for reassessment; the clock for the bydel's answer starts."""
+    if revurdering_id in v.revurderinger:
+        return []
+    if v.avsluttet is not None:
+        raise Regelbrudd("R16", "vedtak_id", f"vedtaket ble avsluttet {v.avsluttet.dato}")
+    if not begrunnelse.strip():
+        raise Regelbrudd("R16", "begrunnelse", "en revurderingsanmodning må begrunnes")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(RevurderingAnmodet, revurdering_id=revurdering_id, anmodet_tid=anmodet_tid,
+         leverandor_id=leverandor_id, begrunnelse=begrunnelse)
+    return h.liste
+
+
+def besvar_revurdering(v: Vedtak, revurdering_id: UUID, besvart_tid: datetime, utfall: Utfall,
+                       nytt_omfang: Omfang | None, gyldig_fra: date | None,
+                       ktx: Kontekst) -> list[Hendelse]:
+    """R16/R10: the bydel answers; a changed scope governs from its date, also in a notice period."""
+    rev = v.revurderinger.get(revurdering_id)
+    if rev is None:
+        raise Regelbrudd("R16", "revurdering_id", f"ingen revurdering {revurdering_id} på vedtaket")
+    ny = (besvart_tid, utfall, nytt_omfang, gyldig_fra)
+    if rev.svar is not None:
+        if (rev.svar.besvart_tid, rev.svar.utfall, rev.svar.nytt_omfang, rev.svar.gyldig_fra) == ny:
+            return []
+        raise Regelbrudd("R16", "revurdering_id", "revurderingen er allerede besvart")
+    if besvart_tid < rev.anmodning.anmodet_tid:
+        raise Regelbrudd("R16", "besvart_tid", "svaret kan ikke komme før anmodningen")
+    if utfall is Utfall.ENDRET:
+        if nytt_omfang is None or gyldig_fra is None:
+            felt = "nytt_omfang" if nytt_omfang is None else "gyldig_fra"
+            raise Regelbrudd("R16", felt, "endret omfang krever nytt omfang og dato")
+        if not v.gjelder(gyldig_fra):
+            raise Regelbrudd("R16", "gyldig_fra", "endringen må gjelde innenfor vedtakets periode")
+    elif nytt_omfang is not None:
+        raise Regelbrudd("R16", "nytt_omfang", "et avslag endrer ikke omfanget")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(RevurderingBesvart, revurdering_id=revurdering_id, besvart_tid=besvart_tid, utfall=utfall,
+         nytt_omfang=nytt_omfang, gyldig_fra=gyldig_fra)
+    return h.liste
+
+
+def forleng(v: Vedtak, ny_gyldig_til: date | None, ktx: Kontekst) -> list[Hendelse]:
+    if v.avsluttet is not None:
+        raise Regelbrudd("R23", "vedtak_id", f"vedtaket ble avsluttet {v.avsluttet.dato}")
+    if v.gyldig_til == ny_gyldig_til:
+        return []
+    if v.gyldig_til is None or (ny_gyldig_til is not None and ny_gyldig_til < v.gyldig_til):
+        raise Regelbrudd("BV3", "ny_gyldig_til", "en forlengelse må gi en senere sluttdato")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(VedtakForlenget, ny_gyldig_til=ny_gyldig_til)
+    return h.liste
+
+
+def avslutt(v: Vedtak, dato: date, arsak: Sluttarsak, ktx: Kontekst) -> list[Hendelse]:
+    """End a vedtak on a date (idempotent; a vedtak already ended earlier stays as it is)."""
+    if v.avsluttet is not None and v.avsluttet.dato <= dato:
+        return []
+    if v.gyldig_til is not None and v.gyldig_til <= dato and v.avsluttet is None:
+        return []
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(VedtakAvsluttet, dato=dato, arsak=arsak)
+    return h.liste
+
+
+def motta_klage(v: Vedtak, klage_id: UUID, mottatt_dato: date, gjelder: str,
+                ktx: Kontekst) -> list[Hendelse]:
+    """R25: record the appeal; if after the deadline, flag it (it is still recorded)."""
+    if klage_id in v.klager:
+        return []
+    if not gjelder.strip():
+        raise Regelbrudd("R25", "gjelder", "klagen må si hva den gjelder")
+    for_sen = v.klagefrist is not None and mottatt_dato > v.klagefrist
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(KlageMottatt, klage_id=klage_id, mottatt_dato=mottatt_dato, klagefrist=v.klagefrist,
+         for_sen=for_sen, gjelder=gjelder)
+    return h.liste
+
+
+def avgjor_klage(v: Vedtak, klage_id: UUID, avgjort_dato: date, utfall: Klageutfall,
+                 begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+    klage = v.klager.get(klage_id)
+    if klage is None:
+        raise Regelbrudd("R25", "klage_id", f"ingen klage {klage_id} på vedtaket")
+    if klage_id in v.klageavgjorelser:
+        tidligere = v.klageavgjorelser[klage_id]
+        if (tidligere.avgjort_dato, tidligere.utfall) == (avgjort_dato, utfall):
+            return []
+        raise Regelbrudd("R25", "klage_id", "klagen er allerede avgjort")
+    if avgjort_dato < klage.mottatt_dato:
+        raise Regelbrudd("BV3", "avgjort_dato", "avgjørelsen kan ikke komme før klagen")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(KlageAvgjort, klage_id=klage_id, avgjort_dato=avgjort_dato, utfall=utfall,
+         begrunnelse=begrunnelse)
+    return h.liste
