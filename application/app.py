@@ -1,0 +1,398 @@
+"""BrukervalgApp: the one write path. A method per use case; commands in, named errors out."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from pydantic import ValidationError
+
+from application import kommandoer as k
+from application.referansedata import Referansedata
+from application.settings import event_store_env
+from domain import bruker as b_mod
+from domain import leveranse as l_mod
+from domain import saksgang
+from domain import vedtak as v_mod
+from domain.bruker import Bruker
+from domain.felles import Aktor, Hendelse, Hendelser, IkkeFunnet, Kontekst, Regelbrudd, Sluttarsak
+from domain.kalender import NaivtTidspunktError
+from domain.leveranse import Leveranse
+from domain.vedtak import Vedtak
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+INDEKS_NAVNEROM = UUID("6f1c2a3e-9d0b-4c1e-8a57-2b4d6e8f0a13")
+
+
+class SamtidigEndring(Exception):
+    """Someone else changed the same user first; nothing was stored. Retry with fresh state."""
+
+
+class FodselsnummerIndeksert(Hendelse):
+    """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number."""
+
+    bruker_id: UUID
+
+
+@dataclass(frozen=True)
+class Kvittering:
+    """What a command did: the aggregate it concerns, its version after, and how many new facts."""
+
+    id: UUID
+    versjon: int
+    nye_hendelser: int
+
+
+def _regelbrudd_fra_validering(e: ValidationError) -> Regelbrudd:
+    feil = e.errors()[0]
+    felt = ".".join(str(x) for x in feil.get("loc", ())) or "?"
+    melding = str(feil.get("msg", "ugyldig verdi"))
+    regel = "BV2" if "BV2" in melding else "BV0"
+    return Regelbrudd(regel, felt, melding)
+
+
+def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
+    """Translate library and validation errors into the domain's named errors."""
+
+    @functools.wraps(metode)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return metode(*args, **kwargs)
+        except IntegrityError as e:
+            raise SamtidigEndring("en annen endret den samme saken samtidig; prøv igjen") from e
+        except NaivtTidspunktError as e:
+            raise Regelbrudd(e.regel or "BV2", e.felt, str(e)) from None
+        except ValidationError as e:
+            raise _regelbrudd_fra_validering(e) from None
+
+    return wrapper
+
+
+class BrukervalgApp(Application[UUID]):
+    name = "brukervalg"
+
+    def __init__(self, env: dict[str, str] | None = None,
+                 klokke: Callable[[], datetime] | None = None,
+                 referansedata: Referansedata | None = None) -> None:
+        merged = {**os.environ, **(env or {})}
+        super().__init__(env={**event_store_env(merged), **(env or {})})
+        self.klokke = klokke or (lambda: datetime.now(UTC))
+        self.ref = referansedata or Referansedata.last()
+        nokkel = merged.get("BRUKERVALG_INDEKS_NOKKEL") or merged.get("BRUKERVALG_CIPHER_KEY") \
+            or "utvikling-ikke-for-produksjon"
+        self._indeks_nokkel = nokkel.encode()
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _ktx(self, aktor: Aktor) -> Kontekst:
+        return Kontekst(aktor=aktor, naa=self.klokke())
+
+    def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any]) -> Any:
+        try:
+            return self.repository.get(ident, projector_func=projiser)
+        except AggregateNotFoundError:
+            raise IkkeFunnet(hva, ident) from None
+
+    def bruker(self, bruker_id: UUID) -> Bruker:
+        return self._hent("bruker", bruker_id, b_mod.projiser)
+
+    def vedtak(self, vedtak_id: UUID) -> Vedtak:
+        return self._hent("vedtak", vedtak_id, v_mod.projiser)
+
+    def leveranse(self, leveranse_id: UUID) -> Leveranse:
+        return self._hent("leveranse", leveranse_id, l_mod.projiser)
+
+    def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int) -> Kvittering:
+        nye = list(hendelser)
+        if nye:
+            self.save(*nye)
+            versjon = max((e.originator_version for e in nye if e.originator_id == id),
+                          default=versjon)
+        return Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye))
+
+    def _indeks_id(self, fodselsnummer: str) -> UUID:
+        digest = hmac.new(self._indeks_nokkel, fodselsnummer.encode(), hashlib.sha256).hexdigest()
+        return uuid5(INDEKS_NAVNEROM, digest)
+
+    def finn_bruker_id(self, fodselsnummer: str) -> UUID | None:
+        """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
+        fnr = b_mod.valider_fodselsnummer(fodselsnummer)
+        hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
+        return hendelser[0].bruker_id if hendelser else None
+
+    # --- Bruker -----------------------------------------------------------------------------
+
+    @brukstilfelle
+    def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor) -> Kvittering:
+        self.ref.bydel(cmd.bydel)
+        fnr = b_mod.valider_fodselsnummer(cmd.fodselsnummer)
+        eksisterende = self.finn_bruker_id(fnr)
+        if eksisterende is not None:
+            b = self.bruker(eksisterende)
+            if (b.navn, b.bydel) != (cmd.navn.strip(), cmd.bydel):
+                raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede registrert "
+                                 "på en bruker med andre opplysninger")
+            return Kvittering(b.id, b.version, 0)
+        ktx = self._ktx(aktor)
+        bruker_id = uuid4()
+        hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
+        indeks = Hendelser(self._indeks_id(fnr), 0, ktx)
+        indeks.ny(FodselsnummerIndeksert, bruker_id=bruker_id)
+        return self._lagre([*hendelser, *indeks.liste], bruker_id, 0)
+
+    @brukstilfelle
+    def registrer_informasjon_gitt(self, cmd: k.RegistrerInformasjonGitt,
+                                   aktor: Aktor) -> Kvittering:
+        b = self.bruker(cmd.bruker_id)
+        ny = b_mod.gi_informasjon(b, cmd.gitt_tid, cmd.gitt_av, cmd.gitt_til, cmd.mottaker_navn,
+                                  self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version)
+
+    @brukstilfelle
+    def velg_leverandor(self, cmd: k.VelgLeverandor, aktor: Aktor) -> Kvittering:
+        self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
+        b = self.bruker(cmd.bruker_id)
+        ny = b_mod.velg_leverandor(b, cmd.tjenestetype, cmd.leverandor_id, cmd.form,
+                                   cmd.gyldig_fra, self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version)
+
+    @brukstilfelle
+    def korriger_leverandorvalg(self, cmd: k.KorrigerLeverandorvalg, aktor: Aktor) -> Kvittering:
+        b = self.bruker(cmd.bruker_id)
+        original = next((v for v in b.valg if v.hendelse_id == cmd.korrigerer), None)
+        self.ref.leverandor(cmd.leverandor_id, original.tjenestetype if original else None)
+        ny = b_mod.korriger_valg(b, cmd.korrigerer, cmd.leverandor_id, cmd.form, cmd.gyldig_fra,
+                                 cmd.begrunnelse, self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version)
+
+    @brukstilfelle
+    def bytt_leverandor(self, cmd: k.ByttLeverandor, aktor: Aktor) -> Kvittering:
+        """R06-R08: returns the receipt of the new delivery."""
+        self.ref.leverandor(cmd.til_leverandor_id, cmd.tjenestetype, "til_leverandor_id")
+        b = self.bruker(cmd.bruker_id)
+        ref = b.leveranse_paa(cmd.tjenestetype, cmd.oppsigelsesdato)
+        gammel = self.leveranse(ref.leveranse_id) if ref else None
+        ut = saksgang.bytt_leverandor(b, gammel, cmd.tjenestetype, cmd.til_leverandor_id,
+                                      cmd.form, cmd.oppsigelsesdato, cmd.ny_leveranse_id,
+                                      self._ktx(aktor))
+        return self._lagre_ny_leveranse(ut)
+
+    @brukstilfelle
+    def send_bytte_bekreftelse(self, cmd: k.SendBytteBekreftelse, aktor: Aktor) -> Kvittering:
+        b = self.bruker(cmd.bruker_id)
+        ny = b_mod.bekreft_bytte(b, cmd.tjenestetype, cmd.oppsigelsesdato, cmd.sendt_dato,
+                                 self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version)
+
+    @brukstilfelle
+    def flytt_til_bydel(self, cmd: k.FlyttTilBydel, aktor: Aktor) -> Kvittering:
+        self.ref.bydel(cmd.til_bydel, "til_bydel")
+        b = self.bruker(cmd.bruker_id)
+        ny = b_mod.flytt_til_bydel(b, cmd.til_bydel, cmd.dato, self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version)
+
+    def _avslutt_alt(self, bruker_id: UUID, dato: Any, arsak: Sluttarsak,
+                     aktor: Aktor) -> Kvittering:
+        b = self.bruker(bruker_id)
+        leveranser = [self.leveranse(i) for i in b.leveranser]
+        vedtak = [self.vedtak(i) for i in b.vedtak]
+        ut = saksgang.avslutt_alt(b, leveranser, vedtak, dato, arsak, self._ktx(aktor))
+        return self._lagre(ut.hendelser, b.id, b.version)
+
+    @brukstilfelle
+    def registrer_dodsfall(self, cmd: k.RegistrerDodsfall, aktor: Aktor) -> Kvittering:
+        """R23: one atomic save ends every active delivery and vedtak on the date of death."""
+        return self._avslutt_alt(cmd.bruker_id, cmd.dodsdato, Sluttarsak.DODSFALL, aktor)
+
+    @brukstilfelle
+    def registrer_utflytting(self, cmd: k.RegistrerUtflytting, aktor: Aktor) -> Kvittering:
+        return self._avslutt_alt(cmd.bruker_id, cmd.dato, Sluttarsak.FLYTTET, aktor)
+
+    # --- Vedtak -----------------------------------------------------------------------------
+
+    @brukstilfelle
+    def fatt_vedtak(self, cmd: k.FattVedtak, aktor: Aktor) -> Kvittering:
+        b = self.bruker(cmd.bruker_id)
+        for vid, tjenestetype in b.vedtak.items():  # the same vedtak made twice is recorded once
+            if tjenestetype == cmd.tjenestetype:
+                v = self.vedtak(vid)
+                if (v.gyldig_fra, v.gyldig_til, v.omfang[0][1], v.vedtaksdato) == (
+                        cmd.gyldig_fra, cmd.gyldig_til, cmd.omfang, cmd.vedtaksdato):
+                    return Kvittering(v.id, v.version, 0)
+        lev = self.leveranse(cmd.knytt_til_leveranse_id) if cmd.knytt_til_leveranse_id else None
+        ut = saksgang.fatt_vedtak(b, cmd.vedtak_id, cmd.tjenestetype, cmd.gyldig_fra,
+                                  cmd.gyldig_til, cmd.omfang, cmd.vedtaksdato, lev,
+                                  self._ktx(aktor))
+        return self._lagre(ut.hendelser, cmd.vedtak_id, 0)
+
+    def _vedtak_kommando(self, vedtak_id: UUID,
+                         beslutt: Callable[[Vedtak, Kontekst], list[Hendelse]],
+                         aktor: Aktor) -> Kvittering:
+        v = self.vedtak(vedtak_id)
+        return self._lagre(beslutt(v, self._ktx(aktor)), v.id, v.version)
+
+    @brukstilfelle
+    def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
+            v, cmd.mottatt_dato, ktx), aktor)
+
+    @brukstilfelle
+    def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor) -> Kvittering:
+        self.ref.leverandor(cmd.leverandor_id)
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.anmod_revurdering(
+            v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id, cmd.begrunnelse, ktx),
+            aktor)
+
+    @brukstilfelle
+    def besvar_revurdering(self, cmd: k.BesvarRevurdering, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
+            v, cmd.revurdering_id, cmd.besvart_tid, cmd.utfall, cmd.nytt_omfang, cmd.gyldig_fra,
+            ktx), aktor)
+
+    @brukstilfelle
+    def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.forleng(
+            v, cmd.ny_gyldig_til, ktx), aktor)
+
+    @brukstilfelle
+    def avslutt_vedtak(self, cmd: k.AvsluttVedtak, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.avslutt(
+            v, cmd.dato, cmd.arsak, ktx), aktor)
+
+    @brukstilfelle
+    def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
+            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, ktx), aktor)
+
+    @brukstilfelle
+    def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.avgjor_klage(
+            v, cmd.klage_id, cmd.avgjort_dato, cmd.utfall, cmd.begrunnelse, ktx), aktor)
+
+    # --- Leveranse --------------------------------------------------------------------------
+
+    @brukstilfelle
+    def bestill_leveranse(self, cmd: k.BestillLeveranse, aktor: Aktor) -> Kvittering:
+        if cmd.leverandor_id is not None:
+            self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
+        b = self.bruker(cmd.bruker_id)
+        vedtak = self.vedtak(cmd.vedtak_id) if cmd.vedtak_id else None
+        ut = saksgang.bestill_leveranse(b, vedtak, cmd.tjenestetype, cmd.leveranse_id,
+                                        cmd.leverandor_id, self.ref.kommunal_id, cmd.fom, cmd.tom,
+                                        self._ktx(aktor))
+        return self._lagre_ny_leveranse(ut)
+
+    def _lagre_ny_leveranse(self, ut: saksgang.Utfall) -> Kvittering:
+        if ut.id is None:
+            raise RuntimeError("saksgang returned no delivery id")
+        if not ut.hendelser:  # repeated command: report the delivery as it stands
+            return Kvittering(ut.id, self.leveranse(ut.id).version, 0)
+        return self._lagre(ut.hendelser, ut.id, 0)
+
+    def _leveranse_kommando(self, leveranse_id: UUID,
+                            beslutt: Callable[[Leveranse, Kontekst], list[Hendelse]],
+                            aktor: Aktor) -> Kvittering:
+        lev = self.leveranse(leveranse_id)
+        return self._lagre(beslutt(lev, self._ktx(aktor)), lev.id, lev.version)
+
+    @brukstilfelle
+    def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
+            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx), aktor)
+
+    @brukstilfelle
+    def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle_oppsigelse(
+            lev, cmd.kanal, cmd.varslet_tid, ktx), aktor)
+
+    @brukstilfelle
+    def start_leveranse(self, cmd: k.StartLeveranse, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.start(
+            lev, cmd.startet_tid, ktx), aktor)
+
+    @brukstilfelle
+    def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_besok(
+            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt, cmd.kategori, cmd.tiltakskode,
+            ktx), aktor)
+
+    @brukstilfelle
+    def registrer_besok_samlet(self, leveranse_id: UUID, besok: list[k.RegistrerBesok],
+                               aktor: Aktor) -> Kvittering:
+        """A batch of visits on one delivery: all are recorded, or none (one bad line stops it)."""
+        lev = self.leveranse(leveranse_id)
+        ktx = self._ktx(aktor)
+        nye: list[Hendelse] = []
+        for i, cmd in enumerate(besok):
+            if cmd.leveranse_id != leveranse_id:
+                raise Regelbrudd("BV0", f"besok[{i}].leveranse_id", "alle besøk må gjelde samme "
+                                 "leveranse")
+            try:
+                hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt,
+                                                  cmd.ansatt, cmd.kategori, cmd.tiltakskode, ktx)
+            except Regelbrudd as e:
+                raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
+            for e in hendelser:
+                lev = l_mod.evolve(e, lev)
+                lev.version = e.originator_version
+            nye += hendelser
+        return self._lagre(nye, lev.id, lev.version)
+
+    @brukstilfelle
+    def avbestill_besok(self, cmd: k.AvbestillBesok, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
+            lev, cmd.planlagt_start, cmd.planlagt_slutt, cmd.avbestilt_tid, cmd.journalreferanse,
+            ktx), aktor)
+
+    @brukstilfelle
+    def motta_bekymringsmelding(self, cmd: k.MottaBekymringsmelding, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(
+            cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
+                lev, cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal, cmd.videresendt_tid,
+                cmd.beskjedjournal, ktx), aktor)
+
+    @brukstilfelle
+    def videresend_bekymringsmelding(self, cmd: k.VideresendBekymringsmelding,
+                                     aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(
+            cmd.leveranse_id, lambda lev, ktx: l_mod.videresend_bekymringsmelding(
+                lev, cmd.melding_id, cmd.videresendt_tid, cmd.beskjedjournal, ktx), aktor)
+
+    @brukstilfelle
+    def avslutt_leveranse(self, cmd: k.AvsluttLeveranse, aktor: Aktor) -> Kvittering:
+        lev = self.leveranse(cmd.leveranse_id)
+        b = self.bruker(lev.bruker_id)
+        ut = saksgang.avslutt_leveranse(b, lev, cmd.sluttdato, cmd.arsak, cmd.sluttnotat,
+                                        self._ktx(aktor))
+        return self._lagre(ut.hendelser, lev.id, lev.version)
+
+    @brukstilfelle
+    def registrer_avvik(self, cmd: k.RegistrerAvvik, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
+            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor)
+
+    @brukstilfelle
+    def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor) -> Kvittering:
+        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.behandle_avvik(
+            lev, cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon, ktx), aktor)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def hendelser_for_bruker(self, bruker_id: UUID) -> list[Hendelse]:
+        """Every fact about a user across Bruker, Vedtak and Leveranse, in recorded order."""
+        b = self.bruker(bruker_id)
+        ids = [b.id, *b.vedtak, *b.leveranser]
+        alle: list[Hendelse] = [e for i in ids for e in self.events.get(i)]
+        return sorted(alle, key=lambda e: (e.timestamp, str(e.originator_id),
+                                           e.originator_version))

@@ -1,0 +1,224 @@
+"""Commands: what a user asks the system to do, in the imperative. Validated before any decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.bruker import Mottaker
+from domain.felles import Form, Kanal, Sluttarsak, Tjenestetype
+from domain.leveranse import Avvikstype, Besokskategori
+from domain.vedtak import Klageutfall, Omfang, Utfall
+
+
+class Kommando(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegistrerBruker(Kommando):
+    fodselsnummer: str = Field(examples=["15108695088"])
+    navn: str = Field(min_length=1, max_length=200)
+    bydel: str = Field(examples=["frogner"])
+
+
+class RegistrerInformasjonGitt(Kommando):
+    bruker_id: UUID
+    gitt_tid: datetime
+    gitt_av: str = Field(min_length=1, max_length=200)
+    gitt_til: Mottaker
+    mottaker_navn: str | None = None
+
+
+class VelgLeverandor(Kommando):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+
+
+class KorrigerLeverandorvalg(Kommando):
+    bruker_id: UUID
+    korrigerer: UUID = Field(description="hendelse_id of the choice being corrected")
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+    begrunnelse: str
+
+
+class ByttLeverandor(Kommando):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    til_leverandor_id: str
+    form: Form
+    oppsigelsesdato: date
+    ny_leveranse_id: UUID = Field(default_factory=uuid4)
+
+
+class SendBytteBekreftelse(Kommando):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    oppsigelsesdato: date
+    sendt_dato: date
+
+
+class FlyttTilBydel(Kommando):
+    bruker_id: UUID
+    til_bydel: str
+    dato: date
+
+
+class RegistrerUtflytting(Kommando):
+    bruker_id: UUID
+    dato: date
+
+
+class RegistrerDodsfall(Kommando):
+    bruker_id: UUID
+    dodsdato: date
+
+
+class FattVedtak(Kommando):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    gyldig_fra: date
+    gyldig_til: date | None = None
+    omfang: Omfang
+    vedtaksdato: date
+    knytt_til_leveranse_id: UUID | None = Field(
+        default=None, description="R14: a service started before the vedtak, to link")
+    vedtak_id: UUID = Field(default_factory=uuid4)
+
+
+class RegistrerVedtakMottatt(Kommando):
+    vedtak_id: UUID
+    mottatt_dato: date
+
+
+class AnmodRevurdering(Kommando):
+    vedtak_id: UUID
+    anmodet_tid: datetime
+    leverandor_id: str
+    begrunnelse: str
+    revurdering_id: UUID = Field(default_factory=uuid4)
+
+
+class BesvarRevurdering(Kommando):
+    vedtak_id: UUID
+    revurdering_id: UUID
+    besvart_tid: datetime
+    utfall: Utfall
+    nytt_omfang: Omfang | None = None
+    gyldig_fra: date | None = None
+
+
+class ForlengVedtak(Kommando):
+    vedtak_id: UUID
+    ny_gyldig_til: date | None
+
+
+class AvsluttVedtak(Kommando):
+    vedtak_id: UUID
+    dato: date
+    arsak: Sluttarsak
+
+
+class MottaKlage(Kommando):
+    vedtak_id: UUID
+    mottatt_dato: date
+    gjelder: str
+    klage_id: UUID = Field(default_factory=uuid4)
+
+
+class AvgjorKlage(Kommando):
+    vedtak_id: UUID
+    klage_id: UUID
+    avgjort_dato: date
+    utfall: Klageutfall
+    begrunnelse: str = ""
+
+
+class BestillLeveranse(Kommando):
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    vedtak_id: UUID | None = Field(default=None, description="None: started before the vedtak (R14)")
+    leverandor_id: str | None = Field(default=None, description="None: the user's choice, else municipal (R03)")
+    fom: date
+    tom: date | None = None
+    leveranse_id: UUID = Field(default_factory=uuid4)
+
+
+class VarsleLeverandor(Kommando):
+    leveranse_id: UUID
+    kanal: Kanal
+    varslet_tid: datetime
+    hast: bool = False
+
+
+class VarsleOppsigelse(Kommando):
+    leveranse_id: UUID
+    kanal: Kanal
+    varslet_tid: datetime
+
+
+class StartLeveranse(Kommando):
+    leveranse_id: UUID
+    startet_tid: datetime
+
+
+class RegistrerBesok(Kommando):
+    leveranse_id: UUID
+    start: datetime
+    slutt: datetime
+    ansatt: str = Field(min_length=1, max_length=64)
+    kategori: Besokskategori = Besokskategori.ORDINAER
+    tiltakskode: str | None = None
+    besok_id: UUID = Field(default_factory=uuid4)
+
+
+class AvbestillBesok(Kommando):
+    leveranse_id: UUID
+    planlagt_start: datetime
+    planlagt_slutt: datetime
+    avbestilt_tid: datetime
+    journalreferanse: str
+
+
+class MottaBekymringsmelding(Kommando):
+    leveranse_id: UUID
+    mottatt_tid: datetime
+    fagjournal: str
+    videresendt_tid: datetime | None = None
+    beskjedjournal: str | None = None
+    melding_id: UUID = Field(default_factory=uuid4)
+
+
+class VideresendBekymringsmelding(Kommando):
+    leveranse_id: UUID
+    melding_id: UUID
+    videresendt_tid: datetime
+    beskjedjournal: str
+
+
+class AvsluttLeveranse(Kommando):
+    leveranse_id: UUID
+    sluttdato: date
+    arsak: Sluttarsak
+    sluttnotat: str = ""
+
+
+class RegistrerAvvik(Kommando):
+    leveranse_id: UUID
+    type: Avvikstype
+    mottatt_tid: datetime
+    beskrivelse: str
+    avvik_id: UUID = Field(default_factory=uuid4)
+
+
+class BehandleAvvik(Kommando):
+    leveranse_id: UUID
+    avvik_id: UUID
+    behandlet_tid: datetime
+    konklusjon: str

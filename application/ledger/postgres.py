@@ -1,0 +1,133 @@
+"""PostgreSQL recorders that link every inserted event into the ledger's hash chain (R26).
+
+Select with ``PERSISTENCE_MODULE=application.ledger.postgres``; every other ``POSTGRES_*``
+setting of eventsourcing 9.5.6 applies unchanged. eventsourcing resolves a persistence module to
+the one InfrastructureFactory subclass in the module's namespace, so the library's own factory
+is only reached through the ``es_postgres`` module alias here, never imported by name.
+
+Why the chain stays one line under concurrent writers: with database functions off, the
+library's insert transaction takes ``LOCK TABLE <events> IN EXCLUSIVE MODE`` before inserting.
+Every chained writer holds that lock until commit, so the ledger head read after it (in the same
+statement as the insert) is the head, and the links are written before anyone else may insert.
+The UNIQUE constraint on ``prev_hash`` makes a fork impossible even if that assumption broke.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import eventsourcing.postgres as es_postgres
+from eventsourcing.persistence import ProgrammingError
+from psycopg.sql import SQL, Composed, Identifier
+
+from application.ledger.chain import GENESIS_HASH, chain_links, ledger_table_name
+from application.ledger.errors import LedgerConfigurationError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import StoredEvent
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
+
+HEAD_COLUMN = "ledger_head"
+
+
+def create_ledger_table_statement(schema: str, ledger_table: str) -> Composed:
+    """DDL of the ledger table: one row per event, keyed by the event's notification id."""
+    return SQL(
+        "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+        "position bigint PRIMARY KEY, "
+        "prev_hash bytea NOT NULL, "
+        "hash bytea NOT NULL, "
+        # No two links may share a predecessor: the chain cannot fork.
+        "CONSTRAINT {unique_prev} UNIQUE (prev_hash), "
+        "CONSTRAINT {prev_size} CHECK (octet_length(prev_hash) = 32), "
+        "CONSTRAINT {hash_size} CHECK (octet_length(hash) = 32))"
+    ).format(
+        schema=Identifier(schema),
+        table=Identifier(ledger_table),
+        unique_prev=Identifier(f"{ledger_table}_prev_hash_key"),
+        prev_size=Identifier(f"{ledger_table}_prev_hash_size"),
+        hash_size=Identifier(f"{ledger_table}_hash_size"),
+    )
+
+
+class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder):
+    """Inserts events and their links in one transaction."""
+
+    def __init__(
+        self,
+        datastore: es_postgres.PostgresDatastore,
+        *,
+        events_table_name: str = "stored_events",
+    ):
+        if datastore.enable_db_functions:
+            # The library's database-function insert path bypasses the hooks below.
+            msg = "the ledger needs POSTGRES_ENABLE_DB_FUNCTIONS off"
+            raise LedgerConfigurationError(msg)
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.ledger_table_name = ledger_table_name(events_table_name)
+        self.check_identifier_length(self.ledger_table_name)
+        schema = Identifier(self.datastore.schema)
+        ledger = Identifier(self.ledger_table_name)
+        self.sql_create_statements.append(
+            create_ledger_table_statement(self.datastore.schema, self.ledger_table_name)
+        )
+        # Read the head in the insert statement itself: its snapshot is taken after the table
+        # lock, and it costs no extra round trip.
+        self.insert_events_statement += SQL(
+            ", (SELECT hash FROM {schema}.{ledger} ORDER BY position DESC LIMIT 1) AS {head}"
+        ).format(schema=schema, ledger=ledger, head=Identifier(HEAD_COLUMN))
+        self.insert_links_statement = SQL(
+            "INSERT INTO {schema}.{ledger} (position, prev_hash, hash) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[])"
+        ).format(schema=schema, ledger=ledger)
+
+    def _fetch_ids_after_insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **_: Any,
+    ) -> Sequence[int] | None:
+        if not (curs.statusmessage or "").startswith("INSERT"):
+            msg = f"expected the events INSERT's result, got {curs.statusmessage!r}"
+            raise ProgrammingError(msg)
+        rows = curs.fetchall()
+        notification_ids = [row["notification_id"] for row in rows]
+        head = (rows[0][HEAD_COLUMN] if rows else None) or GENESIS_HASH
+        self._insert_links(curs, head, notification_ids, stored_events)
+        return notification_ids
+
+    def _insert_links(
+        self,
+        curs: Cursor[DictRow],
+        head: bytes,
+        notification_ids: Sequence[int],
+        stored_events: Sequence[StoredEvent],
+    ) -> None:
+        links = chain_links(
+            bytes(head),
+            notification_ids,
+            stored_events,
+            uuid_column=self.datastore.originator_id_type == "uuid",
+        )
+        positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
+        # Pipelined with the COMMIT: a violated constraint aborts the events' transaction too.
+        curs.execute(self.insert_links_statement, (positions, prev_hashes, hashes), prepare=True)
+
+
+class LedgerPostgresProcessRecorder(
+    es_postgres.PostgresProcessRecorder, LedgerPostgresApplicationRecorder
+):
+    """A process recorder (tracking plus events) whose events are chained too."""
+
+
+class LedgerPostgresFactory(es_postgres.PostgresFactory):
+    """Infrastructure factory for ``PERSISTENCE_MODULE=application.ledger.postgres``."""
+
+    application_recorder_class = LedgerPostgresApplicationRecorder
+    process_recorder_class = LedgerPostgresProcessRecorder
+
+
+Factory = LedgerPostgresFactory

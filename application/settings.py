@@ -1,0 +1,61 @@
+"""One place that turns the process environment into event-store settings.
+
+``BRUKERVALG_STORE`` selects the store: ``sqlite`` (default: a file in the working directory,
+zero setup), ``postgres`` (production; the ``POSTGRES_*`` variables), or ``memory`` (tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from eventsourcing.utils import get_topic
+
+from application.persistence import HendelseMapper, OrjsonTranscoder
+
+STANDARD_SQLITE_FIL = "brukervalg.db"
+
+
+class Innstillingsfeil(ValueError):
+    """The environment asks for something we cannot do."""
+
+
+def _ledger_module(store: str, fallback: str) -> str:
+    """The hash-chained recorder for the store, when the ledger package is present."""
+    try:
+        __import__(f"application.ledger.{store}")
+    except ImportError:
+        return fallback
+    return f"application.ledger.{store}"
+
+
+def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """eventsourcing settings for the configured store (and encryption, when a key is set)."""
+    environ = dict(os.environ if environ is None else environ)
+    store = environ.get("BRUKERVALG_STORE", "sqlite").lower()
+    env: dict[str, str] = {
+        "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+        "MAPPER_TOPIC": get_topic(HendelseMapper),
+    }
+    if store == "sqlite":
+        env["PERSISTENCE_MODULE"] = _ledger_module("sqlite", "eventsourcing.sqlite")
+        env["SQLITE_DBNAME"] = environ.get("BRUKERVALG_SQLITE_PATH", STANDARD_SQLITE_FIL)
+        env["SQLITE_LOCK_TIMEOUT"] = environ.get("SQLITE_LOCK_TIMEOUT", "10")
+    elif store == "postgres":
+        env["PERSISTENCE_MODULE"] = _ledger_module("postgres", "eventsourcing.postgres")
+        for key, value in environ.items():
+            if key.startswith("POSTGRES_"):
+                env[key] = value
+        if environ.get("POSTGRES_ENABLE_DB_FUNCTIONS", "").lower() in {"y", "yes", "t", "true", "1"}:
+            # Skips the table lock: readers could miss events and the chain could fork.
+            raise Innstillingsfeil("POSTGRES_ENABLE_DB_FUNCTIONS must stay off")
+        env["POSTGRES_ENABLE_DB_FUNCTIONS"] = "n"
+    elif store == "memory":
+        env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+    else:
+        raise Innstillingsfeil(f"BRUKERVALG_STORE={store!r}: use sqlite, postgres or memory")
+    key = environ.get("BRUKERVALG_CIPHER_KEY")
+    if key:
+        env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
+        env["CIPHER_KEY"] = key
+    return env
