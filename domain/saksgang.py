@@ -92,16 +92,19 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
     if gammel is None:
         raise Regelbrudd("R07", "tjenestetype", f"brukeren har ingen aktiv leveranse av "
                          f"{tjenestetype} {oppsigelsesdato} å si opp; registrer et valg i stedet")
+    if gammel.avsluttet is not None and gammel.avsluttet.arsak is Sluttarsak.BYTTE_AV_LEVERANDOR:
+        raise Regelbrudd("R08", "oppsigelsesdato", "et bytte er allerede registrert; leveransen "
+                         f"slutter {gammel.avsluttet.sluttdato} og en ny leverandør tar over")
     if gammel.leverandor_id == til_leverandor_id:
         raise Regelbrudd("R06", "til_leverandor_id",
                          f"{til_leverandor_id} leverer allerede tjenesten")
     siste_dag, forste_dag = kalender.frist_r07_bytte(oppsigelsesdato)
+    ny_tom = gammel.tom if gammel.avsluttet is None else None
+    _sjekk_overlapp(b, tjenestetype, forste_dag, ny_tom, unntatt=gammel.id,
+                    felt="oppsigelsesdato")
     if gammel.tom is not None and gammel.tom < forste_dag:
         raise Regelbrudd("R07", "oppsigelsesdato", f"leveransen slutter uansett {gammel.tom}, "
                          "før en ny leverandør kan ta over etter oppsigelsestiden")
-    ny_tom = gammel.tom
-    _sjekk_overlapp(b, tjenestetype, forste_dag, ny_tom, unntatt=gammel.id,
-                    felt="oppsigelsesdato")
     b_mod.sjekk_i_live(b, forste_dag, "oppsigelsesdato")
     ut = Utfall(id=ny_leveranse_id)
     ut.legg_til(l_mod.avslutt(gammel, siste_dag, Sluttarsak.BYTTE_AV_LEVERANDOR, "", ktx))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,13 +33,16 @@ def pg() -> Iterator[ThrowawayPostgres]:
 
 
 class Klokke:
-    """A settable clock for the application (tests move time explicitly)."""
+    """A settable clock for the application; like a real clock it never returns the same
+    instant twice (it ticks one microsecond per reading), so recorded order is observable."""
 
     def __init__(self, naa: datetime) -> None:
         self.naa = naa
 
     def __call__(self) -> datetime:
-        return self.naa
+        naa = self.naa
+        self.naa += timedelta(microseconds=1)
+        return naa
 
     def sett(self, naa: datetime) -> None:
         self.naa = naa

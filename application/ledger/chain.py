@@ -11,6 +11,7 @@ This module is the one place the encoding is defined; the recorders (writing) an
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from hashlib import sha256
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -129,3 +130,14 @@ def chain_links(
         links.append((position, prev_hash, hash_))
         prev_hash = hash_
     return links
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest link of a chain: its position (0 for an empty chain) and hash."""
+
+    position: int
+    hash: bytes
+
+
+EMPTY_CHAIN = ChainHead(position=0, hash=GENESIS_HASH)

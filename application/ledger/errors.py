@@ -21,3 +21,15 @@ class LedgerSourceError(LedgerError):
 
 class CheckpointError(LedgerError):
     """A checkpoint document is malformed, wrongly signed or signed by an untrusted key."""
+
+
+class CheckpointSignatureError(CheckpointError):
+    """A checkpoint's signature does not match its contents: forged or altered."""
+
+
+class UntrustedCheckpointKeyError(CheckpointError):
+    """A checkpoint is validly signed, but by a key the verifier was not told to trust."""
+
+
+class ChainBrokenError(LedgerError):
+    """Refused to sign a checkpoint over a chain that does not verify."""

@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import eventsourcing.postgres as es_postgres
-from eventsourcing.persistence import ProgrammingError
+from eventsourcing.persistence import IntegrityError, ProgrammingError
 from psycopg.sql import SQL, Composed, Identifier
 
 from application.ledger.chain import GENESIS_HASH, chain_links, ledger_table_name
-from application.ledger.errors import LedgerConfigurationError
+from application.ledger.errors import LedgerConfigurationError, LedgerWriteError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,6 +84,19 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[])"
         ).format(schema=schema, ledger=ledger)
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except IntegrityError as e:
+            # A violated ledger constraint is no optimistic-concurrency conflict, and must not
+            # look like one (callers retry those): the ledger no longer matches the events.
+            if _violated_table(e) == self.ledger_table_name:
+                msg = f"cannot link events into {self.ledger_table_name}: {e}"
+                raise LedgerWriteError(msg) from e
+            raise
+
     def _fetch_ids_after_insert_events(
         self,
         curs: Cursor[DictRow],
@@ -115,6 +128,12 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
         # Pipelined with the COMMIT: a violated constraint aborts the events' transaction too.
         curs.execute(self.insert_links_statement, (positions, prev_hashes, hashes), prepare=True)
+
+
+def _violated_table(error: IntegrityError) -> str | None:
+    """The table whose constraint the database reported violated (psycopg's diagnostics)."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "table_name", None)
 
 
 class LedgerPostgresProcessRecorder(

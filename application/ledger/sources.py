@@ -1,0 +1,363 @@
+"""Read access to a chained store for the verifier: one consistent snapshot, events by position.
+
+A reader yields one row per stored event, joined with its link (link columns are None when the
+event has no link), in notification-id order::
+
+    (position, originator_id, originator_version, topic, state, prev_hash, hash)
+
+Text columns come as UTF-8 bytes, exactly the bytes :func:`link_hash_bytes` hashes, so the
+verifier's hot loop decodes nothing. Links whose event is missing never appear in that stream;
+``count_links`` and ``first_orphan_link`` find them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from os import PathLike, fspath
+from typing import Any
+
+import psycopg
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.conninfo import make_conninfo
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from application.ledger.chain import ledger_table_name
+from application.ledger.errors import LedgerSourceError
+
+Row = tuple[Any, ...]
+DEFAULT_EVENTS_TABLE = "stored_events"
+
+
+class ChainReader(ABC):
+    """One consistent read of a store's events and links."""
+
+    @abstractmethod
+    def last_position(self) -> int:
+        """The highest notification id (0 for an empty store), for progress reporting."""
+
+    @abstractmethod
+    def rows(self) -> Iterator[Row]:
+        """Every event with its link, by position. Closing the iterator early skips the rest."""
+
+    @abstractmethod
+    def count_links(self) -> int:
+        """How many links the ledger table holds."""
+
+    @abstractmethod
+    def first_orphan_link(self, before: int | None = None) -> int | None:
+        """The lowest position (below ``before``) of a link whose event is missing."""
+
+
+class ChainSource(ABC):
+    """A store that can be read for verification, any number of times."""
+
+    @abstractmethod
+    def read(self) -> AbstractContextManager[ChainReader]:
+        """Open one consistent read of the store."""
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+class SQLiteChainReader(ChainReader):
+    def __init__(self, conn: sqlite3.Connection, events_table: str, ledger_table: str):
+        self._conn = conn
+        self._events = _quote_sqlite(events_table)
+        self._ledger = _quote_sqlite(ledger_table)
+
+    def _scalar(self, statement: str, params: tuple[Any, ...] = ()) -> Any:
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute(statement, params)
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
+
+    def last_position(self) -> int:
+        return self._scalar(f"SELECT max(rowid) FROM {self._events}") or 0
+
+    def rows(self) -> Iterator[Row]:
+        cursor = self._conn.cursor()
+        # Plain tuples: the connection may come from eventsourcing, which sets sqlite3.Row.
+        cursor.row_factory = None
+        try:
+            cursor.execute(
+                "SELECT e.rowid, CAST(e.originator_id AS BLOB), e.originator_version, "
+                "CAST(e.topic AS BLOB), e.state, l.prev_hash, l.hash "
+                f"FROM {self._events} AS e LEFT JOIN {self._ledger} AS l "
+                "ON l.position = e.rowid ORDER BY e.rowid"
+            )
+            while batch := cursor.fetchmany(10_000):
+                yield from batch
+        finally:
+            cursor.close()
+
+    def count_links(self) -> int:
+        return self._scalar(f"SELECT count(*) FROM {self._ledger}")
+
+    def first_orphan_link(self, before: int | None = None) -> int | None:
+        return self._scalar(
+            f"SELECT min(l.position) FROM {self._ledger} AS l WHERE "
+            f"NOT EXISTS (SELECT 1 FROM {self._events} AS e WHERE e.rowid = l.position) "
+            "AND (? IS NULL OR l.position < ?)",
+            (before, before),
+        )
+
+
+class SQLiteChainSource(ChainSource):
+    """An SQLite store: a database path/URI, or the connection pool of a recorder."""
+
+    def __init__(
+        self,
+        connect: Callable[[], AbstractContextManager[sqlite3.Connection]],
+        *,
+        events_table: str = DEFAULT_EVENTS_TABLE,
+    ):
+        self._connect = connect
+        self.events_table = events_table
+        self.ledger_table = ledger_table_name(events_table)
+
+    @classmethod
+    def from_path(cls, path: str, *, events_table: str = DEFAULT_EVENTS_TABLE) -> SQLiteChainSource:
+        @contextmanager
+        def connect() -> Iterator[sqlite3.Connection]:
+            conn = sqlite3.connect(path, uri=path.startswith("file:"), isolation_level=None)
+            try:
+                conn.execute("BEGIN")
+                yield conn
+            finally:
+                conn.close()
+
+        return cls(connect, events_table=events_table)
+
+    @classmethod
+    def from_recorder(cls, recorder: SQLiteApplicationRecorder) -> SQLiteChainSource:
+        @contextmanager
+        def connect() -> Iterator[sqlite3.Connection]:
+            # A read transaction from the recorder's own pool: an in-memory database exists
+            # only there, and the pool keeps readers and the writer apart.
+            with recorder.datastore.transaction(commit=False) as curs:
+                yield curs.sqlite_cursor.connection
+
+        return cls(connect, events_table=recorder.events_table_name)
+
+    @contextmanager
+    def read(self) -> Iterator[ChainReader]:
+        with self._connect() as conn:
+            self._check_tables(conn)
+            yield SQLiteChainReader(conn, self.events_table, self.ledger_table)
+
+    def _check_tables(self, conn: sqlite3.Connection) -> None:
+        for table in (self.events_table, self.ledger_table):
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            if found is None:
+                msg = f"SQLite store has no table {table!r}"
+                raise LedgerSourceError(msg)
+
+
+def _quote_sqlite(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+# COPY in binary format is the fastest way to stream rows out of PostgreSQL: psycopg parses
+# them in C, and the server sends them as fast as the client reads (bounded client memory).
+_COPY_TYPES = ["int8", "bytea", "int8", "bytea", "bytea", "bytea", "bytea"]
+
+
+class PostgresChainReader(ChainReader):
+    def __init__(
+        self, conn: psycopg.Connection[Any], schema: str, events_table: str, ledger_table: str,
+        originator_id_type: str,
+    ):
+        self._conn = conn
+        self._events = SQL("{}.{}").format(Identifier(schema), Identifier(events_table))
+        self._ledger = SQL("{}.{}").format(Identifier(schema), Identifier(ledger_table))
+        # The chain's canonical originator id: UUIDs as 32 hex digits, text verbatim.
+        if originator_id_type == "uuid":
+            self._originator_id = SQL("replace(e.originator_id::text, '-', '')")
+        else:
+            self._originator_id = SQL("e.originator_id")
+
+    def _scalar(self, statement: Composed, params: tuple[Any, ...] = ()) -> Any:
+        with self._conn.cursor(row_factory=tuple_row) as cursor:
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+            return row[0] if row else None
+
+    def last_position(self) -> int:
+        return self._scalar(SQL("SELECT max(notification_id) FROM {}").format(self._events)) or 0
+
+    def rows(self) -> Iterator[Row]:
+        statement = SQL(
+            "COPY (SELECT e.notification_id, convert_to({oid}, 'UTF8'), e.originator_version, "
+            "convert_to(e.topic, 'UTF8'), e.state, l.prev_hash, l.hash "
+            "FROM {events} AS e LEFT JOIN {ledger} AS l ON l.position = e.notification_id "
+            "ORDER BY e.notification_id) TO STDOUT (FORMAT BINARY)"
+        ).format(oid=self._originator_id, events=self._events, ledger=self._ledger)
+        with self._conn.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(_COPY_TYPES)
+            try:
+                yield from copy.rows()
+            except GeneratorExit:
+                # Stopped early (a break was found): read the rest unparsed, so the
+                # connection can run the diagnosis queries in this same snapshot.
+                for _ in copy:
+                    pass
+                raise
+
+    def count_links(self) -> int:
+        return self._scalar(SQL("SELECT count(*) FROM {}").format(self._ledger))
+
+    def first_orphan_link(self, before: int | None = None) -> int | None:
+        return self._scalar(
+            SQL(
+                "SELECT min(l.position) FROM {ledger} AS l WHERE NOT EXISTS "
+                "(SELECT 1 FROM {events} AS e WHERE e.notification_id = l.position) "
+                "AND ({before}::bigint IS NULL OR l.position < {before}::bigint)"
+            ).format(ledger=self._ledger, events=self._events, before=Literal(before))
+        )
+
+
+class PostgresChainSource(ChainSource):
+    """A PostgreSQL store: a libpq connection string, or the connection pool of a recorder."""
+
+    def __init__(
+        self,
+        connect: Callable[[], AbstractContextManager[psycopg.Connection[Any]]],
+        *,
+        schema: str = "public",
+        events_table: str = DEFAULT_EVENTS_TABLE,
+    ):
+        self._connect = connect
+        self.schema = schema
+        self.events_table = events_table
+        self.ledger_table = ledger_table_name(events_table)
+
+    @classmethod
+    def from_dsn(
+        cls, dsn: str, *, schema: str = "public", events_table: str = DEFAULT_EVENTS_TABLE
+    ) -> PostgresChainSource:
+        return cls(
+            lambda: psycopg.connect(dsn, autocommit=True), schema=schema, events_table=events_table
+        )
+
+    @classmethod
+    def from_recorder(cls, recorder: PostgresApplicationRecorder) -> PostgresChainSource:
+        return cls(
+            recorder.datastore.get_connection,
+            schema=recorder.datastore.schema,
+            events_table=recorder.events_table_name,
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[ChainReader]:
+        with self._connect() as conn, conn.transaction():
+            # One snapshot for the stream and the follow-up queries.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # Stream in index order (merge join) rather than hash and sort: bounded server
+            # memory, and the first rows arrive at once. JIT only slows a query this simple.
+            conn.execute("SET LOCAL enable_hashjoin = off")
+            conn.execute("SET LOCAL enable_sort = off")
+            conn.execute("SET LOCAL jit = off")
+            originator_id_type = self._originator_id_type(conn)
+            yield PostgresChainReader(
+                conn, self.schema, self.events_table, self.ledger_table, originator_id_type
+            )
+
+    def _originator_id_type(self, conn: psycopg.Connection[Any]) -> str:
+        with conn.cursor(row_factory=tuple_row) as cursor:
+            ledger = cursor.execute(
+                "SELECT to_regclass(%s)", (_qualified(self.schema, self.ledger_table),)
+            ).fetchone()
+            column = cursor.execute(
+                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = to_regclass(%s) AND attname = 'originator_id'",
+                (_qualified(self.schema, self.events_table),),
+            ).fetchone()
+        if column is None or ledger is None or ledger[0] is None:
+            msg = (
+                f"PostgreSQL store has no tables {self.schema}.{self.events_table} "
+                f"and {self.schema}.{self.ledger_table}"
+            )
+            raise LedgerSourceError(msg)
+        return column[0]
+
+
+def _qualified(schema: str, table: str) -> str:
+    return '"' + schema.replace('"', '""') + '"."' + table.replace('"', '""') + '"'
+
+
+# --- choosing a source ----------------------------------------------------------------------
+
+
+def open_source(
+    target: Any,
+    *,
+    events_table: str | None = None,
+    schema: str | None = None,
+) -> ChainSource:
+    """A chain source for a recorder, an app environment, a PostgreSQL DSN or an SQLite path.
+
+    Args:
+        target: a ``ChainSource``; an eventsourcing SQLite or PostgreSQL application recorder
+            (ledger or not); a mapping of eventsourcing settings (``PERSISTENCE_MODULE``,
+            ``SQLITE_DBNAME``, ``POSTGRES_*``); a libpq connection string or URI; or the path
+            (or ``file:`` URI) of an SQLite database.
+        events_table: the events table when target is not a recorder
+            (default ``stored_events``; an app named X on PostgreSQL uses ``x_events``).
+        schema: the PostgreSQL schema when target is not a recorder (default ``public``).
+    """
+    table = events_table or DEFAULT_EVENTS_TABLE
+    if isinstance(target, ChainSource):
+        return target
+    if isinstance(target, SQLiteApplicationRecorder):
+        return SQLiteChainSource.from_recorder(target)
+    if isinstance(target, PostgresApplicationRecorder):
+        return PostgresChainSource.from_recorder(target)
+    if isinstance(target, Mapping):
+        return _source_from_env(target, events_table=table, schema=schema)
+    if isinstance(target, str | PathLike):
+        return _source_from_string(fspath(target), events_table=table, schema=schema)
+    msg = f"cannot verify a {type(target).__name__}: expected a recorder, settings, DSN or path"
+    raise LedgerSourceError(msg)
+
+
+def _source_from_string(text: str, *, events_table: str, schema: str | None) -> ChainSource:
+    if text.startswith(("postgres://", "postgresql://")) or "=" in text.split("?")[0]:
+        return PostgresChainSource.from_dsn(
+            text, schema=schema or "public", events_table=events_table
+        )
+    if not text or ":memory:" in text or "mode=memory" in text:
+        msg = "an in-memory SQLite database can only be verified through its recorder"
+        raise LedgerSourceError(msg)
+    return SQLiteChainSource.from_path(text, events_table=events_table)
+
+
+def _source_from_env(
+    env: Mapping[str, str], *, events_table: str, schema: str | None
+) -> ChainSource:
+    module = env.get("PERSISTENCE_MODULE", "")
+    if "postgres" in module or (not module and env.get("POSTGRES_DBNAME")):
+        dsn = make_conninfo(
+            dbname=env.get("POSTGRES_DBNAME", ""),
+            host=env.get("POSTGRES_HOST", ""),
+            port=env.get("POSTGRES_PORT", "5432"),
+            user=env.get("POSTGRES_USER", ""),
+            password=env.get("POSTGRES_PASSWORD", ""),
+        )
+        return PostgresChainSource.from_dsn(
+            dsn, schema=schema or env.get("POSTGRES_SCHEMA") or "public", events_table=events_table
+        )
+    if env.get("SQLITE_DBNAME"):
+        return _source_from_string(env["SQLITE_DBNAME"], events_table=events_table, schema=None)
+    msg = f"settings name no SQLite or PostgreSQL store (PERSISTENCE_MODULE={module!r})"
+    raise LedgerSourceError(msg)
