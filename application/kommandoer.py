@@ -144,7 +144,8 @@ class BestillLeveranse(Kommando):
     bruker_id: UUID
     tjenestetype: Tjenestetype
     vedtak_id: UUID | None = Field(default=None, description="None: started before the vedtak (R14)")
-    leverandor_id: str | None = Field(default=None, description="None: the user's choice, else municipal (R03)")
+    leverandor_id: str | None = Field(
+        default=None, description="None: the user's choice, else the municipal provider (R03)")
     fom: date
     tom: date | None = None
     leveranse_id: UUID = Field(default_factory=uuid4)
