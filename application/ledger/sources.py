@@ -16,6 +16,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from itertools import islice
 from os import PathLike, fspath
 from typing import Any
 
@@ -41,8 +42,11 @@ class ChainReader(ABC):
         """The highest notification id (0 for an empty store), for progress reporting."""
 
     @abstractmethod
-    def rows(self) -> Iterator[Row]:
-        """Every event with its link, by position. Closing the iterator early skips the rest."""
+    def batches(self, size: int) -> Iterator[list[Row]]:
+        """Every event with its link, by position, in lists of up to size rows.
+
+        Closing the iterator early skips the rest.
+        """
 
     @abstractmethod
     def count_links(self) -> int:
@@ -81,7 +85,7 @@ class SQLiteChainReader(ChainReader):
     def last_position(self) -> int:
         return self._scalar(f"SELECT max(rowid) FROM {self._events}") or 0
 
-    def rows(self) -> Iterator[Row]:
+    def batches(self, size: int) -> Iterator[list[Row]]:
         cursor = self._conn.cursor()
         # Plain tuples: the connection may come from eventsourcing, which sets sqlite3.Row.
         cursor.row_factory = None
@@ -92,8 +96,8 @@ class SQLiteChainReader(ChainReader):
                 f"FROM {self._events} AS e LEFT JOIN {self._ledger} AS l "
                 "ON l.position = e.rowid ORDER BY e.rowid"
             )
-            while batch := cursor.fetchmany(10_000):
-                yield from batch
+            while batch := cursor.fetchmany(size):
+                yield batch
         finally:
             cursor.close()
 
@@ -196,7 +200,7 @@ class PostgresChainReader(ChainReader):
     def last_position(self) -> int:
         return self._scalar(SQL("SELECT max(notification_id) FROM {}").format(self._events)) or 0
 
-    def rows(self) -> Iterator[Row]:
+    def batches(self, size: int) -> Iterator[list[Row]]:
         statement = SQL(
             "COPY (SELECT e.notification_id, convert_to({oid}, 'UTF8'), e.originator_version, "
             "convert_to(e.topic, 'UTF8'), e.state, l.prev_hash, l.hash "
@@ -205,8 +209,10 @@ class PostgresChainReader(ChainReader):
         ).format(oid=self._originator_id, events=self._events, ledger=self._ledger)
         with self._conn.cursor() as cursor, cursor.copy(statement) as copy:
             copy.set_types(_COPY_TYPES)
+            rows = copy.rows()
             try:
-                yield from copy.rows()
+                while batch := list(islice(rows, size)):
+                    yield batch
             except GeneratorExit:
                 # Stopped early (a break was found): read the rest unparsed, so the
                 # connection can run the diagnosis queries in this same snapshot.
