@@ -1,0 +1,257 @@
+"""Klagesak: a user's whole history as a timeline, and the state as it was known at a past instant.
+
+The state "as known at T" is rebuilt from the facts recorded at or before T only: a fact recorded
+later is invisible even when it takes effect before T (R26). Corrections are facts of their own
+and point at what they correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from application.beskrivelse import Beskriver
+from domain import bruker as b_mod
+from domain import kalender
+from domain import leveranse as l_mod
+from domain import vedtak as v_mod
+from domain.bruker import Bruker
+from domain.felles import Aktor, Hendelse, IkkeFunnet, Tjenestetype
+from domain.leveranse import Leveranse
+from domain.vedtak import Vedtak
+
+# The field that says when a fact takes effect, in order of preference (else: when recorded).
+VIRKNINGSFELT = ("gyldig_fra", "dodsdato", "dato", "fom", "sluttdato", "oppsigelsesdato", "start",
+                 "planlagt_start", "startet_tid", "varslet_tid", "mottatt_tid", "mottatt_dato",
+                 "anmodet_tid", "besvart_tid", "videresendt_tid", "gitt_tid", "avgjort_dato",
+                 "behandlet_tid", "sendt_dato", "ny_gyldig_til", "tom")
+
+Posisjoner = Callable[[Iterable[UUID]], dict[tuple[UUID, int], tuple[int, str]]]
+
+
+def virkning(e: Hendelse) -> date | datetime:
+    for felt in VIRKNINGSFELT:
+        verdi = getattr(e, felt, None)
+        if isinstance(verdi, date):
+            return verdi
+    return e.timestamp
+
+
+def _dag(t: date | datetime) -> date:
+    return kalender.lokal_dato(t) if isinstance(t, datetime) else t
+
+
+class Tidslinjepost(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    posisjon: int | None
+    hash: str | None
+    registrert: datetime
+    virkning: date | datetime
+    aktor: Aktor
+    hendelse: str
+    hendelse_id: UUID
+    aggregat: str
+    aggregat_id: UUID
+    versjon: int
+    beskrivelse: str
+    korrigerer: UUID | None = None
+    data: dict[str, Any]
+
+
+class Frist(BaseModel):
+    regel: str
+    gjelder: str
+    frist: date | datetime
+    overskredet: bool
+    beskrivelse: str
+
+
+class VedtakSomKjent(BaseModel):
+    id: UUID
+    tjenestetype: Tjenestetype
+    gyldig_fra: date
+    gyldig_til: date | None
+    omfang_minutter: int | None
+    omfang_per_uker: int | None
+    mottatt_dato: date | None
+    klagefrist: date | None
+    avsluttet: date | None
+    ubesvarte_revurderinger: int
+    klager: int
+
+
+class LeveranseSomKjent(BaseModel):
+    id: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    vedtak_id: UUID | None
+    fom: date
+    tom: date | None
+    sluttarsak: str | None
+    startet: datetime | None
+    besok: int
+
+
+class TilstandSomKjent(BaseModel):
+    """What the system knew about a user at ``tidspunkt`` (nothing recorded later)."""
+
+    tidspunkt: datetime
+    bruker_id: UUID
+    navn: str
+    bydel: str
+    dodsdato: date | None
+    vedtak: list[VedtakSomKjent]
+    leveranser: list[LeveranseSomKjent]
+    gjeldende_leverandor: dict[str, str]
+    apne_frister: list[Frist]
+    antall_fakta: int
+
+
+def _aggregattype(e: Hendelse) -> str:
+    modul = type(e).__module__
+    return {"domain.bruker": "bruker", "domain.vedtak": "vedtak",
+            "domain.leveranse": "leveranse"}.get(modul, "indeks")
+
+
+@dataclass
+class _Fakta:
+    bruker: list[Hendelse]
+    per_aggregat: dict[UUID, list[Hendelse]]
+
+
+class Klagesak:
+    """Read side for appeals: timelines and as-of states, from the events alone."""
+
+    def __init__(self, app: Any, posisjoner: Posisjoner | None = None) -> None:
+        self.app = app
+        self.beskriv = Beskriver(app.ref)
+        self.posisjoner = posisjoner
+
+    def _fakta(self, bruker_id: UUID, til: datetime | None) -> _Fakta:
+        """All facts of a user recorded at or before ``til`` (all, if None), per aggregate."""
+        bruker_h = [e for e in self.app.events.get(bruker_id) if til is None or e.timestamp <= til]
+        if not bruker_h:
+            raise IkkeFunnet("bruker", bruker_id)
+        b = b_mod.projiser(None, bruker_h)
+        per: dict[UUID, list[Hendelse]] = {}
+        for ident in (*b.vedtak, *b.leveranser):
+            per[ident] = [e for e in self.app.events.get(ident) if til is None or e.timestamp <= til]
+        return _Fakta(bruker_h, per)
+
+    def tidslinje(self, bruker_id: UUID, fra: date | None = None, til: date | None = None,
+                  vedtak_id: UUID | None = None) -> list[Tidslinjepost]:
+        """Every fact about the user in recorded order; filter by effective period and vedtak."""
+        f = self._fakta(bruker_id, None)
+        alle = [*f.bruker, *(e for liste in f.per_aggregat.values() for e in liste)]
+        if vedtak_id is not None:
+            alle = self._bare_vedtak(alle, vedtak_id, f)
+        if fra is not None or til is not None:
+            alle = [e for e in alle if (fra is None or _dag(virkning(e)) >= fra)
+                    and (til is None or _dag(virkning(e)) <= til)]
+        pos = self.posisjoner(
+            {e.originator_id for e in alle}) if self.posisjoner else {}
+        poster = [self._post(e, pos.get((e.originator_id, e.originator_version))) for e in alle]
+        return sorted(poster, key=lambda p: (p.posisjon if p.posisjon is not None else 0,
+                                             p.registrert, p.aggregat, p.versjon))
+
+    def _bare_vedtak(self, alle: list[Hendelse], vedtak_id: UUID, f: _Fakta) -> list[Hendelse]:
+        leveranser = {i for i, hs in f.per_aggregat.items()
+                      if hs and getattr(hs[0], "vedtak_id", None) == vedtak_id
+                      or any(getattr(e, "vedtak_id", None) == vedtak_id for e in hs)}
+        relevante = {vedtak_id, *leveranser}
+        return [e for e in alle if e.originator_id in relevante
+                or getattr(e, "vedtak_id", None) == vedtak_id
+                or getattr(e, "leveranse_id", None) in leveranser]
+
+    def _post(self, e: Hendelse, kjede: tuple[int, str] | None) -> Tidslinjepost:
+        data = e.model_dump(mode="json", exclude={"originator_id", "originator_version",
+                                                  "timestamp", "aktor", "hendelse_id"})
+        return Tidslinjepost(
+            posisjon=kjede[0] if kjede else None, hash=kjede[1] if kjede else None,
+            registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=type(e).__name__,
+            hendelse_id=e.hendelse_id, aggregat=_aggregattype(e), aggregat_id=e.originator_id,
+            versjon=e.originator_version, beskrivelse=self.beskriv(e),
+            korrigerer=getattr(e, "korrigerer", None), data=data)
+
+    def tilstand_per(self, bruker_id: UUID, tidspunkt: datetime) -> TilstandSomKjent:
+        """The user's vedtak, deliveries, provider and open deadlines as known at ``tidspunkt``."""
+        kalender.krev_tidssone(tidspunkt, "tidspunkt", "BV2")
+        f = self._fakta(bruker_id, tidspunkt)
+        b: Bruker = b_mod.projiser(None, f.bruker)
+        dag = kalender.lokal_dato(tidspunkt)
+        vedtak = [v_mod.projiser(None, f.per_aggregat[i]) for i in b.vedtak if f.per_aggregat.get(i)]
+        leveranser = [l_mod.projiser(None, f.per_aggregat[i]) for i in b.leveranser
+                      if f.per_aggregat.get(i)]
+        return TilstandSomKjent(
+            tidspunkt=tidspunkt, bruker_id=b.id, navn=b.navn, bydel=b.bydel, dodsdato=b.dodsdato,
+            vedtak=[self._vedtak(v, dag) for v in vedtak],
+            leveranser=[LeveranseSomKjent(
+                id=lv.id, tjenestetype=lv.tjenestetype, leverandor_id=lv.leverandor_id,
+                vedtak_id=lv.vedtak_id, fom=lv.fom, tom=lv.tom,
+                sluttarsak=lv.avsluttet.arsak.value if lv.avsluttet else None,
+                startet=lv.startet_tid, besok=len(lv.besok)) for lv in leveranser],
+            gjeldende_leverandor=self._leverandorer(b, vedtak, dag),
+            apne_frister=self._frister(vedtak, leveranser, tidspunkt),
+            antall_fakta=len(f.bruker) + sum(len(x) for x in f.per_aggregat.values()))
+
+    @staticmethod
+    def _vedtak(v: Vedtak, dag: date) -> VedtakSomKjent:
+        omfang = v.omfang_paa(dag)
+        return VedtakSomKjent(
+            id=v.id, tjenestetype=v.tjenestetype, gyldig_fra=v.gyldig_fra, gyldig_til=v.gyldig_til,
+            omfang_minutter=omfang.minutter if omfang else None,
+            omfang_per_uker=omfang.per_uker if omfang else None, mottatt_dato=v.mottatt_dato,
+            klagefrist=v.klagefrist, avsluttet=v.avsluttet.dato if v.avsluttet else None,
+            ubesvarte_revurderinger=len(v.ubesvarte_revurderinger()), klager=len(v.klager))
+
+    def _leverandorer(self, b: Bruker, vedtak: list[Vedtak], dag: date) -> dict[str, str]:
+        """Per granted tjenestetype: the delivering provider, else the choice, else municipal (R03)."""
+        typer = {v.tjenestetype for v in vedtak if v.gjelder(dag)} | {
+            r.tjenestetype for r in b.leveranser.values()}
+        svar = {}
+        for t in sorted(typer):
+            ref = b.leveranse_paa(t, dag)
+            svar[t.value] = ref.leverandor_id if ref else b.valgt_leverandor(
+                t, dag, self.app.ref.kommunal_id)
+        return svar
+
+    @staticmethod
+    def _frister(vedtak: list[Vedtak], leveranser: list[Leveranse], t: datetime) -> list[Frist]:
+        """Obligations not yet met at ``t`` with their deadline (computed by domain.kalender)."""
+        frister: list[Frist] = []
+
+        def legg(regel: str, gjelder: str, frist: date | datetime, tekst: str) -> None:
+            passert = frist < t if isinstance(frist, datetime) else frist < kalender.lokal_dato(t)
+            frister.append(Frist(regel=regel, gjelder=gjelder, frist=frist, overskredet=passert,
+                                 beskrivelse=tekst))
+
+        for lv in leveranser:
+            if lv.avsluttet is not None and lv.tom is not None and lv.tom < lv.fom:
+                continue
+            hast = next((x for x in lv.varsler if x.hast), None)
+            if lv.tjenestetype.er_hjemmesykepleie and not lv.varsler and lv.startet_tid is None:
+                legg("R11", str(lv.id), kalender.frist_r11_varsel(lv.fom),
+                     "leverandøren skal varsles senest kl. 14 virkedagen før oppstart")
+            if hast is not None and lv.startet_tid is None:
+                legg("R12", str(lv.id), kalender.frist_r12_oppstart(hast.varslet_tid),
+                     "tjenesten skal starte innen 2 timer etter telefonvarsel")
+            if not lv.tjenestetype.er_hjemmesykepleie and lv.varsler and lv.startet_tid is None:
+                legg("R13", str(lv.id), kalender.frist_r13_oppstart(lv.varsler[0].varslet_tid),
+                     "praktisk bistand skal starte innen 2 uker etter varsel")
+            for mid, melding in lv.bekymringsmeldinger.items():
+                if mid not in lv.videresendinger:
+                    legg("R21", str(mid), kalender.frist_r21_videresending(melding.mottatt_tid),
+                         "bekymringsmeldingen skal straks videresendes til bydelen")
+        for v in vedtak:
+            for rid, rev in v.revurderinger.items():
+                if rev.svar is None:
+                    legg("R16", str(rid), kalender.frist_r16_svar(rev.anmodning.anmodet_tid),
+                         "bydelen skal svare på revurderingen innen neste virkedag")
+            if v.klagefrist is not None and v.klagefrist >= kalender.lokal_dato(t):
+                legg("R25", str(v.id), v.klagefrist, "brukeren kan klage på vedtaket til og med fristen")
+        return sorted(frister, key=lambda f: (str(f.frist), f.regel))
