@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from typing import TextIO
 from uuid import UUID
@@ -69,6 +70,42 @@ def historikk(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fremdriftslinje(tekst: str) -> None:
+    print(f"\r{tekst}", end="", file=sys.stderr, flush=True)
+
+
+def importer(args: argparse.Namespace) -> int:
+    """Import a provider's time report file; write the line-by-line receipt as CSV."""
+    from application.tidsrapport import KVITTERING_HODE, Tidsrapportimport, kvittering_csv_linje
+    from domain.felles import Aktor, Rolle
+
+    app = _app()
+    aktor = Aktor(person_id=args.person, rolle=Rolle.LEVERANDOR,
+                  organisasjon=f"leverandor:{args.leverandor}")
+    ut = open(args.kvittering, "w", encoding="utf-8") if args.kvittering else None  # noqa: SIM115
+    if ut:
+        print(KVITTERING_HODE, file=ut)
+    start = time.perf_counter()
+
+    def fremdrift(n: int) -> None:
+        rate = n / max(time.perf_counter() - start, 1e-9)
+        _fremdriftslinje(f"{n:>10,} linjer  {rate:,.0f} linjer/s")
+
+    try:
+        s = Tidsrapportimport(app, args.leverandor, aktor).importer(
+            lambda: open(args.fil, encoding="utf-8-sig", newline=""), streng=args.streng,
+            kvittering=(lambda k: print(kvittering_csv_linje(k), file=ut)) if ut else None,
+            fremdrift=fremdrift)
+    finally:
+        if ut:
+            ut.close()
+    print(file=sys.stderr)
+    print(f"{s.linjer} linjer: {s.godtatt} godtatt, {s.allerede_registrert} allerede registrert, "
+          f"{s.avvist} avvist {dict(sorted(s.avvisninger_per_regel.items()))}; "
+          f"{'lagret' if s.lagret else 'INGENTING LAGRET (streng modus)'}; {s.sekunder:.1f} s")
+    return 0 if s.lagret else 1
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brukervalg", description=__doc__)
     sub = p.add_subparsers(dest="kommando", required=True)
@@ -79,6 +116,14 @@ def lag_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("historikk", help="print one user's full history")
     h.add_argument("bruker", help="bruker id (uuid) or fødselsnummer")
     h.set_defaults(func=historikk)
+    i = sub.add_parser(
+        "importer", help="import a provider's time report (CSV format: application/tidsrapport.py)")
+    i.add_argument("fil")
+    i.add_argument("--leverandor", required=True, help="the provider whose report it is")
+    i.add_argument("--person", default="import", help="who uploads it (person id)")
+    i.add_argument("--streng", action="store_true", help="record nothing if any line is rejected")
+    i.add_argument("--kvittering", help="write the line-by-line receipt to this CSV file")
+    i.set_defaults(func=importer)
     return p
 
 
