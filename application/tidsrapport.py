@@ -185,8 +185,8 @@ class Tidsrapportimport:
         self.leverandor_id = leverandor_id
         self.aktor = aktor
         app.ref.leverandor(leverandor_id)  # type: ignore[attr-defined]
-        self._brukere = _Cache(20_000)
-        self._leveranser = _Cache(5_000)
+        self._brukere = _Cache(2_000)
+        self._leveranser = _Cache(200)
         self._fnr: dict[str, UUID | None] = {}
 
     # --- resolving ------------------------------------------------------------------------

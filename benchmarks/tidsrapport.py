@@ -1,0 +1,148 @@
+"""Import of providers' time reports: rows/s against PostgreSQL COPY of the same rows, and peak
+memory for a file ten times larger, measured in one run on a throwaway PostgreSQL.
+
+    ./bv bench tidsrapport [--brukere 300] [--skriv]
+
+Each import runs in its own process, so its peak RSS is its own. The file is a month of visits
+(two a day per user, home nursing) with a few cancellations, sorted by user as a provider's system
+exports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from application import kommandoer as k
+from application.app import BrukervalgApp
+from application.syntetisk import syntetisk_fodselsnummer
+from application.tidsrapport import KOLONNER
+from domain.felles import Aktor, Rolle, Tjenestetype
+from domain.kalender import OSLO
+from domain.vedtak import Omfang
+from tests.pgserver import ThrowawayPostgres
+
+SB = Aktor(person_id="bench-sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
+VM = Aktor(person_id="bench-vm", rolle=Rolle.VEDTAKSMYNDIG, organisasjon="bydel:frogner")
+LEV = Aktor(person_id="bench-2care", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
+HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
+
+
+def lag_brukere(app: BrukervalgApp, antall: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    ider = []
+    for _ in range(antall):
+        b = app.registrer_bruker(k.RegistrerBruker(fodselsnummer=syntetisk_fodselsnummer(rng),
+                                                   navn="Bench Bruker", bydel="frogner"), SB)
+        v = app.fatt_vedtak(k.FattVedtak(bruker_id=b.id, tjenestetype=HSP, gyldig_fra=date(2026, 1, 1),
+                                         omfang=Omfang(minutter=7 * 90), vedtaksdato=date(2026, 1, 1)), VM)
+        app.bestill_leveranse(k.BestillLeveranse(bruker_id=b.id, tjenestetype=HSP, vedtak_id=v.id,
+                                                 fom=date(2026, 1, 1), leverandor_id="2care"), SB)
+        ider.append(str(b.id))
+    return ider
+
+
+def skriv_fil(sti: Path, brukere: list[str]) -> int:
+    rader = 0
+    with sti.open("w", encoding="utf-8") as f:
+        f.write(";".join(KOLONNER) + "\n")
+        for i, bruker in enumerate(brukere):
+            for dag in range(31):
+                for kl in (8, 20):
+                    start = datetime(2026, 3, 1, kl, tzinfo=OSLO) + timedelta(days=dag, minutes=i % 30)
+                    slutt = start + timedelta(minutes=40 + (dag % 3) * 5)
+                    if (dag + i) % 29 == 0:
+                        avb = (start - timedelta(hours=14)).isoformat()
+                        f.write(f"avbestilling;{bruker};{HSP};{start.isoformat()};{slutt.isoformat()};"
+                                f";;;{avb};OL-beskjedjournal {i}-{dag}\n")
+                    else:
+                        f.write(f"besok;{bruker};{HSP};{start.isoformat()};{slutt.isoformat()};"
+                                f"2c-{(i + dag) % 7};ordinaer;;;\n")
+                    rader += 1
+    return rader
+
+
+def kjor_import(env_json: str, fil: str) -> None:
+    """Child process: import the file and print rows/s and peak RSS as JSON."""
+    from application.tidsrapport import Tidsrapportimport
+
+    app = BrukervalgApp(env=json.loads(env_json))
+    t0 = time.perf_counter()
+    s = Tidsrapportimport(app, "2care", LEV).importer(lambda: open(fil, encoding="utf-8", newline=""))
+    sek = time.perf_counter() - t0
+    print(json.dumps({"linjer": s.linjer, "godtatt": s.godtatt, "avvist": s.avvist, "sekunder": sek,
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def copy_rate(dsn: str, fil: Path) -> tuple[int, float]:
+    with psycopg.connect(dsn) as con:
+        con.execute("CREATE TABLE IF NOT EXISTS rader (type text, bruker text, tjenestetype text, "
+                    "start timestamptz, slutt timestamptz, ansatt text, kategori text, tiltakskode text, "
+                    "avbestilt_tid timestamptz, journalreferanse text)")
+        con.execute("TRUNCATE rader")
+        con.commit()
+        t0 = time.perf_counter()
+        with con.cursor() as cur, cur.copy("COPY rader FROM STDIN WITH (FORMAT csv, DELIMITER ';', "
+                                           "HEADER true, NULL '')") as cp, fil.open("rb") as f:
+            while blokk := f.read(1 << 20):
+                cp.write(blokk)
+        con.commit()
+        sek = time.perf_counter() - t0
+        n = con.execute("SELECT count(*) FROM rader").fetchone()[0]
+    return n, sek
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--barn":
+        kjor_import(sys.argv[2], sys.argv[3])
+        return
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--brukere", type=int, default=300, help="users in the small file (the large has 10x)")
+    p.add_argument("--skriv", action="store_true", help="append the table to docs/benchmarks.md")
+    args = p.parse_args()
+    resultater = []
+    with tempfile.TemporaryDirectory() as tmp, ThrowawayPostgres() as pg:
+        db = pg.create_database("bench_import")
+        env = {"BRUKERVALG_STORE": "postgres", **pg.env(db)}
+        app = BrukervalgApp(env=env)
+        for navn, antall, seed in (("liten", args.brukere, 1), ("stor (10×)", args.brukere * 10, 2)):
+            t0 = time.perf_counter()
+            brukere = lag_brukere(app, antall, seed)
+            print(f"{navn}: {antall} brukere opprettet på {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+            fil = Path(tmp) / f"{seed}.csv"
+            rader = skriv_fil(fil, brukere)
+            barn = subprocess.run([sys.executable, "-m", "benchmarks.tidsrapport", "--barn", json.dumps(env),
+                                   str(fil)], capture_output=True, text=True, check=True,
+                                  env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+            imp = json.loads(barn.stdout.strip().splitlines()[-1])
+            n, copy_sek = copy_rate(pg.dsn(db), fil)
+            resultater.append((navn, rader, imp, n / copy_sek))
+        app.close()
+    linjer = ["| fil | rader | import rader/s | COPY rader/s | forhold | peak RSS import (MB) |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for navn, rader, imp, copy in resultater:
+        rate = imp["linjer"] / imp["sekunder"]
+        linjer.append(f"| {navn} | {rader:,} | {rate:,.0f} | {copy:,.0f} | {rate / copy:.3f}× | "
+                      f"{imp['maxrss_mb']:.0f} |")
+    tekst = "\n".join(linjer)
+    print(tekst)
+    if args.skriv:
+        sti = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+        with sti.open("a", encoding="utf-8") as f:
+            f.write(f"\n### Import av tidsrapport, {datetime.now():%Y-%m-%d %H:%M} "
+                    f"(`./bv bench tidsrapport --brukere {args.brukere}`)\n\n{tekst}\n")
+
+
+if __name__ == "__main__":
+    main()
