@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 HASH_SIZE = 32
 GENESIS_HASH = bytes(HASH_SIZE)
 """The predecessor of the first link: 32 zero bytes."""
+GENESIS_HASH_SQL = f"decode('{GENESIS_HASH.hex()}', 'hex')"
 
 # A version tag, so a future change of encoding cannot collide with links written today.
 LINK_FORMAT = b"brukervalg.ledger.link.v1\x00"
@@ -66,6 +67,37 @@ def link_hash_bytes(
             )
         )
     ).digest()
+
+
+def link_hash_sql(
+    prev_hash: str,
+    position: str,
+    originator_id: str,
+    originator_version: str,
+    topic: str,
+    state: str,
+) -> str:
+    """The same encoding as :func:`link_hash_bytes`, as a PostgreSQL expression.
+
+    Arguments are SQL expressions: prev_hash and state bytea, position and originator_version
+    bigint, originator_id (canonical, see :func:`canonical_originator_id_sql`) and topic text.
+    PostgreSQL hashes a transaction's few links inside its INSERT statement, which saves the
+    writer a statement per transaction; a test checks both renderings agree.
+    """
+    # int8send/int4send are big-endian like the struct formats above; lengths never reach 2**31.
+    oid = f"convert_to({originator_id}, 'UTF8')"
+    topic_bytes = f"convert_to({topic}, 'UTF8')"
+    return (
+        f"sha256(decode('{LINK_FORMAT.hex()}', 'hex') || {prev_hash} || int8send({position}) "
+        f"|| int4send(octet_length({oid})) || {oid} || int8send({originator_version}) "
+        f"|| int4send(octet_length({topic_bytes})) || {topic_bytes} "
+        f"|| int8send(octet_length({state})::bigint) || {state})"
+    )
+
+
+def canonical_originator_id_sql(column: str, column_type: str) -> str:
+    """:func:`canonical_originator_id` as a PostgreSQL expression over an originator_id column."""
+    return f"replace({column}::text, '-', '')" if column_type == "uuid" else f"{column}::text"
 
 
 def canonical_originator_id(originator_id: UUID | str, *, uuid_column: bool) -> str:

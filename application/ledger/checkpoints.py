@@ -69,7 +69,12 @@ def save_private_key(
 def load_private_key(
     path: str | os.PathLike[str], *, password: bytes | None = None
 ) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=password)
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=password)
+    except (TypeError, ValueError) as e:
+        # Wrong or missing password, or not a PEM private key at all.
+        msg = f"cannot read the private key in {path}: {e}"
+        raise CheckpointError(msg) from None
     if not isinstance(key, Ed25519PrivateKey):
         msg = f"{path} holds a {type(key).__name__}, not an Ed25519 private key"
         raise CheckpointError(msg)
@@ -174,7 +179,7 @@ def _validated_fields(doc: Any) -> dict[str, Any]:
         if not _is_hex(doc[key], size):
             msg = f"checkpoint {key} must be {size} bytes of lowercase hex"
             raise CheckpointError(msg)
-    if not _is_utc_time(doc["time"]):
+    if not _is_aware_time(doc["time"]):
         msg = f"checkpoint time must be an ISO 8601 time with offset, not {doc['time']!r}"
         raise CheckpointError(msg)
     return {key: doc[key] for key in _FIELDS}
@@ -188,7 +193,7 @@ def _is_hex(value: Any, size: int) -> bool:
     )
 
 
-def _is_utc_time(value: Any) -> bool:
+def _is_aware_time(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     try:

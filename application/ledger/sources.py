@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from os import PathLike, fspath
@@ -27,7 +27,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from application.ledger.chain import ledger_table_name
+from application.ledger.chain import canonical_originator_id_sql, ledger_table_name
 from application.ledger.errors import LedgerSourceError
 
 Row = tuple[Any, ...]
@@ -42,7 +42,7 @@ class ChainReader(ABC):
         """The highest notification id (0 for an empty store), for progress reporting."""
 
     @abstractmethod
-    def batches(self, size: int) -> Iterator[list[Row]]:
+    def batches(self, size: int) -> Generator[list[Row], None, None]:
         """Every event with its link, by position, in lists of up to size rows.
 
         Closing the iterator early skips the rest.
@@ -85,7 +85,7 @@ class SQLiteChainReader(ChainReader):
     def last_position(self) -> int:
         return self._scalar(f"SELECT max(rowid) FROM {self._events}") or 0
 
-    def batches(self, size: int) -> Iterator[list[Row]]:
+    def batches(self, size: int) -> Generator[list[Row], None, None]:
         cursor = self._conn.cursor()
         # Plain tuples: the connection may come from eventsourcing, which sets sqlite3.Row.
         cursor.row_factory = None
@@ -185,11 +185,7 @@ class PostgresChainReader(ChainReader):
         self._conn = conn
         self._events = SQL("{}.{}").format(Identifier(schema), Identifier(events_table))
         self._ledger = SQL("{}.{}").format(Identifier(schema), Identifier(ledger_table))
-        # The chain's canonical originator id: UUIDs as 32 hex digits, text verbatim.
-        if originator_id_type == "uuid":
-            self._originator_id = SQL("replace(e.originator_id::text, '-', '')")
-        else:
-            self._originator_id = SQL("e.originator_id")
+        self._originator_id = SQL(canonical_originator_id_sql("e.originator_id", originator_id_type))
 
     def _scalar(self, statement: Composed, params: tuple[Any, ...] = ()) -> Any:
         with self._conn.cursor(row_factory=tuple_row) as cursor:
@@ -200,7 +196,7 @@ class PostgresChainReader(ChainReader):
     def last_position(self) -> int:
         return self._scalar(SQL("SELECT max(notification_id) FROM {}").format(self._events)) or 0
 
-    def batches(self, size: int) -> Iterator[list[Row]]:
+    def batches(self, size: int) -> Generator[list[Row], None, None]:
         statement = SQL(
             "COPY (SELECT e.notification_id, convert_to({oid}, 'UTF8'), e.originator_version, "
             "convert_to(e.topic, 'UTF8'), e.state, l.prev_hash, l.hash "

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
@@ -241,7 +241,7 @@ def _walk_store(reader: ChainReader, walk: _Walk, progress: Progress | None) -> 
     return _diagnose(reason, row, lookahead, walk, reader)
 
 
-def _lookahead(rest_of_batch: list[Row], batches: Iterator[list[Row]]) -> list[Row]:
+def _lookahead(rest_of_batch: list[Row], batches: Iterable[list[Row]]) -> list[Row]:
     """Up to LOOKAHEAD_ROWS rows after a break, for telling what kind of break it is."""
     rows = rest_of_batch[:LOOKAHEAD_ROWS]
     for batch in batches:
@@ -363,16 +363,22 @@ def _continues_chain(head_hash: bytes, row: Row) -> bool:
     return row[5] == head_hash and stored is not None and _hash_row(head_hash, row) == stored
 
 
-def _find_reorder_partner(row: Row, lookahead: Iterator[Row] | list[Row]) -> int | None:
-    """The position of a later link that this event (or just its state) was chained at."""
-    if not isinstance(row[4], bytes):
+def _find_reorder_partner(row: Row, lookahead: list[Row]) -> int | None:
+    """The position of a later link that this whole event was chained at, or whose event's
+    state was swapped with this one's (each state fits the other's link)."""
+    _, _, _, _, state, prev, stored = row
+    if not isinstance(state, bytes):
         return None
     for later in lookahead:
-        later_position, _, _, _, _, later_prev, later_stored = later
+        later_position, _, _, _, later_state, later_prev, later_stored = later
         if later_stored is None or later_prev is None:
             continue
         if _hash_row(later_prev, row, position=later_position) == later_stored:
             return later_position
-        if _hash_row(later_prev, later, state=row[4]) == later_stored:
+        if (
+            later_state != state
+            and _hash_row(later_prev, later, state=state) == later_stored
+            and _hash_row(prev, row, state=later_state) == stored
+        ):
             return later_position
     return None
