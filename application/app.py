@@ -86,7 +86,9 @@ class BrukervalgApp(Application[UUID]):
                  klokke: Callable[[], datetime] | None = None,
                  referansedata: Referansedata | None = None) -> None:
         merged = {**os.environ, **(env or {})}
-        super().__init__(env={**event_store_env(merged), **(env or {})})
+        # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
+        # chain): every stored fact must be linked into the ledger.
+        super().__init__(env={**(env or {}), **event_store_env(merged)})
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
         nokkel = merged.get("BRUKERVALG_INDEKS_NOKKEL") or merged.get("BRUKERVALG_CIPHER_KEY") \

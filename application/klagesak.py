@@ -15,7 +15,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from application import kjede
 from application.beskrivelse import Beskriver
+from application.kjede import Lenke
 from domain import bruker as b_mod
 from domain import kalender
 from domain import leveranse as l_mod
@@ -31,7 +33,7 @@ VIRKNINGSFELT = ("gyldig_fra", "dodsdato", "dato", "fom", "sluttdato", "oppsigel
                  "anmodet_tid", "besvart_tid", "videresendt_tid", "gitt_tid", "avgjort_dato",
                  "behandlet_tid", "sendt_dato", "ny_gyldig_til", "tom")
 
-Posisjoner = Callable[[Iterable[UUID]], dict[tuple[UUID, int], tuple[int, str]]]
+Lenkeoppslag = Callable[[Iterable[UUID]], dict[tuple[UUID, int], Lenke]]
 
 
 def virkning(e: Hendelse) -> date | datetime:
@@ -127,10 +129,10 @@ class _Fakta:
 class Klagesak:
     """Read side for appeals: timelines and as-of states, from the events alone."""
 
-    def __init__(self, app: Any, posisjoner: Posisjoner | None = None) -> None:
+    def __init__(self, app: Any, lenker: Lenkeoppslag | None = None) -> None:
         self.app = app
         self.beskriv = Beskriver(app.ref)
-        self.posisjoner = posisjoner
+        self.lenker = lenker or (lambda ids: kjede.lenker(app.recorder, ids))
 
     def _fakta(self, bruker_id: UUID, til: datetime | None) -> _Fakta:
         """All facts of a user recorded at or before ``til`` (all, if None), per aggregate."""
@@ -153,8 +155,7 @@ class Klagesak:
         if fra is not None or til is not None:
             alle = [e for e in alle if (fra is None or _dag(virkning(e)) >= fra)
                     and (til is None or _dag(virkning(e)) <= til)]
-        pos = self.posisjoner(
-            {e.originator_id for e in alle}) if self.posisjoner else {}
+        pos = self.lenker({e.originator_id for e in alle})
         poster = [self._post(e, pos.get((e.originator_id, e.originator_version))) for e in alle]
         return sorted(poster, key=lambda p: (p.posisjon if p.posisjon is not None else 0,
                                              p.registrert, p.aggregat, p.versjon))
@@ -168,11 +169,11 @@ class Klagesak:
                 or getattr(e, "vedtak_id", None) == vedtak_id
                 or getattr(e, "leveranse_id", None) in leveranser]
 
-    def _post(self, e: Hendelse, kjede: tuple[int, str] | None) -> Tidslinjepost:
+    def _post(self, e: Hendelse, lenke: Lenke | None) -> Tidslinjepost:
         data = e.model_dump(mode="json", exclude={"originator_id", "originator_version",
                                                   "timestamp", "aktor", "hendelse_id"})
         return Tidslinjepost(
-            posisjon=kjede[0] if kjede else None, hash=kjede[1] if kjede else None,
+            posisjon=lenke.posisjon if lenke else None, hash=lenke.hash.hex() if lenke else None,
             registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=type(e).__name__,
             hendelse_id=e.hendelse_id, aggregat=_aggregattype(e), aggregat_id=e.originator_id,
             versjon=e.originator_version, beskrivelse=self.beskriv(e),
@@ -255,3 +256,54 @@ class Klagesak:
             if v.klagefrist is not None and v.klagefrist >= kalender.lokal_dato(t):
                 legg("R25", str(v.id), v.klagefrist, "brukeren kan klage på vedtaket til og med fristen")
         return sorted(frister, key=lambda f: (str(f.frist), f.regel))
+
+
+def eksport(ks: Klagesak, bruker_id: UUID, *, tidspunkt: datetime | None = None,
+            fra: date | None = None, til: date | None = None,
+            vedtak_id: UUID | None = None) -> dict[str, Any]:
+    """The timeline (and the state as known at ``tidspunkt``) as a self-checking JSON document.
+
+    Every fact carries its chain position, its link hash and the inputs to recompute that hash
+    (prev_hash, topic and the stored bytes, encrypted if encryption is on), so a third party can
+    check each fact against the store's chain and a signed checkpoint (``verifiser_eksport``).
+    """
+    poster = ks.tidslinje(bruker_id, fra=fra, til=til, vedtak_id=vedtak_id)
+    lenker = ks.lenker({p.aggregat_id for p in poster})
+    hode = kjede.hode(ks.app.recorder)
+    return {
+        "format": "brukervalg.klagesak.v1",
+        "bruker_id": str(bruker_id),
+        "utvalg": {"fra": fra and fra.isoformat(), "til": til and til.isoformat(),
+                   "vedtak_id": vedtak_id and str(vedtak_id)},
+        "kjedehode": {"posisjon": hode[0], "hash": hode[1]} if hode else None,
+        "tidslinje": [{**p.model_dump(mode="json"),
+                       "lenke": lenker[(p.aggregat_id, p.versjon)].som_json()
+                       if (p.aggregat_id, p.versjon) in lenker else None} for p in poster],
+        "tilstand_per": ks.tilstand_per(bruker_id, tidspunkt).model_dump(mode="json")
+        if tidspunkt else None,
+    }
+
+
+def verifiser_eksport(doc: dict[str, Any], recorder: Any | None = None) -> list[str]:
+    """Problems found in an export: a fact whose link does not recompute, or (given the store)
+    one whose link differs from the store's. An empty list means every fact checks out."""
+    import base64
+
+    problemer = []
+    poster = doc.get("tidslinje", [])
+    levende = kjede.lenker(recorder, {UUID(p["aggregat_id"]) for p in poster}) if recorder else {}
+    for p in poster:
+        lenke_json = p.get("lenke")
+        if lenke_json is None:
+            problemer.append(f"{p['hendelse']} v{p['versjon']}: mangler kjedelenke")
+            continue
+        lenke = Lenke(lenke_json["posisjon"], UUID(p["aggregat_id"]), p["versjon"], lenke_json["topic"],
+                      base64.b64decode(lenke_json["state_base64"]), bytes.fromhex(lenke_json["prev_hash"]),
+                      bytes.fromhex(lenke_json["hash"]))
+        if not lenke.stemmer():
+            problemer.append(f"posisjon {lenke.posisjon}: lenken stemmer ikke med de lagrede bytene")
+        if recorder is not None:
+            i_lageret = levende.get((lenke.originator_id, lenke.versjon))
+            if i_lageret is None or i_lageret.hash != lenke.hash or i_lageret.posisjon != lenke.posisjon:
+                problemer.append(f"posisjon {lenke.posisjon}: avviker fra lageret")
+    return problemer

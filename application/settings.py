@@ -20,13 +20,9 @@ class Innstillingsfeil(ValueError):
     """The environment asks for something we cannot do."""
 
 
-def _ledger_module(store: str, fallback: str) -> str:
-    """The hash-chained recorder for the store, when the ledger package is present."""
-    try:
-        __import__(f"application.ledger.{store}")
-    except ImportError:
-        return fallback
-    return f"application.ledger.{store}"
+# Every stored fact is linked into the tamper-evident chain: both stores use the chained recorders.
+LEDGER_SQLITE = "application.ledger.sqlite"
+LEDGER_POSTGRES = "application.ledger.postgres"
 
 
 def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -38,11 +34,11 @@ def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
         "MAPPER_TOPIC": get_topic(HendelseMapper),
     }
     if store == "sqlite":
-        env["PERSISTENCE_MODULE"] = _ledger_module("sqlite", "eventsourcing.sqlite")
+        env["PERSISTENCE_MODULE"] = LEDGER_SQLITE
         env["SQLITE_DBNAME"] = environ.get("BRUKERVALG_SQLITE_PATH", STANDARD_SQLITE_FIL)
         env["SQLITE_LOCK_TIMEOUT"] = environ.get("SQLITE_LOCK_TIMEOUT", "10")
     elif store == "postgres":
-        env["PERSISTENCE_MODULE"] = _ledger_module("postgres", "eventsourcing.postgres")
+        env["PERSISTENCE_MODULE"] = LEDGER_POSTGRES
         for key, value in environ.items():
             if key.startswith("POSTGRES_"):
                 env[key] = value

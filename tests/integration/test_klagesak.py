@@ -87,3 +87,23 @@ def test_timeline_filters_by_vedtak_and_effective_period(app: BrukervalgApp, sak
     dag_10 = ks.tidslinje(sak.bruker_id, fra=d("2026-03-10"), til=d("2026-03-10"))
     assert [p.hendelse for p in dag_10] == ["BesokUtfort"]
     assert "BesokUtfort" not in {p.hendelse for p in ks.tidslinje(sak.bruker_id, til=d("2026-03-09"))}
+
+
+def test_r26_export_carries_chain_positions_and_hashes_a_third_party_can_recompute(
+        app: BrukervalgApp, sak: Sak, klokke: Klokke) -> None:
+    import copy
+
+    from application.klagesak import eksport, verifiser_eksport
+
+    _valg_og_korreksjon(app, sak, klokke)
+    doc = eksport(Klagesak(app), sak.bruker_id, tidspunkt=oslo(2026, 3, 3, 12))
+    poster = doc["tidslinje"]
+    assert poster and all(p["lenke"] and p["posisjon"] == p["lenke"]["posisjon"] for p in poster)
+    assert [p["posisjon"] for p in poster] == sorted(p["posisjon"] for p in poster)
+    assert doc["kjedehode"]["posisjon"] >= poster[-1]["posisjon"]
+    assert doc["tilstand_per"]["gjeldende_leverandor"]["praktisk_bistand"] == "nordlys"
+    assert verifiser_eksport(doc, app.recorder) == []
+    forfalsket = copy.deepcopy(doc)
+    forfalsket["tidslinje"][1]["lenke"]["state_base64"] = doc["tidslinje"][2]["lenke"]["state_base64"]
+    assert verifiser_eksport(forfalsket) == [
+        f"posisjon {doc['tidslinje'][1]['posisjon']}: lenken stemmer ikke med de lagrede bytene"]

@@ -160,3 +160,15 @@ def test_personal_data_is_encrypted_at_rest_when_a_key_is_configured(
     klar_sak = lag_sak(klar)
     assert any(b"Kari" in n.state for n in klar.recorder.select_notifications(start=1, limit=100))
     assert klar.bruker(klar_sak.bruker_id).navn == "Kari Nordmann"
+
+
+def test_r26_every_stored_fact_is_linked_into_the_chain_on_both_stores(app: BrukervalgApp,
+                                                                       sak: Sak) -> None:
+    from application.ledger import verify
+
+    app.bytt_leverandor(k.ByttLeverandor(bruker_id=sak.bruker_id, tjenestetype=HSP,
+                                         til_leverandor_id="2care", form=Form.MUNTLIG,
+                                         oppsigelsesdato=d("2026-03-05")), SAKSBEHANDLER)
+    rapport = verify(app.recorder)
+    assert rapport.ok, rapport.summary()
+    assert rapport.count == antall_hendelser(app) > 0
