@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -106,6 +107,62 @@ def importer(args: argparse.Namespace) -> int:
     return 0 if s.lagret else 1
 
 
+def kjede_verifiser(args: argparse.Namespace) -> int:
+    from application.ledger import cli as ledger_cli
+
+    app = _app()
+    return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
+                             trusted_public_keys=args.klarert_nokkel or None, as_json=args.json)
+
+
+def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
+    from application.ledger import cli as ledger_cli
+
+    app = _app()
+    doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut, previous=args.tidligere,
+                                progress=True)
+    print(json.dumps(doc, indent=2))
+    return 0
+
+
+def kjede_nokkel(args: argparse.Namespace) -> int:
+    from application.ledger import generate_private_key, public_key_hex, save_private_key
+
+    nokkel = generate_private_key()
+    save_private_key(nokkel, args.ut)
+    print(f"Privat nøkkel skrevet til {args.ut} (oppbevares utenfor databasen).")
+    print(f"Offentlig nøkkel: {public_key_hex(nokkel)}")
+    return 0
+
+
+def klagesak(args: argparse.Namespace) -> int:
+    """Export one user's klagesak: JSON with chain links, or a printable HTML document."""
+    from datetime import UTC, date, datetime
+
+    from application.klagesak import Klagesak, eksport
+    from interfaces.dokument import klagesak_html
+
+    app = _app()
+    bruker_id = app.finn_bruker_id(args.bruker) if args.bruker.isdigit() else UUID(args.bruker)
+    if bruker_id is None:
+        print("Fant ingen bruker.", file=sys.stderr)
+        return 1
+    tidspunkt = datetime.fromisoformat(args.per) if args.per else None
+    doc = eksport(Klagesak(app), bruker_id, tidspunkt=tidspunkt,
+                  fra=date.fromisoformat(args.fra) if args.fra else None,
+                  til=date.fromisoformat(args.til) if args.til else None,
+                  vedtak_id=UUID(args.vedtak) if args.vedtak else None)
+    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC)) if args.html
+             else json.dumps(doc, indent=2, ensure_ascii=False))
+    if args.ut:
+        with open(args.ut, "w", encoding="utf-8") as f:
+            f.write(tekst)
+        print(f"Skrevet til {args.ut} ({len(doc['tidslinje'])} fakta).", file=sys.stderr)
+    else:
+        print(tekst)
+    return 0
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brukervalg", description=__doc__)
     sub = p.add_subparsers(dest="kommando", required=True)
@@ -124,6 +181,32 @@ def lag_parser() -> argparse.ArgumentParser:
     i.add_argument("--streng", action="store_true", help="record nothing if any line is rejected")
     i.add_argument("--kvittering", help="write the line-by-line receipt to this CSV file")
     i.set_defaults(func=importer)
+
+    ks = sub.add_parser("klagesak", help="export a user's timeline (and state as known at a time)")
+    ks.add_argument("bruker", help="bruker id (uuid) or fødselsnummer")
+    ks.add_argument("--per", help="ISO instant with offset: also the state as known then")
+    ks.add_argument("--fra", help="only facts taking effect on or after this date")
+    ks.add_argument("--til", help="only facts taking effect on or before this date")
+    ks.add_argument("--vedtak", help="only facts about this vedtak")
+    ks.add_argument("--html", action="store_true", help="a printable document instead of JSON")
+    ks.add_argument("--ut", help="write to this file")
+    ks.set_defaults(func=klagesak)
+
+    kj = sub.add_parser("kjede", help="the tamper-evident chain: verify, checkpoints, keys")
+    kjsub = kj.add_subparsers(dest="kjedekommando", required=True)
+    v = kjsub.add_parser("verifiser", help="re-walk the chain (and check signed checkpoints)")
+    v.add_argument("--sjekkpunkt", action="append", default=[], help="checkpoint file (repeatable)")
+    v.add_argument("--klarert-nokkel", action="append", default=[], help="trusted public key (hex)")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=kjede_verifiser)
+    c = kjsub.add_parser("sjekkpunkt", help="verify, then sign the chain head with an Ed25519 key")
+    c.add_argument("--nokkel", required=True, help="private key file (PEM)")
+    c.add_argument("--ut", help="write the checkpoint document here")
+    c.add_argument("--tidligere", action="append", default=[], help="earlier checkpoint to re-check")
+    c.set_defaults(func=kjede_sjekkpunkt)
+    n = kjsub.add_parser("nokkel", help="make a new signing key and print its public key")
+    n.add_argument("--ut", required=True)
+    n.set_defaults(func=kjede_nokkel)
     return p
 
 
