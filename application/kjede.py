@@ -39,8 +39,13 @@ class Lenke:
                 "topic": self.topic, "state_base64": base64.b64encode(self.state).decode()}
 
 
-def lenker(recorder: Any, originator_ids: Iterable[UUID]) -> dict[tuple[UUID, int], Lenke]:
-    """(originator id, version) → its ledger link, for the given aggregates (empty off-ledger)."""
+def lenker(recorder: Any, originator_ids: Iterable[UUID], *,
+           med_state: bool = True) -> dict[tuple[UUID, int], Lenke]:
+    """(originator id, version) → its ledger link, for the given aggregates (empty off-ledger).
+
+    Without ``med_state`` the stored bytes are not fetched (the timeline needs only positions).
+    """
+    state_kolonne = "e.state" if med_state else "NULL"
     ids = list(originator_ids)
     ledger = getattr(recorder, "ledger_table_name", None)
     if not ids or ledger is None:
@@ -50,8 +55,9 @@ def lenker(recorder: Any, originator_ids: Iterable[UUID]) -> dict[tuple[UUID, in
     for i in range(0, len(ids), 500):
         del_ = ids[i:i + 500]
         if hasattr(recorder.datastore, "schema"):  # PostgreSQL
-            sql = SQL("SELECT e.originator_id, e.originator_version, e.notification_id, e.topic, e.state, "
-                      "l.prev_hash, l.hash FROM {s}.{e} e JOIN {s}.{l} l ON l.position = e.notification_id "
+            sql = SQL("SELECT e.originator_id, e.originator_version, e.notification_id, e.topic, "
+                      + state_kolonne + ", l.prev_hash, l.hash "
+                      "FROM {s}.{e} e JOIN {s}.{l} l ON l.position = e.notification_id "
                       "WHERE e.originator_id = ANY(%s)").format(
                 s=Identifier(recorder.datastore.schema or "public"), e=Identifier(events),
                 l=Identifier(ledger))
@@ -61,12 +67,12 @@ def lenker(recorder: Any, originator_ids: Iterable[UUID]) -> dict[tuple[UUID, in
         else:  # SQLite: the notification id is the rowid
             plass = ",".join("?" * len(del_))
             with recorder.datastore.transaction(commit=False) as c:
-                c.execute(f"SELECT e.originator_id, e.originator_version, e.rowid, e.topic, e.state, "
+                c.execute(f"SELECT e.originator_id, e.originator_version, e.rowid, e.topic, {state_kolonne}, "
                           f"l.prev_hash, l.hash FROM {events} e JOIN {ledger} l ON l.position = e.rowid "
                           f"WHERE e.originator_id IN ({plass})", [x.hex for x in del_])
                 rader = [tuple(r) for r in c.fetchall()]
         for oid, versjon, pos, topic, state, prev, h in rader:
-            lenke = Lenke(pos, UUID(str(oid)), versjon, topic, bytes(state), bytes(prev), bytes(h))
+            lenke = Lenke(pos, UUID(str(oid)), versjon, topic, bytes(state or b""), bytes(prev), bytes(h))
             svar[(lenke.originator_id, versjon)] = lenke
     return svar
 

@@ -7,13 +7,14 @@ and point at what they correct.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from application import kjede
 from application.beskrivelse import Beskriver
@@ -36,20 +37,26 @@ VIRKNINGSFELT = ("gyldig_fra", "dodsdato", "dato", "fom", "sluttdato", "oppsigel
 Lenkeoppslag = Callable[[Iterable[UUID]], dict[tuple[UUID, int], Lenke]]
 
 
+@functools.cache
+def _virkningsfelt(cls: type[Hendelse]) -> str | None:
+    """The effective-time field of an event class (looked up once per class)."""
+    return next((f for f in VIRKNINGSFELT if f in cls.model_fields), None)
+
+
 def virkning(e: Hendelse) -> date | datetime:
-    for felt in VIRKNINGSFELT:
-        verdi = getattr(e, felt, None)
-        if isinstance(verdi, date):
-            return verdi
-    return e.timestamp
+    felt = _virkningsfelt(type(e))
+    verdi = getattr(e, felt) if felt else None
+    return verdi if isinstance(verdi, date) else e.timestamp
 
 
 def _dag(t: date | datetime) -> date:
     return kalender.lokal_dato(t) if isinstance(t, datetime) else t
 
 
-class Tidslinjepost(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Tidslinjepost:
+    """One fact on the timeline: chain position, both times, actor and a Norwegian sentence."""
+
     posisjon: int | None
     hash: str | None
     registrert: datetime
@@ -61,8 +68,24 @@ class Tidslinjepost(BaseModel):
     aggregat_id: UUID
     versjon: int
     beskrivelse: str
-    korrigerer: UUID | None = None
-    data: dict[str, Any]
+    korrigerer: UUID | None
+    faktum: Hendelse
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The fact's own fields (what it says), as JSON."""
+        return self.faktum.model_dump(mode="json", exclude=_GRUNNFELT)
+
+    def som_json(self) -> dict[str, Any]:
+        return {"posisjon": self.posisjon, "hash": self.hash, "registrert": self.registrert.isoformat(),
+                "virkning": self.virkning.isoformat(), "aktor": self.aktor.model_dump(mode="json"),
+                "hendelse": self.hendelse, "hendelse_id": str(self.hendelse_id),
+                "aggregat": self.aggregat, "aggregat_id": str(self.aggregat_id), "versjon": self.versjon,
+                "beskrivelse": self.beskrivelse,
+                "korrigerer": str(self.korrigerer) if self.korrigerer else None, "data": self.data}
+
+
+_GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hendelse_id"}
 
 
 class Frist(BaseModel):
@@ -129,20 +152,33 @@ class _Fakta:
 class Klagesak:
     """Read side for appeals: timelines and as-of states, from the events alone."""
 
+    CACHE_AGGREGATER = 512
+
     def __init__(self, app: Any, lenker: Lenkeoppslag | None = None) -> None:
         self.app = app
+        self._cache: dict[UUID, list[Hendelse]] = {}
         self.beskriv = Beskriver(app.ref)
-        self.lenker = lenker or (lambda ids: kjede.lenker(app.recorder, ids))
+        self.lenker = lenker or (lambda ids: kjede.lenker(app.recorder, ids, med_state=False))
+
+    def _hendelser(self, ident: UUID) -> list[Hendelse]:
+        """An aggregate's events. Stored events never change, so decoded ones are kept (LRU) and
+        only newer versions are read on the next call."""
+        kjente = self._cache.pop(ident, [])
+        kjente = kjente + list(self.app.events.get(ident, gt=len(kjente) or None))
+        self._cache[ident] = kjente
+        if len(self._cache) > self.CACHE_AGGREGATER:
+            self._cache.pop(next(iter(self._cache)))
+        return kjente
 
     def _fakta(self, bruker_id: UUID, til: datetime | None) -> _Fakta:
         """All facts of a user recorded at or before ``til`` (all, if None), per aggregate."""
-        bruker_h = [e for e in self.app.events.get(bruker_id) if til is None or e.timestamp <= til]
+        bruker_h = [e for e in self._hendelser(bruker_id) if til is None or e.timestamp <= til]
         if not bruker_h:
             raise IkkeFunnet("bruker", bruker_id)
         b = b_mod.projiser(None, bruker_h)
         per: dict[UUID, list[Hendelse]] = {}
         for ident in (*b.vedtak, *b.leveranser):
-            per[ident] = [e for e in self.app.events.get(ident) if til is None or e.timestamp <= til]
+            per[ident] = [e for e in self._hendelser(ident) if til is None or e.timestamp <= til]
         return _Fakta(bruker_h, per)
 
     def tidslinje(self, bruker_id: UUID, fra: date | None = None, til: date | None = None,
@@ -170,14 +206,12 @@ class Klagesak:
                 or getattr(e, "leveranse_id", None) in leveranser]
 
     def _post(self, e: Hendelse, lenke: Lenke | None) -> Tidslinjepost:
-        data = e.model_dump(mode="json", exclude={"originator_id", "originator_version",
-                                                  "timestamp", "aktor", "hendelse_id"})
         return Tidslinjepost(
             posisjon=lenke.posisjon if lenke else None, hash=lenke.hash.hex() if lenke else None,
             registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=type(e).__name__,
             hendelse_id=e.hendelse_id, aggregat=_aggregattype(e), aggregat_id=e.originator_id,
             versjon=e.originator_version, beskrivelse=self.beskriv(e),
-            korrigerer=getattr(e, "korrigerer", None), data=data)
+            korrigerer=getattr(e, "korrigerer", None), faktum=e)
 
     def tilstand_per(self, bruker_id: UUID, tidspunkt: datetime) -> TilstandSomKjent:
         """The user's vedtak, deliveries, provider and open deadlines as known at ``tidspunkt``."""
@@ -268,7 +302,7 @@ def eksport(ks: Klagesak, bruker_id: UUID, *, tidspunkt: datetime | None = None,
     check each fact against the store's chain and a signed checkpoint (``verifiser_eksport``).
     """
     poster = ks.tidslinje(bruker_id, fra=fra, til=til, vedtak_id=vedtak_id)
-    lenker = ks.lenker({p.aggregat_id for p in poster})
+    lenker = kjede.lenker(ks.app.recorder, {p.aggregat_id for p in poster})
     hode = kjede.hode(ks.app.recorder)
     return {
         "format": "brukervalg.klagesak.v1",
@@ -276,7 +310,7 @@ def eksport(ks: Klagesak, bruker_id: UUID, *, tidspunkt: datetime | None = None,
         "utvalg": {"fra": fra and fra.isoformat(), "til": til and til.isoformat(),
                    "vedtak_id": vedtak_id and str(vedtak_id)},
         "kjedehode": {"posisjon": hode[0], "hash": hode[1]} if hode else None,
-        "tidslinje": [{**p.model_dump(mode="json"),
+        "tidslinje": [{**p.som_json(),
                        "lenke": lenker[(p.aggregat_id, p.versjon)].som_json()
                        if (p.aggregat_id, p.versjon) in lenker else None} for p in poster],
         "tilstand_per": ks.tilstand_per(bruker_id, tidspunkt).model_dump(mode="json")
