@@ -152,7 +152,11 @@ def klagesak(args: argparse.Namespace) -> int:
                   fra=date.fromisoformat(args.fra) if args.fra else None,
                   til=date.fromisoformat(args.til) if args.til else None,
                   vedtak_id=UUID(args.vedtak) if args.vedtak else None)
-    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC)) if args.html
+    def navn_paa(ident: str) -> str:
+        kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
+        return kjent.navn if kjent else ident
+
+    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), navn_paa) if args.html
              else json.dumps(doc, indent=2, ensure_ascii=False))
     if args.ut:
         with open(args.ut, "w", encoding="utf-8") as f:

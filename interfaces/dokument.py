@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -31,8 +32,12 @@ def _t(verdi: str | None) -> str:
     return f"{verdi[8:10]}.{verdi[5:7]}.{verdi[0:4]}"
 
 
-def klagesak_html(doc: dict[str, Any], navn: str, generert: datetime) -> str:
-    """Render the export: the as-of state (if any), then every fact with actor and chain link."""
+def klagesak_html(doc: dict[str, Any], navn: str, generert: datetime,
+                  navn_paa: Callable[[str], str] = lambda x: x) -> str:
+    """Render the export: the as-of state (if any), then every fact with actor and chain link.
+
+    ``navn_paa`` turns provider and bydel ids into the names a reader knows.
+    """
     rader = []
     for p in doc["tidslinje"]:
         a = p["aktor"]
@@ -50,14 +55,14 @@ def klagesak_html(doc: dict[str, Any], navn: str, generert: datetime) -> str:
             f"<li class='{'frist-brutt' if f['overskredet'] else ''}'>{escape(f['regel'])}: "
             f"{escape(f['beskrivelse'])} — frist {_t(str(f['frist']))}"
             f"{' (overskredet)' if f['overskredet'] else ''}</li>" for f in s["apne_frister"])
-        leverandorer = "".join(f"<li>{escape(t.replace('_', ' '))}: {escape(lev)}</li>"
+        leverandorer = "".join(f"<li>{escape(t.replace('_', ' '))}: {escape(navn_paa(lev))}</li>"
                                for t, lev in s["gjeldende_leverandor"].items())
         vedtak = "".join(
             f"<li>{escape(v['tjenestetype'].replace('_', ' '))}: {_t(v['gyldig_fra'])}–"
             f"{_t(v['gyldig_til']) or 'løpende'}, {v['omfang_minutter'] or 0} min per "
             f"{v['omfang_per_uker'] or 1} uke(r)</li>" for v in s["vedtak"])
         tilstand = (f"<h2>Slik saken var kjent {_t(s['tidspunkt'])}</h2>"
-                    f"<p>Bydel: {escape(s['bydel'])}"
+                    f"<p>{escape(navn_paa(s['bydel']))}"
                     f"{'; død ' + _t(s['dodsdato']) if s['dodsdato'] else ''}</p>"
                     f"<p><b>Vedtak</b></p><ul>{vedtak or '<li>ingen</li>'}</ul>"
                     f"<p><b>Leverandør</b></p><ul>{leverandorer or '<li>ingen</li>'}</ul>"
