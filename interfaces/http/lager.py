@@ -5,19 +5,22 @@
 - ``tilgangslogg``: one row per read or write touching a bruker's personal data (Normen). The
   database itself refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL) on it: append only.
 
-SQLite shares the application's own datastore (and so its writer lock); PostgreSQL gets a small
-pool of its own on the same database; the memory store gets a private in-memory SQLite database.
+SQLite shares the application's own connection pool (and so its in-process writer lock);
+PostgreSQL gets a small pool of its own on the same database; the memory store a private
+in-memory SQLite database.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
@@ -89,13 +92,48 @@ _POSTGRES_DDL = [
 ]
 
 
+class SqliteForbindelse:
+    """One SQLite connection of our own, used by one thread at a time.
+
+    Cheaper per statement than a pool; SQLite has one writer anyway, and its busy timeout makes
+    our writes wait for the application's (and the other way round).
+    """
+
+    def __init__(self, sti: str) -> None:
+        self._conn = sqlite3.connect(sti, check_same_thread=False, isolation_level=None,
+                                     timeout=10, uri=sti.startswith("file:"))
+        self._conn.row_factory = sqlite3.Row
+        if not sti.startswith(":memory:") and "mode=memory" not in sti:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        self._laas = threading.Lock()
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[sqlite3.Cursor]:
+        with self._laas:
+            cur = self._conn.cursor()
+            if not commit:
+                yield cur
+                return
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                self._conn.rollback()
+                raise
+            self._conn.commit()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 class Sidelager:
     """Idempotency keys and the access log, stored next to the events."""
 
-    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, *, eier: bool) -> None:
+    def __init__(self, datastore: SQLiteDatastore | SqliteForbindelse | PostgresDatastore, *,
+                 eier: bool = True) -> None:
         self.datastore = datastore
-        self.postgres = isinstance(datastore, PostgresDatastore)
         self._eier = eier
+        self.postgres = isinstance(datastore, PostgresDatastore)
         self._s = f'"{datastore.schema}"' if isinstance(datastore, PostgresDatastore) else ""
         self._ph = "%s" if self.postgres else "?"
         self.opprett_tabeller()
@@ -105,6 +143,8 @@ class Sidelager:
         """The side tables for the store the application uses."""
         datastore = getattr(app.recorder, "datastore", None)
         if isinstance(datastore, SQLiteDatastore):
+            # The application's own pool: its writer lock orders our writes and the events'
+            # in-process, instead of both waiting on SQLite's file lock (which sleeps and retries).
             return cls(datastore, eier=False)
         if isinstance(datastore, PostgresDatastore):
             env = app.env
@@ -116,9 +156,8 @@ class Sidelager:
                 connect_timeout=float(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
                 pool_size=int(env.get("BRUKERVALG_HTTP_POOL_SIZE", "4")), max_overflow=4,
                 max_waiting=64)
-            return cls(egen, eier=True)
-        return cls(SQLiteDatastore(f"file:brukervalg-http-{uuid4().hex}?mode=memory&cache=shared"),
-                   eier=True)
+            return cls(egen)
+        return cls(SqliteForbindelse(":memory:"))
 
     def close(self) -> None:
         if self._eier:
@@ -200,7 +239,7 @@ class Sidelager:
 
     def _endret(self, c: Any) -> int:
         """Rows changed by the last statement (psycopg cursor, or eventsourcing's SQLite one)."""
-        return int(c.rowcount if self.postgres else c.sqlite_cursor.rowcount)
+        return int(getattr(c, "sqlite_cursor", c).rowcount)
 
     def rydd_idempotens(self, eldre_enn: timedelta) -> None:
         grense = datetime.now(UTC) - eldre_enn

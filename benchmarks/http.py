@@ -1,0 +1,286 @@
+"""HTTP benchmark: the running server on loopback under 16 connections, next to the in-process rate.
+
+    .venv/bin/python -m benchmarks.http [--sekunder 10] [--leveranser 400]
+
+One run, one SQLite database in a temporary folder:
+
+1. seed brukere, vedtak and deliveries (2care) through the application;
+2. in-process: ``BrukervalgApp.registrer_besok`` sequentially (the rate the HTTP write is held to);
+3. start the server (``interfaces.http.server``'s app under uvicorn, one worker, production
+   settings with a benchmark issuer key) in its own process on 127.0.0.1;
+4. drive it with ``wrk`` (16 connections, 2 threads; apt-get install wrk): a write (POST a visit,
+   each request a new visit on one of the deliveries, with an Idempotency-Key) and a read
+   (GET a bruker with X-Formaal, which lists its current deliveries and providers);
+5. print requests/s, p50 and p99, and the ratio HTTP write / in-process write; ``--skriv`` writes
+   the table into docs/benchmarks-http.md.
+
+The rate limit is raised for the run (it is per identity; 16 connections share 16 identities).
+Every request is authenticated, access-logged and (writes) stored under its idempotency key, as
+in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+UTSTEDER = "https://helseid-sts.benchmark.test"
+RAPPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-http.md"
+
+
+def _env(mappe: Path) -> dict[str, str]:
+    return {"BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(mappe / "bench.db")}
+
+
+def _seed(mappe: Path, antall: int) -> tuple[list[str], list[str]]:
+    import random
+
+    from application import kommandoer as k
+    from application.app import BrukervalgApp
+    from application.syntetisk import syntetisk_fodselsnummer
+    from domain.felles import Aktor, Form, Rolle, Tjenestetype
+    from domain.vedtak import Omfang
+
+    app = BrukervalgApp(env=_env(mappe))
+    sb = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
+    vm = Aktor(person_id="vm", rolle=Rolle.VEDTAKSMYNDIG, organisasjon="bydel:frogner")
+    rng = random.Random(7)
+    brukere, leveranser = [], []
+    for i in range(antall):
+        b = app.registrer_bruker(k.RegistrerBruker(
+            fodselsnummer=syntetisk_fodselsnummer(rng), navn=f"Bruker {i}", bydel="frogner"), sb)
+        app.velg_leverandor(k.VelgLeverandor(bruker_id=b.id, tjenestetype=Tjenestetype.
+                                             PRAKTISK_BISTAND, leverandor_id="2care",
+                                             form=Form.MUNTLIG, gyldig_fra=date(2025, 1, 1)), sb)
+        v = app.fatt_vedtak(k.FattVedtak(
+            bruker_id=b.id, tjenestetype=Tjenestetype.PRAKTISK_BISTAND,
+            gyldig_fra=date(2025, 1, 1), omfang=Omfang(minutter=120),
+            vedtaksdato=date(2024, 12, 20)), vm)
+        lev = app.bestill_leveranse(k.BestillLeveranse(
+            bruker_id=b.id, tjenestetype=Tjenestetype.PRAKTISK_BISTAND, vedtak_id=v.id,
+            fom=date(2025, 1, 1)), sb)
+        brukere.append(str(b.id))
+        leveranser.append(str(lev.id))
+    app.close()
+    return brukere, leveranser
+
+
+def _inprosess(mappe: Path, leveranser: list[str], antall: int) -> float:
+    """Writes per second calling the application directly (same store, same kind of write)."""
+    from uuid import UUID
+
+    from application import kommandoer as k
+    from application.app import BrukervalgApp
+    from domain.felles import Aktor, Rolle
+
+    app = BrukervalgApp(env=_env(mappe))
+    lev = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
+    start = datetime(2025, 6, 1, 6, tzinfo=UTC)
+    ids = [UUID(x) for x in leveranser]
+    t0 = time.perf_counter()
+    for i in range(antall):
+        s = start + timedelta(minutes=i)
+        app.registrer_besok(k.RegistrerBesok(leveranse_id=ids[i % len(ids)], start=s,
+                                             slutt=s + timedelta(minutes=30), ansatt="ans-1"),
+                            lev)
+    rate = antall / (time.perf_counter() - t0)
+    app.close()
+    return rate
+
+
+def _ledig_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(mappe: Path, pem: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **_env(mappe), "BRUKERVALG_JWT_UTSTEDER": UTSTEDER,
+           "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": pem, "BRUKERVALG_RATE_PER_SEKUND": "100000",
+           "BRUKERVALG_RATE_BURST": "100000",
+           "BRUKERVALG_UTVIKLINGSNOKKEL": str(mappe / "ingen-utviklingsnokkel.pem")}
+    kode = ("import uvicorn; "
+            f"uvicorn.run('interfaces.http.app:create_app', factory=True, host='127.0.0.1', "
+            f"port={port}, workers={workers}, log_level='warning', access_log=False)")
+    prosess = subprocess.Popen([sys.executable, "-c", kode], env=env,
+                               cwd=Path(__file__).resolve().parent.parent)
+    frist = time.monotonic() + 30
+    while time.monotonic() < frist:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return prosess
+        except OSError:
+            time.sleep(0.1)
+    prosess.kill()
+    raise RuntimeError("serveren startet ikke")
+
+
+_LUA_SKRIV = """
+local tokens = {%(tokens)s}
+local lev = {%(leveranser)s}
+local n = 0
+local traad = 0
+setup = function(t) traad = traad + 1; t:set("id", traad) end
+init = function(args) n = 0 end
+request = function()
+  n = n + 1
+  local i = n * 2 + id
+  local l = lev[(i %% #lev) + 1]
+  local minutt = 100000 + %(forskyvning)d + i
+  local h = math.floor(minutt / 60) %% 24
+  local d = math.floor(minutt / 1440)
+  local dag = os.date("!%%Y-%%m-%%d", 1748736000 + d * 86400)
+  local start = string.format("%%sT%%02d:%%02d:00+00:00", dag, h, minutt %% 60)
+  local slutt = string.format("%%sT%%02d:%%02d:30+00:00", dag, h, minutt %% 60)
+  local body = '{"start":"' .. start .. '","slutt":"' .. slutt .. '","ansatt":"ans-' .. id .. '"}'
+  local headers = {}
+  headers["Authorization"] = "Bearer " .. tokens[(i %% #tokens) + 1]
+  headers["Content-Type"] = "application/json"
+  %(nokkel)s
+  return wrk.format("POST", "/leveranser/" .. l .. "/besok", headers, body)
+end
+response = function(status, headers, body)
+  if status ~= 200 then print("status " .. status .. " " .. body) end
+end
+"""
+
+_LUA_LES = """
+local tokens = {%(tokens)s}
+local brukere = {%(brukere)s}
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {}
+  headers["Authorization"] = "Bearer " .. tokens[(n %% #tokens) + 1]
+  headers["X-Formaal"] = "benchmark"
+  return wrk.format("GET", "/brukere/" .. brukere[(n %% #brukere) + 1], headers)
+end
+response = function(status, headers, body)
+  if status ~= 200 then print("status " .. status) end
+end
+"""
+
+
+def _wrk(port: int, skript: str, sekunder: int, mappe: Path, navn: str) -> dict[str, float]:
+    fil = mappe / f"{navn}.lua"
+    fil.write_text(skript)
+    ut = subprocess.run(["wrk", "-t2", "-c16", f"-d{sekunder}s", "--latency", "-s", str(fil),
+                         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+    tekst = ut.stdout
+    feil = [linje for linje in tekst.splitlines() if linje.startswith("status ")]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", tekst).group(1))  # type: ignore[union-attr]
+
+    def ms(pct: str) -> float:
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", tekst, re.M)
+        if m is None:
+            raise RuntimeError(f"fant ikke p{pct} i wrk-utskriften:\n{tekst}")
+        verdi, enhet = float(m.group(1)), m.group(2)
+        return verdi / 1000 if enhet == "us" else verdi * 1000 if enhet == "s" else verdi
+
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "feil": float(len(feil))}
+
+
+def _tokens(nokkel: ec.EllipticCurvePrivateKey, rolle: str, org: str, n: int) -> list[str]:
+    from interfaces.http.sikkerhet import lag_token
+
+    return [lag_token(nokkel, utsteder=UTSTEDER, publikum="brukervalg-api",
+                      person_id=f"{rolle}-{i}", rolle=rolle, organisasjon=org,
+                      gyldig=timedelta(hours=1)) for i in range(n)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sekunder", type=int, default=10)
+    p.add_argument("--leveranser", type=int, default=400)
+    p.add_argument("--inprosess", type=int, default=4000)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    p.add_argument("--skriv", action="store_true", help="write docs/benchmarks-http.md")
+    args = p.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk mangler: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    mappe = Path(tempfile.mkdtemp(prefix="brukervalg-http-bench-"))
+    try:
+        brukere, leveranser = _seed(mappe, args.leveranser)
+        inprosess = _inprosess(mappe, leveranser, args.inprosess)
+        nokkel = ec.generate_private_key(ec.SECP256R1())
+        pem = nokkel.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        port = _ledig_port()
+        server = _start_server(mappe, pem, port, args.workers)
+        try:
+            def liste(xs: list[str]) -> str:
+                return ", ".join(json.dumps(x) for x in xs)
+
+            levtokens = liste(_tokens(nokkel, "leverandor", "leverandor:2care", 16))
+            skriv = _wrk(port, _LUA_SKRIV % {
+                "tokens": levtokens, "leveranser": liste(leveranser), "forskyvning": 0,
+                "nokkel": 'headers["Idempotency-Key"] = "bench-" .. id .. "-" .. n'},
+                args.sekunder, mappe, "skriv")
+            uten = _wrk(port, _LUA_SKRIV % {
+                "tokens": levtokens, "leveranser": liste(leveranser), "forskyvning": 500000,
+                "nokkel": ""}, args.sekunder, mappe, "skriv-uten-nokkel")
+            les = _wrk(port, _LUA_LES % {
+                "tokens": liste(_tokens(nokkel, "saksbehandler", "bydel:frogner", 16)),
+                "brukere": liste(brukere)}, args.sekunder, mappe, "les")
+        finally:
+            server.terminate()
+            server.wait(10)
+    finally:
+        shutil.rmtree(mappe, ignore_errors=True)
+    forhold = skriv["rps"] / inprosess
+    forhold_uten = uten["rps"] / inprosess
+    rader = [
+        ("skriv: POST /leveranser/{id}/besok med Idempotency-Key (HTTP, wrk -c16)", skriv),
+        ("skriv: samme, uten Idempotency-Key", uten),
+        ("les: GET /brukere/{id} (HTTP, wrk -c16)", les),
+    ]
+    linjer = [
+        "| måling | forespørsler/s | p50 (ms) | p99 (ms) | feil |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {navn} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['feil']:.0f} |"
+          for navn, r in rader),
+        f"| skriv i prosess: BrukervalgApp.registrer_besok, sekvensielt | {inprosess:.0f} | | | |",
+        "",
+        f"HTTP-skriving / skriving i prosess: **{forhold:.2f}×** med nøkkel, "
+        f"{forhold_uten:.2f}× uten (mål ≥ 0,7×); "
+        f"p99 skriv {skriv['p99']:.1f} ms, les {les['p99']:.1f} ms (mål < 50 ms).",
+    ]
+    maskin = (f"{platform.python_implementation()} {platform.python_version()}, "
+              f"{os.cpu_count()} kjerner, {platform.machine()}, "
+              f"{datetime.now(UTC):%Y-%m-%d}")
+    print("\n".join(linjer))
+    print(f"({maskin}; {args.leveranser} leveranser, {args.sekunder} s per måling)")
+    if args.skriv:
+        _skriv_rapport(linjer, maskin, args)
+    return 0 if skriv["feil"] == uten["feil"] == les["feil"] == 0 else 1
+
+
+def _skriv_rapport(linjer: list[str], maskin: str, args: argparse.Namespace) -> None:
+    tekst = RAPPORT.read_text(encoding="utf-8") if RAPPORT.exists() else ""
+    start, slutt = "<!-- resultat:start -->", "<!-- resultat:slutt -->"
+    blokk = (f"{start}\nKjørt {maskin}; {args.leveranser} leveranser, {args.sekunder} s per "
+             f"måling, `wrk -t2 -c16`.\n\n" + "\n".join(linjer) + f"\n{slutt}")
+    if start in tekst and slutt in tekst:
+        tekst = tekst[:tekst.index(start)] + blokk + tekst[tekst.index(slutt) + len(slutt):]
+    else:
+        tekst = tekst + "\n" + blokk + "\n"
+    RAPPORT.write_text(tekst, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

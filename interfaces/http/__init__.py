@@ -1,0 +1,1 @@
+"""The HTTP API (Litestar): ``create_app`` builds it, ``server.serve`` runs it."""

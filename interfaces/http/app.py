@@ -1,0 +1,114 @@
+"""The app factory: ``create_app()`` wires the application, security, side tables and controllers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Tag
+
+from application.app import BrukervalgApp
+from interfaces.http.controllers.brukere import BrukerController
+from interfaces.http.controllers.leveranser import LeveranseController
+from interfaces.http.controllers.vedtak import VedtakController
+from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.lager import Sidelager
+from interfaces.http.problem import til_problem
+from interfaces.http.sikkerhet import JwtAutentisering, Ratebegrenser, Verifikator
+from interfaces.http.skjema import Helse
+from interfaces.http.tjenester import Kjerne
+
+BESKRIVELSE = """\
+API for brukervalg i hjemmetjenesten i Oslo: bydelenes fagsystemer og leverandørenes systemer
+registrerer og leser fakta om brukere, vedtak og leveranser her.
+
+* **Autentisering**: `Authorization: Bearer <JWT>` fra den konfigurerte utstederen (HelseID-stil
+  claims for person, rolle og organisasjon). Lokalt: `brukervalg token …` gir et utviklingstoken.
+* **Tilgang**: saksbehandler og vedtaksmyndig ser egen bydels brukere, leverandøren sine egne
+  leveranser, kontraktsoppfølging leveranser i hele byen, klagebehandler egen bydel. Det du ikke
+  kan se, finnes ikke (404).
+* **Tilgangslogg**: hver lesing og skriving av personopplysninger logges med `X-Formaal`.
+* **Idempotens**: send `Idempotency-Key` på POST; samme nøkkel og samme forespørsel gir samme svar.
+* **Samtidighet**: `ETag` er ressursens versjon; send `If-Match` for å få 412 hvis den er endret.
+* **Feil**: RFC 9457 problem details (`application/problem+json`) med `regel` og `felt`.
+"""
+
+
+@get("/helse", operation_id="helse", exclude_from_auth=True, include_in_schema=False,
+     summary="Helsesjekk", description="Svarer ok når API-et kjører (uten token).",
+     sync_to_thread=False)
+def helse() -> Helse:
+    return Helse(status="ok")
+
+
+def create_app(app: BrukervalgApp | None = None,
+               settings: ApiSettings | None = None) -> Litestar:
+    """Build the HTTP API.
+
+    Args:
+        app: the application (the only write path). Default: one on the store the environment
+            selects (``BRUKERVALG_STORE``), closed when the server shuts down.
+        settings: the API's settings. Default: ``ApiSettings.fra_miljo()``.
+
+    Returns:
+        The Litestar ASGI app.
+
+    Raises:
+        Innstillingsfeil: the settings would weaken authentication (e.g. a development key
+            outside development mode) or are out of range.
+    """
+    settings = settings or ApiSettings.fra_miljo()
+    settings.valider()
+    eier_app = app is None
+    brukervalg = app or BrukervalgApp()
+    verifikator = Verifikator(settings, brukervalg.ref)
+    lager = Sidelager.for_app(brukervalg)
+    lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
+    kjerne = Kjerne(brukervalg, settings, lager)
+
+    def lukk() -> None:
+        lager.close()
+        if eier_app:
+            brukervalg.close()
+
+    api = Litestar(
+        route_handlers=[BrukerController, VedtakController, LeveranseController, helse],
+        dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
+        middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
+                                     begrenser=Ratebegrenser(settings.rate_per_sekund,
+                                                             settings.rate_burst),
+                                     exclude=["^/schema", "^/helse$"])],
+        exception_handlers={HTTPException: til_problem, Exception: til_problem},
+        openapi_config=OpenAPIConfig(
+            title="Brukervalg API", version="1.0.0", description=BESKRIVELSE,
+            path="/schema", servers=[Server(url="/")],
+            render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin(), YamlRenderPlugin()],
+            security=[{"bearer": []}],
+            components=Components(security_schemes={"bearer": SecurityScheme(
+                type="http", scheme="bearer", bearer_format="JWT",
+                description="JWT fra den konfigurerte utstederen")}),
+            tags=[Tag(name="brukere", description="Brukeren, valg, bytte, dødsfall og flytting"),
+                  Tag(name="vedtak", description="Vedtak, revurdering og klage"),
+                  Tag(name="leveranser", description="Leveranser, besøk og hendelser fra "
+                                                     "leverandøren"),
+                  ]),
+        request_max_body_size=settings.maks_body_bytes,
+        state=State({"kjerne": kjerne}),
+        on_shutdown=[lukk],
+    )
+    _stram_inn_foresporsler(api)
+    return api
+
+
+def _stram_inn_foresporsler(api: Litestar) -> None:
+    """Request bodies refuse unknown fields; say so in the document (Litestar leaves it out)."""
+    skjemaer = api.openapi_schema.components.schemas or {}
+    for navn, skjema in skjemaer.items():
+        if navn.endswith("Inn") and isinstance(skjema, Schema):
+            skjema.additional_properties = False

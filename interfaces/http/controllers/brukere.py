@@ -1,0 +1,210 @@
+"""/brukere: the bruker, the choices about the provider, switches, death and moves."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
+
+from domain.felles import IkkeFunnet
+from interfaces.http.controllers.felles import Antall, Fra, Id, Tjenester, side_lenke
+from interfaces.http.dokumentasjon import lenke, leserute, skriverute
+from interfaces.http.skjema import (
+    BrukerInn,
+    BrukerSokInn,
+    BrukerSokUt,
+    BrukerUt,
+    BytteBekreftelseInn,
+    ByttInn,
+    DodsfallInn,
+    FlyttingInn,
+    HendelseUt,
+    HistorikkSide,
+    InformasjonInn,
+    KorreksjonInn,
+    KvitteringUt,
+    LeveranseInn,
+    TilgangsloggSide,
+    TilgangsoppforingUt,
+    UtflyttingInn,
+    ValgInn,
+    VedtakInn,
+)
+from interfaces.http.tilgang import Ref
+from interfaces.http.tjenester import Skriving
+
+BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
+NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
+NY_VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", oppretter=True)
+NY_LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", oppretter=True)
+
+_TIL_BRUKER = {
+    "hentBruker": lenke("hentBruker", bruker_id="$response.body#/id"),
+    "velgLeverandor": lenke("velgLeverandor", bruker_id="$response.body#/id"),
+    "fattVedtak": lenke("fattVedtak", bruker_id="$response.body#/id"),
+    "bestillLeveranse": lenke("bestillLeveranse", bruker_id="$response.body#/id"),
+    "hentHistorikk": lenke("hentHistorikk", bruker_id="$response.body#/id"),
+}
+_TIL_VEDTAK = {
+    "hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id"),
+    "registrerVedtakMottatt": lenke("registrerVedtakMottatt", vedtak_id="$response.body#/id"),
+    "mottaKlage": lenke("mottaKlage", vedtak_id="$response.body#/id"),
+    "forlengVedtak": lenke("forlengVedtak", vedtak_id="$response.body#/id"),
+}
+_TIL_LEVERANSE = {
+    "hentLeveranse": lenke("hentLeveranse", leveranse_id="$response.body#/id"),
+    "varsleLeverandor": lenke("varsleLeverandor", leveranse_id="$response.body#/id"),
+    "startLeveranse": lenke("startLeveranse", leveranse_id="$response.body#/id"),
+    "registrerBesok": lenke("registrerBesok", leveranse_id="$response.body#/id"),
+}
+
+class BrukerController(Controller):
+    path = "/brukere"
+    tags = ["brukere"]
+
+    @post("/", **skriverute("registrerBruker", "Registrer en bruker i egen bydel. Samme "
+                            "fødselsnummer med samme opplysninger gir den eksisterende brukeren "
+                            "(200).", oppretter=True, lenker=_TIL_BRUKER))
+    def registrer_bruker(self, request: Request, kjerne: Tjenester,
+                         data: JSONBody[BrukerInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, None, data, lambda a, _: kjerne.app.registrer_bruker(
+            data.kommando(), a), NY_BRUKER, bydel=data.bydel)
+
+    @post("/sok", status_code=200, **leserute(
+        "finnBruker", "Finn en bruker ved fødselsnummer (nummeret sendes i body, aldri i URL).",
+        etag=False, ekstra_feil=(422,),
+        lenker={"hentBruker": lenke("hentBruker", bruker_id="$response.body#/bruker_id")}))
+    def finn_bruker(self, request: Request, kjerne: Tjenester,
+                    data: JSONBody[BrukerSokInn]) -> Response[BrukerSokUt]:
+        def finn() -> Ref:
+            funnet = kjerne.app.finn_bruker_id(data.fodselsnummer)
+            if funnet is None:
+                raise IkkeFunnet("bruker", "med dette fødselsnummeret")
+            return Ref("bruker", funnet)
+
+        return kjerne.les(request, None, lambda s: (BrukerSokUt(
+            bruker_id=s.bruker_id, lenke=f"/brukere/{s.bruker_id}"), None), finn=finn)
+
+    @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
+                                         "egne leveranser og ingen valg- eller byttehistorikk."))
+    def hent_bruker(self, request: Request, kjerne: Tjenester, bruker_id: Id) -> Response[BrukerUt]:
+        ident = request.user
+
+        def hent(sikt: object) -> tuple[BrukerUt, int]:
+            b = kjerne.app.bruker(bruker_id)
+            return BrukerUt.fra(b, leverandor=ident.leverandor), b.version
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/{bruker_id:uuid}/historikk", **leserute(
+        "hentHistorikk", "Hele historikken til en bruker (bruker, vedtak og leveranser) i "
+        "registrert rekkefølge, med hvem som registrerte hva og når (R26).", etag=False))
+    def hent_historikk(self, request: Request, kjerne: Tjenester, bruker_id: Id, fra: Fra = 0,
+                       antall: Antall = None) -> Response[HistorikkSide]:
+        n = antall or kjerne.inn.standard_sidestorrelse
+
+        def hent(sikt: object) -> tuple[HistorikkSide, None]:
+            alle = kjerne.app.hendelser_for_bruker(bruker_id)
+            side = alle[fra:fra + n]
+            return HistorikkSide(fra=fra, antall=len(side), totalt=len(alle),
+                                 neste=side_lenke(request, fra, n, len(alle)),
+                                 elementer=[HendelseUt.fra(e) for e in side]), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/{bruker_id:uuid}/tilgangslogg", **leserute(
+        "hentTilgangslogg", "Brukerens tilgangslogg: hvem som har lest eller endret "
+        "opplysningene, i hvilken rolle og organisasjon, når og med hvilket formål (Normen). "
+        "Loggen kan ikke endres gjennom API-et.", etag=False))
+    def hent_tilgangslogg(self, request: Request, kjerne: Tjenester, bruker_id: Id, fra: Fra = 0,
+                          antall: Antall = None) -> Response[TilgangsloggSide]:
+        n = antall or kjerne.inn.standard_sidestorrelse
+
+        def hent(sikt: object) -> tuple[TilgangsloggSide, None]:
+            rader, totalt = kjerne.lager.tilgangslogg(bruker_id, fra, n)
+            return TilgangsloggSide(fra=fra, antall=len(rader), totalt=totalt,
+                                    neste=side_lenke(request, fra, n, totalt),
+                                    elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @post("/{bruker_id:uuid}/informasjon", **skriverute(
+        "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
+        "hvem, til hvem (R01)."))
+    def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                              data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/valg", **skriverute(
+        "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
+        "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
+    def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                        data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.velg_leverandor(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
+        "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
+        "det (R26)."))
+    def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: Id, hendelse_id: Id,
+                      data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/bytter", **skriverute(
+        "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
+        "oppsigelsesdatoen, ny starter dagen etter. Svarer med den nye leveransen.",
+        oppretter=True, lenker=_TIL_LEVERANSE))
+    def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                        data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
+            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
+
+    @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
+        "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
+    def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                               data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/dodsfall", **skriverute(
+        "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
+        "datoen (R23)."))
+    def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                           data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/flyttinger", **skriverute(
+        "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
+        "blir (R24)."))
+    def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                        data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/utflytting", **skriverute(
+        "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
+        "(R23)."))
+    def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                             data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/vedtak", **skriverute(
+        "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
+        "enn 14 dager (R15); en tjeneste som startet før vedtaket knyttes til det (R14).",
+        oppretter=True, lenker=_TIL_VEDTAK))
+    def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                    data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
+            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK)
+
+    @post("/{bruker_id:uuid}/leveranser", **skriverute(
+        "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
+        "R03); leveranser av samme tjenestetype overlapper aldri (R08).",
+        oppretter=True, lenker=_TIL_LEVERANSE))
+    def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                          data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
+            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)

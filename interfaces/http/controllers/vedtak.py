@@ -1,0 +1,100 @@
+"""/vedtak: the decision, when it reached the user, reassessment, extension, end and appeals."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import JSONBody
+
+from interfaces.http.controllers.felles import Id, Tjenester
+from interfaces.http.dokumentasjon import lenke, leserute, skriverute
+from interfaces.http.skjema import (
+    ForlengelseInn,
+    KlageavgjorelseInn,
+    KlageInn,
+    KvitteringUt,
+    RevurderingInn,
+    RevurderingSvarInn,
+    VedtakAvslutningInn,
+    VedtakMottattInn,
+    VedtakUt,
+)
+from interfaces.http.tilgang import Ref
+from interfaces.http.tjenester import Skriving
+
+VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}")
+
+
+class VedtakController(Controller):
+    path = "/vedtak"
+    tags = ["vedtak"]
+
+    @get("/{vedtak_id:uuid}", **leserute("hentVedtak", "Hent et vedtak med omfang over tid, "
+                                         "revurderinger og klager."))
+    def hent_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id) -> Response[VedtakUt]:
+        def hent(sikt: object) -> tuple[VedtakUt, int]:
+            v = kjerne.app.vedtak(vedtak_id)
+            return VedtakUt.fra(v), v.version
+
+        return kjerne.les(request, Ref("vedtak", vedtak_id), hent)
+
+    @post("/{vedtak_id:uuid}/mottatt", **skriverute(
+        "registrerVedtakMottatt", "Registrer dagen vedtaket nådde brukeren; klagefristen (fire "
+        "uker) regnes fra den (R25)."))
+    def registrer_mottatt(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                          data: JSONBody[VedtakMottattInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.registrer_vedtak_mottatt(data.kommando(vedtak_id), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/revurderinger", **skriverute(
+        "anmodRevurdering", "Leverandøren anmoder om revurdering (revurderingsjournal); bydelen "
+        "skal svare innen neste virkedag (R16). Leverandøren er den i tokenet.",
+        lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
+    def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                          data: JSONBody[RevurderingInn]) -> Response[KvitteringUt]:
+        def utfor(aktor, ny):  # type: ignore[no-untyped-def]
+            leverandor = request.user.leverandor
+            if leverandor is None:
+                raise PermissionDeniedException(detail="bare en leverandør anmoder om revurdering")
+            return kjerne.app.anmod_revurdering(data.kommando(vedtak_id, leverandor, ny), aktor)
+
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, utfor, VEDTAK)
+
+    @post("/{vedtak_id:uuid}/revurderinger/{revurdering_id:uuid}/svar", **skriverute(
+        "besvarRevurdering", "Bydelen svarer på en revurdering; et endret omfang gjelder fra "
+        "datoen, også i oppsigelsestiden (R10, R16)."))
+    def besvar_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                           revurdering_id: Id,
+                           data: JSONBody[RevurderingSvarInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.besvar_revurdering(data.kommando(vedtak_id, revurdering_id), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
+        "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))
+    def forleng_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                       data: JSONBody[ForlengelseInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.forleng_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/avslutning", **skriverute(
+        "avsluttVedtak", "Avslutt vedtaket på en dato."))
+    def avslutt_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                       data: JSONBody[VedtakAvslutningInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.avslutt_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/klager", **skriverute(
+        "mottaKlage", "Registrer en klage på vedtaket; en klage etter fristen registreres og "
+        "flagges (R25).",
+        lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
+    def motta_klage(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                    data: JSONBody[KlageInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, ny: (
+            kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/klager/{klage_id:uuid}/avgjorelse", **skriverute(
+        "avgjorKlage", "Registrer avgjørelsen av en klage."))
+    def avgjor_klage(self, request: Request, kjerne: Tjenester, vedtak_id: Id, klage_id: Id,
+                     data: JSONBody[KlageavgjorelseInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.avgjor_klage(data.kommando(vedtak_id, klage_id), a)), VEDTAK)

@@ -1,0 +1,127 @@
+"""OpenAPI details Litestar cannot infer: request headers, response headers, links, error bodies.
+
+``skriverute(...)`` and ``leserute(...)`` return the decorator arguments of a route, so every
+operation documents the same headers and every error it can answer (problem+json, with examples).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Link, OpenAPIHeader, OpenAPIType, Operation, Parameter, Schema
+
+from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
+from interfaces.http.skjema import KvitteringUt
+from interfaces.http.tjenester import NOKKEL_MONSTER, SYNLIG_TEKST
+
+
+def _i_traad() -> bool:
+    """Run handlers in worker threads? On SQLite (local, one writer) the event loop is faster and
+    has a shorter tail; on PostgreSQL threads let network round trips overlap."""
+    verdi = os.environ.get("BRUKERVALG_HTTP_I_TRAAD", "").strip().lower()
+    if verdi:
+        return verdi in {"1", "true", "ja", "yes"}
+    return os.environ.get("BRUKERVALG_STORE", "sqlite").lower() == "postgres"
+
+
+I_TRAAD = _i_traad()
+
+_FORMAAL = Parameter(
+    name="X-Formaal", param_in="header", required=False,
+    description="Formålet med tilgangen (Normen). Påkrevd ved lesing av personopplysninger; "
+                "skrives i brukerens tilgangslogg.",
+    schema=Schema(type=OpenAPIType.STRING, pattern=SYNLIG_TEKST, max_length=200),
+    examples={"saksbehandling": {"value": "saksbehandling"}})  # type: ignore[dict-item]
+_FORMAAL_PAAKREVD = Parameter(
+    name="X-Formaal", param_in="header", required=True, description=_FORMAAL.description,
+    schema=_FORMAAL.schema, examples=_FORMAAL.examples)
+_IDEMPOTENS = Parameter(
+    name="Idempotency-Key", param_in="header", required=False,
+    description="Samme nøkkel og samme forespørsel gir det første svaret på nytt (også etter "
+                "omstart), uten at noe registreres to ganger; samme nøkkel med en annen "
+                "forespørsel gir 422. Nøkkelen gjelder per identitet i "
+                "BRUKERVALG_IDEMPOTENS_TIMER timer.",
+    schema=Schema(type=OpenAPIType.STRING, pattern=NOKKEL_MONSTER, max_length=200))
+_IF_MATCH = Parameter(
+    name="If-Match", param_in="header", required=False,
+    description="ETag (versjon) ressursen skal ha; 412 hvis den er endret siden.",
+    schema=Schema(type=OpenAPIType.STRING, max_length=200), examples={"versjon": {"value": '"3"'}})  # type: ignore[dict-item]
+
+_ETAG = OpenAPIHeader(description="Ressursens versjon (aggregatets versjon)",
+                      schema=Schema(type=OpenAPIType.STRING))
+_LOCATION = OpenAPIHeader(description="Den opprettede ressursen",
+                          schema=Schema(type=OpenAPIType.STRING))
+_REPLAY = OpenAPIHeader(description="true når svaret er gjentatt for en Idempotency-Key",
+                        schema=Schema(type=OpenAPIType.STRING))
+_RETRY = OpenAPIHeader(description="Sekunder å vente", schema=Schema(type=OpenAPIType.STRING))
+_AUTH = OpenAPIHeader(description="Bearer-utfordring", schema=Schema(type=OpenAPIType.STRING))
+
+
+def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAPIHeader],
+                      lenker: dict[str, Link] | None) -> type[Operation]:
+    @dataclass
+    class MedDetaljer(Operation):
+        def __post_init__(self) -> None:
+            self.parameters = [*(self.parameters or []), *parametre]  # type: ignore[list-item]
+            for kode, svar in (self.responses or {}).items():
+                if not hasattr(svar, "headers"):
+                    continue
+                if kode.startswith("2"):
+                    svar.headers = {**(svar.headers or {}), **suksesshoder}  # type: ignore[union-attr]
+                    if lenker and kode in ("200", "201"):
+                        svar.links = dict(lenker)  # type: ignore[union-attr]
+                elif kode == "429":
+                    svar.headers = {"Retry-After": _RETRY}  # type: ignore[union-attr]
+                elif kode == "401":
+                    svar.headers = {"WWW-Authenticate": _AUTH}  # type: ignore[union-attr]
+
+    return MedDetaljer
+
+
+def _kort(beskrivelse: str) -> str:
+    return re.split(r"[.:;(]", beskrivelse, maxsplit=1)[0].strip()
+
+
+def lenke(operasjon: str, **parametre: str) -> Link:
+    return Link(operation_id=operasjon, parameters=dict(parametre))
+
+
+def skriverute(operasjon: str, beskrivelse: str, *, oppretter: bool = False,
+               lenker: dict[str, Link] | None = None) -> dict[str, Any]:
+    """Decorator arguments of a write (POST) route."""
+    svar: dict[int, ResponseSpec] = feilsvar(*SKRIVEFEIL)
+    hoder = {"ETag": _ETAG, "Idempotent-Replayed": _REPLAY}
+    if oppretter:
+        hoder["Location"] = _LOCATION
+        svar[200] = ResponseSpec(KvitteringUt, description="Allerede registrert (samme kommando "
+                                 "gjentatt): ingenting nytt lagret", generate_examples=False)
+    return {
+        "operation_id": operasjon,
+        "summary": _kort(beskrivelse),
+        "description": beskrivelse,
+        "status_code": 201 if oppretter else 200,
+        "response_description": "Opprettet (Location peker på ressursen)" if oppretter
+        else "Registrert (nye_hendelser = 0: var allerede registrert)",
+        "responses": svar,
+        "operation_class": _operasjonsklasse([_IDEMPOTENS, _IF_MATCH, _FORMAAL], hoder, lenker),
+        "sync_to_thread": I_TRAAD,
+    }
+
+
+def leserute(operasjon: str, beskrivelse: str, *, formaal: bool = True,
+             etag: bool = True, lenker: dict[str, Link] | None = None,
+             ekstra_feil: tuple[int, ...] = ()) -> dict[str, Any]:
+    """Decorator arguments of a read (GET, or a search by POST) of personal data."""
+    parametre = [_FORMAAL_PAAKREVD] if formaal else [_FORMAAL]
+    return {
+        "operation_id": operasjon,
+        "summary": _kort(beskrivelse),
+        "description": beskrivelse,
+        "responses": feilsvar(*LESEFEIL, *ekstra_feil),
+        "operation_class": _operasjonsklasse(parametre, {"ETag": _ETAG} if etag else {}, lenker),
+        "sync_to_thread": I_TRAAD,
+    }

@@ -1,0 +1,93 @@
+"""Run the API: ``serve()`` for the CLI's ``brukervalg start``, tokens for ``brukervalg token``.
+
+Development mode (``dev=True``) runs on the embedded SQLite store, loads demo data on the first
+start, accepts tokens from the local development key, and listens on loopback only. Without it,
+the server reads its production settings from the environment (docs/api.md) and refuses
+development keys.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import TextIO
+
+import uvicorn
+
+from application.app import BrukervalgApp
+from application.demo import DemoKlokke, last_demo
+from interfaces.http.app import create_app
+from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
+from interfaces.http.sikkerhet import utstede_utviklingstoken
+
+__all__ = ["last_demo_ved_forste_start", "serve", "utstede_utviklingstoken", "velkomst"]
+
+
+def _er_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
+             ut: TextIO = sys.stdout) -> None:
+    """Print where the docs are and how to get a token."""
+    base = f"http://{host}:{port}"
+    linjer = [
+        f"Brukervalg API kjører på {base}",
+        f"  API-dokumentasjon (Swagger): {base}/schema/swagger",
+        f"  OpenAPI-dokumentet:          {base}/schema/openapi.json",
+    ]
+    if dev:
+        linjer += [
+            "  Utviklingsmodus: tokener fra den lokale utviklingsnøkkelen godtas (aldri i produksjon).",
+            "  Hent et utviklingstoken:",
+            "    brukervalg token --person sb-frogner-1 --rolle saksbehandler "
+            "--organisasjon bydel:frogner",
+            "    (roller: saksbehandler, vedtaksmyndig, klagebehandler [bydel:<id>], "
+            "leverandor [leverandor:<id>], kontraktsoppfolging [etat:velferdsetaten])",
+            "  Bruk det slik:",
+            f'    curl -H "Authorization: Bearer $TOKEN" -H "X-Formaal: test" {base}/brukere/<id>',
+        ]
+        if demo_brukere:
+            linjer.append(f"  Demodata lastet ved første start: {demo_brukere} syntetiske brukere "
+                          "(se `brukervalg demo`).")
+    print("\n".join(linjer), file=ut, flush=True)
+
+
+def last_demo_ved_forste_start() -> int:
+    """Load the demo story into an empty store (on its own clock); returns how many brukere."""
+    klokke = DemoKlokke()
+    app = BrukervalgApp(klokke=klokke)
+    try:
+        if app.recorder.select_notifications(start=1, limit=1):
+            return 0
+        return len(last_demo(app, klokke))
+    finally:
+        app.close()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False) -> None:
+    """Start the API server (blocks until stopped).
+
+    Args:
+        host: interface to listen on; development mode accepts only loopback.
+        port: TCP port.
+        dev: explicit development mode: SQLite store by default, demo data on first start,
+            development tokens accepted.
+    """
+    settings = ApiSettings.fra_miljo(utvikling=True) if dev else ApiSettings.fra_miljo()
+    if dev and not _er_loopback(host):
+        raise Innstillingsfeil("utviklingsmodus lytter bare på loopback (127.0.0.1/localhost)")
+    settings.valider()
+    demo_brukere = last_demo_ved_forste_start() if dev else 0
+    app = BrukervalgApp()
+    api = create_app(app, settings)
+    velkomst(host, port, dev, demo_brukere)
+    try:
+        uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        app.close()

@@ -1,0 +1,776 @@
+"""Request and response schemas of the HTTP API: the contract, kept apart from domain events.
+
+Requests carry what a person types or a system sends, bounded (lengths, date ranges, list sizes)
+so nothing outside what the domain can reason about gets in. ``kommando(...)`` turns a request
+into the application's command; ``fra(...)`` turns an aggregate's state into a response. No rule
+is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from application import kommandoer as k
+from application.app import Kvittering
+from domain.bruker import Bruker, Mottaker
+from domain.felles import Form, Hendelse, Kanal, Sluttarsak, Tjenestetype
+from domain.leveranse import Avvikstype, Besokskategori, BesokUtfort, Leveranse
+from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
+from interfaces.http.lager import Tilgangsoppforing
+
+MINSTE_DATO = date(1900, 1, 1)
+STORSTE_DATO = date(2199, 12, 31)
+MAKS_BESOK_PER_KALL = 500
+
+IdLager = Callable[[str], UUID]
+"""Gives the id of a new fact when the client sent none (derived from the Idempotency-Key)."""
+
+
+def _dato_i_rekkevidde(d: date) -> date:
+    if not MINSTE_DATO <= d <= STORSTE_DATO:
+        raise ValueError(f"datoen må ligge mellom {MINSTE_DATO} og {STORSTE_DATO}")
+    return d
+
+
+def _tid_i_rekkevidde(t: datetime) -> datetime:
+    _dato_i_rekkevidde(t.date())
+    return t
+
+
+# The range is in the schema as a pattern on the year, so clients (and fuzzers) can see it.
+AARSTALL = r"^(?:19|2[01])[0-9]{2}-"
+Dato = Annotated[date, AfterValidator(_dato_i_rekkevidde),
+                 Field(description="dato (ISO 8601), mellom 1900-01-01 og 2199-12-31",
+                       json_schema_extra={"pattern": AARSTALL})]
+Tidspunkt = Annotated[AwareDatetime, AfterValidator(_tid_i_rekkevidde),
+                      Field(description="tidspunkt med tidssone (RFC 3339), "
+                            "f.eks. 2026-03-02T09:00:00+01:00, år 1900–2199",
+                            json_schema_extra={"pattern": AARSTALL})]
+
+
+def monster(regex: str) -> dict[str, Any]:
+    """A pattern, also in the OpenAPI document (Litestar leaves pydantic's ``pattern`` out)."""
+    return {"pattern": regex, "json_schema_extra": {"pattern": regex}}
+
+
+FNR_MONSTER = r"^[0-9]{11}$"
+LeverandorId = Annotated[str, Field(examples=["2care"], **monster(r"^[a-z0-9][a-z0-9-]{0,39}$"))]
+BydelId = Annotated[str, Field(examples=["frogner"], **monster(r"^[a-z][a-z-]{0,39}$"))]
+Kort = Annotated[str, Field(min_length=1, max_length=200)]
+Lang = Annotated[str, Field(min_length=1, max_length=4000)]
+Journal = Annotated[str, Field(min_length=1, max_length=200, examples=["OL-2026-0042"])]
+
+
+class Inn(BaseModel):
+    """A request body: unknown fields are refused (the schema says additionalProperties: false).
+
+    Patterns are matched with Python's ``re``, the dialect the schema's patterns are written in.
+    """
+
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+
+
+class Ut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- brukere ---------------------------------------------------------------------------------
+
+
+class BrukerInn(Inn):
+    fodselsnummer: str = Field(examples=["15108695088"], **monster(FNR_MONSTER),
+                               description="fødselsnummer eller D-nummer (11 siffer)")
+    navn: Kort = Field(examples=["Kari Nordmann"])
+    bydel: BydelId
+
+    def kommando(self) -> k.RegistrerBruker:
+        return k.RegistrerBruker(fodselsnummer=self.fodselsnummer, navn=self.navn,
+                                 bydel=self.bydel)
+
+
+class BrukerSokInn(Inn):
+    fodselsnummer: str = Field(examples=["15108695088"], **monster(FNR_MONSTER))
+
+
+class BrukerSokUt(Ut):
+    bruker_id: UUID
+    lenke: str
+
+
+class InformasjonInn(Inn):
+    gitt_tid: Tidspunkt
+    gitt_av: Kort = Field(examples=["sb-frogner-1"])
+    gitt_til: Mottaker
+    mottaker_navn: Kort | None = None
+
+    def kommando(self, bruker_id: UUID) -> k.RegistrerInformasjonGitt:
+        return k.RegistrerInformasjonGitt(bruker_id=bruker_id, **self.model_dump())
+
+
+class ValgInn(Inn):
+    tjenestetype: Tjenestetype
+    leverandor_id: LeverandorId
+    form: Form
+    gyldig_fra: Dato = Field(examples=["2026-03-02"])
+
+    def kommando(self, bruker_id: UUID) -> k.VelgLeverandor:
+        return k.VelgLeverandor(bruker_id=bruker_id, **self.model_dump())
+
+
+class KorreksjonInn(Inn):
+    leverandor_id: LeverandorId
+    form: Form
+    gyldig_fra: Dato
+    begrunnelse: Lang = Field(examples=["feil leverandør registrert ved en feiltakelse"])
+
+    def kommando(self, bruker_id: UUID, korrigerer: UUID) -> k.KorrigerLeverandorvalg:
+        return k.KorrigerLeverandorvalg(bruker_id=bruker_id, korrigerer=korrigerer,
+                                        **self.model_dump())
+
+
+class ByttInn(Inn):
+    tjenestetype: Tjenestetype
+    til_leverandor_id: LeverandorId
+    form: Form
+    oppsigelsesdato: Dato = Field(examples=["2026-03-05"])
+    ny_leveranse_id: UUID | None = Field(default=None, description="id for den nye leveransen")
+
+    def kommando(self, bruker_id: UUID, ny_id: IdLager) -> k.ByttLeverandor:
+        return k.ByttLeverandor(bruker_id=bruker_id, tjenestetype=self.tjenestetype,
+                                til_leverandor_id=self.til_leverandor_id, form=self.form,
+                                oppsigelsesdato=self.oppsigelsesdato,
+                                ny_leveranse_id=self.ny_leveranse_id or ny_id("leveranse"))
+
+
+class BytteBekreftelseInn(Inn):
+    tjenestetype: Tjenestetype
+    oppsigelsesdato: Dato
+    sendt_dato: Dato
+
+    def kommando(self, bruker_id: UUID) -> k.SendBytteBekreftelse:
+        return k.SendBytteBekreftelse(bruker_id=bruker_id, **self.model_dump())
+
+
+class DodsfallInn(Inn):
+    dodsdato: Dato
+
+    def kommando(self, bruker_id: UUID) -> k.RegistrerDodsfall:
+        return k.RegistrerDodsfall(bruker_id=bruker_id, dodsdato=self.dodsdato)
+
+
+class FlyttingInn(Inn):
+    til_bydel: BydelId = Field(examples=["sagene"])
+    dato: Dato
+
+    def kommando(self, bruker_id: UUID) -> k.FlyttTilBydel:
+        return k.FlyttTilBydel(bruker_id=bruker_id, til_bydel=self.til_bydel, dato=self.dato)
+
+
+class UtflyttingInn(Inn):
+    dato: Dato
+
+    def kommando(self, bruker_id: UUID) -> k.RegistrerUtflytting:
+        return k.RegistrerUtflytting(bruker_id=bruker_id, dato=self.dato)
+
+
+class OmfangInn(Inn):
+    minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, examples=[120],
+                          description="tildelte minutter per periode")
+    per_uker: int = Field(default=1, ge=1, le=52, description="perioden i uker")
+    innhold: str = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
+
+    def domene(self) -> Omfang:
+        return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold)
+
+
+class VedtakInn(Inn):
+    tjenestetype: Tjenestetype
+    gyldig_fra: Dato = Field(examples=["2026-03-01"])
+    gyldig_til: Dato | None = None
+    omfang: OmfangInn
+    vedtaksdato: Dato = Field(examples=["2026-02-20"])
+    knytt_til_leveranse_id: UUID | None = Field(
+        default=None, description="R14: en tjeneste som startet før vedtaket, som skal knyttes")
+    vedtak_id: UUID | None = None
+
+    def kommando(self, bruker_id: UUID, ny_id: IdLager) -> k.FattVedtak:
+        return k.FattVedtak(bruker_id=bruker_id, tjenestetype=self.tjenestetype,
+                            gyldig_fra=self.gyldig_fra, gyldig_til=self.gyldig_til,
+                            omfang=self.omfang.domene(), vedtaksdato=self.vedtaksdato,
+                            knytt_til_leveranse_id=self.knytt_til_leveranse_id,
+                            vedtak_id=self.vedtak_id or ny_id("vedtak"))
+
+
+class LeveranseInn(Inn):
+    tjenestetype: Tjenestetype
+    vedtak_id: UUID | None = Field(default=None,
+                                   description="uten vedtak: tjenesten starter før vedtaket (R14)")
+    leverandor_id: LeverandorId | None = Field(
+        default=None, description="uten leverandør: brukerens valg, ellers kommunal (R03)")
+    fom: Dato = Field(examples=["2026-03-01"])
+    tom: Dato | None = None
+    leveranse_id: UUID | None = None
+
+    def kommando(self, bruker_id: UUID, ny_id: IdLager) -> k.BestillLeveranse:
+        return k.BestillLeveranse(bruker_id=bruker_id, tjenestetype=self.tjenestetype,
+                                  vedtak_id=self.vedtak_id, leverandor_id=self.leverandor_id,
+                                  fom=self.fom, tom=self.tom,
+                                  leveranse_id=self.leveranse_id or ny_id("leveranse"))
+
+
+class KvitteringUt(Ut):
+    """What a write did: the resource it concerns, its version (ETag) after, how many new facts."""
+
+    id: UUID
+    versjon: int = Field(ge=0, description="aggregatets versjon etter skrivingen (= ETag)")
+    nye_hendelser: int = Field(ge=0, description="0: kommandoen var allerede registrert")
+    lenke: str = Field(description="ressursen skrivingen gjelder", examples=["/vedtak/…"])
+
+    @classmethod
+    def fra(cls, kv: Kvittering, lenke: str) -> KvitteringUt:
+        return cls(id=kv.id, versjon=kv.versjon, nye_hendelser=kv.nye_hendelser, lenke=lenke)
+
+
+class InformasjonUt(Ut):
+    gitt_tid: datetime
+    gitt_av: str
+    gitt_til: Mottaker
+    mottaker_navn: str | None
+
+
+class ValgUt(Ut):
+    hendelse_id: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    form: Form
+    gyldig_fra: date
+    registrert: datetime
+    korrigert_av: UUID | None
+
+
+class ByttUt(Ut):
+    tjenestetype: Tjenestetype
+    fra_leverandor_id: str
+    til_leverandor_id: str
+    form: Form
+    oppsigelsesdato: date
+    gammel_leveranse_id: UUID
+    siste_dag_gammel: date
+    ny_leveranse_id: UUID
+    forste_dag_ny: date
+
+
+class LeveranseRefUt(Ut):
+    leveranse_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+    lenke: str
+
+
+class VedtakRefUt(Ut):
+    vedtak_id: UUID
+    tjenestetype: Tjenestetype
+    lenke: str
+
+
+class BrukerUt(Ut):
+    """A bruker. A leverandør sees only its own deliveries, and no choice or switch history."""
+
+    id: UUID
+    versjon: int
+    fodselsnummer: str
+    navn: str
+    bydel: str
+    dodsdato: date | None
+    utflyttet: date | None
+    leveranser: list[LeveranseRefUt]
+    vedtak: list[VedtakRefUt]
+    informasjon: list[InformasjonUt] | None = None
+    valg: list[ValgUt] | None = None
+    bytter: list[ByttUt] | None = None
+
+    @classmethod
+    def fra(cls, b: Bruker, leverandor: str | None = None) -> BrukerUt:
+        refs = [r for r in b.leveranser.values()
+                if leverandor is None or r.leverandor_id == leverandor]
+        tjenester = {r.tjenestetype for r in refs}
+        ut = cls(
+            id=b.id, versjon=b.version, fodselsnummer=b.fodselsnummer, navn=b.navn, bydel=b.bydel,
+            dodsdato=b.dodsdato, utflyttet=b.utflyttet,
+            leveranser=[LeveranseRefUt(leveranse_id=r.leveranse_id, vedtak_id=r.vedtak_id,
+                                       tjenestetype=r.tjenestetype, leverandor_id=r.leverandor_id,
+                                       fom=r.fom, tom=r.tom, lenke=f"/leveranser/{r.leveranse_id}")
+                        for r in refs],
+            vedtak=[VedtakRefUt(vedtak_id=v, tjenestetype=t, lenke=f"/vedtak/{v}")
+                    for v, t in b.vedtak.items() if leverandor is None or t in tjenester])
+        if leverandor is None:
+            ut.informasjon = [InformasjonUt(gitt_tid=i.gitt_tid, gitt_av=i.gitt_av,
+                                            gitt_til=i.gitt_til, mottaker_navn=i.mottaker_navn)
+                              for i in b.informasjon]
+            ut.valg = [ValgUt(hendelse_id=v.hendelse_id, tjenestetype=v.tjenestetype,
+                              leverandor_id=v.leverandor_id, form=v.form,
+                              gyldig_fra=v.gyldig_fra, registrert=v.registrert,
+                              korrigert_av=v.korrigert_av) for v in b.valg]
+            ut.bytter = [ByttUt.model_validate(x.model_dump(include=set(ByttUt.model_fields)))
+                         for x in b.bytter]
+        return ut
+
+
+# --- vedtak ----------------------------------------------------------------------------------
+
+
+class VedtakMottattInn(Inn):
+    mottatt_dato: Dato
+
+    def kommando(self, vedtak_id: UUID) -> k.RegistrerVedtakMottatt:
+        return k.RegistrerVedtakMottatt(vedtak_id=vedtak_id, mottatt_dato=self.mottatt_dato)
+
+
+class RevurderingInn(Inn):
+    anmodet_tid: Tidspunkt
+    begrunnelse: Lang = Field(examples=["brukeren trenger mer hjelp etter fall"])
+    revurdering_id: UUID | None = None
+
+    def kommando(self, vedtak_id: UUID, leverandor_id: str,
+                 ny_id: IdLager) -> k.AnmodRevurdering:
+        return k.AnmodRevurdering(vedtak_id=vedtak_id, anmodet_tid=self.anmodet_tid,
+                                  leverandor_id=leverandor_id, begrunnelse=self.begrunnelse,
+                                  revurdering_id=self.revurdering_id or ny_id("revurdering"))
+
+
+class RevurderingSvarInn(Inn):
+    besvart_tid: Tidspunkt
+    utfall: Utfall
+    nytt_omfang: OmfangInn | None = None
+    gyldig_fra: Dato | None = None
+
+    def kommando(self, vedtak_id: UUID, revurdering_id: UUID) -> k.BesvarRevurdering:
+        return k.BesvarRevurdering(
+            vedtak_id=vedtak_id, revurdering_id=revurdering_id, besvart_tid=self.besvart_tid,
+            utfall=self.utfall, gyldig_fra=self.gyldig_fra,
+            nytt_omfang=self.nytt_omfang.domene() if self.nytt_omfang else None)
+
+
+class ForlengelseInn(Inn):
+    ny_gyldig_til: Dato | None = Field(description="null: løpende")
+
+    def kommando(self, vedtak_id: UUID) -> k.ForlengVedtak:
+        return k.ForlengVedtak(vedtak_id=vedtak_id, ny_gyldig_til=self.ny_gyldig_til)
+
+
+class VedtakAvslutningInn(Inn):
+    dato: Dato
+    arsak: Sluttarsak
+
+    def kommando(self, vedtak_id: UUID) -> k.AvsluttVedtak:
+        return k.AvsluttVedtak(vedtak_id=vedtak_id, dato=self.dato, arsak=self.arsak)
+
+
+class KlageInn(Inn):
+    mottatt_dato: Dato
+    gjelder: Lang = Field(examples=["omfanget av praktisk bistand"])
+    klage_id: UUID | None = None
+
+    def kommando(self, vedtak_id: UUID, ny_id: IdLager) -> k.MottaKlage:
+        return k.MottaKlage(vedtak_id=vedtak_id, mottatt_dato=self.mottatt_dato,
+                            gjelder=self.gjelder, klage_id=self.klage_id or ny_id("klage"))
+
+
+class KlageavgjorelseInn(Inn):
+    avgjort_dato: Dato
+    utfall: Klageutfall
+    begrunnelse: str = Field(default="", max_length=4000)
+
+    def kommando(self, vedtak_id: UUID, klage_id: UUID) -> k.AvgjorKlage:
+        return k.AvgjorKlage(vedtak_id=vedtak_id, klage_id=klage_id, **self.model_dump())
+
+
+class OmfangUt(Ut):
+    gyldig_fra: date
+    minutter: int
+    per_uker: int
+    innhold: str
+
+
+class RevurderingSvarUt(Ut):
+    besvart_tid: datetime
+    utfall: Utfall
+    nytt_omfang: OmfangInn | None
+    gyldig_fra: date | None
+
+
+class RevurderingUt(Ut):
+    revurdering_id: UUID
+    anmodet_tid: datetime
+    leverandor_id: str
+    begrunnelse: str
+    svar: RevurderingSvarUt | None
+
+
+class KlageavgjorelseUt(Ut):
+    avgjort_dato: date
+    utfall: Klageutfall
+    begrunnelse: str
+
+
+class KlageUt(Ut):
+    klage_id: UUID
+    mottatt_dato: date
+    klagefrist: date | None
+    for_sen: bool
+    gjelder: str
+    avgjorelse: KlageavgjorelseUt | None
+
+
+class AvslutningUt(Ut):
+    dato: date
+    arsak: Sluttarsak
+
+
+class VedtakUt(Ut):
+    id: UUID
+    versjon: int
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    gyldig_fra: date
+    gyldig_til: date | None
+    vedtaksdato: date
+    vedtaksmyndig: str
+    omfang: list[OmfangUt]
+    mottatt_dato: date | None
+    klagefrist: date | None
+    revurderinger: list[RevurderingUt]
+    klager: list[KlageUt]
+    avsluttet: AvslutningUt | None
+
+    @classmethod
+    def fra(cls, v: Vedtak) -> VedtakUt:
+        def omfang(o: Omfang | None) -> OmfangInn | None:
+            return OmfangInn(minutter=o.minutter, per_uker=o.per_uker,
+                             innhold=o.innhold) if o else None
+
+        return cls(
+            id=v.id, versjon=v.version, bruker_id=v.bruker_id, tjenestetype=v.tjenestetype,
+            gyldig_fra=v.gyldig_fra, gyldig_til=v.gyldig_til, vedtaksdato=v.vedtaksdato,
+            vedtaksmyndig=v.vedtaksmyndig,
+            omfang=[OmfangUt(gyldig_fra=fra, minutter=o.minutter, per_uker=o.per_uker,
+                             innhold=o.innhold) for fra, o in v.omfang],
+            mottatt_dato=v.mottatt_dato, klagefrist=v.klagefrist,
+            revurderinger=[RevurderingUt(
+                revurdering_id=rid, anmodet_tid=r.anmodning.anmodet_tid,
+                leverandor_id=r.anmodning.leverandor_id, begrunnelse=r.anmodning.begrunnelse,
+                svar=RevurderingSvarUt(besvart_tid=r.svar.besvart_tid, utfall=r.svar.utfall,
+                                       nytt_omfang=omfang(r.svar.nytt_omfang),
+                                       gyldig_fra=r.svar.gyldig_fra) if r.svar else None)
+                for rid, r in v.revurderinger.items()],
+            klager=[KlageUt(
+                klage_id=kid, mottatt_dato=kl.mottatt_dato, klagefrist=kl.klagefrist,
+                for_sen=kl.for_sen, gjelder=kl.gjelder,
+                avgjorelse=KlageavgjorelseUt(avgjort_dato=a.avgjort_dato, utfall=a.utfall,
+                                             begrunnelse=a.begrunnelse)
+                if (a := v.klageavgjorelser.get(kid)) else None)
+                for kid, kl in v.klager.items()],
+            avsluttet=AvslutningUt(dato=v.avsluttet.dato, arsak=v.avsluttet.arsak)
+            if v.avsluttet else None)
+
+
+# --- leveranser ------------------------------------------------------------------------------
+
+
+class VarselInn(Inn):
+    kanal: Kanal
+    varslet_tid: Tidspunkt
+    hast: bool = False
+
+    def kommando(self, leveranse_id: UUID) -> k.VarsleLeverandor:
+        return k.VarsleLeverandor(leveranse_id=leveranse_id, **self.model_dump())
+
+
+class OppsigelsesvarselInn(Inn):
+    kanal: Kanal
+    varslet_tid: Tidspunkt
+
+    def kommando(self, leveranse_id: UUID) -> k.VarsleOppsigelse:
+        return k.VarsleOppsigelse(leveranse_id=leveranse_id, **self.model_dump())
+
+
+class StartInn(Inn):
+    startet_tid: Tidspunkt
+
+    def kommando(self, leveranse_id: UUID) -> k.StartLeveranse:
+        return k.StartLeveranse(leveranse_id=leveranse_id, startet_tid=self.startet_tid)
+
+
+class BesokInn(Inn):
+    start: Tidspunkt = Field(examples=["2026-03-02T09:00:00+01:00"])
+    slutt: Tidspunkt = Field(examples=["2026-03-02T09:45:00+01:00"])
+    ansatt: str = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
+                        description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
+    kategori: Besokskategori = Besokskategori.ORDINAER
+    tiltakskode: str | None = Field(default=None, max_length=64)
+    besok_id: UUID | None = None
+
+    def kommando(self, leveranse_id: UUID, ny_id: IdLager, nr: int = 0) -> k.RegistrerBesok:
+        return k.RegistrerBesok(leveranse_id=leveranse_id, start=self.start, slutt=self.slutt,
+                                ansatt=self.ansatt, kategori=self.kategori,
+                                tiltakskode=self.tiltakskode,
+                                besok_id=self.besok_id or ny_id(f"besok-{nr}"))
+
+
+class BesokSamletInn(Inn):
+    besok: list[BesokInn] = Field(min_length=1, max_length=MAKS_BESOK_PER_KALL)
+
+
+class AvbestillingInn(Inn):
+    planlagt_start: Tidspunkt
+    planlagt_slutt: Tidspunkt
+    avbestilt_tid: Tidspunkt
+    journalreferanse: Journal
+
+    def kommando(self, leveranse_id: UUID) -> k.AvbestillBesok:
+        return k.AvbestillBesok(leveranse_id=leveranse_id, **self.model_dump())
+
+
+class BekymringsmeldingInn(Inn):
+    mottatt_tid: Tidspunkt
+    fagjournal: Journal
+    videresendt_tid: Tidspunkt | None = None
+    beskjedjournal: Journal | None = None
+    melding_id: UUID | None = None
+
+    def kommando(self, leveranse_id: UUID, ny_id: IdLager) -> k.MottaBekymringsmelding:
+        return k.MottaBekymringsmelding(
+            leveranse_id=leveranse_id, mottatt_tid=self.mottatt_tid, fagjournal=self.fagjournal,
+            videresendt_tid=self.videresendt_tid, beskjedjournal=self.beskjedjournal,
+            melding_id=self.melding_id or ny_id("bekymringsmelding"))
+
+
+class VideresendingInn(Inn):
+    videresendt_tid: Tidspunkt
+    beskjedjournal: Journal
+
+    def kommando(self, leveranse_id: UUID, melding_id: UUID) -> k.VideresendBekymringsmelding:
+        return k.VideresendBekymringsmelding(leveranse_id=leveranse_id, melding_id=melding_id,
+                                             **self.model_dump())
+
+
+class LeveranseAvslutningInn(Inn):
+    sluttdato: Dato
+    arsak: Sluttarsak
+    sluttnotat: str = Field(default="", max_length=4000)
+
+    def kommando(self, leveranse_id: UUID) -> k.AvsluttLeveranse:
+        return k.AvsluttLeveranse(leveranse_id=leveranse_id, **self.model_dump())
+
+
+class AvvikInn(Inn):
+    type: Avvikstype
+    mottatt_tid: Tidspunkt
+    beskrivelse: Lang
+    avvik_id: UUID | None = None
+
+    def kommando(self, leveranse_id: UUID, ny_id: IdLager) -> k.RegistrerAvvik:
+        return k.RegistrerAvvik(leveranse_id=leveranse_id, type=self.type,
+                                mottatt_tid=self.mottatt_tid, beskrivelse=self.beskrivelse,
+                                avvik_id=self.avvik_id or ny_id("avvik"))
+
+
+class AvviksbehandlingInn(Inn):
+    behandlet_tid: Tidspunkt
+    konklusjon: Lang
+
+    def kommando(self, leveranse_id: UUID, avvik_id: UUID) -> k.BehandleAvvik:
+        return k.BehandleAvvik(leveranse_id=leveranse_id, avvik_id=avvik_id,
+                               **self.model_dump())
+
+
+class VarselUt(Ut):
+    kanal: Kanal
+    varslet_tid: datetime
+    hast: bool
+
+
+class OppsigelsesvarselUt(Ut):
+    kanal: Kanal
+    varslet_tid: datetime
+
+
+class LeveranseAvslutningUt(Ut):
+    sluttdato: date
+    arsak: Sluttarsak
+    gerica_kode: str | None
+    sluttnotat: str
+
+
+class AvbestillingUt(Ut):
+    planlagt_start: datetime
+    planlagt_slutt: datetime
+    avbestilt_tid: datetime
+    journalreferanse: str
+
+
+class BekymringsmeldingUt(Ut):
+    melding_id: UUID
+    mottatt_tid: datetime
+    fagjournal: str
+    videresendt_tid: datetime | None
+    beskjedjournal: str | None
+
+
+class AvvikUt(Ut):
+    avvik_id: UUID
+    type: Avvikstype
+    mottatt_tid: datetime
+    beskrivelse: str
+    behandlet_tid: datetime | None
+    konklusjon: str | None
+
+
+class LeveranseUt(Ut):
+    """A delivery; its visits are paged at /leveranser/{id}/besok."""
+
+    id: UUID
+    versjon: int
+    bruker_id: UUID
+    vedtak_id: UUID | None
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    fom: date
+    tom: date | None
+    startet_tid: datetime | None
+    avsluttet: LeveranseAvslutningUt | None
+    varsler: list[VarselUt]
+    oppsigelsesvarsler: list[OppsigelsesvarselUt]
+    antall_besok: int
+    avbestillinger: list[AvbestillingUt]
+    bekymringsmeldinger: list[BekymringsmeldingUt]
+    avvik: list[AvvikUt]
+
+    @classmethod
+    def fra(cls, lev: Leveranse) -> LeveranseUt:
+        a = lev.avsluttet
+        return cls(
+            id=lev.id, versjon=lev.version, bruker_id=lev.bruker_id, vedtak_id=lev.vedtak_id,
+            tjenestetype=lev.tjenestetype, leverandor_id=lev.leverandor_id, fom=lev.fom,
+            tom=lev.tom, startet_tid=lev.startet_tid,
+            avsluttet=LeveranseAvslutningUt(sluttdato=a.sluttdato, arsak=a.arsak,
+                                            gerica_kode=a.arsak.gerica_kode,
+                                            sluttnotat=a.sluttnotat) if a else None,
+            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast)
+                     for v in lev.varsler],
+            oppsigelsesvarsler=[OppsigelsesvarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid)
+                                for v in lev.oppsigelsesvarsler],
+            antall_besok=len(lev.besok),
+            avbestillinger=[AvbestillingUt(planlagt_start=x.planlagt_start,
+                                           planlagt_slutt=x.planlagt_slutt,
+                                           avbestilt_tid=x.avbestilt_tid,
+                                           journalreferanse=x.journalreferanse)
+                            for x in lev.avbestillinger],
+            bekymringsmeldinger=[BekymringsmeldingUt(
+                melding_id=mid, mottatt_tid=m.mottatt_tid, fagjournal=m.fagjournal,
+                videresendt_tid=vs.videresendt_tid if (vs := lev.videresendinger.get(mid))
+                else None, beskjedjournal=vs.beskjedjournal if vs else None)
+                for mid, m in lev.bekymringsmeldinger.items()],
+            avvik=[AvvikUt(avvik_id=aid, type=x.type, mottatt_tid=x.mottatt_tid,
+                           beskrivelse=x.beskrivelse,
+                           behandlet_tid=b.behandlet_tid if (b := lev.avviksbehandlinger.get(aid))
+                           else None, konklusjon=b.konklusjon if b else None)
+                   for aid, x in lev.avvik.items()])
+
+
+class BesokUt(Ut):
+    besok_id: UUID
+    start: datetime
+    slutt: datetime
+    ansatt: str
+    kategori: Besokskategori
+    tiltakskode: str | None
+    registrert: datetime
+
+    @classmethod
+    def fra(cls, b: BesokUtfort) -> BesokUt:
+        return cls(besok_id=b.besok_id, start=b.start, slutt=b.slutt, ansatt=b.ansatt,
+                   kategori=b.kategori, tiltakskode=b.tiltakskode, registrert=b.timestamp)
+
+
+# --- history, access log, pages --------------------------------------------------------------
+
+
+class AktorUt(Ut):
+    person_id: str
+    rolle: str
+    organisasjon: str
+
+
+_GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hendelse_id"}
+
+
+class HendelseUt(Ut):
+    """One recorded fact (R26): what, about which aggregate, by whom, when recorded."""
+
+    hendelse_id: UUID
+    type: str = Field(examples=["LeverandorValgt"])
+    aggregat_id: UUID
+    versjon: int
+    registrert: datetime
+    aktor: AktorUt
+    data: dict[str, Any] = Field(description="hendelsens innhold (virkningstidspunkt m.m.)")
+
+    @classmethod
+    def fra(cls, e: Hendelse) -> HendelseUt:
+        return cls(hendelse_id=e.hendelse_id, type=type(e).__name__, aggregat_id=e.originator_id,
+                   versjon=e.originator_version, registrert=e.timestamp,
+                   aktor=AktorUt(person_id=e.aktor.person_id, rolle=str(e.aktor.rolle),
+                                 organisasjon=e.aktor.organisasjon),
+                   data=e.model_dump(mode="json", exclude=_GRUNNFELT))
+
+
+class TilgangsoppforingUt(Ut):
+    """One access to the bruker's personal data (Normen)."""
+
+    tidspunkt: datetime
+    person_id: str
+    rolle: str
+    organisasjon: str
+    handling: str = Field(description="operasjonen (operationId)")
+    metode: str
+    ressurs: str
+    formaal: str | None = Field(description="oppgitt formål (X-Formaal)")
+    utfall: int = Field(description="HTTP-status: 2xx gitt, 403/404 nektet")
+
+    @classmethod
+    def fra(cls, o: Tilgangsoppforing) -> TilgangsoppforingUt:
+        return cls(tidspunkt=o.tidspunkt, person_id=o.person_id, rolle=o.rolle,
+                   organisasjon=o.organisasjon, handling=o.handling, metode=o.metode,
+                   ressurs=o.ressurs, formaal=o.formaal, utfall=o.utfall)
+
+
+class Side(Ut):
+    fra: int = Field(ge=0)
+    antall: int = Field(ge=0)
+    totalt: int = Field(ge=0)
+    neste: str | None = Field(description="lenke til neste side, null på siste")
+
+
+class HistorikkSide(Side):
+    elementer: list[HendelseUt]
+
+
+class BesokSide(Side):
+    elementer: list[BesokUt]
+
+
+class TilgangsloggSide(Side):
+    elementer: list[TilgangsoppforingUt]
+
+
+class Helse(Ut):
+    status: str = Field(examples=["ok"])

@@ -1,0 +1,202 @@
+"""Who may do what, and whose data they may see.
+
+Two questions, asked in this order so the answer never reveals whether something exists:
+
+1. May this role call this operation at all? The table ``TILGANG`` (operation id → roles) says;
+   no → 403, before anything is looked up.
+2. Is the resource within the caller's reach? Bydel roles reach the brukere of their own bydel
+   (the bruker's current bydel, R24), a leverandør reaches the deliveries it holds and the brukere
+   and vedtak it serves through them, kontraktsoppfølging reaches deliveries city-wide (for
+   contract follow-up, no bruker records). Outside that reach → 404, exactly as if it did not
+   exist.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Literal
+from uuid import UUID
+
+from litestar.exceptions import PermissionDeniedException
+
+from application.app import BrukervalgApp
+from domain.bruker import Bruker, BrukerRegistrert
+from domain.felles import IkkeFunnet, Rolle, Tjenestetype
+from domain.leveranse import LeveranseBestilt
+from domain.vedtak import VedtakFattet
+from interfaces.http.sikkerhet import Identitet
+
+SB, VM, LEV, KO, KB = (Rolle.SAKSBEHANDLER, Rolle.VEDTAKSMYNDIG, Rolle.LEVERANDOR,
+                       Rolle.KONTRAKTSOPPFOLGING, Rolle.KLAGEBEHANDLER)
+BYDEL = frozenset({SB, VM})
+
+TILGANG: dict[str, frozenset[Rolle]] = {
+    # brukere
+    "registrerBruker": BYDEL,
+    "finnBruker": BYDEL | {KB},
+    "hentBruker": BYDEL | {KB, LEV},
+    "hentHistorikk": BYDEL | {KB},
+    "hentTilgangslogg": BYDEL | {KB},
+    "registrerInformasjonGitt": BYDEL,
+    "velgLeverandor": BYDEL,
+    "korrigerLeverandorvalg": BYDEL,
+    "byttLeverandor": BYDEL,
+    "sendBytteBekreftelse": BYDEL,
+    "registrerDodsfall": BYDEL,
+    "flyttTilBydel": BYDEL,
+    "registrerUtflytting": BYDEL,
+    "fattVedtak": frozenset({VM}),
+    "bestillLeveranse": BYDEL,
+    # vedtak
+    "hentVedtak": BYDEL | {KB, LEV},
+    "registrerVedtakMottatt": BYDEL,
+    "anmodRevurdering": frozenset({LEV}),
+    "besvarRevurdering": frozenset({VM}),
+    "forlengVedtak": frozenset({VM}),
+    "avsluttVedtak": frozenset({VM}),
+    "mottaKlage": BYDEL | {KB},
+    "avgjorKlage": frozenset({VM, KB}),
+    # leveranser
+    "hentLeveranse": BYDEL | {KB, LEV, KO},
+    "listBesok": BYDEL | {KB, LEV, KO},
+    "varsleLeverandor": BYDEL,
+    "varsleOppsigelse": BYDEL,
+    "startLeveranse": frozenset({LEV}),
+    "registrerBesok": frozenset({LEV}),
+    "registrerBesokSamlet": frozenset({LEV}),
+    "avbestillBesok": frozenset({LEV}),
+    "mottaBekymringsmelding": frozenset({LEV}),
+    "videresendBekymringsmelding": frozenset({LEV}),
+    "avsluttLeveranse": BYDEL | {LEV},
+    "registrerAvvik": BYDEL,
+    "behandleAvvik": BYDEL,
+}
+
+Art = Literal["bruker", "vedtak", "leveranse"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The resource a request is about."""
+
+    art: Art
+    id: UUID
+
+
+@dataclass
+class Sikt:
+    """What the access check found: the bruker concerned (loaded when the check needed it)."""
+
+    bruker_id: UUID
+    bruker: Bruker | None = None
+
+
+@dataclass(frozen=True)
+class _Opphav:
+    """The immutable first facts of a vedtak or a delivery: whose, of what, from whom."""
+
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    leverandor_id: str | None
+
+
+class UtenforSikt(IkkeFunnet):
+    """The resource exists but is outside the caller's reach: answered exactly like not found."""
+
+    def __init__(self, ref: Ref, bruker_id: UUID) -> None:
+        super().__init__(ref.art, ref.id)
+        self.bruker_id = bruker_id
+
+
+def sjekk_rolle(identitet: Identitet, operasjon: str) -> None:
+    """403 unless the role may call the operation (unknown operations are refused)."""
+    if identitet.rolle not in TILGANG.get(operasjon, frozenset()):
+        raise PermissionDeniedException(
+            detail=f"rollen {identitet.rolle} kan ikke utføre {operasjon}")
+
+
+class Tilgangskontroll:
+    """Resolves a resource to its bruker and decides whether the caller may see it."""
+
+    CACHE_MAKS = 50_000
+
+    def __init__(self, app: BrukervalgApp) -> None:
+        self.app = app
+        self._opphav: OrderedDict[UUID, _Opphav] = OrderedDict()
+        self._laas = Lock()
+
+    def _forste(self, ref: Ref) -> _Opphav:
+        """The first event of a vedtak or delivery (never changes, so it is cached)."""
+        treff = self._opphav.get(ref.id)
+        if treff is not None:
+            return treff
+        forste = next(iter(self.app.events.get(ref.id, limit=1)), None)
+        if ref.art == "leveranse" and isinstance(forste, LeveranseBestilt):
+            opphav = _Opphav(forste.bruker_id, forste.tjenestetype, forste.leverandor_id)
+        elif ref.art == "vedtak" and isinstance(forste, VedtakFattet):
+            opphav = _Opphav(forste.bruker_id, forste.tjenestetype, None)
+        else:
+            raise IkkeFunnet(ref.art, ref.id)
+        with self._laas:
+            self._opphav[ref.id] = opphav
+            if len(self._opphav) > self.CACHE_MAKS:
+                self._opphav.popitem(last=False)
+        return opphav
+
+    def _er_bruker(self, ident: UUID) -> bool:
+        """True if the id is a bruker's (an id of another kind is not found, never misread)."""
+        return isinstance(next(iter(self.app.events.get(ident, limit=1)), None), BrukerRegistrert)
+
+    def bruker_id_for(self, ref: Ref) -> UUID | None:
+        """The bruker a resource concerns, or None if there is no such resource (for the log)."""
+        if ref.art == "bruker":
+            return ref.id if self._er_bruker(ref.id) else None
+        try:
+            return self._forste(ref).bruker_id
+        except IkkeFunnet:
+            return None
+
+    def sjekk(self, identitet: Identitet, ref: Ref) -> Sikt:
+        """The bruker behind ``ref`` if the caller may reach it; IkkeFunnet otherwise."""
+        if ref.art == "bruker":
+            if not self._er_bruker(ref.id):
+                raise IkkeFunnet("bruker", ref.id)
+            bruker = self.app.bruker(ref.id)
+            if not self._naar_bruker(identitet, bruker):
+                raise UtenforSikt(ref, bruker.id)
+            return Sikt(bruker.id, bruker)
+        opphav = self._forste(ref)
+        if identitet.rolle is Rolle.KONTRAKTSOPPFOLGING and ref.art == "leveranse":
+            return Sikt(opphav.bruker_id)
+        if identitet.rolle is Rolle.LEVERANDOR and ref.art == "leveranse":
+            if opphav.leverandor_id != identitet.leverandor:
+                raise UtenforSikt(ref, opphav.bruker_id)
+            return Sikt(opphav.bruker_id)
+        bruker = self.app.bruker(opphav.bruker_id)
+        if identitet.rolle is Rolle.LEVERANDOR:
+            # a vedtak: the provider must hold a delivery of that service for the bruker
+            if not any(r.leverandor_id == identitet.leverandor
+                       and r.tjenestetype == opphav.tjenestetype
+                       for r in bruker.leveranser.values()):
+                raise UtenforSikt(ref, bruker.id)
+            return Sikt(bruker.id, bruker)
+        if not self._naar_bruker(identitet, bruker):
+            raise UtenforSikt(ref, bruker.id)
+        return Sikt(bruker.id, bruker)
+
+    @staticmethod
+    def _naar_bruker(identitet: Identitet, bruker: Bruker) -> bool:
+        if identitet.rolle is Rolle.LEVERANDOR:
+            return any(r.leverandor_id == identitet.leverandor for r in bruker.leveranser.values())
+        if identitet.rolle is Rolle.KONTRAKTSOPPFOLGING:
+            return False
+        return identitet.bydel is not None and bruker.bydel == identitet.bydel
+
+    def versjon(self, ref: Ref) -> int:
+        """The current version of the resource's aggregate (its ETag), without replaying it."""
+        siste = self.app.recorder.select_events(ref.id, desc=True, limit=1)
+        if not siste:
+            raise IkkeFunnet(ref.art, ref.id)
+        return siste[0].originator_version

@@ -1,0 +1,248 @@
+"""The path every request takes through the API, in one place, so controllers stay one call each.
+
+A read: role → reach → stated purpose → access-log entry (committed) → data.
+A write: role → reach → Idempotency-Key (replay, or 422 if reused for something else) →
+If-Match (412 if stale) → the application's use case → response stored under the key and the
+access-log entry, in one transaction → response.
+
+Every attempt that gets as far as a verified identity is written to the access log, refused ones
+included, with the bruker it concerned when there is one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+import orjson
+from eventsourcing.persistence import IntegrityError
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from pydantic import BaseModel
+
+from application.app import BrukervalgApp, Kvittering, SamtidigEndring
+from domain.felles import Aktor, IkkeFunnet, Regelbrudd
+from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
+from interfaces.http.problem import ForhandsbetingelseFeilet, IdempotensKonflikt, Uleselig
+from interfaces.http.sikkerhet import Identitet
+from interfaces.http.skjema import IdLager, KvitteringUt
+from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
+
+FORMAAL = "X-Formaal"
+IDEMPOTENSNOKKEL = "Idempotency-Key"
+ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
+SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
+NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
+_NOKKEL = re.compile(NOKKEL_MONSTER)
+_FORMAAL = re.compile(SYNLIG_TEKST)
+M = TypeVar("M", bound=BaseModel)
+
+
+def status_for(exc: BaseException) -> int:
+    """The status the exception mapper will answer with (for the access log)."""
+    if isinstance(exc, Regelbrudd | IdempotensKonflikt):
+        return 422
+    if isinstance(exc, IkkeFunnet):
+        return 404
+    if isinstance(exc, SamtidigEndring | IntegrityError):
+        return 409
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    return 500
+
+
+def etag(versjon: int) -> str:
+    return f'"{versjon}"'
+
+
+@dataclass(frozen=True)
+class Skriving:
+    """How a write answers: 201 + Location for operations that create a resource."""
+
+    lenke: Callable[[Kvittering], str]
+    oppretter: bool = False
+
+
+class Kjerne:
+    """The application, the access check and the side tables, and the request path through them."""
+
+    def __init__(self, app: BrukervalgApp, innstillinger: ApiSettings, lager: Sidelager) -> None:
+        self.app = app
+        self.inn = innstillinger
+        self.lager = lager
+        self.tilgang = Tilgangskontroll(app)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _operasjon(request: Request) -> str:
+        return str(request.route_handler.operation_id)
+
+    @staticmethod
+    def _formaal(request: Request, paakrevd: bool) -> str | None:
+        verdi = request.headers.get(FORMAAL)
+        if verdi is None:
+            if paakrevd:
+                raise Uleselig(FORMAAL, "oppgi formålet med oppslaget i headeren X-Formaal "
+                               "(Normen: tilgang til helseopplysninger logges med formål)")
+            return None
+        try:  # headers arrive as latin-1; a client that sent UTF-8 meant UTF-8
+            verdi = verdi.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        if not _FORMAAL.match(verdi):
+            raise Uleselig(FORMAAL, "X-Formaal må være 1–200 tegn uten kontrolltegn og uten "
+                           "blanke i endene")
+        return verdi
+
+    def _logg(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
+              formaal: str | None, utfall: int) -> Tilgangsoppforing:
+        return Tilgangsoppforing(
+            tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
+            rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
+            handling=self._operasjon(request), metode=request.method,
+            ressurs=request.url.path, formaal=formaal, utfall=utfall)
+
+    def _sikt(self, identitet: Identitet, operasjon: str, ref: Ref | None) -> Sikt | None:
+        sjekk_rolle(identitet, operasjon)
+        return self.tilgang.sjekk(identitet, ref) if ref is not None else None
+
+    def _bruker_ved_feil(self, exc: BaseException, ref: Ref | None) -> UUID | None:
+        """The bruker a refused or failed request concerned, for the log (never for the caller)."""
+        if isinstance(exc, UtenforSikt):
+            return exc.bruker_id
+        return self.tilgang.bruker_id_for(ref) if ref is not None else None
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def les(self, request: Request, ref: Ref | None,
+            hent: Callable[[Sikt | None], tuple[M, int | None]],
+            finn: Callable[[], Ref] | None = None) -> Response[M]:
+        """A read of personal data: checked, logged (with purpose) before anything is returned.
+
+        ``finn`` resolves the resource from the request first (a search by fødselsnummer).
+        """
+        identitet: Identitet = request.user
+        formaal: str | None = None
+        sikt: Sikt | None = None
+        try:
+            formaal = self._formaal(request, paakrevd=True)
+            sjekk_rolle(identitet, self._operasjon(request))
+            if finn is not None:
+                ref = finn()
+            sikt = self._sikt(identitet, self._operasjon(request), ref)
+        except Exception as e:
+            if ref is None and finn is not None:
+                try:  # the log names the bruker the search was about, also when refused
+                    ref = finn()
+                except Exception:  # nothing found: the entry names no bruker
+                    ref = None
+            self.lager.skriv([self._logg(request, identitet, self._bruker_ved_feil(e, ref),
+                                         formaal, status_for(e))])
+            raise
+        self.lager.skriv([self._logg(request, identitet, sikt.bruker_id if sikt else None,
+                                     formaal, 200)])
+        innhold, versjon = hent(sikt)
+        return Response(innhold, headers={"ETag": etag(versjon)} if versjon is not None else None)
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
+              utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
+              bydel: str | None = None) -> Response[KvitteringUt]:
+        """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
+
+        ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
+        """
+        identitet: Identitet = request.user
+        operasjon = self._operasjon(request)
+        formaal: str | None = None
+        bruker_id: UUID | None = None
+        try:
+            formaal = self._formaal(request, paakrevd=False)
+            sikt = self._sikt(identitet, operasjon, ref)
+            if bydel is not None and bydel != identitet.bydel:
+                raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
+            bruker_id = sikt.bruker_id if sikt else None
+            nokkel = self._idempotensnokkel(request)
+            avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
+            if nokkel is not None:
+                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self._eldste_nokkel())
+                if lagret is not None:
+                    if lagret.fingeravtrykk != avtrykk:
+                        raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en "
+                                                 "annen forespørsel")
+                    self.lager.skriv([self._logg(request, identitet, bruker_id, formaal,
+                                                 lagret.status)])
+                    return self._gjenta(lagret)
+            self._sjekk_if_match(request, ref)
+            kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+        except Exception as e:
+            bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
+            self.lager.skriv([self._logg(request, identitet, bruker_id, formaal, status_for(e))])
+            raise
+        if ref is None:  # the write created the bruker
+            bruker_id = kvittering.id
+        status = 201 if svar.oppretter and kvittering.nye_hendelser > 0 else 200
+        lenke = svar.lenke(kvittering)
+        hoder = {"ETag": etag(kvittering.versjon)}
+        if svar.oppretter:
+            hoder["Location"] = lenke
+        body = KvitteringUt.fra(kvittering, lenke).model_dump_json().encode()
+        ny = LagretSvar(avtrykk, status, body, hoder)
+        tidligere = self.lager.skriv(
+            [self._logg(request, identitet, bruker_id, formaal, status)],
+            identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
+        if tidligere is not None:  # a concurrent request with the same key stored first
+            return self._gjenta(tidligere)
+        return Response(body, status_code=status, headers=hoder, media_type="application/json")
+
+    def _eldste_nokkel(self) -> datetime:
+        return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)
+
+    @staticmethod
+    def _gjenta(lagret: LagretSvar) -> Response[Any]:
+        return Response(lagret.body, status_code=lagret.status, media_type="application/json",
+                        headers={**lagret.hoder, "Idempotent-Replayed": "true"})
+
+    @staticmethod
+    def _idempotensnokkel(request: Request) -> str | None:
+        verdi = request.headers.get(IDEMPOTENSNOKKEL)
+        if verdi is None:
+            return None
+        if not _NOKKEL.match(verdi):
+            raise Uleselig(IDEMPOTENSNOKKEL, "Idempotency-Key må være 1–200 synlige ASCII-tegn")
+        return verdi
+
+    @staticmethod
+    def _fingeravtrykk(request: Request, data: BaseModel) -> str:
+        innhold = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() +
+                              b"\n" + innhold).hexdigest()
+
+    @staticmethod
+    def _idlager(identitet: Identitet, nokkel: str | None) -> IdLager:
+        """Ids of new facts: derived from the key, so a retry after a crash names the same facts."""
+        if nokkel is None:
+            return lambda _felt: uuid4()
+        return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
+
+    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> None:
+        hode = request.headers.get("If-Match")
+        if hode is None or ref is None:
+            return
+        if len(hode) > 200:
+            raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
+        if hode.strip() == "*":
+            return
+        gjeldende = etag(self.tilgang.versjon(ref))
+        oppgitt = {t.strip() for t in hode.split(",")}
+        if gjeldende not in oppgitt:
+            raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
+                                           f"versjon {gjeldende}")

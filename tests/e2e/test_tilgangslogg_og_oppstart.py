@@ -1,0 +1,165 @@
+"""The access log (Normen) is complete and append-only; the server's start and its modes."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from application.app import BrukervalgApp
+from interfaces.http import server
+from interfaces.http.app import create_app
+from interfaces.http.innstillinger import UTVIKLING_UTSTEDER, ApiSettings, Innstillingsfeil
+from interfaces.http.sikkerhet import utstede_utviklingstoken, utviklingsnokkel
+from tests.e2e.conftest import Api, Sak
+
+
+def test_every_read_and_write_is_logged_with_who_what_and_purpose(
+        api: Api, saker: dict[str, Sak]) -> None:
+    bid = saker["frogner"].bruker
+    api.get("kb", f"/brukere/{bid}/historikk", formaal="klagesak 2026-17")
+    api.post("sb", f"/brukere/{bid}/informasjon", {
+        "gitt_tid": "2026-03-01T10:00:00+01:00", "gitt_av": "sb-1", "gitt_til": "bruker"},
+        formaal="oppfolging")
+    side = api.get("sb", f"/brukere/{bid}/tilgangslogg", formaal="innsyn").json()
+    rader = [(e["person_id"], e["rolle"], e["organisasjon"], e["handling"], e["formaal"],
+              e["utfall"]) for e in side["elementer"]]
+    assert ("sb-1", "saksbehandler", "bydel:frogner", "registrerBruker", "saksbehandling",
+            201) == rader[0]
+    assert ("kb-1", "klagebehandler", "bydel:frogner", "hentHistorikk", "klagesak 2026-17",
+            200) in rader
+    assert ("sb-1", "saksbehandler", "bydel:frogner", "registrerInformasjonGitt", "oppfolging",
+            200) in rader
+    assert rader[-1][3] == "hentTilgangslogg"  # reading the log is itself logged
+    assert side["totalt"] == len(api.lager.tilgangslogg(bid, 0, 1000)[0])
+
+
+def test_a_purpose_sent_as_utf8_is_kept(api: Api, saker: dict[str, Sak]) -> None:
+    hode = {"Authorization": f"Bearer {api.token('sb')}", "X-Formaal": "oppfølging".encode()}
+    assert api.klient.get(f"/brukere/{saker['frogner'].bruker}",
+                          headers=hode).status_code == 200  # type: ignore[arg-type]
+    assert api.logg()[-1].formaal == "oppfølging"
+
+
+def test_the_log_cannot_be_changed_through_the_api(api: Api, saker: dict[str, Sak]) -> None:
+    url = f"/brukere/{saker['frogner'].bruker}/tilgangslogg"
+    for metode in ("PUT", "PATCH", "DELETE", "POST"):
+        r = api.klient.request(metode, url, json={}, headers=api.hode("sb"))
+        assert r.status_code == 405, metode
+
+
+def test_the_database_refuses_to_change_or_delete_log_rows(api: Api,
+                                                           saker: dict[str, Sak]) -> None:
+    sti = api.app.env.get("SQLITE_DBNAME", "")
+    with sqlite3.connect(sti) as db:
+        for sql in ("UPDATE tilgangslogg SET formaal = 'endret'", "DELETE FROM tilgangslogg"):
+            with pytest.raises(sqlite3.DatabaseError, match="kan ikke endres"):
+                db.execute(sql)
+    assert all(o.formaal != "endret" for o in api.logg()) and api.logg()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_change_delete_or_truncate_log_rows(
+        lag_api: Callable[..., Api], lag_app: Callable[..., BrukervalgApp]) -> None:
+    import psycopg
+
+    api = lag_api(app=lag_app("postgres"))
+    api.get("sb", "/brukere/00000000-0000-0000-0000-000000000000")
+    env = api.app.env
+    dsn = (f"host={env.get('POSTGRES_HOST')} port={env.get('POSTGRES_PORT')} "
+           f"dbname={env.get('POSTGRES_DBNAME')} user={env.get('POSTGRES_USER')} "
+           f"password={env.get('POSTGRES_PASSWORD')}")
+    for sql in ("UPDATE tilgangslogg SET formaal = 'x'", "DELETE FROM tilgangslogg",
+                "TRUNCATE tilgangslogg"):
+        with psycopg.connect(dsn, autocommit=True) as db, \
+                pytest.raises(psycopg.errors.RaiseException):
+            db.execute(sql)
+    assert len(api.logg()) == 1
+
+
+# --- development mode and production settings ---------------------------------------------------
+
+
+def test_dev_tokens_work_only_in_development_mode(lag_app: Callable[..., BrukervalgApp],
+                                                  lag_api: Callable[..., Api],
+                                                  innstillinger: ApiSettings,
+                                                  tmp_path: Path) -> None:
+    nokkel = tmp_path / "dev.pem"
+    token = utstede_utviklingstoken("sb-frogner-1", "saksbehandler", "bydel:frogner",
+                                    nokkelfil=nokkel)
+    dev = lag_api(settings=ApiSettings(utvikling=True, utviklingsnokkel=nokkel))
+    hode = {"Authorization": f"Bearer {token}", "X-Formaal": "test"}
+    r = dev.klient.post("/brukere", json={"fodselsnummer": "15108695088", "navn": "Kari",
+                                          "bydel": "frogner"}, headers=hode)
+    assert r.status_code == 201
+    # production settings, even with the development key file on disk, refuse the token
+    prod = lag_api(app=dev.app, settings=replace(innstillinger, utviklingsnokkel=nokkel))
+    r = prod.klient.get(f"/brukere/{r.json()['id']}", headers=hode)
+    assert r.status_code == 401 and "utviklingsmodus" in r.json()["detail"]
+
+
+def test_production_refuses_development_keys_and_missing_issuer(
+        lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+        tmp_path: Path) -> None:
+    app = lag_app("memory")
+    with pytest.raises(Innstillingsfeil, match="UTSTEDER"):
+        create_app(app, ApiSettings())
+    with pytest.raises(Innstillingsfeil, match="utviklingsmodus"):
+        create_app(app, replace(innstillinger, utsteder=UTVIKLING_UTSTEDER))
+    nokkel = tmp_path / "dev.pem"
+    from cryptography.hazmat.primitives import serialization
+    dev_pem = utviklingsnokkel(nokkel).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    with pytest.raises(Innstillingsfeil, match="utviklingsnøkkelen"):
+        create_app(app, replace(innstillinger, offentlig_nokkel=dev_pem,
+                                utviklingsnokkel=nokkel))
+    with pytest.raises(Innstillingsfeil, match="asymmetriske"):
+        create_app(app, replace(innstillinger, algoritmer=("HS256",)))
+    with pytest.raises(Innstillingsfeil, match="loopback"):
+        server.serve(host="0.0.0.0", dev=True)
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text('{"keys": []}')
+    s = ApiSettings.fra_miljo({
+        "BRUKERVALG_JWT_UTSTEDER": "https://helseid-sts.nhn.no",
+        "BRUKERVALG_JWT_PUBLIKUM": "oslo:brukervalg", "BRUKERVALG_JWT_JWKS_FIL": str(jwks),
+        "BRUKERVALG_JWT_ALGORITMER": "RS256, PS256", "BRUKERVALG_RATE_PER_SEKUND": "5",
+        "BRUKERVALG_MAKS_BODY_BYTES": "65536", "BRUKERVALG_CLAIM_ROLLE": "role"})
+    assert (s.utsteder, s.publikum, s.jwks, s.algoritmer) == (
+        "https://helseid-sts.nhn.no", "oslo:brukervalg", '{"keys": []}', ("RS256", "PS256"))
+    assert (s.rate_per_sekund, s.maks_body_bytes, s.claims.rolle, s.utvikling) == (
+        5.0, 65536, "role", False)
+    s.valider()
+    with pytest.raises(Innstillingsfeil):
+        ApiSettings.fra_miljo({"BRUKERVALG_RATE_BURST": "mange"})
+
+
+def test_jwks_configured_issuer_is_accepted(lag_api: Callable[..., Api],
+                                            innstillinger: ApiSettings) -> None:
+    from interfaces.http.sikkerhet import jwks_for
+
+    api = lag_api()
+    api_jwks = lag_api(app=api.app, settings=replace(
+        innstillinger, offentlig_nokkel=None, jwks=jwks_for([api.nokkel.public_key()])))
+    r = api_jwks.klient.get("/brukere/00000000-0000-0000-0000-000000000000",
+                            headers=api_jwks.hode("sb"))
+    assert r.status_code == 404  # authenticated; the bruker does not exist
+
+
+def test_first_start_prints_docs_and_token_instructions_and_loads_the_demo_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRUKERVALG_STORE", "sqlite")
+    monkeypatch.setenv("BRUKERVALG_SQLITE_PATH", str(tmp_path / "demo.db"))
+    assert server.last_demo_ved_forste_start() > 0
+    assert server.last_demo_ved_forste_start() == 0
+    ut = io.StringIO()
+    server.velkomst("127.0.0.1", 8000, True, 4, ut)
+    tekst = ut.getvalue()
+    assert "http://127.0.0.1:8000/schema/swagger" in tekst
+    assert "brukervalg token" in tekst and "Demodata" in tekst
