@@ -24,7 +24,16 @@ from domain import leveranse as l_mod
 from domain import saksgang
 from domain import vedtak as v_mod
 from domain.bruker import Bruker
-from domain.felles import Aktor, Hendelse, Hendelser, IkkeFunnet, Kontekst, Regelbrudd, Sluttarsak
+from domain.felles import (
+    Aktor,
+    FeilAggregattype,
+    Hendelse,
+    Hendelser,
+    IkkeFunnet,
+    Kontekst,
+    Regelbrudd,
+    Sluttarsak,
+)
 from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
@@ -116,7 +125,7 @@ class BrukervalgApp(Application[UUID]):
     def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any]) -> Any:
         try:
             return self.repository.get(ident, projector_func=projiser)
-        except AggregateNotFoundError:
+        except (AggregateNotFoundError, FeilAggregattype):  # a vedtak id asked for as a bruker...
             raise IkkeFunnet(hva, ident) from None
 
     def bruker(self, bruker_id: UUID) -> Bruker:

@@ -19,6 +19,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
 from domain.felles import (
+    FeilAggregattype,
     Form,
     Hendelse,
     Hendelser,
@@ -226,7 +227,7 @@ class Bruker:
 
 @singledispatch
 def evolve(event: Hendelse, state: Bruker | None) -> Bruker:
-    raise TypeError(f"Bruker cannot apply {type(event).__name__}")
+    raise FeilAggregattype(f"Bruker cannot apply {type(event).__name__}")
 
 
 @evolve.register

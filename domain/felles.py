@@ -30,6 +30,10 @@ class IkkeFunnet(LookupError):
         self.ident = ident
 
 
+class FeilAggregattype(TypeError):
+    """An id of one kind of aggregate was used where another was expected."""
+
+
 class Rolle(StrEnum):
     SAKSBEHANDLER = "saksbehandler"
     VEDTAKSMYNDIG = "vedtaksmyndig"

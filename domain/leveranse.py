@@ -14,6 +14,7 @@ from pydantic import Field
 
 from domain import kalender
 from domain.felles import (
+    FeilAggregattype,
     Hendelse,
     Hendelser,
     Kanal,
@@ -167,7 +168,7 @@ class Leveranse:
 
 @singledispatch
 def evolve(event: Hendelse, state: Leveranse | None) -> Leveranse:
-    raise TypeError(f"Leveranse cannot apply {type(event).__name__}")
+    raise FeilAggregattype(f"Leveranse cannot apply {type(event).__name__}")
 
 
 @evolve.register

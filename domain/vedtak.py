@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain import kalender
 from domain.felles import (
+    FeilAggregattype,
     Hendelse,
     Hendelser,
     Kontekst,
@@ -161,7 +162,7 @@ class Vedtak:
 
 @singledispatch
 def evolve(event: Hendelse, state: Vedtak | None) -> Vedtak:
-    raise TypeError(f"Vedtak cannot apply {type(event).__name__}")
+    raise FeilAggregattype(f"Vedtak cannot apply {type(event).__name__}")
 
 
 @evolve.register

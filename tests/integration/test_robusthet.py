@@ -76,9 +76,13 @@ def test_d_number_is_accepted(app: BrukervalgApp) -> None:
     assert D_NUMMER not in str(r.id)
 
 
-def test_unknown_ids_raise_not_found(app: BrukervalgApp) -> None:
+def test_unknown_ids_raise_not_found(app: BrukervalgApp, sak: Sak) -> None:
     with pytest.raises(IkkeFunnet):
         app.bruker(uuid4())
+    with pytest.raises(IkkeFunnet):  # the id of a vedtak is not the id of a bruker
+        app.bruker(sak.vedtak_id)
+    with pytest.raises(IkkeFunnet):
+        app.leveranse(sak.bruker_id)
 
 
 @pytest.mark.postgres
