@@ -167,11 +167,49 @@ def klagesak(args: argparse.Namespace) -> int:
     return 0
 
 
+def start(args: argparse.Namespace) -> int:
+    """The main job in development mode: the API on the embedded store, demo on first start."""
+    from interfaces.http.server import serve
+
+    serve(host=args.host, port=args.port, dev=True)
+    return 0
+
+
+def server(args: argparse.Namespace) -> int:
+    """The API with production settings from the environment (docs/api.md); no dev keys."""
+    from interfaces.http.server import serve
+
+    serve(host=args.host, port=args.port, dev=False)
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    from interfaces.http.server import utstede_utviklingstoken
+
+    print(utstede_utviklingstoken(args.person, args.rolle, args.organisasjon, gyldig_timer=args.timer))
+    return 0
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brukervalg", description=__doc__)
     sub = p.add_subparsers(dest="kommando", required=True)
-    sub.add_parser("start", help="the main job: load the demo on first start and show it").set_defaults(
-        func=demo)
+    st = sub.add_parser("start", help="the main job: the HTTP API in development mode on the embedded "
+                        "SQLite store (demo data on first start)")
+    st.add_argument("--host", default="127.0.0.1")
+    st.add_argument("--port", type=int, default=8000)
+    st.set_defaults(func=start)
+    se = sub.add_parser("server", help="the HTTP API with production settings from the environment")
+    se.add_argument("--host", default="127.0.0.1")
+    se.add_argument("--port", type=int, default=8000)
+    se.set_defaults(func=server)
+    tk = sub.add_parser("token", help="issue a development token (accepted only by `start`)")
+    tk.add_argument("--person", required=True, help="pseudonymous person id, e.g. sb-frogner-1")
+    tk.add_argument("--rolle", required=True,
+                    help="saksbehandler, vedtaksmyndig, klagebehandler, leverandor, kontraktsoppfolging")
+    tk.add_argument("--organisasjon", required=True,
+                    help="bydel:<id>, leverandor:<id> or etat:velferdsetaten")
+    tk.add_argument("--timer", type=float, default=8, help="lifetime in hours")
+    tk.set_defaults(func=token)
     sub.add_parser("demo", help="load the demo story (if the store is empty) and print the histories"
                    ).set_defaults(func=demo)
     h = sub.add_parser("historikk", help="print one user's full history")
