@@ -112,7 +112,8 @@ def kjede_verifiser(args: argparse.Namespace) -> int:
 
     app = _app()
     return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
-                             trusted_public_keys=args.klarert_nokkel or None, as_json=args.json)
+                             trusted_public_keys=args.klarert_nokkel or None, as_json=args.json,
+                             out=sys.stdout, err=sys.stderr)
 
 
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
@@ -120,7 +121,7 @@ def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
 
     app = _app()
     doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut, previous=args.tidligere,
-                                progress=True)
+                                progress=True, err=sys.stderr)
     print(json.dumps(doc, indent=2))
     return 0
 
