@@ -1,0 +1,266 @@
+"""Reading payable hours: invoice lines per provider, bruker, tjenestetype and month (R05, R18a).
+
+Rounding (the only place money is rounded): an invoice line is one provider's service to one user
+of one tjenestetype in one calendar month. Its amount is the exact payable time in hours times
+the hourly price of the tjenestetype and year, rounded once, half up, to whole øre. A provider's
+month total is the sum of its rounded lines (what the invoice shows). Hours are never rounded
+before they are multiplied; ``som_dict`` shows hours with two decimals for reading only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+from uuid import UUID
+
+from domain.felles import Tjenestetype
+from projections.beregning import US_PER_TIME, Avviksarsak
+from projections.konfig import Timepriser
+from projections.lager import Markor
+
+_ORE = Decimal("0.01")
+
+
+def _tall(verdi: int | str) -> Fraction | int:
+    """A stored amount: an integer column, or exact text "n" / "n/d" (see ``brok_tekst``)."""
+    if isinstance(verdi, int):
+        return verdi
+    teller, _, nevner = verdi.partition("/")
+    return Fraction(int(teller), int(nevner)) if nevner else int(teller)
+
+
+def timer(us: Fraction | int) -> Fraction:
+    """Exact hours from microseconds."""
+    return Fraction(us, US_PER_TIME)
+
+
+def avrund_ore(belop: Fraction) -> Decimal:
+    """Half up to whole øre, from an exact amount (the one rounding of money)."""
+    ore = belop * 100
+    hele = (ore.numerator * 2 + ore.denominator) // (2 * ore.denominator) if ore >= 0 else \
+        -((-ore.numerator * 2 + ore.denominator) // (2 * ore.denominator))
+    return (Decimal(hele) / 100).quantize(_ORE)
+
+
+def vis_timer(t: Fraction) -> Decimal:
+    """Hours for display: two decimals, half up (never used in a computation)."""
+    return (Decimal(t.numerator) / Decimal(t.denominator)).quantize(_ORE, ROUND_HALF_UP)
+
+
+def belop(timer_: Fraction, pris: Decimal | None) -> Decimal | None:
+    return None if pris is None else avrund_ore(timer_ * Fraction(pris))
+
+
+@dataclass(frozen=True)
+class Betalingsavvik:
+    """Time claimed and not paid, with its reason (R18); ``dager`` lists day-based reasons."""
+
+    leverandor_id: str
+    bruker_id: UUID
+    leveranse_id: UUID
+    aar: int
+    maaned: int
+    arsak: str
+    timer: Fraction
+    dager: tuple[tuple[str, Fraction], ...] = ()
+
+    @property
+    def beskrivelse(self) -> str:
+        return Avviksarsak.BESKRIVELSE.get(self.arsak, self.arsak)
+
+
+@dataclass(frozen=True)
+class Fakturalinje:
+    """One provider's service to one user of one tjenestetype in one month.
+
+    Times are kept exact in microseconds (``*_us``: int or Fraction); the ``*_timer``
+    properties give exact hours.
+    """
+
+    leverandor_id: str
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    aar: int
+    maaned: int
+    bydel: str | None
+    leveranser: tuple[UUID, ...]
+    bestilt_us: Fraction | int
+    levert_us: int
+    akutt_us: int
+    sen_avbestilt_us: int
+    antall_besok: int
+    antall_avbestilt: int
+    betalbar_innenfor_vedtak_us: Fraction | int
+    betalbar_r17_us: Fraction | int
+    betalbar_akutt_us: int
+    betalbar_sen_avbestilling_us: Fraction | int
+    betalbar_us: Fraction | int
+    timepris: Decimal | None
+    belop: Decimal | None
+    avvik: tuple[Betalingsavvik, ...] = ()
+
+    @property
+    def bestilt_timer(self) -> Fraction:
+        return timer(self.bestilt_us)
+
+    @property
+    def levert_timer(self) -> Fraction:
+        """Ordinary visits (acute extra visits are ``akutt_timer``)."""
+        return timer(self.levert_us)
+
+    @property
+    def akutt_timer(self) -> Fraction:
+        return timer(self.akutt_us)
+
+    @property
+    def sen_avbestilt_timer(self) -> Fraction:
+        return timer(self.sen_avbestilt_us)
+
+    @property
+    def betalbar_innenfor_vedtak_timer(self) -> Fraction:
+        return timer(self.betalbar_innenfor_vedtak_us)
+
+    @property
+    def betalbar_r17_timer(self) -> Fraction:
+        return timer(self.betalbar_r17_us)
+
+    @property
+    def betalbar_akutt_timer(self) -> Fraction:
+        return timer(self.betalbar_akutt_us)
+
+    @property
+    def betalbar_sen_avbestilling_timer(self) -> Fraction:
+        return timer(self.betalbar_sen_avbestilling_us)
+
+    @property
+    def betalbare_timer(self) -> Fraction:
+        return timer(self.betalbar_us)
+
+    def som_dict(self) -> dict[str, Any]:
+        return {
+            "leverandor_id": self.leverandor_id, "bruker_id": str(self.bruker_id),
+            "tjenestetype": self.tjenestetype.value, "aar": self.aar, "maaned": self.maaned,
+            "bydel": self.bydel, "leveranser": [str(x) for x in self.leveranser],
+            "bestilt_timer": str(vis_timer(self.bestilt_timer)),
+            "levert_timer": str(vis_timer(self.levert_timer)),
+            "akutt_timer": str(vis_timer(self.akutt_timer)),
+            "sen_avbestilt_timer": str(vis_timer(self.sen_avbestilt_timer)),
+            "antall_besok": self.antall_besok, "antall_avbestilt": self.antall_avbestilt,
+            "betalbare_timer": str(vis_timer(self.betalbare_timer)),
+            "betalbare_timer_eksakt": str(self.betalbare_timer),
+            "timepris": None if self.timepris is None else str(self.timepris),
+            "belop": None if self.belop is None else str(self.belop),
+            "avvik": [{"arsak": a.arsak, "beskrivelse": a.beskrivelse,
+                       "timer": str(vis_timer(a.timer))} for a in self.avvik],
+        }
+
+
+@dataclass(frozen=True)
+class Leverandormaaned:
+    """A provider's invoice month: the lines, the sums, and what is not payable and why."""
+
+    leverandor_id: str
+    aar: int
+    maaned: int
+    linjer: tuple[Fakturalinje, ...]
+    bestilt_timer: Fraction
+    levert_timer: Fraction
+    betalbare_timer: Fraction
+    belop: Decimal | None  # sum of the rounded lines; None if a price is missing
+    avvik_timer: dict[str, Fraction] = field(default_factory=dict)
+    mangler_pris: tuple[Tjenestetype, ...] = ()
+
+
+_KOLONNER = ("leveranse_id, aar, maaned, leverandor_id, bruker_id, tjenestetype, bydel, bestilt, "
+             "levert_ordinaer, levert_akutt, sen_avbestilt, antall_besok, antall_avbestilt, "
+             "betalbar_innenfor, betalbar_r17, betalbar_akutt, betalbar_sen_avbestilling, "
+             "betalbar")
+
+
+def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[tuple[str, str, int, int],
+                                                                   list[Betalingsavvik]]:
+    ut: dict[tuple[str, str, int, int], list[Betalingsavvik]] = {}
+    for lev_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager in cur.execute(
+            "SELECT leveranse_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager "
+            f"FROM prj_bt_avvik WHERE {hvor} ORDER BY leveranse_id, arsak", params).fetchall():
+        dagliste = tuple((d, timer(int(m))) for d, m in
+                         (x.split("=") for x in dager.split(";") if x))
+        ut.setdefault((leverandor_id, bruker_id, aar, maaned), []).append(Betalingsavvik(
+            leverandor_id, UUID(bruker_id), UUID(lev_id), aar, maaned, arsak,
+            timer(_tall(mengde)), dagliste))
+    return ut
+
+
+def linjer(cur: Markor, priser: Timepriser, hvor: str, params: Sequence[Any],
+           tjenestetyper: dict[str, str]) -> list[Fakturalinje]:
+    """Invoice lines for the result rows matching ``hvor`` (grouped per provider/user/type/month)."""
+    rader = cur.execute(f"SELECT {_KOLONNER} FROM prj_bt_maaned WHERE {hvor}", params).fetchall()
+    avvik = _avvik(cur, hvor, params)
+    grupper: dict[tuple[str, str, str, int, int], list[tuple[Any, ...]]] = {}
+    for r in rader:
+        grupper.setdefault((r[3], r[4], r[5], r[1], r[2]), []).append(r)
+    ut = []
+    for (leverandor_id, bruker_id, tjenestetype, aar, maaned), rr in sorted(grupper.items()):
+        def s(i: int, rr: list[tuple[Any, ...]] = rr) -> Fraction | int:
+            if len(rr) == 1:
+                return _tall(rr[0][i])
+            return sum((_tall(r[i]) for r in rr), 0)
+
+        t = Tjenestetype(tjenestetype)
+        betalbar = s(17)
+        pris = priser.pris(t, aar)
+        ut.append(Fakturalinje(
+            leverandor_id=leverandor_id, bruker_id=UUID(bruker_id), tjenestetype=t, aar=aar,
+            maaned=maaned, bydel=rr[-1][6], leveranser=tuple(UUID(r[0]) for r in rr),
+            bestilt_us=s(7), levert_us=int(s(8)), akutt_us=int(s(9)),
+            sen_avbestilt_us=int(s(10)), antall_besok=int(s(11)), antall_avbestilt=int(s(12)),
+            betalbar_innenfor_vedtak_us=s(13), betalbar_r17_us=s(14),
+            betalbar_akutt_us=int(s(15)), betalbar_sen_avbestilling_us=s(16),
+            betalbar_us=betalbar, timepris=pris, belop=belop(timer(betalbar), pris),
+            avvik=tuple(a for a in avvik.get((leverandor_id, bruker_id, aar, maaned), [])
+                        if tjenestetyper.get(str(a.leveranse_id)) == tjenestetype)))
+    return ut
+
+
+def leverandormaaned(cur: Markor, priser: Timepriser, leverandor_id: str, aar: int,
+                     maaned: int) -> Leverandormaaned:
+    hvor = "leverandor_id = ? AND aar = ? AND maaned = ?"
+    params = (leverandor_id, aar, maaned)
+    typer = dict(cur.execute(f"SELECT leveranse_id, tjenestetype FROM prj_bt_maaned WHERE {hvor}",
+                             params).fetchall())
+    ll = linjer(cur, priser, hvor, params, typer)
+    avvik: dict[str, Fraction] = {}
+    for linje in ll:
+        for a in linje.avvik:
+            avvik[a.arsak] = avvik.get(a.arsak, Fraction(0)) + a.timer
+    mangler = tuple(sorted({x.tjenestetype for x in ll if x.timepris is None}))
+    return Leverandormaaned(
+        leverandor_id=leverandor_id, aar=aar, maaned=maaned, linjer=tuple(ll),
+        bestilt_timer=timer(sum((x.bestilt_us for x in ll), 0)),
+        levert_timer=timer(sum(x.levert_us + x.akutt_us for x in ll)),
+        betalbare_timer=timer(sum((x.betalbar_us for x in ll), 0)),
+        belop=None if mangler else sum((x.belop or Decimal(0) for x in ll), Decimal("0.00")),
+        avvik_timer=dict(sorted(avvik.items())), mangler_pris=mangler)
+
+
+def bruker_linjer(cur: Markor, priser: Timepriser, bruker_id: UUID, aar: int,
+                  maaned: int) -> list[Fakturalinje]:
+    hvor = "bruker_id = ? AND aar = ? AND maaned = ?"
+    params = (str(bruker_id), aar, maaned)
+    typer = dict(cur.execute(f"SELECT leveranse_id, tjenestetype FROM prj_bt_maaned WHERE {hvor}",
+                             params).fetchall())
+    return linjer(cur, priser, hvor, params, typer)
+
+
+def praktisk_bistand_timer(cur: Markor, bruker_id: UUID, aar: int) -> dict[int, Fraction]:
+    """R19 basis: payable hours of praktisk bistand per month of a year, all providers (R05)."""
+    ut: dict[int, Fraction] = {}
+    for maaned, betalbar in cur.execute(
+            "SELECT maaned, betalbar FROM prj_bt_maaned WHERE bruker_id = ? AND aar = ? "
+            "AND tjenestetype = ?", (str(bruker_id), aar,
+                                     Tjenestetype.PRAKTISK_BISTAND.value)).fetchall():
+        ut[maaned] = ut.get(maaned, Fraction(0)) + timer(_tall(betalbar))
+    return ut

@@ -1,0 +1,250 @@
+"""Betalingskontroll (R18, R18a, R20, R23): what the provider claims next to what is payable.
+
+The provider's invoice basis (fakturagrunnlag) is a CSV file in the time report's style
+(UTF-8, header line, ``;`` or ``,``)::
+
+    bruker;tjenestetype;timer;belop
+    5f0c…-bruker-id;hjemmesykepleie_dag;31,50;24 207,75
+
+``timer`` and ``belop`` accept a decimal comma or point and spaces as thousands separators;
+``belop`` may be empty (then only hours are compared). One line per user and tjenestetype; two
+lines for the same pair are added together.
+
+Every difference between claimed and payable hours is explained, in this order: the projection's
+deviations (time claimed and not paid, with their reason: over vedtak, outside the delivery
+period, after death or moving out, without vedtak, late cancellation not payable); then planned
+time of cancelled visits (R20: a cancelled visit is not delivered time); what remains is
+unexplained (typically visits the time report import rejected, or never reported).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from uuid import UUID
+
+from domain.felles import Tjenestetype
+from projections.beregning import Avviksarsak
+from projections.fakturering import Leverandormaaned, timer, vis_timer
+
+TOLERANSE = Fraction(1, 200)  # claims are written with two decimals: |difference| < 0.005 h is none
+
+AVBESTILT = "avbestilt"
+UFORKLART = "uforklart"
+BESKRIVELSE = {**Avviksarsak.BESKRIVELSE,
+               AVBESTILT: "krevd for avbestilte besøk, ikke levert tid (R20)",
+               UFORKLART: "krevd ut over registrert levert tid (besøk avvist i tidsrapporten "
+                          "eller ikke rapportert)"}
+KORT = {
+    Avviksarsak.OVER_VEDTAK: "over bestilt tid",
+    Avviksarsak.UTENFOR_LEVERANSEPERIODE: "utenfor leveranseperioden",
+    Avviksarsak.ETTER_DODSFALL: "etter dødsfall",
+    Avviksarsak.ETTER_UTFLYTTING: "etter utflytting",
+    Avviksarsak.UTEN_VEDTAK: "uten vedtak",
+    Avviksarsak.SEN_AVBESTILLING: "sen avbestilling",
+    AVBESTILT: "avbestilt",
+    UFORKLART: "uforklart",
+}
+
+
+class Status:
+    OK = "ok"
+    FORKLART = "differanse forklart"
+    UFORKLART = "uforklart differanse"
+    UTEN_GRUNNLAG = "krav uten betalbart grunnlag"
+    IKKE_KREVD = "betalbart, ikke krevd"
+    UNDER = "krevd mindre enn betalbart"
+
+
+class Grunnlagsfeil(ValueError):
+    """A line of the invoice basis cannot be read (line number and reason)."""
+
+
+@dataclass(frozen=True)
+class Krav:
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    timer: Fraction
+    belop: Decimal | None
+
+
+def _desimal(tekst: str, felt: str, nr: int) -> Decimal:
+    rent = tekst.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(rent)
+    except InvalidOperation:
+        raise Grunnlagsfeil(f"linje {nr}: {felt} er ikke et tall: {tekst!r}") from None
+
+
+def les_fakturagrunnlag(tekst: str) -> list[Krav]:
+    """Parse an invoice basis file (see the module doc); raises ``Grunnlagsfeil``."""
+    linjer = tekst.lstrip("\ufeff").splitlines()
+    if not linjer or not linjer[0].strip():
+        raise Grunnlagsfeil("filen er tom")
+    skille = ";" if linjer[0].count(";") >= linjer[0].count(",") else ","
+    leser = csv.reader(io.StringIO("\n".join(linjer)), delimiter=skille)
+    hode = [h.strip().lower() for h in next(leser)]
+    for k in ("bruker", "tjenestetype", "timer"):
+        if k not in hode:
+            raise Grunnlagsfeil(f"overskriften mangler {k}; kolonnene er bruker;tjenestetype;"
+                                "timer;belop")
+    ut: dict[tuple[UUID, Tjenestetype], Krav] = {}
+    for nr, rad in enumerate(leser, start=2):
+        if not any(x.strip() for x in rad):
+            continue
+        r = dict(zip(hode, (x.strip() for x in rad), strict=False))
+        try:
+            bruker = UUID(r.get("bruker", ""))
+        except ValueError:
+            raise Grunnlagsfeil(f"linje {nr}: bruker er ikke en bruker-id: "
+                                f"{r.get('bruker')!r}") from None
+        try:
+            tt = Tjenestetype(r.get("tjenestetype", ""))
+        except ValueError:
+            raise Grunnlagsfeil(f"linje {nr}: ukjent tjenestetype {r.get('tjenestetype')!r}") \
+                from None
+        t = Fraction(_desimal(r.get("timer", ""), "timer", nr))
+        b = _desimal(r["belop"], "belop", nr) if r.get("belop") else None
+        gml = ut.get((bruker, tt))
+        if gml is not None:
+            t += gml.timer
+            b = None if b is None or gml.belop is None else b + gml.belop
+        ut[(bruker, tt)] = Krav(bruker, tt, t, b)
+    return list(ut.values())
+
+
+@dataclass(frozen=True)
+class Kontrollinje:
+    """One user and tjenestetype: payable next to claimed, and why they differ."""
+
+    bruker_id: UUID
+    tjenestetype: Tjenestetype
+    bydel: str | None
+    bestilt_timer: Fraction
+    levert_timer: Fraction  # ordinary + documented acute extra visits
+    akutt_timer: Fraction
+    betalbare_timer: Fraction
+    timepris: Decimal | None
+    betalbart_belop: Decimal | None
+    krevd_timer: Fraction | None
+    krevd_belop: Decimal | None
+    forklaring: tuple[tuple[str, Fraction], ...]  # (reason, hours), summing to the difference
+    status: str
+
+    @property
+    def differanse_timer(self) -> Fraction | None:
+        return None if self.krevd_timer is None else self.krevd_timer - self.betalbare_timer
+
+    @property
+    def differanse_belop(self) -> Decimal | None:
+        if self.krevd_belop is None:
+            return None
+        return self.krevd_belop - (self.betalbart_belop or Decimal("0.00"))
+
+    def forklaring_tekst(self) -> str:
+        return "; ".join(f"{KORT.get(a, a)} {str(vis_timer(t)).replace('.', ',')} t"
+                         for a, t in self.forklaring if t)
+
+
+@dataclass(frozen=True)
+class Betalingskontroll:
+    leverandor_id: str
+    aar: int
+    maaned: int
+    linjer: tuple[Kontrollinje, ...]
+    betalbare_timer: Fraction
+    betalbart_belop: Decimal | None
+    krevd_timer: Fraction
+    krevd_belop: Decimal | None
+    per_arsak: dict[str, Fraction] = field(default_factory=dict)
+
+    @property
+    def antall_per_status(self) -> dict[str, int]:
+        ut: dict[str, int] = {}
+        for x in self.linjer:
+            ut[x.status] = ut.get(x.status, 0) + 1
+        return ut
+
+
+def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None,
+               avbestilt_us: dict[tuple[str, str], int] | None = None) -> Betalingskontroll:
+    """Compare a provider's month (``Projeksjoner.betalbare_timer``) with its claims.
+
+    ``avbestilt_us``: planned microseconds of cancelled visits per (bruker id, tjenestetype).
+    Without claims (``krav=None``) the control lists what is payable and the deviations.
+    """
+    avbestilt_us = avbestilt_us or {}
+    kravliste = {(k.bruker_id, k.tjenestetype): k for k in (krav or ())}
+    har_krav = krav is not None
+    ut: list[Kontrollinje] = []
+    per_arsak: dict[str, Fraction] = {}
+    sett: set[tuple[UUID, Tjenestetype]] = set()
+    for li in mnd.linjer:
+        nokkel = (li.bruker_id, li.tjenestetype)
+        sett.add(nokkel)
+        k = kravliste.get(nokkel)
+        avvik: dict[str, Fraction] = {}
+        for a in li.avvik:
+            avvik[a.arsak] = avvik.get(a.arsak, Fraction(0)) + a.timer
+        betalbar = li.betalbare_timer
+        levert = li.levert_timer + li.akutt_timer
+        if k is None:
+            forklaring = tuple(sorted(avvik.items()))
+            status = Status.IKKE_KREVD if har_krav and betalbar > 0 else Status.OK
+            if not har_krav and avvik:
+                status = Status.FORKLART
+            ut.append(Kontrollinje(li.bruker_id, li.tjenestetype, li.bydel, li.bestilt_timer,
+                                   levert, li.akutt_timer, betalbar, li.timepris, li.belop,
+                                   None, None, forklaring, status))
+            for a, t in forklaring:
+                per_arsak[a] = per_arsak.get(a, Fraction(0)) + t
+            continue
+        rest = k.timer - betalbar
+        forklaring_l: list[tuple[str, Fraction]] = []
+        if rest > TOLERANSE:
+            for a, t in sorted(avvik.items()):
+                brukt = min(t, rest)
+                if brukt > 0:
+                    forklaring_l.append((a, brukt))
+                    rest -= brukt
+            avb = timer(avbestilt_us.get((str(li.bruker_id), li.tjenestetype.value), 0))
+            avb -= li.sen_avbestilt_timer  # late cancellations are already a deviation
+            if rest > TOLERANSE and avb > 0:
+                brukt = min(avb, rest)
+                forklaring_l.append((AVBESTILT, brukt))
+                rest -= brukt
+            if rest > TOLERANSE:
+                forklaring_l.append((UFORKLART, rest))
+        diff = k.timer - betalbar
+        if abs(diff) <= TOLERANSE:
+            status = Status.OK
+        elif diff < 0:
+            status = Status.UNDER
+        elif any(a == UFORKLART for a, _ in forklaring_l):
+            status = Status.UFORKLART
+        else:
+            status = Status.FORKLART
+        for a, t in forklaring_l:
+            per_arsak[a] = per_arsak.get(a, Fraction(0)) + t
+        ut.append(Kontrollinje(li.bruker_id, li.tjenestetype, li.bydel, li.bestilt_timer, levert,
+                               li.akutt_timer, betalbar, li.timepris, li.belop, k.timer, k.belop,
+                               tuple(forklaring_l), status))
+    for nokkel, k in sorted(kravliste.items(), key=lambda x: (str(x[0][0]), x[0][1].value)):
+        if nokkel in sett:
+            continue
+        null = Fraction(0)
+        ut.append(Kontrollinje(k.bruker_id, k.tjenestetype, None, null, null, null, null, None,
+                               None, k.timer, k.belop, ((UFORKLART, k.timer),),
+                               Status.UTEN_GRUNNLAG))
+        per_arsak[UFORKLART] = per_arsak.get(UFORKLART, Fraction(0)) + k.timer
+    kravsum = sum((k.timer for k in kravliste.values()), Fraction(0))
+    belopene = [k.belop for k in kravliste.values()]
+    krevd_belop = (sum((b for b in belopene if b is not None), Decimal("0.00"))
+                   if belopene and all(b is not None for b in belopene) else None)
+    return Betalingskontroll(mnd.leverandor_id, mnd.aar, mnd.maaned, tuple(ut),
+                             mnd.betalbare_timer, mnd.belop, kravsum, krevd_belop,
+                             dict(sorted(per_arsak.items())))

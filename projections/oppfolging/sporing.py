@@ -1,0 +1,108 @@
+"""A small tracking projection for contract follow-up (R27, R28, R28a): the facts no other
+projection keeps in a form the follow-up report needs.
+
+Tables (ids, dates, staff pseudonyms and times only; no names, no fødselsnummer):
+
+- ``prj_opf_leveranse``: delivery → bruker, provider, tjenestetype (from ``LeveranseBestilt``);
+- ``prj_opf_besok``: one row per visit: delivery, Oslo-local date, staff pseudonym (R28a);
+- ``prj_opf_avbestilling``: one row per cancellation: delivery, local date, planned microseconds;
+- ``prj_opf_bytte``: one row per switch (``LeverandorByttet``): from, to, notice date (R06, R28);
+- ``prj_opf_bekymring``: concern reports received (R21);
+- ``prj_opf_avvik``: deviations and complaints registered about the service (R27).
+
+It follows the framework in ``projections/rammeverk.py`` (tracking row in ``prj_sporing``, exactly
+once, handlers only write) and runs in its own ``Kjoring`` next to the three main projections.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Notification
+
+from domain import bruker as b_mod
+from domain import kalender
+from domain import leveranse as l_mod
+from projections.felles import Emne, emne, tid
+from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
+
+AVVIK_REGISTRERT = emne(l_mod.AvvikRegistrert)
+LEVERANDOR_BYTTET = emne(b_mod.LeverandorByttet)
+
+
+def _us(start: str, slutt: str) -> int:
+    d = tid(slutt) - tid(start)
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+class Oppfolgingssporing(Projeksjon):
+    navn: ClassVar[str] = "oppfolging"
+    VERSJON: ClassVar[int] = 1
+    tabeller: ClassVar[tuple[str, ...]] = (
+        "prj_opf_leveranse", "prj_opf_besok", "prj_opf_avbestilling", "prj_opf_bytte",
+        "prj_opf_bekymring", "prj_opf_avvik")
+    ddl: ClassVar[tuple[str, ...]] = (
+        "CREATE TABLE IF NOT EXISTS prj_opf_leveranse (leveranse_id TEXT PRIMARY KEY, "
+        "bruker_id TEXT NOT NULL, leverandor_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, "
+        "fom TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS prj_opf_besok (besok_id TEXT PRIMARY KEY, "
+        "leveranse_id TEXT NOT NULL, dato TEXT NOT NULL, ansatt TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS prj_opf_besok_dato ON prj_opf_besok (dato)",
+        "CREATE TABLE IF NOT EXISTS prj_opf_avbestilling (hendelse_id TEXT PRIMARY KEY, "
+        "leveranse_id TEXT NOT NULL, dato TEXT NOT NULL, planlagt_us BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS prj_opf_bytte (hendelse_id TEXT PRIMARY KEY, "
+        "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, fra_leverandor_id TEXT NOT NULL, "
+        "til_leverandor_id TEXT NOT NULL, dato TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS prj_opf_bekymring (melding_id TEXT PRIMARY KEY, "
+        "leveranse_id TEXT NOT NULL, dato TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS prj_opf_avvik (avvik_id TEXT PRIMARY KEY, "
+        "leveranse_id TEXT NOT NULL, type TEXT NOT NULL, dato TEXT NOT NULL)",
+    )
+
+    def behandlere(self) -> dict[str, Behandler]:
+        return {
+            Emne.LEVERANSE_BESTILT: self._bestilt,
+            Emne.BESOK_UTFORT: self._besok,
+            Emne.BESOK_AVBESTILT: self._avbestilt,
+            LEVERANDOR_BYTTET: self._byttet,
+            Emne.BEKYMRING_MOTTATT: self._bekymring,
+            AVVIK_REGISTRERT: self._avvik,
+        }
+
+    def _bestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_leveranse (leveranse_id, bruker_id, leverandor_id, "
+                    "tjenestetype, fom) VALUES (?, ?, ?, ?, ?) ON CONFLICT (leveranse_id) "
+                    "DO NOTHING", (str(d["originator_id"]), str(d["bruker_id"]),
+                                   d["leverandor_id"], d["tjenestetype"], d["fom"]))
+
+    def _besok(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_besok (besok_id, leveranse_id, dato, ansatt) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (besok_id) DO NOTHING",
+                    (str(d["besok_id"]), str(d["originator_id"]),
+                     kalender.lokal_dato(tid(d["start"])).isoformat(), d["ansatt"]))
+
+    def _avbestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_avbestilling (hendelse_id, leveranse_id, dato, "
+                    "planlagt_us) VALUES (?, ?, ?, ?) ON CONFLICT (hendelse_id) DO NOTHING",
+                    (str(d["hendelse_id"]), str(d["originator_id"]),
+                     kalender.lokal_dato(tid(d["planlagt_start"])).isoformat(),
+                     _us(d["planlagt_start"], d["planlagt_slutt"])))
+
+    def _byttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_bytte (hendelse_id, bruker_id, tjenestetype, "
+                    "fra_leverandor_id, til_leverandor_id, dato) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (hendelse_id) DO NOTHING",
+                    (str(d["hendelse_id"]), str(d["originator_id"]), d["tjenestetype"],
+                     d["fra_leverandor_id"], d["til_leverandor_id"], d["oppsigelsesdato"]))
+
+    def _bekymring(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_bekymring (melding_id, leveranse_id, dato) "
+                    "VALUES (?, ?, ?) ON CONFLICT (melding_id) DO NOTHING",
+                    (str(d["melding_id"]), str(d["originator_id"]),
+                     kalender.lokal_dato(tid(d["mottatt_tid"])).isoformat()))
+
+    def _avvik(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("INSERT INTO prj_opf_avvik (avvik_id, leveranse_id, type, dato) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (avvik_id) DO NOTHING",
+                    (str(d["avvik_id"]), str(d["originator_id"]), d["type"],
+                     kalender.lokal_dato(tid(d["mottatt_tid"])).isoformat()))
