@@ -172,13 +172,15 @@ class Klagesak:
 
     def _fakta(self, bruker_id: UUID, til: datetime | None) -> _Fakta:
         """All facts of a user recorded at or before ``til`` (all, if None), per aggregate."""
-        bruker_h = [e for e in self._hendelser(bruker_id) if til is None or e.timestamp <= til]
+        bruker_h = [e for e in self._hendelser(bruker_id)
+                    if til is None or not kalender.foer(til, e.timestamp)]
         if not bruker_h:
             raise IkkeFunnet("bruker", bruker_id)
         b = b_mod.projiser(None, bruker_h)
         per: dict[UUID, list[Hendelse]] = {}
         for ident in (*b.vedtak, *b.leveranser):
-            per[ident] = [e for e in self._hendelser(ident) if til is None or e.timestamp <= til]
+            per[ident] = [e for e in self._hendelser(ident)
+                          if til is None or not kalender.foer(til, e.timestamp)]
         return _Fakta(bruker_h, per)
 
     def tidslinje(self, bruker_id: UUID, fra: date | None = None, til: date | None = None,
@@ -261,7 +263,8 @@ class Klagesak:
         frister: list[Frist] = []
 
         def legg(regel: str, gjelder: str, frist: date | datetime, tekst: str) -> None:
-            passert = frist < t if isinstance(frist, datetime) else frist < kalender.lokal_dato(t)
+            passert = (kalender.foer(frist, t) if isinstance(frist, datetime)
+                       else frist < kalender.lokal_dato(t))
             frister.append(Frist(regel=regel, gjelder=gjelder, frist=frist, overskredet=passert,
                                  beskrivelse=tekst))
 

@@ -18,6 +18,7 @@ from pydantic import Field
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
+from domain import kalender
 from domain.felles import (
     FeilAggregattype,
     Form,
@@ -353,7 +354,7 @@ def gi_informasjon(b: Bruker, gitt_tid: datetime, gitt_av: str, gitt_til: Mottak
         if (i.gitt_tid, i.gitt_av, i.gitt_til, i.mottaker_navn) == (
                 gitt_tid, gitt_av, gitt_til, mottaker_navn):
             return []
-    if gitt_tid > ktx.naa:
+    if kalender.foer(ktx.naa, gitt_tid):
         raise Regelbrudd("R01", "gitt_tid", "informasjonen kan ikke være gitt i fremtiden")
     h = Hendelser(b.id, b.version, ktx)
     h.ny(BrukervalgInformasjonGitt, gitt_tid=gitt_tid, gitt_av=gitt_av, gitt_til=gitt_til,

@@ -56,6 +56,7 @@ __all__ = [
     "R25_KLAGEFRIST",
     "er_helligdag",
     "er_virkedag",
+    "foer",
     "forrige_virkedag",
     "frist_r07_bytte",
     "frist_r11_varsel",
@@ -213,6 +214,15 @@ def legg_til_virkedager(d: date, n: int) -> date:
     for _ in range(abs(n)):
         d = steg(d)
     return d
+
+
+def foer(a: datetime, b: datetime) -> bool:
+    """a is strictly earlier than b in real time.
+
+    Python compares two datetimes that share a tzinfo by wall clock, so in the autumn DST night
+    02:40 CEST would count as later than 02:20 CET; every rule compares instants with this.
+    """
+    return _utc(a, "a") < _utc(b, "b")
 
 
 def varighet(start: datetime, slutt: datetime) -> timedelta:

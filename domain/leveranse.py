@@ -340,7 +340,7 @@ def registrer_besok(lev: Leveranse, besok_id: UUID, start: datetime, slutt: date
         return []
     _sjekk_ikke_avsluttet_for(lev, kalender.lokal_dato(start), "start")
     for a in lev.avbestillinger:
-        if start < a.planlagt_slutt and a.planlagt_start < slutt:
+        if kalender.foer(start, a.planlagt_slutt) and kalender.foer(a.planlagt_start, slutt):
             raise Regelbrudd("R20", "start", f"besøket {a.planlagt_start:%Y-%m-%d %H:%M} er "
                              "avbestilt; et avbestilt besøk er ikke levert tid")
     h = Hendelser(lev.id, lev.version, ktx)
@@ -355,14 +355,14 @@ def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime
     for felt, t in (("planlagt_start", planlagt_start), ("planlagt_slutt", planlagt_slutt),
                     ("avbestilt_tid", avbestilt_tid)):
         kalender.krev_tidssone(t, felt, "BV2")
-    if planlagt_slutt <= planlagt_start:
+    if not kalender.foer(planlagt_start, planlagt_slutt):
         raise Regelbrudd("BV3", "planlagt_slutt", "planlagt slutt må være etter planlagt start")
     if not journalreferanse.strip():
         raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
     if any(a.planlagt_start == planlagt_start for a in lev.avbestillinger):
         return []
     for b in lev.besok.values():
-        if b.start < planlagt_slutt and planlagt_start < b.slutt:
+        if kalender.foer(b.start, planlagt_slutt) and kalender.foer(planlagt_start, b.slutt):
             raise Regelbrudd("R20", "planlagt_start", "det er registrert et utført besøk i dette "
                              "tidsrommet; et utført besøk kan ikke avbestilles")
     h = Hendelser(lev.id, lev.version, ktx)
@@ -401,7 +401,7 @@ def _videresend(lev: Leveranse, melding_id: UUID, mottatt_tid: datetime,
                 videresendt_tid: datetime, beskjedjournal: str | None,
                 h: Hendelser) -> None:
     kalender.krev_tidssone(videresendt_tid, "videresendt_tid", "BV2")
-    if videresendt_tid < mottatt_tid:
+    if kalender.foer(videresendt_tid, mottatt_tid):
         raise Regelbrudd("R21", "videresendt_tid", "kan ikke videresendes før den er mottatt")
     if not (beskjedjournal or "").strip():
         raise Regelbrudd("R21", "beskjedjournal", "videresending skjer med OL-beskjedjournal")

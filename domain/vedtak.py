@@ -283,7 +283,7 @@ def besvar_revurdering(v: Vedtak, revurdering_id: UUID, besvart_tid: datetime, u
         if (rev.svar.besvart_tid, rev.svar.utfall, rev.svar.nytt_omfang, rev.svar.gyldig_fra) == ny:
             return []
         raise Regelbrudd("R16", "revurdering_id", "revurderingen er allerede besvart")
-    if besvart_tid < rev.anmodning.anmodet_tid:
+    if kalender.foer(besvart_tid, rev.anmodning.anmodet_tid):
         raise Regelbrudd("R16", "besvart_tid", "svaret kan ikke komme før anmodningen")
     if utfall is Utfall.ENDRET:
         if nytt_omfang is None or gyldig_fra is None:

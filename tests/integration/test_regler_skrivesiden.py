@@ -503,3 +503,19 @@ def test_same_command_twice_records_one_fact(app: BrukervalgApp) -> None:
     # switch: 2 delivery events + 3 on the bruker; one visit; death: bruker, the running
     # delivery, its period on the bruker, and the vedtak
     assert antall_hendelser(app) == for_ + 5 + 1 + 4
+
+
+def test_r21_forwarded_in_the_repeated_dst_hour_is_after_received(app: BrukervalgApp,
+                                                                  sak: Sak) -> None:
+    """R21 in the autumn DST night: received 02:40 CEST, forwarded 02:20 CET (40 minutes later).
+    Compared by wall clock (Python's default for one tzinfo) it would look forwarded first."""
+    from datetime import datetime
+
+    from domain.kalender import OSLO
+
+    mottatt = datetime(2026, 10, 25, 2, 40, tzinfo=OSLO)  # fold=0: CEST
+    videresendt = datetime(2026, 10, 25, 2, 20, fold=1, tzinfo=OSLO)  # CET, 40 min later
+    r = app.motta_bekymringsmelding(k.MottaBekymringsmelding(
+        leveranse_id=sak.leveranse_id, mottatt_tid=mottatt, fagjournal="OL-fagjournal 9",
+        videresendt_tid=videresendt, beskjedjournal="OL-beskjedjournal 10"), KOMMUNAL)
+    assert r.nye_hendelser == 2
