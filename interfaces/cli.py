@@ -191,6 +191,21 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+def projeksjoner(args: argparse.Namespace) -> int:
+    """Catch the read models up, or drop and rebuild them from the first event."""
+    from projections import FremdriftTilStderr, Projeksjoner
+
+    app = _app()
+    with Projeksjoner(app) as p:
+        if args.handling == "gjenoppbygg":
+            r = p.gjenoppbygg(FremdriftTilStderr())
+        else:
+            r = p.oppdater(FremdriftTilStderr())
+        print(f"{args.handling}: {r.hendelser:,} hendelser på {r.sekunder:.1f} s "
+              f"({r.per_sekund:,.0f} hendelser/s), posisjon {r.posisjon}")
+    return 0
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brukervalg", description=__doc__)
     sub = p.add_subparsers(dest="kommando", required=True)
@@ -234,6 +249,10 @@ def lag_parser() -> argparse.ArgumentParser:
     ks.add_argument("--html", action="store_true", help="a printable document instead of JSON")
     ks.add_argument("--ut", help="write to this file")
     ks.set_defaults(func=klagesak)
+
+    pr = sub.add_parser("projeksjoner", help="read models: catch up, or drop and rebuild from zero")
+    pr.add_argument("handling", choices=["oppdater", "gjenoppbygg"])
+    pr.set_defaults(func=projeksjoner)
 
     kj = sub.add_parser("kjede", help="the tamper-evident chain: verify, checkpoints, keys")
     kjsub = kj.add_subparsers(dest="kjedekommando", required=True)

@@ -43,3 +43,13 @@ def test_klagesak_printable_document(arbeidsmappe: Path) -> None:
     html = (arbeidsmappe / "ks.html").read_text(encoding="utf-8")
     assert "Kari Nordmann" in html and "Slik saken var kjent 10.03.2026 12:00" in html
     assert "Nordlys" in html  # the switch was known then, taking effect 15 March
+
+
+def test_projections_rebuild_command(arbeidsmappe: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["demo"])
+    capsys.readouterr()
+    assert main(["projeksjoner", "gjenoppbygg"]) == 0
+    ut = capsys.readouterr().out
+    assert "gjenoppbygg:" in ut and "hendelser/s" in ut
+    assert main(["projeksjoner", "oppdater"]) == 0
+    assert "oppdater: 0 hendelser" in capsys.readouterr().out
