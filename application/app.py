@@ -260,11 +260,16 @@ class BrukervalgApp(Application[UUID]):
                                   self._ktx(aktor))
         return self._lagre(ut.hendelser, cmd.vedtak_id, 0)
 
+    def _kommando(self, hent: Callable[[UUID], Any], ident: UUID,
+                  beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor) -> Kvittering:
+        """Load one aggregate, decide, save: the shape of every single-aggregate use case."""
+        tilstand = hent(ident)
+        return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version)
+
     def _vedtak_kommando(self, vedtak_id: UUID,
                          beslutt: Callable[[Vedtak, Kontekst], list[Hendelse]],
                          aktor: Aktor) -> Kvittering:
-        v = self.vedtak(vedtak_id)
-        return self._lagre(beslutt(v, self._ktx(aktor)), v.id, v.version)
+        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor)
 
     @brukstilfelle
     def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
@@ -327,8 +332,7 @@ class BrukervalgApp(Application[UUID]):
     def _leveranse_kommando(self, leveranse_id: UUID,
                             beslutt: Callable[[Leveranse, Kontekst], list[Hendelse]],
                             aktor: Aktor) -> Kvittering:
-        lev = self.leveranse(leveranse_id)
-        return self._lagre(beslutt(lev, self._ktx(aktor)), lev.id, lev.version)
+        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor)
 
     @brukstilfelle
     def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:

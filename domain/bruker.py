@@ -29,6 +29,7 @@ from domain.felles import (
     Sluttarsak,
     Tjenestetype,
     perioder_overlapper,
+    projektor,
 )
 
 BRUKERVALG_START = date(2024, 6, 1)
@@ -311,11 +312,7 @@ def _(e: DodsfallRegistrert, b: Bruker) -> Bruker:
     return b
 
 
-def projiser(state: Bruker | None, events: Any) -> Bruker | None:
-    for e in events:
-        state = evolve(e, state)
-        state.version = e.originator_version
-    return state
+projiser = projektor(evolve)
 
 
 # --- decisions ------------------------------------------------------------------------------

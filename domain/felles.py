@@ -151,6 +151,18 @@ class Hendelser:
         return hendelse
 
 
+def projektor(evolve: Any) -> Any:
+    """The fold of an aggregate's events with its ``evolve``; the state carries the last version."""
+
+    def projiser(state: Any, events: Any) -> Any:
+        for e in events:
+            state = evolve(e, state)
+            state.version = e.originator_version
+        return state
+
+    return projiser
+
+
 def sjekk_periode(fom: date, tom: date | None, felt: str = "tom", regel: str = "BV3") -> None:
     """A period's end is never before its start."""
     if tom is not None and tom < fom:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import singledispatch
-from typing import Any
 from uuid import UUID
 
 from pydantic import Field
@@ -24,6 +23,7 @@ from domain.felles import (
     Tjenestetype,
     kanal_for,
     perioder_overlapper,
+    projektor,
 )
 
 LENGSTE_BESOK = timedelta(hours=24)
@@ -246,11 +246,7 @@ def _(e: AvvikBehandlet, lev: Leveranse) -> Leveranse:
     return lev
 
 
-def projiser(state: Leveranse | None, events: Any) -> Leveranse | None:
-    for e in events:
-        state = evolve(e, state)
-        state.version = e.originator_version
-    return state
+projiser = projektor(evolve)
 
 
 # --- decisions ------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from functools import singledispatch
-from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +21,7 @@ from domain.felles import (
     Rolle,
     Sluttarsak,
     Tjenestetype,
+    projektor,
     sjekk_periode,
 )
 
@@ -219,11 +219,7 @@ def _(e: KlageAvgjort, v: Vedtak) -> Vedtak:
     return v
 
 
-def projiser(state: Vedtak | None, events: Any) -> Vedtak | None:
-    for e in events:
-        state = evolve(e, state)
-        state.version = e.originator_version
-    return state
+projiser = projektor(evolve)
 
 
 # --- decisions ------------------------------------------------------------------------------
