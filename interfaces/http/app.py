@@ -15,7 +15,14 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Ta
 
 from application.app import BrukervalgApp
 from interfaces.http.controllers.brukere import BrukerController
+from interfaces.http.controllers.leverandorer import (
+    GjeldendeLeverandorController,
+    LeverandorController,
+    Rapporter,
+)
 from interfaces.http.controllers.leveranser import LeveranseController
+from interfaces.http.controllers.oppfolging import OppfolgingController
+from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import Sidelager
@@ -71,14 +78,18 @@ def create_app(app: BrukervalgApp | None = None,
     lager = Sidelager.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
     kjerne = Kjerne(brukervalg, settings, lager)
+    rapporter = Rapporter(brukervalg)
 
     def lukk() -> None:
+        rapporter.close()
         lager.close()
         if eier_app:
             brukervalg.close()
 
     api = Litestar(
-        route_handlers=[BrukerController, VedtakController, LeveranseController, helse],
+        route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
+                        GjeldendeLeverandorController, LeverandorController, SlaController,
+                        OppfolgingController],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,
@@ -97,9 +108,11 @@ def create_app(app: BrukervalgApp | None = None,
                   Tag(name="vedtak", description="Vedtak, revurdering og klage"),
                   Tag(name="leveranser", description="Leveranser, besøk og hendelser fra "
                                                      "leverandøren"),
+                  Tag(name="rapporter", description="Gjeldende leverandør, caseload, betalbar "
+                                                    "tid, SLA, og leverandørens tidsrapport"),
                   ]),
         request_max_body_size=settings.maks_body_bytes,
-        state=State({"kjerne": kjerne}),
+        state=State({"kjerne": kjerne, "rapporter": rapporter}),
         on_shutdown=[lukk],
     )
     _stram_inn_foresporsler(api)

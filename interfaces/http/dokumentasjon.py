@@ -125,3 +125,19 @@ def leserute(operasjon: str, beskrivelse: str, *, formaal: bool = True,
         "operation_class": _operasjonsklasse(parametre, {"ETag": _ETAG} if etag else {}, lenker),
         "sync_to_thread": I_TRAAD,
     }
+
+
+def opplastingsrute(operasjon: str, beskrivelse: str,
+                    svar: dict[int, ResponseSpec]) -> dict[str, Any]:
+    """Decorator arguments of an upload (POST of a file): Idempotency-Key, no If-Match, no ETag
+    (the file touches many aggregates). ``svar``: the documented answers besides the errors."""
+    return {
+        "operation_id": operasjon,
+        "summary": _kort(beskrivelse),
+        "description": beskrivelse,
+        "status_code": 200,
+        "responses": {**feilsvar(400, 401, 403, 404, 413, 429), **svar},
+        "operation_class": _operasjonsklasse([_IDEMPOTENS, _FORMAAL],
+                                             {"Idempotent-Replayed": _REPLAY}, None),
+        "sync_to_thread": I_TRAAD,
+    }

@@ -72,6 +72,16 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     "avsluttLeveranse": BYDEL | {LEV},
     "registrerAvvik": BYDEL,
     "behandleAvvik": BYDEL,
+    # rapporter fra projeksjonene, og leverandørens tidsrapport
+    "hentGjeldendeLeverandor": BYDEL | {KB, LEV},
+    "hentCaseload": BYDEL | {KB, LEV, KO},
+    "hentBetalbareTimer": BYDEL | {KB, LEV, KO},
+    "hentSla": BYDEL | {KB, LEV, KO},
+    "lastOppTidsrapport": frozenset({LEV}),
+    # Contract follow-up (R28): Velferdsetaten sees every provider, a provider only itself.
+    "hentOppfolgingsrapport": frozenset({KO, LEV}),
+    "betalingskontroll": frozenset({KO, LEV}),
+    "betalingskontrollUtenKrav": frozenset({KO, LEV}),
 }
 
 Art = Literal["bruker", "vedtak", "leveranse"]

@@ -99,6 +99,9 @@ def foresporsler(sak: Sak, fnr: str) -> dict[str, tuple[str, str, dict[str, Any]
 
 MATRISE_ROLLER = ["sb", "vm", "kb", "lev", "ko"]
 KONTRAKTSOPPFOLGING_BYEN_RUNDT = {"hentLeveranse", "listBesok"}
+RAPPORTER = {"hentGjeldendeLeverandor", "hentCaseload", "hentBetalbareTimer", "hentSla",
+             "lastOppTidsrapport", "hentOppfolgingsrapport", "betalingskontroll",
+             "betalingskontrollUtenKrav"}
 
 
 def forventet(navn: str, operasjon: str) -> int:
@@ -118,7 +121,9 @@ def test_every_role_on_every_operation_of_another_bydel_and_provider(
     sak = saker["sagene"]
     hendelser_for = api.antall_hendelser()
     alle = foresporsler(sak, FNR[1])
-    assert set(alle) == set(TILGANG)
+    # the reports and the upload have their own reach (provider / bydel filters), tested in
+    # test_projeksjoner_http.py, test_tidsrapport_http.py and test_oppfolging_http.py
+    assert set(alle) == set(TILGANG) - RAPPORTER
     avvik = []
     for navn in MATRISE_ROLLER:
         for operasjon, (metode, url, body) in alle.items():

@@ -1,0 +1,143 @@
+"""/oppfolging: the contract follow-up report (HTML, CSV, xlsx) and the invoice control (CSV,
+xlsx). Kontraktsoppfølging sees every provider; a provider sees only itself (another provider
+answers 404, as if it did not exist). Every request is written to the access log."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
+
+from domain.felles import Rolle
+from interfaces.http.controllers.felles import Tjenester
+from interfaces.http.lager import Tilgangsoppforing
+from interfaces.http.problem import LESEFEIL, feilsvar
+from interfaces.http.sikkerhet import Identitet
+from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
+from projections import Projeksjoner
+from projections.oppfolging import Grunnlagsfeil, Oppfolging
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_MAANED = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_laas = threading.Lock()
+_cache: dict[int, Oppfolging] = {}
+
+
+def _oppfolging(app: Any) -> Oppfolging:
+    with _laas:
+        o = _cache.get(id(app))
+        if o is None or o.p.app is not app:
+            o = _cache[id(app)] = Oppfolging(Projeksjoner(app))
+        o.oppdater()
+        return o
+
+
+def _leverandorer(request: Request, kjerne: Any, leverandor: str | None) -> list[str] | None:
+    """The providers the caller may see: None = all (kontraktsoppfølging)."""
+    ident: Identitet = request.user
+    art, _, egen = ident.organisasjon.partition(":")
+    try:
+        if ident.rolle is Rolle.KONTRAKTSOPPFOLGING:
+            if leverandor is not None:
+                kjerne.app.ref.leverandor(leverandor)
+            return None if leverandor is None else [leverandor]
+        if ident.rolle is Rolle.LEVERANDOR and art == "leverandor":
+            if leverandor not in (None, egen):
+                raise NotFoundException(detail="ukjent leverandør")
+            return [egen]
+    except NotFoundException:
+        raise
+    except Exception:
+        raise NotFoundException(detail="ukjent leverandør") from None
+    raise PermissionDeniedException(detail=f"rollen {ident.rolle} ser ikke kontraktsoppfølging")
+
+
+def _logg(request: Request, kjerne: Any, utfall: int) -> None:
+    ident: Identitet = request.user
+    kjerne.lager.skriv([Tilgangsoppforing(
+        tidspunkt=datetime.now(UTC), person_id=ident.person_id, rolle=str(ident.rolle),
+        organisasjon=ident.organisasjon, bruker_id=None,
+        handling=str(request.route_handler.operation_id), metode=request.method,
+        ressurs=request.url.path, formaal=request.headers.get("X-Formaal"), utfall=utfall)])
+
+
+def _sjekk(request: Request, kjerne: Any, leverandor: str | None) -> list[str] | None:
+    try:
+        return _leverandorer(request, kjerne, leverandor)
+    except (NotFoundException, PermissionDeniedException) as e:
+        _logg(request, kjerne, e.status_code)
+        raise
+
+
+def _periode(fra: str, til: str) -> None:
+    if not _MAANED.match(fra) or not _MAANED.match(til) or fra > til:
+        raise ValidationException(detail="fra og til er måneder på formen ÅÅÅÅ-MM, fra ≤ til")
+
+
+def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
+    return Response(innhold, media_type=medietype,
+                    headers={"Content-Disposition": f'attachment; filename="{navn}"'})
+
+
+class OppfolgingController(Controller):
+    path = "/oppfolging"
+    tags = ["kontraktsoppfølging"]
+
+    @get("/rapport", operation_id="hentOppfolgingsrapport", sync_to_thread=True,
+         responses=feilsvar(*LESEFEIL),
+         summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
+         description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
+                     "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
+    def rapport(self, request: Request, kjerne: Tjenester, fra: str, til: str,
+                leverandor: str | None = None, format: str = "html") -> Response[Any]:
+        levs = _sjekk(request, kjerne, leverandor)
+        _periode(fra, til)
+        r = _oppfolging(kjerne.app).rapport(fra, til, levs)
+        _logg(request, kjerne, 200)
+        navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
+        if format == "csv":
+            return _fil(rapport_csv(r), "text/csv; charset=utf-8", f"{navn}.csv")
+        if format == "xlsx":
+            return _fil(rapport_xlsx(r), XLSX, f"{navn}.xlsx")
+        if format != "html":
+            raise ValidationException(detail="format er html, csv eller xlsx")
+        return Response(rapport_html(r), media_type="text/html; charset=utf-8")
+
+    @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
+          operation_id="betalingskontroll", status_code=200,
+          responses=feilsvar(*LESEFEIL, 413),
+          summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
+          description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
+                      "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
+    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: str, maaned: str,
+                       format: str = "csv") -> Response[Any]:
+        tekst = (await request.body()).decode("utf-8-sig")
+        return self._kontroll(request, kjerne, leverandor, maaned, format, tekst or None)
+
+    @get("/betalingskontroll/{leverandor:str}/{maaned:str}",
+         operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
+         responses=feilsvar(*LESEFEIL),
+         summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
+    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: str,
+                           maaned: str, format: str = "csv") -> Response[Any]:
+        return self._kontroll(request, kjerne, leverandor, maaned, format, None)
+
+    @staticmethod
+    def _kontroll(request: Request, kjerne: Any, leverandor: str, maaned: str, format: str,
+                  tekst: str | None) -> Response[Any]:
+        _sjekk(request, kjerne, leverandor)
+        _periode(maaned, maaned)
+        try:
+            k = _oppfolging(kjerne.app).betalingskontroll(
+                leverandor, int(maaned[:4]), int(maaned[5:7]), tekst)
+        except Grunnlagsfeil as e:
+            raise ValidationException(detail=str(e)) from None
+        _logg(request, kjerne, 200)
+        navn = f"betalingskontroll-{leverandor}-{maaned}"
+        if format == "xlsx":
+            return _fil(kontroll_xlsx(k), XLSX, f"{navn}.xlsx")
+        return _fil(kontroll_csv(k), "text/csv; charset=utf-8", f"{navn}.csv")
