@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
+from litestar.params import FromPath, Parameter
 
 from domain.felles import Rolle
 from interfaces.http.controllers.felles import Tjenester
@@ -83,6 +84,11 @@ def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
                     headers={"Content-Disposition": f'attachment; filename="{navn}"'})
 
 
+Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM")]
+LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)")]
+Format = Annotated[str, Parameter(description="html, csv eller xlsx")]
+
+
 class OppfolgingController(Controller):
     path = "/oppfolging"
     tags = ["kontraktsoppfølging"]
@@ -92,8 +98,8 @@ class OppfolgingController(Controller):
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
          description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
-    def rapport(self, request: Request, kjerne: Tjenester, fra: str, til: str,
-                leverandor: str | None = None, format: str = "html") -> Response[Any]:
+    def rapport(self, request: Request, kjerne: Tjenester, fra: Maaned, til: Maaned,
+                leverandor: LeverandorFilter = None, format: Format = "html") -> Response[Any]:
         levs = _sjekk(request, kjerne, leverandor)
         _periode(fra, til)
         r = _oppfolging(kjerne.app).rapport(fra, til, levs)
@@ -113,8 +119,9 @@ class OppfolgingController(Controller):
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
-    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: str, maaned: str,
-                       format: str = "csv") -> Response[Any]:
+    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
+                       maaned: FromPath[str],
+                       format: Format = "csv") -> Response[Any]:
         tekst = (await request.body()).decode("utf-8-sig")
         return self._kontroll(request, kjerne, leverandor, maaned, format, tekst or None)
 
@@ -122,8 +129,8 @@ class OppfolgingController(Controller):
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
          responses=feilsvar(*LESEFEIL),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
-    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: str,
-                           maaned: str, format: str = "csv") -> Response[Any]:
+    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
+                           maaned: FromPath[str], format: Format = "csv") -> Response[Any]:
         return self._kontroll(request, kjerne, leverandor, maaned, format, None)
 
     @staticmethod
