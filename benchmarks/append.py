@@ -83,13 +83,14 @@ def _rå_sqlite(sti: str, payload: bytes, antall: int) -> float:
 
 def _rå_postgres(dsn: str, payload: bytes, antall: int) -> float:
     with psycopg.connect(dsn) as con:
-        con.execute("CREATE TABLE e (id bigserial PRIMARY KEY, originator_id uuid, originator_version int, "
-                    "topic text, state bytea, UNIQUE(originator_id, originator_version))")
+        con.execute("CREATE TABLE e (id bigserial PRIMARY KEY, originator_id uuid, "
+                    "originator_version int, topic text, state bytea, "
+                    "UNIQUE(originator_id, originator_version))")
         con.commit()
         t0 = time.perf_counter()
         for _ in range(antall):
-            con.execute("INSERT INTO e (originator_id, originator_version, topic, state) VALUES (%s,%s,%s,%s)",
-                        (uuid.uuid4(), 1, "domain.leveranse:BesokUtfort", payload))
+            con.execute("INSERT INTO e (originator_id, originator_version, topic, state) "
+                        "VALUES (%s,%s,%s,%s)", (uuid.uuid4(), 1, "domain.leveranse:BesokUtfort", payload))
             con.commit()
         return time.perf_counter() - t0
 
@@ -129,7 +130,8 @@ def main() -> None:
     if args.skriv:
         sti = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
         with sti.open("a", encoding="utf-8") as f:
-            f.write(f"\n### Append, {datetime.now():%Y-%m-%d %H:%M} (`./bv bench append --antall {args.antall}`)"
+            f.write(f"\n### Append, {datetime.now():%Y-%m-%d %H:%M} "
+                    f"(`./bv bench append --antall {args.antall}`)"
                     f"\n\n{tekst}\n")
 
 

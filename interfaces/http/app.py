@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Ta
 
 from application.app import BrukervalgApp
 from interfaces.http.controllers.brukere import BrukerController
+from interfaces.http.controllers.bydeler import BydelController
 from interfaces.http.controllers.leverandorer import (
     GjeldendeLeverandorController,
     LeverandorController,
@@ -89,7 +90,7 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController],
+                        OppfolgingController, BydelController],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,

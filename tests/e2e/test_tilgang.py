@@ -101,7 +101,7 @@ MATRISE_ROLLER = ["sb", "vm", "kb", "lev", "ko"]
 KONTRAKTSOPPFOLGING_BYEN_RUNDT = {"hentLeveranse", "listBesok"}
 RAPPORTER = {"hentGjeldendeLeverandor", "hentCaseload", "hentBetalbareTimer", "hentSla",
              "lastOppTidsrapport", "hentOppfolgingsrapport", "betalingskontroll",
-             "betalingskontrollUtenKrav"}
+             "betalingskontrollUtenKrav", "listBydeler"}
 
 
 def forventet(navn: str, operasjon: str) -> int:
