@@ -291,8 +291,13 @@ class BrukervalgApp(Application[UUID]):
 
     @brukstilfelle
     def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.forleng(
-            v, cmd.ny_gyldig_til, ktx), aktor)
+        """Extend the vedtak and, in the same save, the deliveries that ended with it."""
+        v = self.vedtak(cmd.vedtak_id)
+        b = self.bruker(v.bruker_id)
+        leveranser = [self.leveranse(i) for i, ref in b.leveranser.items() if ref.vedtak_id == v.id
+                      or ref.vedtak_id is None]
+        ut = saksgang.forleng_vedtak(b, v, leveranser, cmd.ny_gyldig_til, self._ktx(aktor))
+        return self._lagre(ut.hendelser, v.id, v.version)
 
     @brukstilfelle
     def avslutt_vedtak(self, cmd: k.AvsluttVedtak, aktor: Aktor) -> Kvittering:

@@ -95,6 +95,8 @@ class Beskriver:
         lv.BekymringsmeldingMottatt: lambda s, e: f"Bekymringsmelding mottatt {_tid(e.mottatt_tid)}",
         lv.BekymringsmeldingVideresendt: lambda s, e: (
             f"Bekymringsmelding videresendt til bydel {_tid(e.videresendt_tid)}"),
+        lv.LeveransePeriodeForlenget: lambda s, e: (
+            f"Tjenesten forlenget med vedtaket, til {_dato(e.ny_tom)}"),
         lv.LeveranseAvsluttet: lambda s, e: (
             f"Tjenesten avsluttes {_dato(e.sluttdato)} ({e.arsak.value}"
             + (f", kode {e.arsak.gerica_kode})" if e.arsak.gerica_kode else ")")),

@@ -479,7 +479,8 @@ class _Generator:
         self.planlegg(ny.fom, start)
 
     def forleng(self, b: _Bruker, tj: _Tjeneste, dag: date) -> None:
-        """R11 for an extension: extend the vedtak and order the delivery that continues it."""
+        """R11 for an extension: extend the vedtak (its delivery continues with it); order a new
+        delivery only where the old one had already ended."""
         if tj.vedtak_til is None:
             return
         self.for_kommando(b)
@@ -489,6 +490,8 @@ class _Generator:
         fom = tj.vedtak_til + _EN_DAG
         tj.vedtak_til = ny_til
         self.stats.forlengelser += 1
+        for lev in tj.leveranser:  # a delivery that ended with the vedtak continues with it
+            self.synk(lev)
         siste = tj.leveranser[-1]
         if siste.tom is not None and siste.tom < fom:
             try:

@@ -112,7 +112,7 @@ class LeveranseTilknyttet(Hendelse):
 
 class LeveranseperiodeEndret(Hendelse):
     leveranse_id: UUID
-    tom: date
+    tom: date | None
     arsak: Sluttarsak | None = None
 
 

@@ -111,6 +111,12 @@ class BekymringsmeldingVideresendt(Hendelse):
     beskjedjournal: str
 
 
+class LeveransePeriodeForlenget(Hendelse):
+    """The vedtak was extended, and the delivery continues with it (None: until further notice)."""
+
+    ny_tom: date | None
+
+
 class LeveranseAvsluttet(Hendelse):
     """The delivery ends on ``sluttdato`` (which may lie ahead, e.g. day ten of a notice)."""
 
@@ -224,6 +230,12 @@ def _(e: BekymringsmeldingMottatt, lev: Leveranse) -> Leveranse:
 @evolve.register
 def _(e: BekymringsmeldingVideresendt, lev: Leveranse) -> Leveranse:
     lev.videresendinger[e.melding_id] = e
+    return lev
+
+
+@evolve.register
+def _(e: LeveransePeriodeForlenget, lev: Leveranse) -> Leveranse:
+    lev.tom = e.ny_tom
     return lev
 
 

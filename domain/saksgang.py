@@ -149,6 +149,31 @@ def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_f
     return ut
 
 
+def forleng_vedtak(b: Bruker, v: Vedtak, leveranser: list[Leveranse], ny_gyldig_til: date | None,
+                   ktx: Kontekst) -> Utfall:
+    """Extend a vedtak; its running deliveries that ended with it continue with it (R11: an
+    extension is notified like a start). A delivery already continued by another is left as is."""
+    ut = Utfall(id=v.id)
+    gammel_til = v.gyldig_til
+    ut.legg_til(v_mod.forleng(v, ny_gyldig_til, ktx))
+    if not ut.hendelser:
+        return ut
+    h = Hendelser(b.id, b.version, ktx)
+    for lev in leveranser:
+        if (lev.vedtak_id != v.id or lev.avsluttet is not None or gammel_til is None
+                or lev.tom != gammel_til):
+            continue
+        if b.overlappende(lev.tjenestetype, gammel_til + timedelta(days=1), ny_gyldig_til,
+                          unntatt=lev.id) is not None:
+            continue
+        lh = Hendelser(lev.id, lev.version, ktx)
+        lh.ny(l_mod.LeveransePeriodeForlenget, ny_tom=ny_gyldig_til)
+        ut.legg_til(lh.liste)
+        h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=lev.id, tom=ny_gyldig_til)
+    ut.legg_til(h.liste)
+    return ut
+
+
 def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttarsak,
                       sluttnotat: str, ktx: Kontekst) -> Utfall:
     """R22: the provider ends the service when the need ceases (or the vedtak expires)."""

@@ -94,7 +94,7 @@ class _Batch:
 
 class BetalbarTid(Projeksjon):
     navn = "betalbar_tid"
-    VERSJON = 1
+    VERSJON = 2
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
                 "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
@@ -168,6 +168,7 @@ class BetalbarTid(Projeksjon):
             Emne.LEVERANSE_BESTILT: self._leveranse_bestilt,
             Emne.KNYTTET_TIL_VEDTAK: self._knyttet_til_vedtak,
             Emne.LEVERANSE_AVSLUTTET: self._leveranse_avsluttet,
+            Emne.LEVERANSE_FORLENGET: self._leveranse_forlenget,
             Emne.BESOK_UTFORT: self._besok_utfort,
             Emne.BESOK_AVBESTILT: self._besok_avbestilt,
         }
@@ -328,6 +329,13 @@ class BetalbarTid(Projeksjon):
         self._tidspunkt(b, d)
         cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
                     (d["sluttdato"], d["originator_id"]))
+        b.leveranser.add(d["originator_id"])
+
+    def _leveranse_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+                             d: dict[str, Any]) -> None:
+        self._tidspunkt(b, d)
+        cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
+                    (d["ny_tom"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
 
     # --- visits and cancellations (the bulk: accumulated in memory, written once per batch) -

@@ -45,6 +45,7 @@ class Emne:
     BEKYMRING_MOTTATT = emne(l_mod.BekymringsmeldingMottatt)
     BEKYMRING_VIDERESENDT = emne(l_mod.BekymringsmeldingVideresendt)
     LEVERANSE_AVSLUTTET = emne(l_mod.LeveranseAvsluttet)
+    LEVERANSE_FORLENGET = emne(l_mod.LeveransePeriodeForlenget)
 
 
 def tid(tekst: str) -> datetime:

@@ -65,7 +65,7 @@ class Caseload:
 
 class GjeldendeLeverandor(Projeksjon):
     navn = "gjeldende_leverandor"
-    VERSJON = 1
+    VERSJON = 2
     tabeller = ("prj_gl_bruker", "prj_gl_leveranse", "prj_gl_bytte", "prj_gl_valg")
     ddl = (
         "CREATE TABLE IF NOT EXISTS prj_gl_bruker (bruker_id TEXT PRIMARY KEY, "
@@ -100,6 +100,7 @@ class GjeldendeLeverandor(Projeksjon):
             Emne.LEVERANSE_BESTILT: self._bestilt,
             Emne.KNYTTET_TIL_VEDTAK: self._knyttet,
             Emne.LEVERANSE_AVSLUTTET: self._avsluttet,
+            Emne.LEVERANSE_FORLENGET: self._forlenget,
         }
 
     def _bruker_registrert(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
@@ -154,6 +155,10 @@ class GjeldendeLeverandor(Projeksjon):
     def _avsluttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_gl_leveranse SET tom = ?, sluttarsak = ? WHERE leveranse_id = ?",
                     (d["sluttdato"], d["arsak"], d["originator_id"]))
+
+    def _forlenget(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+        cur.execute("UPDATE prj_gl_leveranse SET tom = ? WHERE leveranse_id = ?",
+                    (d["ny_tom"], d["originator_id"]))
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ class _Plikt:
 
 class Sla(Projeksjon):
     navn = "sla"
-    VERSJON = 1
+    VERSJON = 2
     konfigdeler = ("sla",)
     tabeller = ("prj_sla_bydel", "prj_sla_leveranse", "prj_sla_varsel", "prj_sla_vedtak",
                 "prj_sla_forlengelse", "prj_sla_revurdering", "prj_sla_melding", "prj_sla_plikt")
@@ -199,6 +199,7 @@ class Sla(Projeksjon):
             Emne.KNYTTET_TIL_VEDTAK: self._knyttet,
             Emne.LEVERANSE_STARTET: self._startet,
             Emne.LEVERANSE_AVSLUTTET: self._leveranse_avsluttet,
+            Emne.LEVERANSE_FORLENGET: self._leveranse_forlenget,
             Emne.BEKYMRING_MOTTATT: self._bekymring_mottatt,
             Emne.BEKYMRING_VIDERESENDT: self._bekymring_videresendt,
         }
@@ -292,6 +293,12 @@ class Sla(Projeksjon):
                              d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
                     (d["sluttdato"], d["originator_id"]))
+        b.leveranser.add(d["originator_id"])
+
+    def _leveranse_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+                             d: dict[str, Any]) -> None:
+        cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
+                    (d["ny_tom"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
 
     def _bekymring_mottatt(self, cur: Skrivebuffer, b: _Batch, n: Notification,

@@ -71,7 +71,9 @@ def test_a_concurrent_conflicting_write_is_409_and_stores_nothing(
     r = api.post("vm", f"/vedtak/{sak.vedtak}/forlengelser", {"ny_gyldig_til": "2027-01-31"})
     assert r.status_code == 409, r.text
     assert r.json()["type"] == "urn:brukervalg:problem:samtidig-endring"
-    assert api.antall_hendelser() == antall + 1  # only the other writer's fact
+    # only the other writer's facts: its extension of the vedtak, and of the delivery that ended
+    # with the vedtak (on the delivery and on the bruker)
+    assert api.antall_hendelser() == antall + 3
     assert api.app.vedtak(sak.vedtak).gyldig_til is None
     assert (api.logg()[-1].handling, api.logg()[-1].utfall) == ("forlengVedtak", 409)
 

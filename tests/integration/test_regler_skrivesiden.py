@@ -519,3 +519,28 @@ def test_r21_forwarded_in_the_repeated_dst_hour_is_after_received(app: Brukerval
         leveranse_id=sak.leveranse_id, mottatt_tid=mottatt, fagjournal="OL-fagjournal 9",
         videresendt_tid=videresendt, beskjedjournal="OL-beskjedjournal 10"), KOMMUNAL)
     assert r.nye_hendelser == 2
+
+
+def test_r11_extending_a_vedtak_extends_the_delivery_that_ended_with_it(app: BrukervalgApp) -> None:
+    """R11 (an extension is notified like a start): the delivery continues with the vedtak, so
+    a visit after the old end is inside the delivery and payable, not a deviation (R18)."""
+    from fractions import Fraction
+
+    from projections import Projeksjoner
+
+    sak = lag_sak(app, gyldig_til=d("2026-06-30"))
+    assert app.leveranse(sak.leveranse_id).tom == d("2026-06-30")
+    r = app.forleng_vedtak(k.ForlengVedtak(vedtak_id=sak.vedtak_id, ny_gyldig_til=d("2026-12-31")),
+                           VEDTAKSMYNDIG)
+    assert r.nye_hendelser == 3  # the vedtak, the delivery, and the period on the bruker
+    assert app.leveranse(sak.leveranse_id).tom == d("2026-12-31")
+    assert app.bruker(sak.bruker_id).leveranser[sak.leveranse_id].tom == d("2026-12-31")
+    app.registrer_besok(k.RegistrerBesok(leveranse_id=sak.leveranse_id, start=oslo(2026, 7, 10, 8),
+                                         slutt=oslo(2026, 7, 10, 9), ansatt="ans-1"), KOMMUNAL)
+    with Projeksjoner(app) as p:
+        p.oppdater()
+        juli = p.betalbare_timer("kommunal", 2026, 7)
+    assert juli.betalbare_timer == Fraction(1) and juli.levert_timer == Fraction(1)
+    # repeated: nothing new
+    assert app.forleng_vedtak(k.ForlengVedtak(vedtak_id=sak.vedtak_id, ny_gyldig_til=d("2026-12-31")),
+                              VEDTAKSMYNDIG).nye_hendelser == 0

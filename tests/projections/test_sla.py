@@ -51,15 +51,14 @@ def test_r11_gjelder_ogsaa_naar_vedtaket_forlenges(scenario: Scenario,
     """R11: an extended vedtak is notified like a start: the extension from Friday 1 May 2026
     (a public holiday) is due by Thursday 30 April 14:00."""
     scenario.naa(2026, 3, 2, 9, 0)
-    b, v, _ = scenario.sak(date(2026, 3, 2), til=date(2026, 4, 30))
+    b, v, lev = scenario.sak(date(2026, 3, 2), til=date(2026, 4, 30))
     scenario.naa(2026, 4, 27, 10, 0)
     from application import kommandoer as k
     from tests.conftest import VEDTAKSMYNDIG
 
     scenario.app.forleng_vedtak(k.ForlengVedtak(vedtak_id=v, ny_gyldig_til=date(2026, 10, 31)),
                                 VEDTAKSMYNDIG)
-    ny = scenario.bestill(b, v, date(2026, 5, 1))
-    scenario.varsle(ny, oslo(2026, 4, 30, 15, 0))
+    scenario.varsle(lev, oslo(2026, 4, 30, 15, 0))  # the delivery continues with the vedtak
     projeksjoner.oppdater()
     forlengelse = plikt(projeksjoner, "R11", v, plikt_navn="varsel_forlengelse")
     assert (forlengelse.frist, forlengelse.status) == ("2026-04-30T14:00:00+02:00", "brutt")
