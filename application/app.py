@@ -6,7 +6,9 @@ import functools
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -46,6 +48,19 @@ INDEKS_NAVNEROM = UUID("6f1c2a3e-9d0b-4c1e-8a57-2b4d6e8f0a13")
 
 class SamtidigEndring(Exception):
     """Someone else changed the same user first; nothing was stored. Retry with fresh state."""
+
+
+class UtdatertVersjon(Exception):
+    """The caller expected another version of the aggregate than the one the command decided on
+    (HTTP If-Match); nothing was stored."""
+
+    def __init__(self, ident: UUID, gjeldende: int, forventet: frozenset[int]) -> None:
+        super().__init__(f"{ident} er i versjon {gjeldende}, ikke {sorted(forventet)}")
+        self.ident, self.gjeldende, self.forventet = ident, gjeldende, forventet
+
+
+# Versions the current command may decide on, per aggregate (set by an If-Match for one call).
+_FORVENTET: ContextVar[dict[UUID, frozenset[int]] | None] = ContextVar("forventet", default=None)
 
 
 class FodselsnummerIndeksert(Hendelse):
@@ -124,9 +139,24 @@ class BrukervalgApp(Application[UUID]):
 
     def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any]) -> Any:
         try:
-            return self.repository.get(ident, projector_func=projiser)
+            tilstand = self.repository.get(ident, projector_func=projiser)
         except (AggregateNotFoundError, FeilAggregattype):  # a vedtak id asked for as a bruker...
             raise IkkeFunnet(hva, ident) from None
+        forventet = (_FORVENTET.get() or {}).get(ident)
+        if forventet is not None and tilstand.version not in forventet:
+            # Checked on the very state the decision uses; a write after this read conflicts in
+            # the store, so "If-Match" holds all the way to the save.
+            raise UtdatertVersjon(ident, tilstand.version, forventet)
+        return tilstand
+
+    @contextmanager
+    def forventer(self, ident: UUID, versjoner: Iterable[int]) -> Iterator[None]:
+        """Within the block, a command decides on ``ident`` only at one of these versions."""
+        token = _FORVENTET.set({**(_FORVENTET.get() or {}), ident: frozenset(versjoner)})
+        try:
+            yield
+        finally:
+            _FORVENTET.reset(token)
 
     def bruker(self, bruker_id: UUID) -> Bruker:
         return self._hent("bruker", bruker_id, b_mod.projiser)

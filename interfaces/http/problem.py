@@ -18,7 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.app import SamtidigEndring
+from application.app import SamtidigEndring, UtdatertVersjon
 from domain.felles import IkkeFunnet, Regelbrudd
 
 PROBLEM_JSON = "application/problem+json"
@@ -105,6 +105,8 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return problem_svar(request, 422, exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
         return problem_svar(request, 404, str(exc))
+    if isinstance(exc, UtdatertVersjon):
+        return problem_svar(request, 412, f"If-Match: {exc}")
     if isinstance(exc, SamtidigEndring | IntegrityError):
         return problem_svar(request, 409, "en annen endret den samme saken samtidig; hent "
                             "siste versjon og prøv igjen")

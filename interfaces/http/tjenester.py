@@ -181,8 +181,12 @@ class Kjerne:
                     self.lager.skriv([self._logg(request, identitet, bruker_id, formaal,
                                                  lagret.status)])
                     return self._gjenta(lagret)
-            self._sjekk_if_match(request, ref)
-            kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+            versjoner = self._sjekk_if_match(request, ref)
+            if versjoner is not None and ref is not None:
+                with self.app.forventer(ref.id, versjoner):
+                    kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+            else:
+                kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
         except Exception as e:
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
             self.lager.skriv([self._logg(request, identitet, bruker_id, formaal, status_for(e))])
@@ -233,16 +237,20 @@ class Kjerne:
             return lambda _felt: uuid4()
         return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
-    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> None:
+    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
+        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
+        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
         hode = request.headers.get("If-Match")
         if hode is None or ref is None:
-            return
+            return None
         if len(hode) > 200:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
         if hode.strip() == "*":
-            return
+            return None
         gjeldende = etag(self.tilgang.versjon(ref))
         oppgitt = {t.strip() for t in hode.split(",")}
         if gjeldende not in oppgitt:
             raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
                                            f"versjon {gjeldende}")
+        return {int(t.removeprefix("W/").strip('"')) for t in oppgitt
+                if t.removeprefix("W/").strip('"').isdigit()}

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
+
+import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
+from domain.felles import Aktor, Rolle
+from domain.kalender import OSLO
 from interfaces.http.innstillinger import ApiSettings
 from tests.conftest import VEDTAKSMYNDIG
 from tests.e2e.conftest import Api, Sak, lag_sak
@@ -120,3 +125,31 @@ def test_dates_outside_the_supported_range_are_400_not_500(api: Api,
     r = api.post("lev", f"/leveranser/{saker['frogner'].leveranse}/start",
                  {"startet_tid": "2026-03-02T08:00:00"})  # no time zone
     assert r.status_code == 400 and r.json()["felt"] == "startet_tid"
+
+
+LEVERANDOR_AKTOR = Aktor(person_id="koord-2care", rolle=Rolle.LEVERANDOR,
+                        organisasjon="leverandor:2care")
+
+
+def test_if_match_holds_until_the_save_even_when_a_write_slips_in_after_the_check(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write lands between the If-Match check and the command's own read: 412, nothing stored."""
+    sak = lag_sak(api, "15108695088")
+    kjerne = api.litestar.state["kjerne"]
+    versjon = api.get("lev", f"/leveranser/{sak.leveranse}").headers["etag"]
+    original = kjerne._sjekk_if_match
+
+    def sjekk_og_la_en_annen_skrive(request: Any, ref: Any) -> Any:
+        svar = original(request, ref)
+        api.app.start_leveranse(k.StartLeveranse(leveranse_id=sak.leveranse,
+                                                 startet_tid=datetime(2026, 2, 16, 9, tzinfo=OSLO)),
+                                LEVERANDOR_AKTOR)
+        return svar
+
+    monkeypatch.setattr(kjerne, "_sjekk_if_match", sjekk_og_la_en_annen_skrive)
+    antall = api.antall_hendelser()
+    r = api.post("lev", f"/leveranser/{sak.leveranse}/besok",
+                 {"start": "2026-02-17T08:00:00+01:00", "slutt": "2026-02-17T08:45:00+01:00",
+                  "ansatt": "k-1"}, **{"If-Match": versjon})
+    assert r.status_code == 412, r.text
+    assert api.antall_hendelser() == antall + 1  # only the other writer's start

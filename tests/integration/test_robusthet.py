@@ -176,3 +176,21 @@ def test_r26_every_stored_fact_is_linked_into_the_chain_on_both_stores(app: Bruk
     rapport = verify(app.recorder)
     assert rapport.ok, rapport.summary()
     assert rapport.count == antall_hendelser(app) > 0
+
+
+def test_expected_version_is_checked_on_the_state_the_command_decides_on(app: BrukervalgApp,
+                                                                          sak: Sak) -> None:
+    """If-Match made atomic: a command run with an expected version that is no longer current
+    is refused before anything is stored, even if the version changed after the caller looked."""
+    from application.app import UtdatertVersjon
+
+    sett = app.leveranse(sak.leveranse_id).version
+    app.start_leveranse(k.StartLeveranse(leveranse_id=sak.leveranse_id,
+                                         startet_tid=oslo(2026, 3, 2, 8)), KOMMUNAL)  # someone else
+    for_ = antall_hendelser(app)
+    with app.forventer(sak.leveranse_id, {sett}), pytest.raises(UtdatertVersjon):
+        app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)), KOMMUNAL)
+    assert antall_hendelser(app) == for_
+    with app.forventer(sak.leveranse_id, {sett + 1}):
+        assert app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)),
+                                   KOMMUNAL).nye_hendelser == 1
