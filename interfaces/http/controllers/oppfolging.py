@@ -106,12 +106,12 @@ class OppfolgingController(Controller):
         _logg(request, kjerne, 200)
         navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
         if format == "csv":
-            return _fil(rapport_csv(r), "text/csv; charset=utf-8", f"{navn}.csv")
+            return _fil(rapport_csv(r), "text/csv", f"{navn}.csv")
         if format == "xlsx":
             return _fil(rapport_xlsx(r), XLSX, f"{navn}.xlsx")
         if format != "html":
             raise ValidationException(detail="format er html, csv eller xlsx")
-        return Response(rapport_html(r), media_type="text/html; charset=utf-8")
+        return Response(rapport_html(r), media_type="text/html")
 
     @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
           operation_id="betalingskontroll", status_code=200,
@@ -147,4 +147,4 @@ class OppfolgingController(Controller):
         navn = f"betalingskontroll-{leverandor}-{maaned}"
         if format == "xlsx":
             return _fil(kontroll_xlsx(k), XLSX, f"{navn}.xlsx")
-        return _fil(kontroll_csv(k), "text/csv; charset=utf-8", f"{navn}.csv")
+        return _fil(kontroll_csv(k), "text/csv", f"{navn}.csv")
