@@ -250,6 +250,13 @@ class BrukervalgApp(Application[UUID]):
         return self._lagre(ny, b.id, b.version)
 
     @brukstilfelle
+    def registrer_husstandsinntekt(self, cmd: k.RegistrerHusstandsinntekt,
+                                   aktor: Aktor) -> Kvittering:
+        """R19: the household income that decides the co-payment bracket."""
+        return self._kommando(self.bruker, cmd.bruker_id, lambda b, ktx: b_mod.registrer_husstandsinntekt(
+            b, cmd.nettoinntekt, cmd.gyldig_fra, cmd.kilde, ktx), aktor)
+
+    @brukstilfelle
     def flytt_til_bydel(self, cmd: k.FlyttTilBydel, aktor: Aktor) -> Kvittering:
         self.ref.bydel(cmd.til_bydel, "til_bydel")
         b = self.bruker(cmd.bruker_id)

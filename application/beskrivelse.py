@@ -62,6 +62,9 @@ class Beskriver:
         b.VedtakTilknyttet: lambda s, e: f"Vedtak om {_tjeneste(e.tjenestetype)} lagt på sakskortet",
         b.BytteBekreftelseSendt: lambda s, e: f"Brev som bekrefter byttet sendt {_dato(e.sendt_dato)}",
         b.FlyttetTilBydel: lambda s, e: f"Flyttet fra bydel {e.fra_bydel} til {e.til_bydel} {_dato(e.dato)}",
+        b.HusstandsinntektRegistrert: lambda s, e: (
+            f"Husstandens nettoinntekt {e.nettoinntekt:,.0f} kr fra {_dato(e.gyldig_fra)} ({e.kilde})"
+            .replace(",", " ")),
         b.FlyttetUtAvKommunen: lambda s, e: f"Flyttet ut av kommunen {_dato(e.dato)}",
         b.DodsfallRegistrert: lambda s, e: f"Dødsfall registrert, dødsdato {_dato(e.dodsdato)}",
         v.VedtakFattet: lambda s, e: (

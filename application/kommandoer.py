@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,6 +63,13 @@ class SendBytteBekreftelse(Kommando):
     tjenestetype: Tjenestetype
     oppsigelsesdato: date
     sendt_dato: date
+
+
+class RegistrerHusstandsinntekt(Kommando):
+    bruker_id: UUID
+    nettoinntekt: Decimal = Field(ge=0, max_digits=12, decimal_places=2, examples=["285000.00"])
+    gyldig_fra: date
+    kilde: str = Field(default="siste likning", max_length=200)
 
 
 class FlyttTilBydel(Kommando):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from functools import singledispatch
 from typing import Any, ClassVar
@@ -137,6 +138,15 @@ class FlyttetTilBydel(Hendelse):
     dato: date
 
 
+class HusstandsinntektRegistrert(Hendelse):
+    """R19: the household's net taxable income (from the latest tax assessment), from a date;
+    it decides the co-payment bracket for praktisk bistand."""
+
+    nettoinntekt: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    gyldig_fra: date
+    kilde: str = Field(default="siste likning", max_length=200)
+
+
 class FlyttetUtAvKommunen(Hendelse):
     dato: date
 
@@ -187,8 +197,14 @@ class Bruker:
     leveranser: dict[UUID, LeveranseRef] = field(default_factory=dict)
     vedtak: dict[UUID, Tjenestetype] = field(default_factory=dict)
     bekreftelser: set[tuple[Tjenestetype, date]] = field(default_factory=set)
+    husstandsinntekter: list[tuple[date, Decimal]] = field(default_factory=list)
     dodsdato: date | None = None
     utflyttet: date | None = None
+
+    def husstandsinntekt_paa(self, dato: date) -> Decimal | None:
+        """R19: the household income in force on a date (the latest registered from before it)."""
+        gjeldende = [(fra, belop) for fra, belop in self.husstandsinntekter if fra <= dato]
+        return max(gjeldende)[1] if gjeldende else None
 
     @property
     def sluttdato(self) -> date | None:
@@ -301,6 +317,13 @@ def _(e: FlyttetTilBydel, b: Bruker) -> Bruker:
 
 
 @evolve.register
+def _(e: HusstandsinntektRegistrert, b: Bruker) -> Bruker:
+    b.husstandsinntekter = [x for x in b.husstandsinntekter if x[0] != e.gyldig_fra]
+    b.husstandsinntekter.append((e.gyldig_fra, e.nettoinntekt))
+    return b
+
+
+@evolve.register
 def _(e: FlyttetUtAvKommunen, b: Bruker) -> Bruker:
     b.utflyttet = e.dato
     return b
@@ -406,6 +429,19 @@ def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> lis
     sjekk_i_live(b, dato, "dato")
     h = Hendelser(b.id, b.version, ktx)
     h.ny(FlyttetTilBydel, fra_bydel=b.bydel, til_bydel=til_bydel, dato=dato)
+    return h.liste
+
+
+def registrer_husstandsinntekt(b: Bruker, nettoinntekt: Decimal, gyldig_fra: date, kilde: str,
+                               ktx: Kontekst) -> list[Hendelse]:
+    """R19: record the household income that sets the co-payment bracket from a date."""
+    if nettoinntekt < 0:
+        raise Regelbrudd("R19", "nettoinntekt", "inntekten kan ikke være negativ")
+    if (gyldig_fra, nettoinntekt) in b.husstandsinntekter:
+        return []
+    sjekk_i_live(b, gyldig_fra, "gyldig_fra")
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(HusstandsinntektRegistrert, nettoinntekt=nettoinntekt, gyldig_fra=gyldig_fra, kilde=kilde)
     return h.liste
 
 

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from domain.felles import Tjenestetype
+from domain.felles import Regelbrudd, Tjenestetype
 from domain.kalender import krev_tidssone
 from projections import fakturering
 from projections import gjeldende_leverandor as gl
@@ -169,8 +169,14 @@ class Projeksjoner:
             return fakturering.bruker_linjer(cur, self.konfig.timepriser, bruker_id, aar, maaned)
 
     def egenandel(self, bruker_id: UUID, aar: int, maaned: int,
-                  husstandsinntekt: Decimal) -> Egenandel:
-        """R19: the month's co-payment for praktisk bistand, given the household's net income."""
+                  husstandsinntekt: Decimal | None = None) -> Egenandel:
+        """R19: the month's co-payment for praktisk bistand. The household's net income is the
+        one registered on the bruker for the month's first day, unless given."""
+        if husstandsinntekt is None:
+            husstandsinntekt = self.app.bruker(bruker_id).husstandsinntekt_paa(date(aar, maaned, 1))
+            if husstandsinntekt is None:
+                raise Regelbrudd("R19", "husstandsinntekt", "ingen husstandsinntekt registrert "
+                                 f"for {aar}-{maaned:02d}")
         with self._les() as cur:
             timer = fakturering.praktisk_bistand_timer(cur, bruker_id, aar)
         return beregn_egenandel(self.konfig.egenandel, bruker_id, aar, maaned,

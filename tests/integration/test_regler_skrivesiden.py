@@ -544,3 +544,34 @@ def test_r11_extending_a_vedtak_extends_the_delivery_that_ended_with_it(app: Bru
     # repeated: nothing new
     assert app.forleng_vedtak(k.ForlengVedtak(vedtak_id=sak.vedtak_id, ny_gyldig_til=d("2026-12-31")),
                               VEDTAKSMYNDIG).nye_hendelser == 0
+
+
+def test_r19_co_payment_uses_the_household_income_registered_on_the_bruker(
+        app: BrukervalgApp) -> None:
+    """R19: under 2 G (2025: 2 × 130,160 = 260,320 kr) 38 kr/hour capped at 230 kr a month;
+    a new income from 1 April moves the user to 2–3 G (89 kr/hour)."""
+    from decimal import Decimal
+
+    from projections import Projeksjoner
+
+    sak = lag_sak(app, tjenestetype=PB, minutter=240)
+    app.registrer_husstandsinntekt(k.RegistrerHusstandsinntekt(
+        bruker_id=sak.bruker_id, nettoinntekt=Decimal("250000"), gyldig_fra=d("2026-01-01")),
+        SAKSBEHANDLER)
+    app.registrer_husstandsinntekt(k.RegistrerHusstandsinntekt(
+        bruker_id=sak.bruker_id, nettoinntekt=Decimal("300000"), gyldig_fra=d("2026-04-01")),
+        SAKSBEHANDLER)
+    besok = [k.RegistrerBesok(leveranse_id=sak.leveranse_id, start=oslo(2026, m, dag, 10),
+                              slutt=oslo(2026, m, dag, 12), ansatt="k-7")
+             for m, dag in ((3, 3), (3, 10), (3, 17), (3, 24), (4, 7))]
+    app.registrer_besok_samlet(sak.leveranse_id, besok, KOMMUNAL)
+    with Projeksjoner(app) as p:
+        p.oppdater()
+        mars, april = p.egenandel(sak.bruker_id, 2026, 3), p.egenandel(sak.bruker_id, 2026, 4)
+    # March: 8 h × 38 kr = 304 kr, capped at 230; April: 2 h × 89 kr
+    assert (mars.husstandsinntekt, mars.belop) == (Decimal("250000"), Decimal("230.00"))
+    assert (april.husstandsinntekt, april.belop) == (Decimal("300000"), Decimal("178.00"))
+    uten = lag_sak(app, fnr=FNR[3], tjenestetype=PB)
+    with Projeksjoner(app) as p, brudd("R19", "husstandsinntekt"):
+        p.oppdater()
+        p.egenandel(uten.bruker_id, 2026, 3)  # no income registered: say so, never guess
