@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -110,6 +111,30 @@ class InformasjonInn(Inn):
 
     def kommando(self, bruker_id: UUID) -> k.RegistrerInformasjonGitt:
         return k.RegistrerInformasjonGitt(bruker_id=bruker_id, **self.model_dump())
+
+
+class HusstandsinntektInn(Inn):
+    nettoinntekt: Decimal = Field(ge=0, le=Decimal("999999999.99"), max_digits=11, decimal_places=2,
+                                  examples=["285000.00"])
+    gyldig_fra: Dato = Field(examples=["2026-01-01"])
+    kilde: Kort = Field(default="siste likning", examples=["siste likning"])
+
+    def kommando(self, bruker_id: UUID) -> k.RegistrerHusstandsinntekt:
+        return k.RegistrerHusstandsinntekt(bruker_id=bruker_id, **self.model_dump())
+
+
+class EgenandelUt(BaseModel):
+    """R19: the month's co-payment for praktisk bistand (amounts in kroner, as strings)."""
+
+    bruker_id: UUID
+    aar: int
+    maaned: int
+    husstandsinntekt: str
+    grunnbelop: str
+    trinn: str
+    kr_per_time: str
+    timer: str
+    belop: str
 
 
 class ValgInn(Inn):

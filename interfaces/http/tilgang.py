@@ -80,6 +80,9 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     "lastOppTidsrapport": frozenset({LEV}),
     # Contract follow-up (R28): Velferdsetaten sees every provider, a provider only itself.
     "hentOppfolgingsrapport": frozenset({KO, LEV}),
+    # R19: the bydel records household income and reads the co-payment
+    "registrerHusstandsinntekt": BYDEL,
+    "hentEgenandel": BYDEL | {KB},
     # R29: every role may see who each bydel's contact person for brukervalg is.
     "listBydeler": BYDEL | {KB, LEV, KO},
     "betalingskontroll": frozenset({KO, LEV}),

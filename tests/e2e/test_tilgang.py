@@ -37,6 +37,9 @@ def foresporsler(sak: Sak, fnr: str) -> dict[str, tuple[str, str, dict[str, Any]
         "hentTilgangslogg": ("GET", f"/brukere/{b}/tilgangslogg", None),
         "registrerInformasjonGitt": ("POST", f"/brukere/{b}/informasjon", {
             "gitt_tid": T, "gitt_av": "x", "gitt_til": "bruker"}),
+        "registrerHusstandsinntekt": ("POST", f"/brukere/{b}/husstandsinntekt", {
+            "nettoinntekt": "250000.00", "gyldig_fra": "2026-01-01"}),
+        "hentEgenandel": ("GET", f"/brukere/{b}/egenandel/2026/3", None),
         "velgLeverandor": ("POST", f"/brukere/{b}/valg", {
             "tjenestetype": "praktisk_bistand", "leverandor_id": "2care", "form": "muntlig",
             "gyldig_fra": "2026-03-02"}),

@@ -19,6 +19,7 @@ from interfaces.http.skjema import (
     FlyttingInn,
     HendelseUt,
     HistorikkSide,
+    HusstandsinntektInn,
     InformasjonInn,
     KorreksjonInn,
     KvitteringUt,
@@ -134,6 +135,14 @@ class BrukerController(Controller):
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a)), BRUKER)
+
+    @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
+        "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
+        "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
+    def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+                                   data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
+            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "

@@ -43,6 +43,7 @@ from interfaces.http.skjema import (
     BetalingsavvikUt,
     CaseloadUt,
     Dato,
+    EgenandelUt,
     FakturalinjeUt,
     GjeldendeLeverandorUt,
     LinjekvitteringUt,
@@ -212,6 +213,24 @@ class GjeldendeLeverandorController(Controller):
                     fra_leverandor_id=b.fra_leverandor_id, til_leverandor_id=b.til_leverandor_id,
                     oppsigelsesdato=b.oppsigelsesdato, siste_dag_gammel=b.siste_dag_gammel,
                     overgangsdato=b.overgangsdato, ny_leveranse_id=b.ny_leveranse_id)), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/{bruker_id:uuid}/egenandel/{aar:int}/{maaned:int}", **leserute(
+        "hentEgenandel", "Brukerens egenandel for praktisk bistand i en måned (R19): "
+        "inntektstrinn ut fra registrert husstandsinntekt og grunnbeløpet, timepris, timer og "
+        "tak. 422 (R19) når ingen husstandsinntekt er registrert.", etag=False,
+        ekstra_feil=(422,)))
+    def hent_egenandel(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
+                       aar: Annotated[int, Parameter(ge=2019, le=2100)],
+                       maaned: Annotated[int, Parameter(ge=1, le=12)]) -> Response[EgenandelUt]:
+        def hent(sikt: object) -> tuple[EgenandelUt, None]:
+            e = rapporter(state).fersk().egenandel(bruker_id, aar, maaned)
+            return EgenandelUt(
+                bruker_id=e.bruker_id, aar=e.aar, maaned=e.maaned,
+                husstandsinntekt=str(e.husstandsinntekt), grunnbelop=str(e.grunnbelop),
+                trinn=e.trinn, kr_per_time=str(e.kr_per_time),
+                timer=f"{float(e.timer):.2f}", belop=str(e.belop)), None
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
 
