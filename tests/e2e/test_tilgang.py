@@ -40,6 +40,8 @@ def foresporsler(sak: Sak, fnr: str) -> dict[str, tuple[str, str, dict[str, Any]
         "registrerHusstandsinntekt": ("POST", f"/brukere/{b}/husstandsinntekt", {
             "nettoinntekt": "250000.00", "gyldig_fra": "2026-01-01"}),
         "hentEgenandel": ("GET", f"/brukere/{b}/egenandel/2026/3", None),
+        "hentKlagesak": ("GET", f"/brukere/{b}/klagesak", None),
+        "hentKlagesakDokument": ("GET", f"/brukere/{b}/klagesak/dokument", None),
         "velgLeverandor": ("POST", f"/brukere/{b}/valg", {
             "tjenestetype": "praktisk_bistand", "leverandor_id": "2care", "form": "muntlig",
             "gyldig_fra": "2026-03-02"}),
@@ -104,7 +106,7 @@ MATRISE_ROLLER = ["sb", "vm", "kb", "lev", "ko"]
 KONTRAKTSOPPFOLGING_BYEN_RUNDT = {"hentLeveranse", "listBesok"}
 RAPPORTER = {"hentGjeldendeLeverandor", "hentCaseload", "hentBetalbareTimer", "hentSla",
              "lastOppTidsrapport", "hentOppfolgingsrapport", "betalingskontroll",
-             "betalingskontrollUtenKrav", "listBydeler"}
+             "betalingskontrollUtenKrav", "listBydeler", "verifiserKjede"}
 
 
 def forventet(navn: str, operasjon: str) -> int:

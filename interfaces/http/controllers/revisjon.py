@@ -1,0 +1,79 @@
+"""Audit: a user's klagesak (timeline with chain links, state as known at T) and chain verify."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from threading import Lock
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from application.klagesak import Klagesak, eksport
+from application.ledger import verify
+from application.ledger.cli import report_as_dict
+from interfaces.dokument import klagesak_html
+from interfaces.http.controllers.felles import Id, Tjenester
+from interfaces.http.dokumentasjon import leserute
+from interfaces.http.tilgang import Ref
+
+_laas = Lock()
+
+
+def _klagesak(state: State, app: Any) -> Klagesak:
+    """One Klagesak per API instance: it keeps decoded (immutable) events between requests."""
+    with _laas:
+        if "klagesak" not in state:
+            state["klagesak"] = Klagesak(app)
+        return state["klagesak"]  # type: ignore[no-any-return]
+
+
+Per = Annotated[datetime | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
+                                                     "tilstanden slik den var kjent da")]
+FraDato = Annotated[date | None, Parameter(description="bare fakta med virkning fra denne datoen")]
+TilDato = Annotated[date | None, Parameter(description="bare fakta med virkning til denne datoen")]
+
+
+class RevisjonController(Controller):
+    tags = ["revisjon"]
+
+    @get("/brukere/{bruker_id:uuid}/klagesak", **leserute(
+        "hentKlagesak", "Klagesaken: alle fakta om brukeren i registrert rekkefølge med "
+        "virkningstid, registreringstid, aktør, en setning på norsk og kjedeposisjon/-lenke; med "
+        "`per` også tilstanden slik den var kjent på det tidspunktet (R26).", etag=False))
+    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
+                      per: Per = None, fra: FraDato = None, til: TilDato = None
+                      ) -> Response[dict[str, Any]]:
+        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=per, fra=fra,
+                           til=til), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/brukere/{bruker_id:uuid}/klagesak/dokument", media_type="text/html", **leserute(
+        "hentKlagesakDokument", "Klagesaken som utskriftsvennlig dokument (HTML) til saksmappen.",
+        etag=False))
+    def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
+                               bruker_id: Id, per: Per = None) -> Response[str]:
+        def hent(sikt: object) -> tuple[str, None]:
+            app = kjerne.app
+            doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=per)
+
+            def navn_paa(ident: str) -> str:
+                kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
+                return kjent.navn if kjent else ident
+
+            return klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), navn_paa), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/kjede/verifisering", **leserute(
+        "verifiserKjede", "Går gjennom hele hendelseskjeden og regner hver lenke på nytt; svarer "
+        "OK med antall og hastighet, eller første posisjon der kjeden brytes og hvordan.",
+        etag=False))
+    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[dict[str, Any]]:
+        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+            return report_as_dict(verify(kjerne.app.recorder)), None
+
+        return kjerne.les(request, None, hent)
