@@ -167,8 +167,8 @@ class BetalbarTid(Projeksjon):
             Emne.VEDTAK_AVSLUTTET: self._vedtak_avsluttet,
             Emne.LEVERANSE_BESTILT: self._leveranse_bestilt,
             Emne.KNYTTET_TIL_VEDTAK: self._knyttet_til_vedtak,
-            Emne.LEVERANSE_AVSLUTTET: self._leveranse_avsluttet,
-            Emne.LEVERANSE_FORLENGET: self._leveranse_forlenget,
+            Emne.LEVERANSE_AVSLUTTET: self._ny_tom("sluttdato"),
+            Emne.LEVERANSE_FORLENGET: self._ny_tom("ny_tom"),
             Emne.BESOK_UTFORT: self._besok_utfort,
             Emne.BESOK_AVBESTILT: self._besok_avbestilt,
         }
@@ -324,19 +324,16 @@ class BetalbarTid(Projeksjon):
                     (d["vedtak_id"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
 
-    def _leveranse_avsluttet(self, cur: Skrivebuffer, b: _Batch, n: Notification,
-                             d: dict[str, Any]) -> None:
-        self._tidspunkt(b, d)
-        cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
-                    (d["sluttdato"], d["originator_id"]))
-        b.leveranser.add(d["originator_id"])
+    def _ny_tom(self, felt: str) -> Any:
+        """A delivery's end moved (ended: ``sluttdato``; extended with its vedtak: ``ny_tom``)."""
 
-    def _leveranse_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification,
-                             d: dict[str, Any]) -> None:
-        self._tidspunkt(b, d)
-        cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
-                    (d["ny_tom"], d["originator_id"]))
-        b.leveranser.add(d["originator_id"])
+        def behandle(cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+            self._tidspunkt(b, d)
+            cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
+                        (d[felt], d["originator_id"]))
+            b.leveranser.add(d["originator_id"])
+
+        return behandle
 
     # --- visits and cancellations (the bulk: accumulated in memory, written once per batch) -
 

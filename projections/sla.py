@@ -198,8 +198,8 @@ class Sla(Projeksjon):
             Emne.LEVERANDOR_VARSLET: self._varslet,
             Emne.KNYTTET_TIL_VEDTAK: self._knyttet,
             Emne.LEVERANSE_STARTET: self._startet,
-            Emne.LEVERANSE_AVSLUTTET: self._leveranse_avsluttet,
-            Emne.LEVERANSE_FORLENGET: self._leveranse_forlenget,
+            Emne.LEVERANSE_AVSLUTTET: self._ny_tom("sluttdato"),
+            Emne.LEVERANSE_FORLENGET: self._ny_tom("ny_tom"),
             Emne.BEKYMRING_MOTTATT: self._bekymring_mottatt,
             Emne.BEKYMRING_VIDERESENDT: self._bekymring_videresendt,
         }
@@ -289,17 +289,16 @@ class Sla(Projeksjon):
                     "AND startet_tid IS NULL", (d["startet_tid"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
 
-    def _leveranse_avsluttet(self, cur: Skrivebuffer, b: _Batch, n: Notification,
-                             d: dict[str, Any]) -> None:
-        cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
-                    (d["sluttdato"], d["originator_id"]))
-        b.leveranser.add(d["originator_id"])
+    @staticmethod
+    def _ny_tom(felt: str) -> Any:
+        """A delivery's end moved (ended: ``sluttdato``; extended with its vedtak: ``ny_tom``)."""
 
-    def _leveranse_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification,
-                             d: dict[str, Any]) -> None:
-        cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
-                    (d["ny_tom"], d["originator_id"]))
-        b.leveranser.add(d["originator_id"])
+        def behandle(cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+            cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
+                        (d[felt], d["originator_id"]))
+            b.leveranser.add(d["originator_id"])
+
+        return behandle
 
     def _bekymring_mottatt(self, cur: Skrivebuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
