@@ -63,6 +63,25 @@ class UtdatertVersjon(Exception):
 _FORVENTET: ContextVar[dict[UUID, frozenset[int]] | None] = ContextVar("forventet", default=None)
 
 
+@dataclass
+class Medfolgende:
+    """Rows the caller wants in the same transaction as the command's events.
+
+    ``lag`` gets the command's receipt (known before the save) and returns the writer the
+    recorder calls with the transaction's cursor (``application.medfolgende``). ``skrevet``
+    tells the caller afterwards whether its rows went in with the events; they did not when the
+    command recorded nothing (a repeated command) or the store has no such transaction (the
+    in-memory store), and the caller then writes them itself.
+    """
+
+    lag: Callable[[Kvittering], Callable[[Any], None]]
+    brukt: bool = False
+    skrevet: bool = False
+
+
+_MEDFOLGENDE: ContextVar[Medfolgende | None] = ContextVar("medfolgende", default=None)
+
+
 class FodselsnummerIndeksert(Hendelse):
     """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number."""
 
@@ -167,13 +186,35 @@ class BrukervalgApp(Application[UUID]):
     def leveranse(self, leveranse_id: UUID) -> Leveranse:
         return self._hent("leveranse", leveranse_id, l_mod.projiser)
 
+    @contextmanager
+    def medfolgende(self, rader: Medfolgende) -> Iterator[Medfolgende]:
+        """Within the block, the command's save also writes the caller's rows (see Medfolgende)."""
+        token = _MEDFOLGENDE.set(rader)
+        try:
+            yield rader
+        finally:
+            _MEDFOLGENDE.reset(token)
+
     def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int) -> Kvittering:
         nye = list(hendelser)
-        if nye:
+        if not nye:
+            return Kvittering(id=id, versjon=versjon, nye_hendelser=0)
+        versjon = max((e.originator_version for e in nye if e.originator_id == id),
+                      default=versjon)
+        kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye))
+        rader = _MEDFOLGENDE.get()
+        if rader is None or rader.brukt:
             self.save(*nye)
-            versjon = max((e.originator_version for e in nye if e.originator_id == id),
-                          default=versjon)
-        return Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye))
+            return kvittering
+        rader.brukt = True
+        skriver = rader.lag(kvittering)
+
+        def skriv(cursor: Any) -> None:
+            skriver(cursor)
+            rader.skrevet = True
+
+        self.save(*nye, medfolgende=skriv)
+        return kvittering
 
     def _indeks_id(self, fodselsnummer: str) -> UUID:
         digest = hmac.new(self._indeks_nokkel, fodselsnummer.encode(), hashlib.sha256).hexdigest()

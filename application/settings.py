@@ -23,6 +23,9 @@ class Innstillingsfeil(ValueError):
 # Every stored fact is linked into the tamper-evident chain: both stores use the chained recorders.
 LEDGER_SQLITE = "application.ledger.sqlite"
 LEDGER_POSTGRES = "application.ledger.postgres"
+# The chained recorders, plus rows a caller writes in the events' transaction (the API's log).
+RECORDER_SQLITE = "application.medfolgende:SQLiteRecorder"
+RECORDER_POSTGRES = "application.medfolgende:PostgresRecorder"
 
 
 def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -37,6 +40,7 @@ def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
         env["PERSISTENCE_MODULE"] = LEDGER_SQLITE
         env["SQLITE_DBNAME"] = environ.get("BRUKERVALG_SQLITE_PATH", STANDARD_SQLITE_FIL)
         env["SQLITE_LOCK_TIMEOUT"] = environ.get("SQLITE_LOCK_TIMEOUT", "10")
+        env["APPLICATION_RECORDER_TOPIC"] = RECORDER_SQLITE
     elif store == "postgres":
         env["PERSISTENCE_MODULE"] = LEDGER_POSTGRES
         for key, value in environ.items():
@@ -46,6 +50,7 @@ def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
             # Skips the table lock: readers could miss events and the chain could fork.
             raise Innstillingsfeil("POSTGRES_ENABLE_DB_FUNCTIONS must stay off")
         env["POSTGRES_ENABLE_DB_FUNCTIONS"] = "n"
+        env["APPLICATION_RECORDER_TOPIC"] = RECORDER_POSTGRES
     elif store == "memory":
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
     else:

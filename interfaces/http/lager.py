@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -136,6 +136,13 @@ class Sidelager:
         self.postgres = isinstance(datastore, PostgresDatastore)
         self._s = f'"{datastore.schema}"' if isinstance(datastore, PostgresDatastore) else ""
         self._ph = "%s" if self.postgres else "?"
+        self._sett_inn_svar = self._sql(
+            "INSERT INTO {s}.http_idempotens (identitet, nokkel, fingeravtrykk, status, body, "
+            "hoder, opprettet) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        self._sett_inn_logg = self._sql(
+            "INSERT INTO {s}.tilgangslogg (tidspunkt, person_id, rolle, organisasjon, "
+            "bruker_id, handling, metode, ressurs, formaal, utfall) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         self.opprett_tabeller()
 
     @classmethod
@@ -224,12 +231,34 @@ class Sidelager:
                     tidligere = LagretSvar(rad["fingeravtrykk"], int(rad["status"]),
                                            bytes(rad["body"]), json.loads(rad["hoder"]))
             if logg:
-                c.executemany(self._sql(
-                    "INSERT INTO {s}.tilgangslogg (tidspunkt, person_id, rolle, organisasjon, "
-                    "bruker_id, handling, metode, ressurs, formaal, utfall) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    [self._loggrad(o) for o in logg])
+                c.executemany(self._sett_inn_logg, [self._loggrad(o) for o in logg])
         return tidligere
+
+    def skriver(self, logg: list[Tilgangsoppforing], identitet: str | None = None,
+                nokkel: str | None = None, svar: LagretSvar | None = None
+                ) -> Callable[[Any], None]:
+        """The same rows as ``skriv``, written by the caller with another transaction's cursor.
+
+        Used to store them with a write's events (``BrukervalgApp.medfolgende``): one commit.
+        The answer is inserted without ON CONFLICT: if a concurrent request stored an answer
+        under the same key first, the whole transaction, events included, fails and nothing of
+        this request is stored (the caller then answers with the stored one).
+        """
+        naa = datetime.now(UTC)
+        idempotens: tuple[Any, ...] | None = None
+        if svar is not None and identitet is not None and nokkel is not None:
+            idempotens = (identitet, nokkel, svar.fingeravtrykk, svar.status, svar.body,
+                          json.dumps(svar.hoder), naa if self.postgres else naa.isoformat())
+        rader = [self._loggrad(o) for o in logg]
+        sett_inn_svar, sett_inn_logg = self._sett_inn_svar, self._sett_inn_logg
+
+        def skriv(cursor: Any) -> None:
+            if idempotens is not None:
+                cursor.execute(sett_inn_svar, idempotens)
+            if rader:
+                cursor.executemany(sett_inn_logg, rader)
+
+        return skriv
 
     def _loggrad(self, o: Tilgangsoppforing) -> tuple[Any, ...]:
         tid: Any = o.tidspunkt if self.postgres else o.tidspunkt.isoformat()

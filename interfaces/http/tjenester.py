@@ -25,7 +25,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from pydantic import BaseModel
 
-from application.app import BrukervalgApp, Kvittering, SamtidigEndring
+from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
 from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
@@ -164,6 +164,8 @@ class Kjerne:
         operasjon = self._operasjon(request)
         formaal: str | None = None
         bruker_id: UUID | None = None
+        nokkel: str | None = None
+        avtrykk = ""
         try:
             formaal = self._formaal(request, paakrevd=False)
             sikt = self._sikt(identitet, operasjon, ref)
@@ -182,30 +184,59 @@ class Kjerne:
                                                  lagret.status)])
                     return self._gjenta(lagret)
             versjoner = self._sjekk_if_match(request, ref)
-            if versjoner is not None and ref is not None:
-                with self.app.forventer(ref.id, versjoner):
+            # The answer and the access-log entry are stored with the events, in one commit.
+            svaret: list[LagretSvar] = []
+
+            def rader(kvittering: Kvittering) -> Callable[[Any], None]:
+                svaret.append(self._svar(kvittering, svar, avtrykk))
+                logg = self._logg(request, identitet, bruker_id if ref else kvittering.id,
+                                  formaal, svaret[0].status)
+                return self.lager.skriver([logg], identitet.nokkel if nokkel else None, nokkel,
+                                          svaret[0] if nokkel else None)
+
+            with self.app.medfolgende(Medfolgende(rader)) as medfolgende:
+                if versjoner is not None and ref is not None:
+                    with self.app.forventer(ref.id, versjoner):
+                        kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+                else:
                     kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
-            else:
-                kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
         except Exception as e:
+            if nokkel is not None and isinstance(e, SamtidigEndring):
+                # Perhaps the same request (same key) was stored a moment ago: answer with it.
+                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self._eldste_nokkel())
+                if lagret is not None and lagret.fingeravtrykk == avtrykk:
+                    self.lager.skriv([self._logg(request, identitet, bruker_id, formaal,
+                                                 lagret.status)])
+                    return self._gjenta(lagret)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
             self.lager.skriv([self._logg(request, identitet, bruker_id, formaal, status_for(e))])
             raise
+        if medfolgende.skrevet:
+            ny = svaret[0]
+            return Response(ny.body, status_code=ny.status, headers=ny.hoder,
+                            media_type="application/json")
+        # Nothing new was recorded (a repeated command): the rows get their own transaction.
+        ny = self._svar(kvittering, svar, avtrykk)
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
+        tidligere = self.lager.skriv(
+            [self._logg(request, identitet, bruker_id, formaal, ny.status)],
+            identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
+        if tidligere is not None:  # a concurrent request with the same key stored first
+            return self._gjenta(tidligere)
+        return Response(ny.body, status_code=ny.status, headers=ny.hoder,
+                        media_type="application/json")
+
+    @staticmethod
+    def _svar(kvittering: Kvittering, svar: Skriving, avtrykk: str) -> LagretSvar:
+        """The answer to a write: 201 + Location when it created a resource, else 200."""
         status = 201 if svar.oppretter and kvittering.nye_hendelser > 0 else 200
         lenke = svar.lenke(kvittering)
         hoder = {"ETag": etag(kvittering.versjon)}
         if svar.oppretter:
             hoder["Location"] = lenke
         body = KvitteringUt.fra(kvittering, lenke).model_dump_json().encode()
-        ny = LagretSvar(avtrykk, status, body, hoder)
-        tidligere = self.lager.skriv(
-            [self._logg(request, identitet, bruker_id, formaal, status)],
-            identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
-        if tidligere is not None:  # a concurrent request with the same key stored first
-            return self._gjenta(tidligere)
-        return Response(body, status_code=status, headers=hoder, media_type="application/json")
+        return LagretSvar(avtrykk, status, body, hoder)
 
     def _eldste_nokkel(self) -> datetime:
         return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)

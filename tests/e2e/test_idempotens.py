@@ -227,10 +227,11 @@ def test_socket_closed_right_after_sending_then_retry_over_real_http(
     assert api.antall_hendelser() == foer + 1 and revurderinger(api, sak) == 1
 
 
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_concurrent_requests_with_the_same_key_record_once(
-        lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+        store: str, lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
         lag_api: Callable[..., Api]) -> None:
-    api = lag_api(app=lag_app("sqlite"))
+    api = lag_api(app=lag_app(store))
     sak = lag_sak(api, "15108695088")
     url = f"/vedtak/{sak.vedtak}/revurderinger"
     headers = {**api.hode("lev"), "Idempotency-Key": "samtidig-1"}
@@ -251,3 +252,57 @@ def test_concurrent_requests_with_the_same_key_record_once(
     assert {r.status_code for r in svar} <= {200, 409}
     assert any(r.status_code == 200 for r in svar)
     assert revurderinger(api, sak) == 1
+
+
+# --- the answer and the access-log entry are stored with the events, in one transaction --------
+
+_AVVIS_BESOK = {
+    "sqlite": ["""CREATE TRIGGER test_avvis_besok BEFORE INSERT ON tilgangslogg
+                  WHEN NEW.handling = 'registrerBesok'
+                  BEGIN SELECT RAISE(ABORT, 'tilgangsloggen er utilgjengelig'); END"""],
+    "postgres": ["""CREATE FUNCTION test_avvis_besok() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN IF NEW.handling = 'registrerBesok' THEN
+                      RAISE EXCEPTION 'tilgangsloggen er utilgjengelig'; END IF;
+                    RETURN NEW; END $$""",
+                 """CREATE TRIGGER test_avvis_besok BEFORE INSERT ON tilgangslogg
+                    FOR EACH ROW EXECUTE FUNCTION test_avvis_besok()"""],
+}
+_TILLAT_BESOK = {"sqlite": ["DROP TRIGGER test_avvis_besok"],
+                 "postgres": ["DROP TRIGGER test_avvis_besok ON tilgangslogg"]}
+
+
+def _kjor(api: Api, setninger: list[str]) -> None:
+    with api.lager.datastore.transaction(commit=True) as c:
+        for setning in setninger:
+            c.execute(setning)
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_no_event_is_stored_without_its_access_log_entry_and_answer(
+        store: str, lag_app: Callable[..., BrukervalgApp], lag_api: Callable[..., Api]) -> None:
+    """Normen: a write that cannot be logged is not recorded. The events, the log entry and the
+    idempotent answer commit together: when the log refuses the entry, no event is stored."""
+    api = lag_api(app=lag_app(store))
+    sak = lag_sak(api, "15108695088")
+    url = f"/leveranser/{sak.leveranse}/besok"
+    besok = {"start": "2026-03-02T08:00:00+01:00", "slutt": "2026-03-02T08:45:00+01:00",
+             "ansatt": "ans-1"}
+    identitet = f"{UTSTEDER}|lev-1|leverandor|leverandor:2care"
+    foer, logg_foer = api.antall_hendelser(), len(api.logg())
+    _kjor(api, _AVVIS_BESOK[store])
+    r = api.post("lev", url, besok, **{"Idempotency-Key": "logg-nede"})
+    assert r.status_code >= 400  # refused by the log's constraint: a conflict or a server error
+    assert api.antall_hendelser() == foer
+    assert api.app.leveranse(sak.leveranse).besok == {}
+    assert len(api.logg()) == logg_foer
+    assert api.lager.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC)) is None
+
+    _kjor(api, _TILLAT_BESOK[store])
+    r = api.post("lev", url, besok, **{"Idempotency-Key": "logg-nede"})
+    assert r.status_code == 200, r.text
+    assert r.json()["nye_hendelser"] == 1
+    assert api.antall_hendelser() == foer + 1
+    siste = api.logg()[-1]
+    assert (siste.handling, siste.bruker_id, siste.utfall) == ("registrerBesok", sak.bruker, 200)
+    lagret = api.lager.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC))
+    assert lagret is not None and lagret.body == r.content

@@ -1,0 +1,56 @@
+"""Rows written in the same transaction as a command's events ("medfølgende rader").
+
+The HTTP API records, with every write, an access-log entry (Normen) and, under an
+Idempotency-Key, the answer it gave. Written in their own transaction after the events, they
+cost a second commit per request, and a crash between the two commits leaves an event without
+its log entry. Written in the events' transaction, there is one commit, and either all of it is
+stored or none of it.
+
+eventsourcing 9.5.6 hands the keyword arguments of ``Application.save`` down to the recorder's
+``_insert_events(cursor, stored_events, **kwargs)``, which runs inside the events' transaction:
+on SQLite after the events and their chain links are inserted, on PostgreSQL before the table
+lock, pipelined with the events' INSERT. The recorders here call the writer passed as
+``medfolgende`` at that point with the transaction's cursor. They are the chained recorders of
+``application.ledger`` with that one addition, selected through the library's
+``APPLICATION_RECORDER_TOPIC`` setting (``application.settings``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from application.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.ledger.sqlite import LedgerSQLiteApplicationRecorder
+
+NOKKEL = "medfolgende"
+
+# Writes the caller's rows with the cursor of the events' transaction.
+Skriver = Callable[[Any], None]
+
+
+def _skriv(kwargs: dict[str, Any], cursor: Any) -> None:
+    skriver: Skriver | None = kwargs.get(NOKKEL)
+    if skriver is not None:
+        skriver(cursor)
+
+
+class SQLiteRecorder(LedgerSQLiteApplicationRecorder):
+    """The chained SQLite recorder; the caller's rows follow the events and links."""
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent],
+                       **kwargs: Any) -> Sequence[int] | None:
+        notification_ids = super()._insert_events(c, stored_events, **kwargs)
+        _skriv(kwargs, c)
+        return notification_ids
+
+
+class PostgresRecorder(LedgerPostgresApplicationRecorder):
+    """The chained PostgreSQL recorder; the caller's rows go first, in the same pipeline."""
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                       **kwargs: Any) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        _skriv(kwargs, curs)
