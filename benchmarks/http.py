@@ -1,18 +1,23 @@
 """HTTP benchmark: the running server on loopback under 16 connections, next to the in-process rate.
 
-    .venv/bin/python -m benchmarks.http [--sekunder 10] [--leveranser 400]
+    .venv/bin/python -m benchmarks.http [--lager sqlite postgres] [--sekunder 10] [--leveranser 400]
 
-One run, one SQLite database in a temporary folder:
+For each store (the embedded SQLite file, and PostgreSQL on a throwaway server):
 
-1. seed brukere, vedtak and deliveries (2care) through the application;
-2. in-process: ``BrukervalgApp.registrer_besok`` sequentially (the rate the HTTP write is held to);
-3. start the server (``interfaces.http.server``'s app under uvicorn, one worker, production
-   settings with a benchmark issuer key) in its own process on 127.0.0.1;
-4. drive it with ``wrk`` (16 connections, 2 threads; apt-get install wrk): a write (POST a visit,
-   each request a new visit on one of the deliveries, with an Idempotency-Key) and a read
-   (GET a bruker with X-Formaal, which lists its current deliveries and providers);
+1. seed three sets of brukere, each with a choice, a vedtak and a delivery held by 2care, through
+   the application: one set per write measurement, so each starts on fresh deliveries;
+2. start the server (``interfaces.http.app:create_app`` under uvicorn, production settings with a
+   benchmark issuer key; one worker on SQLite, which has one writer, ``--workers-postgres`` on
+   PostgreSQL) in its own process on 127.0.0.1;
+3. drive it with ``wrk`` (16 connections, 2 threads; apt-get install wrk): a write (POST a visit,
+   each request a new visit, with an Idempotency-Key), the same write without the key, and a
+   read (GET a bruker with X-Formaal, which lists its current deliveries and providers);
+4. stop the server, then run the **in-process** write, ``BrukervalgApp.registrer_besok`` called
+   sequentially on the third set, exactly as many visits as the keyed HTTP write recorded and in
+   the same order over the deliveries (a delivery's length changes a command's cost, so both
+   sides do the same work);
 5. print requests/s, p50 and p99, and the ratio HTTP write / in-process write; ``--skriv`` writes
-   the table into docs/benchmarks-http.md.
+   the tables into docs/benchmarks-http.md.
 
 The rate limit is raised for the run (it is per identity; 16 connections share 16 identities).
 Every request is authenticated, access-logged and (writes) stored under its idempotency key, as
@@ -42,11 +47,11 @@ UTSTEDER = "https://helseid-sts.benchmark.test"
 RAPPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-http.md"
 
 
-def _env(mappe: Path) -> dict[str, str]:
+def _sqlite_env(mappe: Path) -> dict[str, str]:
     return {"BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(mappe / "bench.db")}
 
 
-def _seed(mappe: Path, antall: int) -> tuple[list[str], list[str]]:
+def _seed(env: dict[str, str], antall: int) -> tuple[list[str], list[str]]:
     import random
 
     from application import kommandoer as k
@@ -55,7 +60,7 @@ def _seed(mappe: Path, antall: int) -> tuple[list[str], list[str]]:
     from domain.felles import Aktor, Form, Rolle, Tjenestetype
     from domain.vedtak import Omfang
 
-    app = BrukervalgApp(env=_env(mappe))
+    app = BrukervalgApp(env=env)
     sb = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
     vm = Aktor(person_id="vm", rolle=Rolle.VEDTAKSMYNDIG, organisasjon="bydel:frogner")
     rng = random.Random(7)
@@ -79,15 +84,19 @@ def _seed(mappe: Path, antall: int) -> tuple[list[str], list[str]]:
     return brukere, leveranser
 
 
-def _inprosess(mappe: Path, leveranser: list[str], antall: int) -> float:
-    """Writes per second calling the application directly (same store, same kind of write)."""
+def _inprosess(env: dict[str, str], leveranser: list[str], antall: int) -> float:
+    """Writes per second calling the application directly (same store, same kind of write).
+
+    The deliveries are visited in the same round-robin order as the HTTP write's (request n of
+    wrk thread t goes to delivery (2n + t) mod count), so after ``antall`` visits they are as long.
+    """
     from uuid import UUID
 
     from application import kommandoer as k
     from application.app import BrukervalgApp
     from domain.felles import Aktor, Rolle
 
-    app = BrukervalgApp(env=_env(mappe))
+    app = BrukervalgApp(env=env)
     lev = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
     start = datetime(2025, 6, 1, 6, tzinfo=UTC)
     ids = [UUID(x) for x in leveranser]
@@ -108,8 +117,9 @@ def _ledig_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_server(mappe: Path, pem: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **_env(mappe), "BRUKERVALG_JWT_UTSTEDER": UTSTEDER,
+def _start_server(lager_env: dict[str, str], mappe: Path, pem: str, port: int,
+                  workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **lager_env, "BRUKERVALG_JWT_UTSTEDER": UTSTEDER,
            "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": pem, "BRUKERVALG_RATE_PER_SEKUND": "100000",
            "BRUKERVALG_RATE_BURST": "100000",
            "BRUKERVALG_UTVIKLINGSNOKKEL": str(mappe / "ingen-utviklingsnokkel.pem")}
@@ -122,6 +132,7 @@ def _start_server(mappe: Path, pem: str, port: int, workers: int) -> subprocess.
     while time.monotonic() < frist:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(1.0 if workers > 1 else 0)  # every worker up, not just the first
                 return prosess
         except OSError:
             time.sleep(0.1)
@@ -183,6 +194,7 @@ def _wrk(port: int, skript: str, sekunder: int, mappe: Path, navn: str) -> dict[
     tekst = ut.stdout
     feil = [linje for linje in tekst.splitlines() if linje.startswith("status ")]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", tekst).group(1))  # type: ignore[union-attr]
+    antall = int(re.search(r"(\d+) requests in", tekst).group(1))  # type: ignore[union-attr]
 
     def ms(pct: str) -> float:
         m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", tekst, re.M)
@@ -191,7 +203,9 @@ def _wrk(port: int, skript: str, sekunder: int, mappe: Path, navn: str) -> dict[
         verdi, enhet = float(m.group(1)), m.group(2)
         return verdi / 1000 if enhet == "us" else verdi * 1000 if enhet == "s" else verdi
 
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "feil": float(len(feil))}
+    ikke_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", tekst)
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "antall": float(antall),
+            "feil": float(len(feil) + (int(ikke_2xx.group(1)) if ikke_2xx else 0))}
 
 
 def _tokens(nokkel: ec.EllipticCurvePrivateKey, rolle: str, org: str, n: int) -> list[str]:
@@ -202,79 +216,111 @@ def _tokens(nokkel: ec.EllipticCurvePrivateKey, rolle: str, org: str, n: int) ->
                       gyldig=timedelta(hours=1)) for i in range(n)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sekunder", type=int, default=10)
-    p.add_argument("--leveranser", type=int, default=400)
-    p.add_argument("--inprosess", type=int, default=4000)
-    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    p.add_argument("--skriv", action="store_true", help="write docs/benchmarks-http.md")
-    args = p.parse_args(argv)
-    if shutil.which("wrk") is None:
-        print("wrk mangler: apt-get install -y wrk", file=sys.stderr)
-        return 2
-    mappe = Path(tempfile.mkdtemp(prefix="brukervalg-http-bench-"))
+def _maal(lager: str, lager_env: dict[str, str], mappe: Path, args: argparse.Namespace
+          ) -> dict[str, dict[str, float]]:
+    """One store: seed, the three HTTP measurements, then the in-process write."""
+    n = args.leveranser
+    brukere, leveranser = _seed(lager_env, 3 * n)
+    med, uten_nokkel, inprosess_sett = leveranser[:n], leveranser[n:2 * n], leveranser[2 * n:]
+    nokkel = ec.generate_private_key(ec.SECP256R1())
+    pem = nokkel.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    port = _ledig_port()
+    workers = args.workers_postgres if lager == "postgres" else 1
+    server = _start_server(lager_env, mappe, pem, port, workers)
     try:
-        brukere, leveranser = _seed(mappe, args.leveranser)
-        inprosess = _inprosess(mappe, leveranser, args.inprosess)
-        nokkel = ec.generate_private_key(ec.SECP256R1())
-        pem = nokkel.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-        port = _ledig_port()
-        server = _start_server(mappe, pem, port, args.workers)
-        try:
-            def liste(xs: list[str]) -> str:
-                return ", ".join(json.dumps(x) for x in xs)
+        def liste(xs: list[str]) -> str:
+            return ", ".join(json.dumps(x) for x in xs)
 
-            levtokens = liste(_tokens(nokkel, "leverandor", "leverandor:2care", 16))
-            skriv = _wrk(port, _LUA_SKRIV % {
-                "tokens": levtokens, "leveranser": liste(leveranser), "forskyvning": 0,
-                "nokkel": 'headers["Idempotency-Key"] = "bench-" .. id .. "-" .. n'},
-                args.sekunder, mappe, "skriv")
-            uten = _wrk(port, _LUA_SKRIV % {
-                "tokens": levtokens, "leveranser": liste(leveranser), "forskyvning": 500000,
-                "nokkel": ""}, args.sekunder, mappe, "skriv-uten-nokkel")
-            les = _wrk(port, _LUA_LES % {
-                "tokens": liste(_tokens(nokkel, "saksbehandler", "bydel:frogner", 16)),
-                "brukere": liste(brukere)}, args.sekunder, mappe, "les")
-        finally:
-            server.terminate()
-            server.wait(10)
+        levtokens = liste(_tokens(nokkel, "leverandor", "leverandor:2care", 16))
+        skriv = _wrk(port, _LUA_SKRIV % {
+            "tokens": levtokens, "leveranser": liste(med), "forskyvning": 0,
+            "nokkel": 'headers["Idempotency-Key"] = "bench-" .. id .. "-" .. n'},
+            args.sekunder, mappe, "skriv")
+        uten = _wrk(port, _LUA_SKRIV % {
+            "tokens": levtokens, "leveranser": liste(uten_nokkel), "forskyvning": 0,
+            "nokkel": ""}, args.sekunder, mappe, "skriv-uten-nokkel")
+        les = _wrk(port, _LUA_LES % {
+            "tokens": liste(_tokens(nokkel, "saksbehandler", "bydel:frogner", 16)),
+            "brukere": liste(brukere)}, args.sekunder, mappe, "les")
     finally:
-        shutil.rmtree(mappe, ignore_errors=True)
-    forhold = skriv["rps"] / inprosess
-    forhold_uten = uten["rps"] / inprosess
+        server.terminate()
+        server.wait(10)
+    inprosess = _inprosess(lager_env, inprosess_sett, int(skriv["antall"]))
+    return {"skriv": skriv, "uten": uten, "les": les, "inprosess": {"rps": inprosess},
+            "workers": {"rps": float(workers)}}
+
+
+def _tabell(lager: str, r: dict[str, dict[str, float]]) -> list[str]:
+    skriv, uten, les, inprosess = r["skriv"], r["uten"], r["les"], r["inprosess"]["rps"]
+    workers = int(r["workers"]["rps"])
     rader = [
         ("skriv: POST /leveranser/{id}/besok med Idempotency-Key (HTTP, wrk -c16)", skriv),
         ("skriv: samme, uten Idempotency-Key", uten),
         ("les: GET /brukere/{id} (HTTP, wrk -c16)", les),
     ]
-    linjer = [
+    return [
+        f"**{lager}** ({workers} uvicorn-prosess{'er' if workers > 1 else ''})",
+        "",
         "| måling | forespørsler/s | p50 (ms) | p99 (ms) | feil |",
         "|---|---:|---:|---:|---:|",
-        *(f"| {navn} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['feil']:.0f} |"
-          for navn, r in rader),
-        f"| skriv i prosess: BrukervalgApp.registrer_besok, sekvensielt | {inprosess:.0f} | | | |",
+        *(f"| {navn} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['feil']:.0f} |"
+          for navn, m in rader),
+        f"| skriv i prosess: BrukervalgApp.registrer_besok, sekvensielt, "
+        f"{skriv['antall']:.0f} besøk | {inprosess:.0f} | | | |",
         "",
-        f"HTTP-skriving / skriving i prosess: **{forhold:.2f}×** med nøkkel, "
-        f"{forhold_uten:.2f}× uten (mål ≥ 0,7×); "
+        f"HTTP-skriving / skriving i prosess: **{skriv['rps'] / inprosess:.2f}×** med nøkkel, "
+        f"{uten['rps'] / inprosess:.2f}× uten (mål ≥ 0,7×); "
         f"p99 skriv {skriv['p99']:.1f} ms, les {les['p99']:.1f} ms (mål < 50 ms).",
     ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--lager", nargs="+", choices=["sqlite", "postgres"],
+                   default=["sqlite", "postgres"])
+    p.add_argument("--sekunder", type=int, default=10)
+    p.add_argument("--leveranser", type=int, default=400)
+    p.add_argument("--workers-postgres", type=int, default=2,
+                   help="uvicorn worker processes on PostgreSQL (SQLite always gets one)")
+    p.add_argument("--skriv", action="store_true", help="write docs/benchmarks-http.md")
+    args = p.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk mangler: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    linjer: list[str] = []
+    feil = 0.0
+    for lager in args.lager:
+        mappe = Path(tempfile.mkdtemp(prefix="brukervalg-http-bench-"))
+        try:
+            if lager == "sqlite":
+                r = _maal(lager, _sqlite_env(mappe), mappe, args)
+            else:
+                from tests.pgserver import ThrowawayPostgres
+
+                with ThrowawayPostgres() as pg:
+                    env = {"BRUKERVALG_STORE": "postgres", **pg.env(pg.create_database("http"))}
+                    r = _maal(lager, env, mappe, args)
+        finally:
+            shutil.rmtree(mappe, ignore_errors=True)
+        feil += r["skriv"]["feil"] + r["uten"]["feil"] + r["les"]["feil"]
+        linjer += [*_tabell(lager, r), ""]
+        print("\n".join(_tabell(lager, r)), flush=True)
     maskin = (f"{platform.python_implementation()} {platform.python_version()}, "
               f"{os.cpu_count()} kjerner, {platform.machine()}, "
-              f"{datetime.now(UTC):%Y-%m-%d}")
-    print("\n".join(linjer))
-    print(f"({maskin}; {args.leveranser} leveranser, {args.sekunder} s per måling)")
+              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"({maskin}; {args.leveranser} leveranser per måling, {args.sekunder} s per måling)")
     if args.skriv:
         _skriv_rapport(linjer, maskin, args)
-    return 0 if skriv["feil"] == uten["feil"] == les["feil"] == 0 else 1
+    return 0 if feil == 0 else 1
 
 
 def _skriv_rapport(linjer: list[str], maskin: str, args: argparse.Namespace) -> None:
     tekst = RAPPORT.read_text(encoding="utf-8") if RAPPORT.exists() else ""
     start, slutt = "<!-- resultat:start -->", "<!-- resultat:slutt -->"
-    blokk = (f"{start}\nKjørt {maskin}; {args.leveranser} leveranser, {args.sekunder} s per "
-             f"måling, `wrk -t2 -c16`.\n\n" + "\n".join(linjer) + f"\n{slutt}")
+    blokk = (f"{start}\nKjørt {maskin}; {args.leveranser} leveranser per måling, "
+             f"{args.sekunder} s per måling, `wrk -t2 -c16`.\n\n" + "\n".join(linjer).rstrip()
+             + f"\n{slutt}")
     if start in tekst and slutt in tekst:
         tekst = tekst[:tekst.index(start)] + blokk + tekst[tekst.index(slutt) + len(slutt):]
     else:

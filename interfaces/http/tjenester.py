@@ -78,14 +78,14 @@ class Kjerne:
         self.lager = lager
         self.tilgang = Tilgangskontroll(app)
 
-    # --- helpers ----------------------------------------------------------------------------
+    # --- the steps of the request path (also used by the report and upload controllers) -----
 
     @staticmethod
-    def _operasjon(request: Request) -> str:
+    def operasjon(request: Request) -> str:
         return str(request.route_handler.operation_id)
 
     @staticmethod
-    def _formaal(request: Request, paakrevd: bool) -> str | None:
+    def formaal(request: Request, paakrevd: bool) -> str | None:
         verdi = request.headers.get(FORMAAL)
         if verdi is None:
             if paakrevd:
@@ -101,12 +101,12 @@ class Kjerne:
                            "blanke i endene")
         return verdi
 
-    def _logg(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
+    def logg(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
               formaal: str | None, utfall: int) -> Tilgangsoppforing:
         return Tilgangsoppforing(
             tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
             rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
-            handling=self._operasjon(request), metode=request.method,
+            handling=self.operasjon(request), metode=request.method,
             ressurs=request.url.path, formaal=formaal, utfall=utfall)
 
     def _sikt(self, identitet: Identitet, operasjon: str, ref: Ref | None) -> Sikt | None:
@@ -132,21 +132,21 @@ class Kjerne:
         formaal: str | None = None
         sikt: Sikt | None = None
         try:
-            formaal = self._formaal(request, paakrevd=True)
-            sjekk_rolle(identitet, self._operasjon(request))
+            formaal = self.formaal(request, paakrevd=True)
+            sjekk_rolle(identitet, self.operasjon(request))
             if finn is not None:
                 ref = finn()
-            sikt = self._sikt(identitet, self._operasjon(request), ref)
+            sikt = self._sikt(identitet, self.operasjon(request), ref)
         except Exception as e:
             if ref is None and finn is not None:
                 try:  # the log names the bruker the search was about, also when refused
                     ref = finn()
                 except Exception:  # nothing found: the entry names no bruker
                     ref = None
-            self.lager.skriv([self._logg(request, identitet, self._bruker_ved_feil(e, ref),
+            self.lager.skriv([self.logg(request, identitet, self._bruker_ved_feil(e, ref),
                                          formaal, status_for(e))])
             raise
-        self.lager.skriv([self._logg(request, identitet, sikt.bruker_id if sikt else None,
+        self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
                                      formaal, 200)])
         innhold, versjon = hent(sikt)
         return Response(innhold, headers={"ETag": etag(versjon)} if versjon is not None else None)
@@ -161,35 +161,35 @@ class Kjerne:
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
         """
         identitet: Identitet = request.user
-        operasjon = self._operasjon(request)
+        operasjon = self.operasjon(request)
         formaal: str | None = None
         bruker_id: UUID | None = None
         nokkel: str | None = None
         avtrykk = ""
         try:
-            formaal = self._formaal(request, paakrevd=False)
+            formaal = self.formaal(request, paakrevd=False)
             sikt = self._sikt(identitet, operasjon, ref)
             if bydel is not None and bydel != identitet.bydel:
                 raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
-            nokkel = self._idempotensnokkel(request)
+            nokkel = self.idempotensnokkel(request)
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None:
-                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self._eldste_nokkel())
+                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
                 if lagret is not None:
                     if lagret.fingeravtrykk != avtrykk:
                         raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en "
                                                  "annen forespørsel")
-                    self.lager.skriv([self._logg(request, identitet, bruker_id, formaal,
+                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal,
                                                  lagret.status)])
-                    return self._gjenta(lagret)
+                    return self.gjenta(lagret)
             versjoner = self._sjekk_if_match(request, ref)
             # The answer and the access-log entry are stored with the events, in one commit.
             svaret: list[LagretSvar] = []
 
             def rader(kvittering: Kvittering) -> Callable[[Any], None]:
                 svaret.append(self._svar(kvittering, svar, avtrykk))
-                logg = self._logg(request, identitet, bruker_id if ref else kvittering.id,
+                logg = self.logg(request, identitet, bruker_id if ref else kvittering.id,
                                   formaal, svaret[0].status)
                 return self.lager.skriver([logg], identitet.nokkel if nokkel else None, nokkel,
                                           svaret[0] if nokkel else None)
@@ -203,13 +203,13 @@ class Kjerne:
         except Exception as e:
             if nokkel is not None and isinstance(e, SamtidigEndring):
                 # Perhaps the same request (same key) was stored a moment ago: answer with it.
-                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self._eldste_nokkel())
+                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
                 if lagret is not None and lagret.fingeravtrykk == avtrykk:
-                    self.lager.skriv([self._logg(request, identitet, bruker_id, formaal,
+                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal,
                                                  lagret.status)])
-                    return self._gjenta(lagret)
+                    return self.gjenta(lagret)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
-            self.lager.skriv([self._logg(request, identitet, bruker_id, formaal, status_for(e))])
+            self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
             raise
         if medfolgende.skrevet:
             ny = svaret[0]
@@ -220,10 +220,10 @@ class Kjerne:
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
         tidligere = self.lager.skriv(
-            [self._logg(request, identitet, bruker_id, formaal, ny.status)],
+            [self.logg(request, identitet, bruker_id, formaal, ny.status)],
             identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
         if tidligere is not None:  # a concurrent request with the same key stored first
-            return self._gjenta(tidligere)
+            return self.gjenta(tidligere)
         return Response(ny.body, status_code=ny.status, headers=ny.hoder,
                         media_type="application/json")
 
@@ -238,16 +238,16 @@ class Kjerne:
         body = KvitteringUt.fra(kvittering, lenke).model_dump_json().encode()
         return LagretSvar(avtrykk, status, body, hoder)
 
-    def _eldste_nokkel(self) -> datetime:
+    def eldste_nokkel(self) -> datetime:
         return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)
 
     @staticmethod
-    def _gjenta(lagret: LagretSvar) -> Response[Any]:
+    def gjenta(lagret: LagretSvar) -> Response[Any]:
         return Response(lagret.body, status_code=lagret.status, media_type="application/json",
                         headers={**lagret.hoder, "Idempotent-Replayed": "true"})
 
     @staticmethod
-    def _idempotensnokkel(request: Request) -> str | None:
+    def idempotensnokkel(request: Request) -> str | None:
         verdi = request.headers.get(IDEMPOTENSNOKKEL)
         if verdi is None:
             return None

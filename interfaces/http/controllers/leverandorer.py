@@ -106,15 +106,15 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     identitet: Identitet = request.user
     formaal: str | None = None
     try:
-        formaal = kjerne._formaal(request, paakrevd=True)
-        sjekk_rolle(identitet, kjerne._operasjon(request))
+        formaal = kjerne.formaal(request, paakrevd=True)
+        sjekk_rolle(identitet, kjerne.operasjon(request))
         sjekk(identitet)
         innhold, brukere = hent(identitet)
     except Exception as e:
-        kjerne.lager.skriv([kjerne._logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
         raise
     unike = list(dict.fromkeys(brukere)) or [None]
-    kjerne.lager.skriv([kjerne._logg(request, identitet, b, formaal, 200) for b in unike])
+    kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, 200) for b in unike])
     return Response(innhold)
 
 
@@ -338,21 +338,21 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
     identitet: Identitet = request.user
     formaal: str | None = None
     try:
-        formaal = kjerne._formaal(request, paakrevd=False)
-        sjekk_rolle(identitet, kjerne._operasjon(request))
+        formaal = kjerne.formaal(request, paakrevd=False)
+        sjekk_rolle(identitet, kjerne.operasjon(request))
         sjekk_leverandor(kjerne, identitet, leverandor_id)
-        nokkel = kjerne._idempotensnokkel(request)
+        nokkel = kjerne.idempotensnokkel(request)
         avtrykk = hashlib.sha256(f"POST {request.url.path}?streng={streng}\n".encode()
                                  + data).hexdigest()
         if nokkel is not None:
-            lagret = kjerne.lager.hent_svar(identitet.nokkel, nokkel, kjerne._eldste_nokkel())
+            lagret = kjerne.lager.hent_svar(identitet.nokkel, nokkel, kjerne.eldste_nokkel())
             if lagret is not None:
                 if lagret.fingeravtrykk != avtrykk:
                     raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
                                              "forespørsel")
-                kjerne.lager.skriv([kjerne._logg(request, identitet, None, formaal,
+                kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal,
                                                  lagret.status)])
-                return kjerne._gjenta(lagret)
+                return kjerne.gjenta(lagret)
         try:
             tekst = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -364,7 +364,7 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
-        kjerne.lager.skriv([kjerne._logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
         raise
     sam = TidsrapportSammendragUt(
         linjer=sammendrag.linjer, godtatt=sammendrag.godtatt,
@@ -384,15 +384,15 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
             status=422, detail=f"{sammendrag.avvist} av {sammendrag.linjer} linjer avvist; "
             "streng modus: ingenting lagret", instance=request.url.path,
             sammendrag=sam, linjer=linjer).model_dump_json(exclude_none=True).encode()
-        kjerne.lager.skriv([kjerne._logg(request, identitet, b, formaal, status)
+        kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     body = TidsrapportKvitteringUt(sammendrag=sam, linjer=linjer).model_dump_json().encode()
     ny = LagretSvar(avtrykk, 200, body, {})
     tidligere = kjerne.lager.skriv(
-        [kjerne._logg(request, identitet, b, formaal, 200) for b in brukere],
+        [kjerne.logg(request, identitet, b, formaal, 200) for b in brukere],
         identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
     if tidligere is not None:
-        return kjerne._gjenta(tidligere)
+        return kjerne.gjenta(tidligere)
     return Response(body, status_code=200, media_type="application/json")
 
