@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from psycopg.sql import SQL, Identifier
 from pydantic import BaseModel
 
 from application import kjede
@@ -41,6 +42,11 @@ Lenkeoppslag = Callable[[Iterable[UUID]], dict[tuple[UUID, int], Lenke]]
 def _virkningsfelt(cls: type[Hendelse]) -> str | None:
     """The effective-time field of an event class (looked up once per class)."""
     return next((f for f in VIRKNINGSFELT if f in cls.model_fields), None)
+
+
+@functools.cache
+def _har_korrigerer(cls: type[Hendelse]) -> bool:
+    return "korrigerer" in cls.model_fields
 
 
 def virkning(e: Hendelse) -> date | datetime:
@@ -137,16 +143,39 @@ class TilstandSomKjent(BaseModel):
     antall_fakta: int
 
 
+_AGGREGATTYPE = {"domain.bruker": "bruker", "domain.vedtak": "vedtak", "domain.leveranse": "leveranse"}
+
+
+@functools.cache
+def _aggregattype_for(cls: type[Hendelse]) -> str:
+    return _AGGREGATTYPE.get(cls.__module__, "indeks")
+
+
 def _aggregattype(e: Hendelse) -> str:
-    modul = type(e).__module__
-    return {"domain.bruker": "bruker", "domain.vedtak": "vedtak",
-            "domain.leveranse": "leveranse"}.get(modul, "indeks")
+    return _aggregattype_for(type(e))
 
 
 @dataclass
 class _Fakta:
     bruker: list[Hendelse]
     per_aggregat: dict[UUID, list[Hendelse]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lest:
+    """One aggregate's events read so far, each with its chain position and link hash (hex; None
+    off the chain), and the timeline lines built so far (a prefix of the events). Stored events
+    and their links never change, so this is only ever extended, and replaced as a whole (safe
+    for concurrent readers)."""
+
+    hendelser: list[Hendelse]
+    posisjoner: list[int | None]
+    hasher: list[str | None]
+    poster: list[Tidslinjepost]
+
+
+_TOM = _Lest([], [], [], [])
+_Nye = tuple[list[Hendelse], list[int | None], list[str | None]]
 
 
 class Klagesak:
@@ -156,47 +185,114 @@ class Klagesak:
 
     def __init__(self, app: Any, lenker: Lenkeoppslag | None = None) -> None:
         self.app = app
-        self._cache: dict[UUID, list[Hendelse]] = {}
+        self._cache: dict[UUID, _Lest] = {}
         self.beskriv = Beskriver(app.ref)
+        self._egne_lenker = lenker is not None
         self.lenker = lenker or (lambda ids: kjede.lenker(app.recorder, ids, med_state=False))
 
-    def _hendelser(self, ident: UUID) -> list[Hendelse]:
-        """An aggregate's events. Stored events never change, so decoded ones are kept (LRU) and
-        only newer versions are read on the next call."""
-        kjente = self._cache.pop(ident, [])
-        kjente = kjente + list(self.app.events.get(ident, gt=len(kjente) or None))
-        self._cache[ident] = kjente
-        if len(self._cache) > self.CACHE_AGGREGATER:
+    # --- reading -----------------------------------------------------------------------------
+
+    def _les(self, identer: Iterable[UUID]) -> dict[UUID, _Lest]:
+        """The aggregates' events and chain links. Only versions newer than those already read are
+        fetched: in one query (events joined with their links) on the chained stores."""
+        identer = list(dict.fromkeys(identer))
+        kjente = {i: self._cache.pop(i, _TOM) for i in identer}
+        nye = self._les_nye({i: len(lest.hendelser) for i, lest in kjente.items()})
+        svar: dict[UUID, _Lest] = {}
+        for ident, lest in kjente.items():
+            ny = nye.get(ident)
+            if ny and ny[0]:
+                lest = _Lest(lest.hendelser + ny[0], lest.posisjoner + ny[1], lest.hasher + ny[2],
+                             lest.poster)
+            svar[ident] = self._cache[ident] = lest
+        while len(self._cache) > self.CACHE_AGGREGATER:
             self._cache.pop(next(iter(self._cache)))
-        return kjente
+        return svar
+
+    def _les_nye(self, etter: dict[UUID, int]) -> dict[UUID, _Nye]:
+        recorder, mapper = self.app.recorder, self.app.mapper
+        ledger = getattr(recorder, "ledger_table_name", None)
+        if not etter:
+            return {}
+        if ledger is not None and not self._egne_lenker and hasattr(mapper, "fra_lagret"):
+            if hasattr(recorder.datastore, "schema"):
+                rader = _les_postgres(recorder, ledger, etter)
+            else:
+                rader = _les_sqlite(recorder, ledger, etter)
+            fra_lagret = mapper.fra_lagret
+            svar: dict[UUID, _Nye] = {}
+            for topic, state, posisjon, h in rader:
+                e = fra_lagret(topic, bytes(state))
+                ny = svar.get(e.originator_id)
+                if ny is None:
+                    ny = svar[e.originator_id] = ([], [], [])
+                ny[0].append(e)
+                ny[1].append(posisjon if h is not None else None)
+                ny[2].append(h)
+            return svar
+        # Any other store (in memory, or links looked up elsewhere): the library's read path.
+        hendelser = {i: list(self.app.events.get(i, gt=n or None)) for i, n in etter.items()}
+        pos = self.lenker([i for i, hs in hendelser.items() if hs])
+        lenker = {i: [pos.get((i, e.originator_version)) for e in hs] for i, hs in hendelser.items()}
+        return {i: (hs, [lk.posisjon if lk else None for lk in lenker[i]],
+                    [lk.hash.hex() if lk else None for lk in lenker[i]])
+                for i, hs in hendelser.items()}
+
+    def _hendelser(self, ident: UUID) -> list[Hendelse]:
+        """An aggregate's events (decoded ones are kept; only newer versions are read)."""
+        return self._les([ident])[ident].hendelser
 
     def _fakta(self, bruker_id: UUID, til: datetime | None) -> _Fakta:
         """All facts of a user recorded at or before ``til`` (all, if None), per aggregate."""
-        bruker_h = [e for e in self._hendelser(bruker_id)
-                    if til is None or not kalender.foer(til, e.timestamp)]
+        lest = self._fakta_lest(bruker_id)
+        if til is None:
+            return _Fakta(lest[bruker_id].hendelser,
+                          {i: x.hendelser for i, x in lest.items() if i != bruker_id})
+        # Recorded at or before til, compared as instants: til in UTC is never the same tzinfo
+        # object as a stored timestamp, so Python compares real time (as kalender.foer does).
+        grense = kalender.krev_tidssone(til, "tidspunkt", "BV2").astimezone(UTC)
+        bruker_h = [e for e in lest[bruker_id].hendelser if e.timestamp <= grense]
         if not bruker_h:
             raise IkkeFunnet("bruker", bruker_id)
         b = b_mod.projiser(None, bruker_h)
-        per: dict[UUID, list[Hendelse]] = {}
-        for ident in (*b.vedtak, *b.leveranser):
-            per[ident] = [e for e in self._hendelser(ident)
-                          if til is None or not kalender.foer(til, e.timestamp)]
-        return _Fakta(bruker_h, per)
+        return _Fakta(bruker_h, {i: [e for e in lest[i].hendelser if e.timestamp <= grense]
+                                 for i in (*b.vedtak, *b.leveranser)})
+
+    def _fakta_lest(self, bruker_id: UUID) -> dict[UUID, _Lest]:
+        """The user's own events, then (in one read) those of every vedtak and delivery on it."""
+        bruker = self._les([bruker_id])[bruker_id]
+        if not bruker.hendelser:
+            raise IkkeFunnet("bruker", bruker_id)
+        b = b_mod.projiser(None, bruker.hendelser)
+        return {bruker_id: bruker, **self._les((*b.vedtak, *b.leveranser))}
+
+    # --- the timeline ------------------------------------------------------------------------
 
     def tidslinje(self, bruker_id: UUID, fra: date | None = None, til: date | None = None,
                   vedtak_id: UUID | None = None) -> list[Tidslinjepost]:
         """Every fact about the user in recorded order; filter by effective period and vedtak."""
-        f = self._fakta(bruker_id, None)
-        alle = [*f.bruker, *(e for liste in f.per_aggregat.values() for e in liste)]
+        lest = self._fakta_lest(bruker_id)
+        poster = [p for ident, x in lest.items() for p in self._poster(ident, x)]
         if vedtak_id is not None:
-            alle = self._bare_vedtak(alle, vedtak_id, f)
+            f = _Fakta(lest[bruker_id].hendelser,
+                       {i: x.hendelser for i, x in lest.items() if i != bruker_id})
+            valgt = {id(e) for e in self._bare_vedtak([p.faktum for p in poster], vedtak_id, f)}
+            poster = [p for p in poster if id(p.faktum) in valgt]
         if fra is not None or til is not None:
-            alle = [e for e in alle if (fra is None or _dag(virkning(e)) >= fra)
-                    and (til is None or _dag(virkning(e)) <= til)]
-        pos = self.lenker({e.originator_id for e in alle})
-        poster = [self._post(e, pos.get((e.originator_id, e.originator_version))) for e in alle]
-        return sorted(poster, key=lambda p: (p.posisjon if p.posisjon is not None else 0,
-                                             p.registrert, p.aggregat, p.versjon))
+            poster = [p for p in poster if (fra is None or _dag(p.virkning) >= fra)
+                      and (til is None or _dag(p.virkning) <= til)]
+        return sorted(poster, key=_rekkefolge)
+
+    def _poster(self, ident: UUID, lest: _Lest) -> list[Tidslinjepost]:
+        """The aggregate's timeline lines, building only those not built before."""
+        n = len(lest.poster)
+        if n == len(lest.hendelser):
+            return lest.poster
+        poster = lest.poster + [self._post(e, p, h) for e, p, h in zip(
+            lest.hendelser[n:], lest.posisjoner[n:], lest.hasher[n:], strict=True)]
+        if self._cache.get(ident) is lest:
+            self._cache[ident] = _Lest(lest.hendelser, lest.posisjoner, lest.hasher, poster)
+        return poster
 
     def _bare_vedtak(self, alle: list[Hendelse], vedtak_id: UUID, f: _Fakta) -> list[Hendelse]:
         leveranser = {i for i, hs in f.per_aggregat.items()
@@ -207,13 +303,17 @@ class Klagesak:
                 or getattr(e, "vedtak_id", None) == vedtak_id
                 or getattr(e, "leveranse_id", None) in leveranser]
 
-    def _post(self, e: Hendelse, lenke: Lenke | None) -> Tidslinjepost:
+    def _post(self, e: Hendelse, posisjon: int | None, hash_: str | None) -> Tidslinjepost:
+        cls = type(e)
         return Tidslinjepost(
-            posisjon=lenke.posisjon if lenke else None, hash=lenke.hash.hex() if lenke else None,
-            registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=type(e).__name__,
-            hendelse_id=e.hendelse_id, aggregat=_aggregattype(e), aggregat_id=e.originator_id,
+            posisjon=posisjon, hash=hash_,
+            registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=cls.__name__,
+            hendelse_id=e.hendelse_id, aggregat=_aggregattype_for(cls), aggregat_id=e.originator_id,
             versjon=e.originator_version, beskrivelse=self.beskriv(e),
-            korrigerer=getattr(e, "korrigerer", None), faktum=e)
+            korrigerer=e.korrigerer if _har_korrigerer(cls) else None,  # type: ignore[attr-defined]
+            faktum=e)
+
+    # --- the state as known at T -------------------------------------------------------------
 
     def tilstand_per(self, bruker_id: UUID, tidspunkt: datetime) -> TilstandSomKjent:
         """The user's vedtak, deliveries, provider and open deadlines as known at ``tidspunkt``."""
@@ -293,6 +393,45 @@ class Klagesak:
             if v.klagefrist is not None and v.klagefrist >= kalender.lokal_dato(t):
                 legg("R25", str(v.id), v.klagefrist, "brukeren kan klage på vedtaket til og med fristen")
         return sorted(frister, key=lambda f: (str(f.frist), f.regel))
+
+
+def _rekkefolge(p: Tidslinjepost) -> tuple[int, datetime, str, int]:
+    return (p.posisjon if p.posisjon is not None else 0, p.registrert, p.aggregat, p.versjon)
+
+
+def _les_postgres(recorder: Any, ledger: str, etter: dict[UUID, int]) -> list[tuple[Any, ...]]:
+    """(topic, state, position, hex hash) of every event newer than the given version, per
+    aggregate, in version order; the hash is None for an event without a link."""
+    from psycopg.rows import tuple_row
+
+    ds = recorder.datastore
+    idtype = getattr(ds, "originator_id_type", "uuid")
+    sql = SQL("SELECT e.topic, e.state, e.notification_id, encode(l.hash, 'hex') FROM {s}.{e} e "
+              "JOIN unnest(%s::{t}[], %s::integer[]) AS k(id, etter) "
+              "ON e.originator_id = k.id AND e.originator_version > k.etter "
+              "LEFT JOIN {s}.{l} l ON l.position = e.notification_id "
+              "ORDER BY e.originator_id, e.originator_version").format(
+        s=Identifier(ds.schema or "public"), e=Identifier(recorder.events_table_name),
+        l=Identifier(ledger), t=SQL("uuid" if idtype == "uuid" else "text"))
+    ider = [i if idtype == "uuid" else str(i) for i in etter]
+    with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        curs.execute(sql, (ider, list(etter.values())))
+        return curs.fetchall()
+
+
+def _les_sqlite(recorder: Any, ledger: str, etter: dict[UUID, int]) -> list[tuple[Any, ...]]:
+    """As ``_les_postgres``; SQLite keeps UUIDs as hex text and the position is the rowid."""
+    sql = (f"SELECT e.topic, e.state, e.rowid, "
+           f"CASE WHEN l.hash IS NULL THEN NULL ELSE lower(hex(l.hash)) END "
+           f"FROM {recorder.events_table_name} e "
+           f"LEFT JOIN {ledger} l ON l.position = e.rowid "
+           "WHERE e.originator_id = ? AND e.originator_version > ? ORDER BY e.originator_version")
+    rader: list[tuple[Any, ...]] = []
+    with recorder.datastore.transaction(commit=False) as c:
+        for ident, n in etter.items():
+            c.execute(sql, (ident.hex, n))
+            rader.extend(tuple(r) for r in c.fetchall())
+    return rader
 
 
 def eksport(ks: Klagesak, bruker_id: UUID, *, tidspunkt: datetime | None = None,
