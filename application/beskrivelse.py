@@ -26,6 +26,28 @@ def _tjeneste(t: Any) -> str:
     return str(t.value if hasattr(t, "value") else t).replace("_", " ")
 
 
+def _antall(n: int, entall: str, flertall: str) -> str:
+    return f"{n} {entall if n == 1 else flertall}"
+
+
+def _tidsrom(linjer: Any, start: str, slutt: str) -> str:
+    """The local dates a batch of visits or cancellations covers: "12.03.2026" or "01.03–31.03.2026"."""
+    fra = min(lokal(getattr(x, start)).date() for x in linjer)
+    til = max(lokal(getattr(x, slutt)).date() for x in linjer)
+    if fra == til:
+        return f"{_dato(fra)}"
+    return f"{fra:%d.%m}–{_dato(til)}" if fra.year == til.year else f"{_dato(fra)}–{_dato(til)}"
+
+
+def _kilde(e: Any, linjer: Any) -> str:
+    """Which file and lines: "fil ab12cd34…, linje 4–27" (the file's sha256, shortened)."""
+    nr = sorted(x.linje for x in linjer)
+    spenn = f"linje {nr[0]}" if len(nr) == 1 else f"linje {nr[0]}–{nr[-1]}"
+    if len(nr) > 1 and nr[-1] - nr[0] + 1 != len(nr):
+        spenn += f" ({len(nr)} av linjene)"
+    return f"fil {e.fil_sha256[:8]}…, {spenn}"
+
+
 class Beskriver:
     """Turns events into sentences a case worker reads; provider ids become names."""
 
@@ -36,6 +58,11 @@ class Beskriver:
         if self.ref and leverandor_id in self.ref.leverandorer:
             return self.ref.leverandorer[leverandor_id].navn
         return leverandor_id
+
+    def rapportor(self, e: Hendelse) -> str:
+        """Who reported: the provider of the reporting actor (else the organisation as given)."""
+        org = e.aktor.organisasjon
+        return self.lev(org.removeprefix("leverandor:")) if org.startswith("leverandor:") else org
 
     def __call__(self, e: Hendelse) -> str:
         tekst = self._tekster.get(type(e))
@@ -95,6 +122,14 @@ class Beskriver:
             f"Besøk {_tid(e.start)}–{lokal(e.slutt):%H:%M} ({e.kategori.value}, ansatt {e.ansatt})"),
         lv.BesokAvbestilt: lambda s, e: (
             f"Besøk {_tid(e.planlagt_start)} avbestilt av bruker {_tid(e.avbestilt_tid)}"),
+        lv.BesokRapportert: lambda s, e: (
+            f"{s.rapportor(e)} rapporterte {_antall(len(e.besok), 'besøk', 'besøk')} "
+            f"{_tidsrom(e.besok, 'start', 'slutt')} ({_kilde(e, e.besok)})"),
+        lv.AvbestillingerRapportert: lambda s, e: (
+            f"{s.rapportor(e)} rapporterte "
+            f"{_antall(len(e.avbestillinger), 'avbestilling', 'avbestillinger')} fra bruker "
+            f"{_tidsrom(e.avbestillinger, 'planlagt_start', 'planlagt_slutt')} "
+            f"({_kilde(e, e.avbestillinger)})"),
         lv.BekymringsmeldingMottatt: lambda s, e: f"Bekymringsmelding mottatt {_tid(e.mottatt_tid)}",
         lv.BekymringsmeldingVideresendt: lambda s, e: (
             f"Bekymringsmelding videresendt til bydel {_tid(e.videresendt_tid)}"),

@@ -25,6 +25,7 @@ recorded if any line is rejected.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import time
 from collections import OrderedDict
@@ -33,14 +34,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import IO
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+from psycopg.sql import SQL, Identifier
 
+from domain import bruker as b_mod
 from domain import kalender
 from domain import leveranse as l_mod
-from domain.bruker import Bruker, LeveranseRef
-from domain.felles import Aktor, Hendelse, IkkeFunnet, Kontekst, Regelbrudd, Tjenestetype
+from domain.bruker import Bruker
+from domain.felles import (
+    Aktor,
+    FeilAggregattype,
+    Hendelse,
+    IkkeFunnet,
+    Kontekst,
+    Regelbrudd,
+    Tjenestetype,
+)
 from domain.leveranse import Besokskategori, Leveranse
 
 KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
@@ -93,57 +106,42 @@ class Filfeil(ValueError):
     """The file as a whole cannot be read (header, encoding); no line was recorded."""
 
 
-@dataclass
-class _Linje:
-    nr: int
-    type: str
-    bruker: str
-    tjenestetype: Tjenestetype
-    start: datetime
-    slutt: datetime
-    ansatt: str
-    kategori: Besokskategori
-    tiltakskode: str | None
-    avbestilt_tid: datetime | None
-    journalreferanse: str
-
-
 def _tid(verdi: str, felt: str) -> datetime:
     try:
-        t = datetime.fromisoformat(verdi.strip())
+        t = datetime.fromisoformat(verdi)
     except ValueError:
         raise Regelbrudd("BV2", felt, f"ikke et ISO 8601-tidspunkt: {verdi!r}") from None
     return kalender.krev_tidssone(t, felt, "BV2")
 
 
-def _tolk(nr: int, rad: dict[str, str]) -> _Linje:
-    def verdi(felt: str) -> str:
-        return (rad.get(felt) or "").strip()
-
-    for felt in PAKREVDE:
-        if not verdi(felt):
-            raise Regelbrudd("BV0", felt, "mangler")
-    type_ = verdi("type").lower()
-    if type_ not in ("besok", "avbestilling"):
-        raise Regelbrudd("BV0", "type", f"må være besok eller avbestilling, ikke {type_!r}")
-    try:
-        tjenestetype = Tjenestetype(verdi("tjenestetype"))
-    except ValueError:
-        raise Regelbrudd("BV0", "tjenestetype", f"ukjent tjenestetype {verdi('tjenestetype')!r}") from None
-    try:
-        kategori = Besokskategori(verdi("kategori") or "ordinaer")
-    except ValueError:
-        raise Regelbrudd("R18a", "kategori", f"ukjent kategori {verdi('kategori')!r}") from None
-    avbestilt = _tid(verdi("avbestilt_tid"), "avbestilt_tid") if verdi("avbestilt_tid") else None
-    if type_ == "avbestilling" and avbestilt is None:
-        raise Regelbrudd("R20", "avbestilt_tid", "en avbestilling må si når den ble gitt")
-    return _Linje(nr, type_, verdi("bruker"), tjenestetype, _tid(verdi("start"), "start"),
-                  _tid(verdi("slutt"), "slutt"), verdi("ansatt"), kategori,
-                  verdi("tiltakskode") or None, avbestilt, verdi("journalreferanse"))
+_TJENESTETYPER = {t.value: t for t in Tjenestetype}
+_KATEGORIER = {k.value: k for k in Besokskategori}
+_KATEGORIER[""] = Besokskategori.ORDINAER
 
 
-def les_rader(fil: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Stream the rows with their line numbers; the header decides the separator."""
+@dataclass(frozen=True)
+class _Kolonner:
+    """Where each known column is in a row (a missing optional column reads the blank at the end)."""
+
+    bredde: int  # a shorter row is padded to this width
+    type: int
+    bruker: int
+    tjenestetype: int
+    start: int
+    slutt: int
+    ansatt: int
+    kategori: int
+    tiltakskode: int
+    avbestilt_tid: int
+    journalreferanse: int
+
+
+Rad = tuple[int, list[str]]
+
+
+def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
+    """The column positions (from the header, which also decides the separator) and the rows
+    with their line numbers, streamed."""
     header = fil.readline()
     if not header.strip():
         raise Filfeil("filen er tom")
@@ -154,9 +152,70 @@ def les_rader(fil: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     if mangler or ukjente:
         raise Filfeil(f"overskriften mangler {mangler} eller har ukjente kolonner {ukjente}; "
                       f"kolonnene er {';'.join(KOLONNER)}")
-    for nr, rad in enumerate(csv.reader(fil, delimiter=skille), start=2):
-        if rad and any(x.strip() for x in rad):
-            yield nr, dict(zip(navn, rad, strict=False))
+    blank = len(navn)  # a padded row's last cell: always empty
+    plass = {k: navn.index(k) if k in navn else blank for k in KOLONNER}
+    kolonner = _Kolonner(bredde=max(plass.values()) + 1, **plass)
+
+    def rader() -> Iterator[Rad]:
+        for nr, rad in enumerate(csv.reader(fil, delimiter=skille), start=2):
+            if rad and any(x.strip() for x in rad):
+                yield nr, rad
+
+    return kolonner, rader()
+
+
+def fil_sha256(filer: Callable[[], IO[str]]) -> str:
+    """The sha256 of the file's text as UTF-8: for a UTF-8 file opened with ``newline=""`` (and
+    its BOM kept) that is the sha256 of its bytes, as ``sha256sum`` prints it."""
+    h = hashlib.sha256()
+    with filer() as fil:
+        while blokk := fil.read(1 << 20):
+            h.update(blokk.encode("utf-8"))
+    return h.hexdigest()
+
+
+def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendelse]]:
+    """The events of many aggregates in one query (PostgreSQL, SQLite), else one by one.
+
+    An import touches a few users per chunk; one query per aggregate costs more than deciding
+    all of their lines. Reads the events table directly, as the recorder's ``select_events``
+    does, and decodes through the application's mapper (decrypted and upcast as always).
+    """
+    ider = list(ider)
+    rec, mapper = app.recorder, app.mapper  # type: ignore[attr-defined]
+    rader: list[tuple[object, int, str, bytes]] | None = None
+    if isinstance(rec, PostgresAggregateRecorder):
+        ds = rec.datastore
+        sql = SQL("SELECT originator_id, originator_version, topic, state FROM {s}.{t} "
+                  "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+                  ).format(s=Identifier(ds.schema), t=Identifier(rec.events_table_name))
+        parametre = ider if ds.originator_id_type == "uuid" else [str(i) for i in ider]
+        with ds.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(sql, (parametre,))
+            rader = [(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+                     for r in curs.fetchall()]
+    elif isinstance(rec, SQLiteAggregateRecorder):
+        ut: list[tuple[object, int, str, bytes]] = []
+        for i in range(0, len(ider), 500):
+            del_ = ider[i:i + 500]
+            with rec.datastore.transaction(commit=False) as c:
+                c.execute(f"SELECT originator_id, originator_version, topic, state FROM "
+                          f"{rec.events_table_name} WHERE originator_id IN "
+                          f"({','.join('?' * len(del_))}) ORDER BY originator_id, originator_version",
+                          [x.hex for x in del_])
+                ut += [(rec.convert_originator_id(r["originator_id"]), r["originator_version"],
+                        r["topic"], r["state"]) for r in c.fetchall()]
+        rader = ut
+    svar: dict[UUID, list[Hendelse]] = {}
+    if rader is None:
+        for i in ider:
+            svar[i] = list(app.events.get(i))  # type: ignore[attr-defined]
+        return svar
+    for originator_id, versjon, topic, state in rader:
+        e = mapper.to_domain_event(StoredEvent(originator_id=originator_id,  # type: ignore[arg-type]
+                                               originator_version=versjon, topic=topic, state=state))
+        svar.setdefault(e.originator_id, []).append(e)
+    return svar
 
 
 class _Cache(OrderedDict[UUID, object]):
@@ -171,14 +230,22 @@ class _Cache(OrderedDict[UUID, object]):
             self.move_to_end(ident)
             return self[ident]
         verdi = last(ident)
+        self.legg(ident, verdi)
+        return verdi
+
+    def legg(self, ident: UUID, verdi: object) -> None:
         self[ident] = verdi
+        self.move_to_end(ident)
         if len(self) > self.maks:
             self.popitem(last=False)
-        return verdi
+
+
+_Egne = list[tuple[date, date | None, UUID]]  # the provider's deliveries: fom, tom, id
+_Kv = tuple[int, Status, str | None, str | None, str, UUID | None]  # a receipt, before it is one
 
 
 class Tidsrapportimport:
-    """Imports one provider's file through the application's aggregates and decisions."""
+    """Imports one provider's file through the domain's checks, one event per delivery and chunk."""
 
     def __init__(self, app: object, leverandor_id: str, aktor: Aktor) -> None:
         self.app = app
@@ -187,7 +254,51 @@ class Tidsrapportimport:
         app.ref.leverandor(leverandor_id)  # type: ignore[attr-defined]
         self._brukere = _Cache(2_000)
         self._leveranser = _Cache(200)
+        self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
         self._fnr: dict[str, UUID | None] = {}
+
+    def _forhandslast(self, bit: list[Rad], kol: _Kolonner) -> dict[UUID, Leveranse]:
+        """Load the chunk's users, then their deliveries, in two queries; returns the deliveries."""
+        i_bruker, i_tj = kol.bruker, kol.tjenestetype
+        par = {(rad[i_bruker].strip(), rad[i_tj].strip()) for _, rad in bit
+               if len(rad) > max(i_bruker, i_tj)}
+        ukjente: set[UUID] = set()
+        for ref, _ in par:
+            try:
+                bruker_id = self._bruker_id(ref)
+            except Regelbrudd:
+                continue
+            if bruker_id not in self._brukere:
+                ukjente.add(bruker_id)
+        if ukjente:
+            for bruker_id, hendelser in les_aggregater(self.app, ukjente).items():
+                try:
+                    self._brukere.legg(bruker_id, b_mod.projiser(None, hendelser))
+                except FeilAggregattype:  # not a bruker id: the line will say so
+                    pass
+        leveranse_ider: set[UUID] = set()
+        for ref, tj in par:
+            tjenestetype = _TJENESTETYPER.get(tj)
+            if tjenestetype is None:
+                continue
+            try:
+                egne = self._egne_leveranser(ref, tjenestetype)
+            except Regelbrudd:
+                continue
+            leveranse_ider.update(x[2] for x in egne)
+        lastet = {i: self._leveranser[i] for i in leveranse_ider if i in self._leveranser}
+        mangler = leveranse_ider - lastet.keys()
+        if mangler:
+            for lev_id, hendelser in les_aggregater(self.app, mangler).items():
+                lev = l_mod.projiser(None, hendelser)
+                self._leveranser.legg(lev_id, lev)
+                lastet[lev_id] = lev
+        return lastet  # type: ignore[return-value]
+
+    def _glem(self) -> None:
+        self._leveranser.clear()
+        self._brukere.clear()
+        self._egne.clear()
 
     # --- resolving ------------------------------------------------------------------------
 
@@ -210,113 +321,169 @@ class Tidsrapportimport:
         except IkkeFunnet:
             raise Regelbrudd("R18", "bruker", "ukjent bruker") from None
 
-    def _leveranse_for(self, linje: _Linje) -> Leveranse:
+    def _egne_leveranser(self, ref: str, tjenestetype: Tjenestetype) -> _Egne:
+        """The uploading provider's deliveries of the tjenestetype to the user (kept per file)."""
+        nokkel = (ref, tjenestetype)
+        egne = self._egne.get(nokkel)
+        if egne is None:
+            try:
+                b = self._bruker(self._bruker_id(ref))
+                egne = [(r.fom, r.tom, r.leveranse_id) for r in b.leveranser.values()
+                        if r.tjenestetype == tjenestetype and r.leverandor_id == self.leverandor_id
+                        and not r.annullert]
+                if not egne:
+                    raise Regelbrudd("R18", "bruker", f"{self.leverandor_id} har ingen leveranse av "
+                                     f"{tjenestetype} til denne brukeren")
+            except Regelbrudd as e:
+                egne = e
+            self._egne[nokkel] = egne
+        if isinstance(egne, Regelbrudd):
+            raise egne
+        return egne
+
+    def _leveranse_for(self, ref: str, tjenestetype: Tjenestetype, start: datetime) -> UUID:
         """The provider's delivery covering the date; else its nearest one (R18 deviation)."""
-        b = self._bruker(self._bruker_id(linje.bruker))
-        dato = kalender.lokal_dato(linje.start)
-        egne = [r for r in b.leveranser.values() if r.tjenestetype == linje.tjenestetype
-                and r.leverandor_id == self.leverandor_id and not r.annullert]
-        if not egne:
-            raise Regelbrudd("R18", "bruker", f"{self.leverandor_id} har ingen leveranse av "
-                             f"{linje.tjenestetype} til denne brukeren")
+        egne = self._egne_leveranser(ref, tjenestetype)
+        if len(egne) == 1:
+            return egne[0][2]
+        dato = kalender.lokal_dato(start)
 
-        def avstand(r: LeveranseRef) -> int:
-            if r.fom <= dato and (r.tom is None or dato <= r.tom):
+        def avstand(r: tuple[date, date | None, UUID]) -> int:
+            fom, tom, _ = r
+            if fom <= dato and (tom is None or dato <= tom):
                 return 0
-            return (r.fom - dato).days if dato < r.fom else (dato - (r.tom or date.max)).days
+            return (fom - dato).days if dato < fom else (dato - (tom or date.max)).days
 
-        valgt = min(egne, key=avstand)
-        return self._leveranser.hent(valgt.leveranse_id, self.app.leveranse)  # type: ignore[attr-defined,return-value]
+        return min(egne, key=avstand)[2]
 
     # --- deciding ---------------------------------------------------------------------------
 
-    def _beslutt(self, linje: _Linje, ktx: Kontekst) -> tuple[Leveranse, list[Hendelse]]:
-        lev = self._leveranse_for(linje)
-        if linje.type == "besok":
-            return lev, l_mod.registrer_besok(lev, uuid4(), linje.start, linje.slutt, linje.ansatt,
-                                              linje.kategori, linje.tiltakskode, ktx)
-        if linje.avbestilt_tid is None:
-            raise Regelbrudd("R20", "avbestilt_tid", "en avbestilling må si når den ble gitt")
-        return lev, l_mod.avbestill(lev, linje.start, linje.slutt, linje.avbestilt_tid,
-                                    linje.journalreferanse, ktx)
-
-    def _behandle(self, bit: list[tuple[int, dict[str, str]]],
-                  ktx: Kontekst) -> tuple[list[Linjekvittering], list[Hendelse]]:
-        kvitteringer, nye = [], []
+    def _behandle(self, bit: list[Rad], kol: _Kolonner, sha: str,
+                  ktx: Kontekst) -> tuple[list[_Kv], list[Hendelse]]:
+        """Decide a chunk's lines; returns the receipts and the chunk's events (one or two per
+        delivery with accepted lines)."""
+        kvitteringer: list[_Kv] = []
+        rapporter: dict[UUID, l_mod.Tidsrapport] = {}
+        lastet = self._forhandslast(bit, kol)
+        hent = self.app.leveranse  # type: ignore[attr-defined]
+        leveranser = self._leveranser
+        bredde = kol.bredde
+        i_type, i_bruker, i_tj, i_start, i_slutt = (kol.type, kol.bruker, kol.tjenestetype,
+                                                     kol.start, kol.slutt)
+        GODTATT, ALLEREDE, AVVIST = Status.GODTATT, Status.ALLEREDE_REGISTRERT, Status.AVVIST
         for nr, rad in bit:
             try:
-                linje = _tolk(nr, rad)
-                lev, hendelser = self._beslutt(linje, ktx)
+                if len(rad) < bredde:
+                    rad = rad + [""] * (bredde - len(rad))
+                type_ = rad[i_type].strip().lower()
+                bruker = rad[i_bruker].strip()
+                tj = rad[i_tj].strip()
+                s_start = rad[i_start].strip()
+                s_slutt = rad[i_slutt].strip()
+                if not (type_ and bruker and tj and s_start and s_slutt):
+                    felt = next(f for f, v in zip(PAKREVDE, (type_, bruker, tj, s_start, s_slutt),
+                                                  strict=True) if not v)
+                    raise Regelbrudd("BV0", felt, "mangler")
+                if type_ == "besok":
+                    er_besok = True
+                elif type_ == "avbestilling":
+                    er_besok = False
+                else:
+                    raise Regelbrudd("BV0", "type", f"må være besok eller avbestilling, ikke {type_!r}")
+                tjenestetype = _TJENESTETYPER.get(tj)
+                if tjenestetype is None:
+                    raise Regelbrudd("BV0", "tjenestetype", f"ukjent tjenestetype {tj!r}")
+                kategori = _KATEGORIER.get(rad[kol.kategori].strip())
+                if kategori is None:
+                    raise Regelbrudd("R18a", "kategori", f"ukjent kategori {rad[kol.kategori].strip()!r}")
+                s_avb = rad[kol.avbestilt_tid].strip()
+                avbestilt = _tid(s_avb, "avbestilt_tid") if s_avb else None
+                if not er_besok and avbestilt is None:
+                    raise Regelbrudd("R20", "avbestilt_tid", "en avbestilling må si når den ble gitt")
+                start = _tid(s_start, "start")
+                slutt = _tid(s_slutt, "slutt")
+                lev_id = self._leveranse_for(bruker, tjenestetype, start)
+                rapport = rapporter.get(lev_id)
+                if rapport is None:
+                    lev = lastet.get(lev_id) or leveranser.hent(lev_id, hent)
+                    rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)  # type: ignore[arg-type]
+                if er_besok:
+                    ny = rapport.besok_linje(nr, start, slutt, rad[kol.ansatt].strip(), kategori,
+                                             rad[kol.tiltakskode].strip() or None)
+                else:
+                    ny = rapport.avbestilling_linje(nr, start, slutt, avbestilt,  # type: ignore[arg-type]
+                                                    rad[kol.journalreferanse].strip())
             except kalender.NaivtTidspunktError as e:
-                kvitteringer.append(Linjekvittering(nr, Status.AVVIST, e.regel or "BV2", e.felt, str(e)))
+                kvitteringer.append((nr, AVVIST, e.regel or "BV2", e.felt, str(e), None))
                 continue
             except Regelbrudd as e:
-                kvitteringer.append(Linjekvittering(nr, Status.AVVIST, e.regel, e.felt, e.melding))
+                kvitteringer.append((nr, AVVIST, e.regel, e.felt, e.melding, None))
                 continue
-            for h in hendelser:  # later lines of the chunk see this one (duplicates, overlaps)
-                l_mod.evolve(h, lev)
-                lev.version = h.originator_version
-            nye += hendelser
-            status = Status.GODTATT if hendelser else Status.ALLEREDE_REGISTRERT
-            kvitteringer.append(Linjekvittering(nr, status, leveranse_id=lev.id))
+            kvitteringer.append((nr, GODTATT if ny else ALLEREDE, None, None, "", lev_id))
+        nye = [h for r in rapporter.values() for h in r.hendelser()]
         return kvitteringer, nye
 
     def importer(self, filer: Callable[[], IO[str]], *, streng: bool = False,
                  kvittering: Callable[[Linjekvittering], None] | None = None,
-                 fremdrift: Callable[[int], None] | None = None) -> Sammendrag:
-        """Import the file ``filer()`` opens (called twice in strict mode: check, then record)."""
+                 fremdrift: Callable[[int], None] | None = None,
+                 sha256: str | None = None) -> Sammendrag:
+        """Import the file ``filer()`` opens (more than once: its sha256 first, unless given;
+        in strict mode a check pass before the recording one)."""
         t0 = time.perf_counter()
+        sha = sha256 or fil_sha256(filer)
         if streng:
-            sjekk = self._kjor(filer, lagre=False, kvittering=None, fremdrift=None)
+            sjekk = self._kjor(filer, sha, lagre=False, kvittering=None, fremdrift=None)
+            self._glem()
             if sjekk.avvist:
-                self._leveranser.clear()
-                self._brukere.clear()
-                ut = self._kjor(filer, lagre=False, kvittering=kvittering, fremdrift=fremdrift)
+                ut = self._kjor(filer, sha, lagre=False, kvittering=kvittering, fremdrift=fremdrift)
                 ut.streng, ut.lagret, ut.godtatt, ut.allerede_registrert = True, False, 0, 0
                 ut.sekunder = time.perf_counter() - t0
                 return ut
-            self._leveranser.clear()
-            self._brukere.clear()
-        ut = self._kjor(filer, lagre=True, kvittering=kvittering, fremdrift=fremdrift)
+        ut = self._kjor(filer, sha, lagre=True, kvittering=kvittering, fremdrift=fremdrift)
         ut.streng = streng
         ut.sekunder = time.perf_counter() - t0
         return ut
 
-    def _kjor(self, filer: Callable[[], IO[str]], *, lagre: bool,
+    def _kjor(self, filer: Callable[[], IO[str]], sha: str, *, lagre: bool,
               kvittering: Callable[[Linjekvittering], None] | None,
               fremdrift: Callable[[int], None] | None) -> Sammendrag:
         ut = Sammendrag(lagret=lagre)
         with filer() as fil:
-            for bit in _bitvis(les_rader(fil), BIT):
+            kol, rader = les_rader(fil)
+            for bit in _bitvis(rader, BIT):
                 ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
-                kvitteringer, nye = self._behandle(bit, ktx)
+                kvitteringer, nye = self._behandle(bit, kol, sha, ktx)
                 if lagre and nye:
-                    kvitteringer, nye = self._lagre(bit, kvitteringer, nye, ktx)
+                    kvitteringer, nye = self._lagre(bit, kol, sha, kvitteringer, nye, ktx)
                 ut.hendelser += len(nye)
+                ut.linjer += len(kvitteringer)
                 for k in kvitteringer:
-                    ut.tell(k)
+                    if k[1] is Status.GODTATT:
+                        ut.godtatt += 1
+                    elif k[1] is Status.ALLEREDE_REGISTRERT:
+                        ut.allerede_registrert += 1
+                    else:
+                        ut.avvist += 1
+                        regel = k[2] or "?"
+                        ut.avvisninger_per_regel[regel] = ut.avvisninger_per_regel.get(regel, 0) + 1
                     if kvittering:
-                        kvittering(k)
+                        kvittering(Linjekvittering(k[0], k[1], k[2], k[3], k[4], k[5]))
                 if fremdrift:
                     fremdrift(ut.linjer)
         return ut
 
-    def _lagre(self, bit: list[tuple[int, dict[str, str]]], kvitteringer: list[Linjekvittering],
-               nye: list[Hendelse], ktx: Kontekst) -> tuple[list[Linjekvittering], list[Hendelse]]:
+    def _lagre(self, bit: list[Rad], kol: _Kolonner, sha: str, kvitteringer: list[_Kv],
+               nye: list[Hendelse], ktx: Kontekst) -> tuple[list[_Kv], list[Hendelse]]:
         """One atomic save per chunk; if someone else wrote to a delivery meanwhile, redo it once."""
         try:
             self.app.save(*nye)  # type: ignore[attr-defined]
             return kvitteringer, nye
         except IntegrityError:
-            self._leveranser.clear()
-            self._brukere.clear()
-            kvitteringer, nye = self._behandle(bit, ktx)
+            self._glem()
+            kvitteringer, nye = self._behandle(bit, kol, sha, ktx)
             if nye:
                 self.app.save(*nye)  # type: ignore[attr-defined]
             return kvitteringer, nye
-
-
-Rad = tuple[int, dict[str, str]]
 
 
 def _bitvis(rader: Iterable[Rad], n: int) -> Iterator[list[Rad]]:

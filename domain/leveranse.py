@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import singledispatch
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain import kalender
 from domain.felles import (
@@ -27,6 +27,7 @@ from domain.felles import (
 )
 
 LENGSTE_BESOK = timedelta(hours=24)
+_EN_DAG = timedelta(days=1)
 _LIGNER_FNR = re.compile(r"^\d{11}$")
 
 
@@ -97,6 +98,66 @@ class BesokAvbestilt(Hendelse):
     journalreferanse: str
 
 
+def _ordinaer(k: Besokskategori) -> bool:
+    return k is Besokskategori.ORDINAER
+
+
+def _ingen(x: object) -> bool:
+    return x is None
+
+
+class RapportertBesok(BaseModel):
+    """One visit of a provider's time report; ``linje`` is its line in the file.
+
+    Stored compactly (a month's file holds many): an ordinary visit without tiltakskode leaves
+    both fields out, and its ``besok_id`` is not stored but derived from the delivery, the
+    file's sha256 and the line (``rapportert_besok_id``), so the same line always has the same id.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    linje: int
+    start: datetime
+    slutt: datetime
+    ansatt: str = Field(description="pseudonymous staff id (R28a)")
+    kategori: Besokskategori = Field(Besokskategori.ORDINAER, exclude_if=_ordinaer)
+    tiltakskode: str | None = Field(None, exclude_if=_ingen)
+
+
+def rapportert_besok_id(leveranse_id: UUID, fil_sha256: str, linje: int) -> UUID:
+    """The id of a visit reported on line ``linje`` of a file: uuid5 in the delivery's namespace."""
+    return uuid5(leveranse_id, f"{fil_sha256}:{linje}")
+
+
+class BesokRapportert(Hendelse):
+    """Visits of one delivery reported together in a provider's time report (one file chunk).
+
+    Each visit counts exactly as a ``BesokUtfort`` would; the file's sha256 and the visit's line
+    number say where it was reported. Every visit passed the same checks as a single visit.
+    """
+
+    fil_sha256: str
+    besok: tuple[RapportertBesok, ...]
+
+
+class RapportertAvbestilling(BaseModel):
+    """One cancellation (R20) of a provider's time report; ``linje`` is its line in the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    linje: int
+    planlagt_start: datetime
+    planlagt_slutt: datetime
+    avbestilt_tid: datetime
+    journalreferanse: str
+
+
+class AvbestillingerRapportert(Hendelse):
+    """Cancellations of one delivery reported together in a time report (one file chunk); each
+    counts exactly as a ``BesokAvbestilt`` would."""
+
+    fil_sha256: str
+    avbestillinger: tuple[RapportertAvbestilling, ...]
+
+
 class BekymringsmeldingMottatt(Hendelse):
     """R21: both when the provider received the concern and when it forwarded it."""
 
@@ -143,6 +204,47 @@ class AvvikBehandlet(Hendelse):
 # --- state ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Besok:
+    """A recorded visit as the delivery knows it, from a ``BesokUtfort`` or one line of a
+    ``BesokRapportert`` (then ``linje`` and ``fil_sha256`` say where it was reported)."""
+
+    besok_id: UUID
+    start: datetime
+    slutt: datetime
+    ansatt: str
+    kategori: Besokskategori
+    tiltakskode: str | None
+    timestamp: datetime
+    hendelse_id: UUID
+    linje: int | None = None
+    fil_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Avbestilling:
+    """A recorded cancellation (R20), from a ``BesokAvbestilt`` or one line of an
+    ``AvbestillingerRapportert``."""
+
+    planlagt_start: datetime
+    planlagt_slutt: datetime
+    avbestilt_tid: datetime
+    journalreferanse: str
+    timestamp: datetime
+    hendelse_id: UUID
+    linje: int | None = None
+    fil_sha256: str | None = None
+
+
+_UTC_EPOKE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc_dager(start: datetime, slutt: datetime) -> range:
+    """The UTC day numbers an interval touches: the buckets of the overlap indexes below (any two
+    overlapping intervals share one; the rule itself is then checked with ``kalender.foer``)."""
+    return range((start - _UTC_EPOKE) // _EN_DAG, (slutt - _UTC_EPOKE) // _EN_DAG + 1)
+
+
 @dataclass
 class Leveranse:
     id: UUID
@@ -157,9 +259,13 @@ class Leveranse:
     varsler: list[LeverandorVarslet] = field(default_factory=list)
     oppsigelsesvarsler: list[OppsigelseVarslet] = field(default_factory=list)
     startet_tid: datetime | None = None
-    besok: dict[UUID, BesokUtfort] = field(default_factory=dict)
+    besok: dict[UUID, Besok] = field(default_factory=dict)
     besoksnokler: dict[tuple[datetime, datetime, str], UUID] = field(default_factory=dict)
-    avbestillinger: list[BesokAvbestilt] = field(default_factory=list)
+    avbestillinger: list[Avbestilling] = field(default_factory=list)
+    # Indexes for the per-visit checks (a visit is compared with the few facts on its days only).
+    avbestilte_starter: set[datetime] = field(default_factory=set)
+    besok_per_dag: dict[int, list[Besok]] = field(default_factory=dict)
+    avbestillinger_per_dag: dict[int, list[Avbestilling]] = field(default_factory=dict)
     bekymringsmeldinger: dict[UUID, BekymringsmeldingMottatt] = field(default_factory=dict)
     videresendinger: dict[UUID, BekymringsmeldingVideresendt] = field(default_factory=dict)
     avvik: dict[UUID, AvvikRegistrert] = field(default_factory=dict)
@@ -208,16 +314,56 @@ def _(e: LeveranseStartet, lev: Leveranse) -> Leveranse:
     return lev
 
 
+def noter_besok(lev: Leveranse, b: Besok) -> None:
+    """Add a recorded visit to the state (one fold step; the import uses it for lines of a
+    chunk not yet saved, so later lines see earlier ones)."""
+    lev.besok[b.besok_id] = b
+    lev.besoksnokler[(b.start, b.slutt, b.ansatt)] = b.besok_id
+    per_dag = lev.besok_per_dag
+    for dag in _utc_dager(b.start, b.slutt):
+        liste = per_dag.get(dag)
+        if liste is None:
+            per_dag[dag] = [b]
+        else:
+            liste.append(b)
+
+
+def noter_avbestilling(lev: Leveranse, a: Avbestilling) -> None:
+    lev.avbestillinger.append(a)
+    lev.avbestilte_starter.add(a.planlagt_start)
+    for dag in _utc_dager(a.planlagt_start, a.planlagt_slutt):
+        lev.avbestillinger_per_dag.setdefault(dag, []).append(a)
+
+
 @evolve.register
 def _(e: BesokUtfort, lev: Leveranse) -> Leveranse:
-    lev.besok[e.besok_id] = e
-    lev.besoksnokler[(e.start, e.slutt, e.ansatt)] = e.besok_id
+    noter_besok(lev, Besok(e.besok_id, e.start, e.slutt, e.ansatt, e.kategori, e.tiltakskode,
+                           e.timestamp, e.hendelse_id))
+    return lev
+
+
+@evolve.register
+def _(e: BesokRapportert, lev: Leveranse) -> Leveranse:
+    sha, ts, hid = e.fil_sha256, e.timestamp, e.hendelse_id
+    for x in e.besok:
+        noter_besok(lev, Besok(rapportert_besok_id(lev.id, sha, x.linje), x.start, x.slutt,
+                               x.ansatt, x.kategori, x.tiltakskode, ts, hid, x.linje, sha))
     return lev
 
 
 @evolve.register
 def _(e: BesokAvbestilt, lev: Leveranse) -> Leveranse:
-    lev.avbestillinger.append(e)
+    noter_avbestilling(lev, Avbestilling(e.planlagt_start, e.planlagt_slutt, e.avbestilt_tid,
+                                         e.journalreferanse, e.timestamp, e.hendelse_id))
+    return lev
+
+
+@evolve.register
+def _(e: AvbestillingerRapportert, lev: Leveranse) -> Leveranse:
+    for x in e.avbestillinger:
+        noter_avbestilling(lev, Avbestilling(x.planlagt_start, x.planlagt_slutt, x.avbestilt_tid,
+                                             x.journalreferanse, e.timestamp, e.hendelse_id,
+                                             x.linje, e.fil_sha256))
     return lev
 
 
@@ -339,27 +485,43 @@ def sjekk_besok(start: datetime, slutt: datetime, ansatt: str, kategori: Besoksk
         raise Regelbrudd("R18a", "tiltakskode", "akutt ekstrabesøk må dokumenteres med tiltakskode")
 
 
+def besok_registrert(lev: Leveranse, start: datetime, slutt: datetime, ansatt: str) -> bool:
+    """The same visit (same start, end and staff) is already recorded on the delivery."""
+    return (start, slutt, ansatt) in lev.besoksnokler
+
+
+def sjekk_besok_paa_leveranse(lev: Leveranse, start: datetime, slutt: datetime) -> None:
+    """R23 and R20 for a new visit, against what the delivery already knows."""
+    a = lev.avsluttet
+    if a is not None and a.arsak in (Sluttarsak.DODSFALL, Sluttarsak.FLYTTET):
+        _sjekk_ikke_avsluttet_for(lev, kalender.lokal_dato(start), "start")
+    per_dag = lev.avbestillinger_per_dag
+    if not per_dag:
+        return
+    for dag in _utc_dager(start, slutt):
+        for x in per_dag.get(dag, ()):
+            if kalender.foer(start, x.planlagt_slutt) and kalender.foer(x.planlagt_start, slutt):
+                raise Regelbrudd("R20", "start", f"besøket {x.planlagt_start:%Y-%m-%d %H:%M} er "
+                                 "avbestilt; et avbestilt besøk er ikke levert tid")
+
+
 def registrer_besok(lev: Leveranse, besok_id: UUID, start: datetime, slutt: datetime,
                     ansatt: str, kategori: Besokskategori, tiltakskode: str | None,
                     ktx: Kontekst) -> list[Hendelse]:
     """A delivered visit; the same visit reported twice is recorded once."""
     sjekk_besok(start, slutt, ansatt, kategori, tiltakskode)
-    if besok_id in lev.besok or (start, slutt, ansatt) in lev.besoksnokler:
+    if besok_id in lev.besok or besok_registrert(lev, start, slutt, ansatt):
         return []
-    _sjekk_ikke_avsluttet_for(lev, kalender.lokal_dato(start), "start")
-    for a in lev.avbestillinger:
-        if kalender.foer(start, a.planlagt_slutt) and kalender.foer(a.planlagt_start, slutt):
-            raise Regelbrudd("R20", "start", f"besøket {a.planlagt_start:%Y-%m-%d %H:%M} er "
-                             "avbestilt; et avbestilt besøk er ikke levert tid")
+    sjekk_besok_paa_leveranse(lev, start, slutt)
     h = Hendelser(lev.id, lev.version, ktx)
     h.ny(BesokUtfort, besok_id=besok_id, start=start, slutt=slutt, ansatt=ansatt.strip(),
          kategori=kategori, tiltakskode=tiltakskode)
     return h.liste
 
 
-def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime,
-              avbestilt_tid: datetime, journalreferanse: str, ktx: Kontekst) -> list[Hendelse]:
-    """R20: the user cancels a planned visit."""
+def sjekk_avbestilling(planlagt_start: datetime, planlagt_slutt: datetime,
+                       avbestilt_tid: datetime, journalreferanse: str) -> None:
+    """R20: a cancellation names a real planned interval and is documented in the journal."""
     for felt, t in (("planlagt_start", planlagt_start), ("planlagt_slutt", planlagt_slutt),
                     ("avbestilt_tid", avbestilt_tid)):
         kalender.krev_tidssone(t, felt, "BV2")
@@ -367,16 +529,101 @@ def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime
         raise Regelbrudd("BV3", "planlagt_slutt", "planlagt slutt må være etter planlagt start")
     if not journalreferanse.strip():
         raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
-    if any(a.planlagt_start == planlagt_start for a in lev.avbestillinger):
+
+
+def avbestilling_registrert(lev: Leveranse, planlagt_start: datetime) -> bool:
+    """The visit planned at this start is already cancelled on the delivery."""
+    return planlagt_start in lev.avbestilte_starter
+
+
+def sjekk_avbestilling_paa_leveranse(lev: Leveranse, planlagt_start: datetime,
+                                     planlagt_slutt: datetime) -> None:
+    """R20: a delivered visit cannot be cancelled."""
+    per_dag = lev.besok_per_dag
+    for dag in _utc_dager(planlagt_start, planlagt_slutt):
+        for b in per_dag.get(dag, ()):
+            if kalender.foer(b.start, planlagt_slutt) and kalender.foer(planlagt_start, b.slutt):
+                raise Regelbrudd("R20", "planlagt_start", "det er registrert et utført besøk i "
+                                 "dette tidsrommet; et utført besøk kan ikke avbestilles")
+
+
+def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime,
+              avbestilt_tid: datetime, journalreferanse: str, ktx: Kontekst) -> list[Hendelse]:
+    """R20: the user cancels a planned visit."""
+    sjekk_avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid, journalreferanse)
+    if avbestilling_registrert(lev, planlagt_start):
         return []
-    for b in lev.besok.values():
-        if kalender.foer(b.start, planlagt_slutt) and kalender.foer(planlagt_start, b.slutt):
-            raise Regelbrudd("R20", "planlagt_start", "det er registrert et utført besøk i dette "
-                             "tidsrommet; et utført besøk kan ikke avbestilles")
+    sjekk_avbestilling_paa_leveranse(lev, planlagt_start, planlagt_slutt)
     h = Hendelser(lev.id, lev.version, ktx)
     h.ny(BesokAvbestilt, planlagt_start=planlagt_start, planlagt_slutt=planlagt_slutt,
          avbestilt_tid=avbestilt_tid, journalreferanse=journalreferanse)
     return h.liste
+
+
+class Tidsrapport:
+    """One delivery's lines of a provider's time report (one file chunk), decided line by line.
+
+    Each line gets exactly the checks of the single command (``registrer_besok``, ``avbestill``)
+    and, when accepted, is applied to ``lev`` at once, so later lines see it (a duplicate within
+    the file, a visit in a slot cancelled above). ``hendelser()`` then gives at most one
+    ``BesokRapportert`` and one ``AvbestillingerRapportert`` for all accepted lines, numbered
+    after the delivery's version (which it advances, as a fold would).
+    """
+
+    def __init__(self, lev: Leveranse, fil_sha256: str, ktx: Kontekst) -> None:
+        self.lev = lev
+        self.fil_sha256 = fil_sha256
+        self.ktx = ktx
+        self._besok_id = uuid4()  # the hendelse_id of each batch event, known before it exists
+        self._avbestillinger_id = uuid4()
+        self.besok: list[dict[str, object]] = []
+        self.avbestillinger: list[dict[str, object]] = []
+
+    def besok_linje(self, linje: int, start: datetime, slutt: datetime, ansatt: str,
+                    kategori: Besokskategori, tiltakskode: str | None) -> bool:
+        """True if the visit is new, False if already recorded; Regelbrudd if refused."""
+        sjekk_besok(start, slutt, ansatt, kategori, tiltakskode)
+        lev = self.lev
+        ansatt = ansatt.strip()
+        if besok_registrert(lev, start, slutt, ansatt):
+            return False
+        sjekk_besok_paa_leveranse(lev, start, slutt)
+        noter_besok(lev, Besok(rapportert_besok_id(lev.id, self.fil_sha256, linje), start, slutt,
+                               ansatt, kategori, tiltakskode, self.ktx.naa, self._besok_id, linje,
+                               self.fil_sha256))
+        self.besok.append({"linje": linje, "start": start, "slutt": slutt, "ansatt": ansatt,
+                           "kategori": kategori, "tiltakskode": tiltakskode})
+        return True
+
+    def avbestilling_linje(self, linje: int, planlagt_start: datetime, planlagt_slutt: datetime,
+                           avbestilt_tid: datetime, journalreferanse: str) -> bool:
+        sjekk_avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid, journalreferanse)
+        lev = self.lev
+        if avbestilling_registrert(lev, planlagt_start):
+            return False
+        sjekk_avbestilling_paa_leveranse(lev, planlagt_start, planlagt_slutt)
+        noter_avbestilling(lev, Avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid,
+                                             journalreferanse, self.ktx.naa,
+                                             self._avbestillinger_id, linje, self.fil_sha256))
+        self.avbestillinger.append({"linje": linje, "planlagt_start": planlagt_start,
+                                    "planlagt_slutt": planlagt_slutt,
+                                    "avbestilt_tid": avbestilt_tid,
+                                    "journalreferanse": journalreferanse})
+        return True
+
+    def hendelser(self) -> list[Hendelse]:
+        lev, ktx, ut = self.lev, self.ktx, []
+        for cls, felt, rader, hid in (
+                (BesokRapportert, "besok", self.besok, self._besok_id),
+                (AvbestillingerRapportert, "avbestillinger", self.avbestillinger,
+                 self._avbestillinger_id)):
+            if rader:
+                lev.version += 1
+                ut.append(cls.model_validate({
+                    "originator_id": lev.id, "originator_version": lev.version,
+                    "timestamp": ktx.naa, "aktor": ktx.aktor, "hendelse_id": hid,
+                    "fil_sha256": self.fil_sha256, felt: rader}))
+        return ut
 
 
 def motta_bekymringsmelding(lev: Leveranse, melding_id: UUID, mottatt_tid: datetime,

@@ -94,7 +94,7 @@ class _Batch:
 
 class BetalbarTid(Projeksjon):
     navn = "betalbar_tid"
-    VERSJON = 2
+    VERSJON = 3  # 3: visits and cancellations reported in batches (time reports)
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
                 "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
@@ -171,6 +171,8 @@ class BetalbarTid(Projeksjon):
             Emne.LEVERANSE_FORLENGET: self._ny_tom("ny_tom"),
             Emne.BESOK_UTFORT: self._besok_utfort,
             Emne.BESOK_AVBESTILT: self._besok_avbestilt,
+            Emne.BESOK_RAPPORTERT: self._besok_rapportert,
+            Emne.AVBESTILLINGER_RAPPORTERT: self._avbestillinger_rapportert,
         }
 
     def ny_batch(self) -> _Batch:
@@ -376,15 +378,38 @@ class BetalbarTid(Projeksjon):
                        AKUTT if d.get("kategori") == "akutt_ekstra" else ORDINAER,
                        _fra_iso(d["start"]), _fra_iso(d["slutt"]))
 
+    def _besok_rapportert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+                          d: dict[str, Any]) -> None:
+        """A time report's visits of one delivery: each counts as a ``BesokUtfort``."""
+        self._tidspunkt(b, d)
+        if not b.forste_id:
+            b.forste_id = n.id
+        leveranse_id, legg_til = d["originator_id"], self._legg_til
+        for x in d["besok"]:
+            legg_til(b, leveranse_id, AKUTT if x.get("kategori") == "akutt_ekstra" else ORDINAER,
+                     _fra_iso(x["start"]), _fra_iso(x["slutt"]))
+
     def _besok_avbestilt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R20: not delivered; late (contract threshold, real elapsed time) is kept apart."""
         self._tidspunkt(b, d)
         if not b.forste_id:
             b.forste_id = n.id
-        start = tid(d["planlagt_start"])
-        sen = kalender.varighet(tid(d["avbestilt_tid"]), start) < self.konfig.sen_avbestilling.terskel
-        self._legg_til(b, d["originator_id"], SEN_AVBESTILT if sen else AVBESTILT, start,
-                       tid(d["planlagt_slutt"]))
+        self._avbestilling(b, d["originator_id"], d)
+
+    def _avbestillinger_rapportert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+                                   d: dict[str, Any]) -> None:
+        """A time report's cancellations of one delivery: each counts as a ``BesokAvbestilt``."""
+        self._tidspunkt(b, d)
+        if not b.forste_id:
+            b.forste_id = n.id
+        for x in d["avbestillinger"]:
+            self._avbestilling(b, d["originator_id"], x)
+
+    def _avbestilling(self, b: _Batch, leveranse_id: str, x: dict[str, Any]) -> None:
+        start = tid(x["planlagt_start"])
+        sen = kalender.varighet(tid(x["avbestilt_tid"]), start) < self.konfig.sen_avbestilling.terskel
+        self._legg_til(b, leveranse_id, SEN_AVBESTILT if sen else AVBESTILT, start,
+                       tid(x["planlagt_slutt"]))
 
     def skriv_batch(self, cur: Markor, b: _Batch) -> None:
         if b.levert:

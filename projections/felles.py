@@ -42,6 +42,8 @@ class Emne:
     LEVERANSE_STARTET = emne(l_mod.LeveranseStartet)
     BESOK_UTFORT = emne(l_mod.BesokUtfort)
     BESOK_AVBESTILT = emne(l_mod.BesokAvbestilt)
+    BESOK_RAPPORTERT = emne(l_mod.BesokRapportert)  # many visits of one delivery (time report)
+    AVBESTILLINGER_RAPPORTERT = emne(l_mod.AvbestillingerRapportert)
     BEKYMRING_MOTTATT = emne(l_mod.BekymringsmeldingMottatt)
     BEKYMRING_VIDERESENDT = emne(l_mod.BekymringsmeldingVideresendt)
     LEVERANSE_AVSLUTTET = emne(l_mod.LeveranseAvsluttet)
