@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from application import kommandoer as k
+from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.referansedata import Referansedata
 from application.settings import event_store_env
 from domain import bruker as b_mod
@@ -185,6 +186,11 @@ class BrukervalgApp(Application[UUID]):
 
     def leveranse(self, leveranse_id: UUID) -> Leveranse:
         return self._hent("leveranse", leveranse_id, l_mod.projiser)
+
+    @property
+    def skriver_medfolgende(self) -> bool:
+        """Whether the store writes a caller's rows in the events' transaction (not in memory)."""
+        return isinstance(self.recorder, SQLiteRecorder | PostgresRecorder)
 
     @contextmanager
     def medfolgende(self, rader: Medfolgende) -> Iterator[Medfolgende]:

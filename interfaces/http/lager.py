@@ -270,6 +270,14 @@ class Sidelager:
         """Rows changed by the last statement (psycopg cursor, or eventsourcing's SQLite one)."""
         return int(getattr(c, "sqlite_cursor", c).rowcount)
 
+    def rydd_nokkel(self, identitet: str, nokkel: str, eldre_enn: datetime) -> bool:
+        """Forget one expired answer, so its key may be used again. True if there was one."""
+        with self._tx(commit=True) as c:
+            c.execute(self._sql("DELETE FROM {s}.http_idempotens WHERE identitet = ? AND "
+                                "nokkel = ? AND opprettet < ?"),
+                      (identitet, nokkel, eldre_enn if self.postgres else eldre_enn.isoformat()))
+            return self._endret(c) > 0
+
     def rydd_idempotens(self, eldre_enn: timedelta) -> None:
         grense = datetime.now(UTC) - eldre_enn
         with self._tx(commit=True) as c:

@@ -174,23 +174,21 @@ class Kjerne:
             bruker_id = sikt.bruker_id if sikt else None
             nokkel = self.idempotensnokkel(request)
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
-            if nokkel is not None:
-                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
-                if lagret is not None:
-                    if lagret.fingeravtrykk != avtrykk:
-                        raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en "
-                                                 "annen forespørsel")
-                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal,
-                                                 lagret.status)])
-                    return self.gjenta(lagret)
+            if nokkel is not None and not self.app.skriver_medfolgende:
+                # Without a shared transaction the stored answer must be looked up first.
+                gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel, avtrykk)
+                if gjentatt is not None:
+                    return gjentatt
             versjoner = self._sjekk_if_match(request, ref)
-            # The answer and the access-log entry are stored with the events, in one commit.
+            # The answer (under the key) and the access-log entry are stored with the events, in
+            # one transaction. A key used before makes that transaction fail on the answer's
+            # primary key, so nothing is recorded twice; the stored answer is found below.
             svaret: list[LagretSvar] = []
 
             def rader(kvittering: Kvittering) -> Callable[[Any], None]:
                 svaret.append(self._svar(kvittering, svar, avtrykk))
                 logg = self.logg(request, identitet, bruker_id if ref else kvittering.id,
-                                  formaal, svaret[0].status)
+                                 formaal, svaret[0].status)
                 return self.lager.skriver([logg], identitet.nokkel if nokkel else None, nokkel,
                                           svaret[0] if nokkel else None)
 
@@ -201,13 +199,22 @@ class Kjerne:
                 else:
                     kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
         except Exception as e:
-            if nokkel is not None and isinstance(e, SamtidigEndring):
-                # Perhaps the same request (same key) was stored a moment ago: answer with it.
-                lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
-                if lagret is not None and lagret.fingeravtrykk == avtrykk:
-                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal,
-                                                 lagret.status)])
-                    return self.gjenta(lagret)
+            if nokkel is not None and not isinstance(e, IdempotensKonflikt):
+                # A retry: the first attempt's effects make this one fail (a conflict on the
+                # stored answer, a rule, a stale If-Match); the first answer is the answer.
+                try:
+                    gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel,
+                                              avtrykk)
+                except IdempotensKonflikt as konflikt:
+                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, 422)])
+                    raise konflikt from None
+                else:
+                    if gjentatt is not None:
+                        return gjentatt
+                    if isinstance(e, SamtidigEndring) and self.lager.rydd_nokkel(
+                            identitet.nokkel, nokkel, self.eldste_nokkel()):
+                        # An expired answer was in the way (nothing was stored): try again.
+                        return self.skriv(request, ref, data, utfor, svar, bydel)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
             self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
             raise
@@ -215,7 +222,12 @@ class Kjerne:
             ny = svaret[0]
             return Response(ny.body, status_code=ny.status, headers=ny.hoder,
                             media_type="application/json")
-        # Nothing new was recorded (a repeated command): the rows get their own transaction.
+        # Nothing new was recorded (a repeated command): the first answer, if there was one,
+        # else the rows in a transaction of their own.
+        if nokkel is not None:
+            gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel, avtrykk)
+            if gjentatt is not None:
+                return gjentatt
         ny = self._svar(kvittering, svar, avtrykk)
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
@@ -226,6 +238,21 @@ class Kjerne:
             return self.gjenta(tidligere)
         return Response(ny.body, status_code=ny.status, headers=ny.hoder,
                         media_type="application/json")
+
+    def _gjentatt(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
+                  formaal: str | None, nokkel: str, avtrykk: str) -> Response[Any] | None:
+        """The first answer under this key (logged as a replay), or None if there is none.
+
+        Raises IdempotensKonflikt when the key was used for another request.
+        """
+        lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
+        if lagret is None:
+            return None
+        if lagret.fingeravtrykk != avtrykk:
+            raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
+                                     "forespørsel")
+        self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, lagret.status)])
+        return self.gjenta(lagret)
 
     @staticmethod
     def _svar(kvittering: Kvittering, svar: Skriving, avtrykk: str) -> LagretSvar:

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -306,3 +306,38 @@ def test_no_event_is_stored_without_its_access_log_entry_and_answer(
     assert (siste.handling, siste.bruker_id, siste.utfall) == ("registrerBesok", sak.bruker, 200)
     lagret = api.lager.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC))
     assert lagret is not None and lagret.body == r.content
+
+
+def test_a_retry_that_would_now_be_refused_gets_the_first_answer(api: Api,
+                                                                 saker: dict[str, Sak]) -> None:
+    """The first attempt moved the version on, so the retry's If-Match is stale (412 for a new
+    request); under the same key it is the same request, and gets the first answer."""
+    sak = saker["frogner"]
+    url = f"/vedtak/{sak.vedtak}/revurderinger"
+    versjon = api.get("sb", f"/vedtak/{sak.vedtak}").headers["etag"]
+    hoder = {"Idempotency-Key": "med-if-match", "If-Match": versjon}
+    forste = api.post("lev", url, ANMODNING, **hoder)
+    assert forste.status_code == 200, forste.text
+    antall = api.antall_hendelser()
+    andre = api.post("lev", url, ANMODNING, **hoder)
+    assert (andre.status_code, andre.content) == (200, forste.content)
+    assert andre.headers["idempotent-replayed"] == "true"
+    assert api.post("lev", url, ANMODNING, **{"If-Match": versjon}).status_code == 412
+    assert api.antall_hendelser() == antall and revurderinger(api, sak) == 1
+
+
+def test_an_expired_key_may_be_used_again(api: Api, saker: dict[str, Sak]) -> None:
+    """An answer older than the key's lifetime is forgotten: the key starts a new request."""
+    sak = saker["frogner"]
+    url = f"/vedtak/{sak.vedtak}/forlengelser"
+    hode = {"Idempotency-Key": "gammel"}
+    assert api.post("vm", url, {"ny_gyldig_til": "2027-06-30"}, **hode).status_code == 200
+    with api.lager.datastore.transaction(commit=True) as c:  # the answer is now 30 days old
+        c.execute("UPDATE http_idempotens SET opprettet = ? WHERE nokkel = 'gammel'",
+                  ((datetime.now(UTC) - timedelta(days=30)).isoformat(),))
+    ny = api.post("vm", url, {"ny_gyldig_til": "2027-12-31"}, **hode)
+    assert ny.status_code == 200, ny.text
+    assert "idempotent-replayed" not in ny.headers
+    assert api.app.vedtak(sak.vedtak).gyldig_til == date(2027, 12, 31)
+    igjen = api.post("vm", url, {"ny_gyldig_til": "2027-12-31"}, **hode)
+    assert (igjen.content, igjen.headers["idempotent-replayed"]) == (ny.content, "true")
