@@ -180,7 +180,7 @@ def server(args: argparse.Namespace) -> int:
     """The API with production settings from the environment (docs/api.md); no dev keys."""
     from interfaces.http.server import serve
 
-    serve(host=args.host, port=args.port, dev=False)
+    serve(host=args.host, port=args.port, dev=False, workers=args.workers)
     return 0
 
 
@@ -217,6 +217,8 @@ def lag_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("server", help="the HTTP API with production settings from the environment")
     se.add_argument("--host", default="127.0.0.1")
     se.add_argument("--port", type=int, default=8000)
+    se.add_argument("--workers", type=int, default=None,
+                    help="server processes (PostgreSQL only; default BRUKERVALG_WORKERS or 1)")
     se.set_defaults(func=server)
     tk = sub.add_parser("token", help="issue a development token (accepted only by `start`)")
     tk.add_argument("--person", required=True, help="pseudonymous person id, e.g. sb-frogner-1")

@@ -9,6 +9,7 @@ development keys.
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
 from typing import TextIO
 
@@ -70,7 +71,8 @@ def last_demo_ved_forste_start() -> int:
         app.close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
+          workers: int | None = None) -> None:
     """Start the API server (blocks until stopped).
 
     Args:
@@ -78,11 +80,27 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False) -> None:
         port: TCP port.
         dev: explicit development mode: SQLite store by default, demo data on first start,
             development tokens accepted.
+        workers: server processes (default ``BRUKERVALG_WORKERS``, else 1). More than one
+            needs PostgreSQL: SQLite has one writer, and processes would queue on its file lock.
+
+    Raises:
+        Innstillingsfeil: development keys outside development mode, a non-loopback host in
+            development mode, or several workers on a store other than PostgreSQL.
     """
     settings = ApiSettings.fra_miljo(utvikling=True) if dev else ApiSettings.fra_miljo()
     if dev and not _er_loopback(host):
         raise Innstillingsfeil("utviklingsmodus lytter bare på loopback (127.0.0.1/localhost)")
     settings.valider()
+    workers = antall_workers(workers)
+    if workers > 1:
+        if dev or os.environ.get("BRUKERVALG_STORE", "sqlite").lower() != "postgres":
+            raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=postgres "
+                                   "(SQLite har én skriver) og ikke utviklingsmodus")
+        velkomst(host, port, dev)
+        # Each process builds its own application and API from the environment.
+        uvicorn.run("interfaces.http.app:create_app", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False)
+        return
     demo_brukere = last_demo_ved_forste_start() if dev else 0
     app = BrukervalgApp()
     api = create_app(app, settings)
@@ -91,3 +109,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False) -> None:
         uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
     finally:
         app.close()
+
+
+def antall_workers(workers: int | None = None) -> int:
+    """The number of server processes: the argument, else ``BRUKERVALG_WORKERS``, else 1."""
+    verdi = str(workers) if workers is not None else os.environ.get("BRUKERVALG_WORKERS", "1")
+    try:
+        antall = int(verdi)
+    except ValueError:
+        raise Innstillingsfeil(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64") from None
+    if not 1 <= antall <= 64:
+        raise Innstillingsfeil(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64")
+    return antall

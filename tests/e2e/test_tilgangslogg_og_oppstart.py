@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from application.app import BrukervalgApp
 from interfaces.http import server
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import UTVIKLING_UTSTEDER, ApiSettings, Innstillingsfeil
-from interfaces.http.sikkerhet import utstede_utviklingstoken, utviklingsnokkel
-from tests.e2e.conftest import Api, Sak
+from interfaces.http.sikkerhet import lag_token, utstede_utviklingstoken, utviklingsnokkel
+from tests.conftest import FNR
+from tests.e2e.conftest import PUBLIKUM, UTSTEDER, Api, Sak
+from tests.pgserver import ThrowawayPostgres
 
 
 def test_every_read_and_write_is_logged_with_who_what_and_purpose(
@@ -163,3 +173,68 @@ def test_first_start_prints_docs_and_token_instructions_and_loads_the_demo_once(
     tekst = ut.getvalue()
     assert "http://127.0.0.1:8000/schema/swagger" in tekst
     assert "brukervalg token" in tekst and "Demodata" in tekst
+
+
+def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
+                      env: dict[str, str]) -> dict[str, str]:
+    miljo = {"BRUKERVALG_JWT_UTSTEDER": UTSTEDER, "BRUKERVALG_JWT_PUBLIKUM": PUBLIKUM,
+             "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": innstillinger.offentlig_nokkel or "",
+             "BRUKERVALG_UTVIKLINGSNOKKEL": str(innstillinger.utviklingsnokkel), **env}
+    for k, v in miljo.items():
+        monkeypatch.setenv(k, v)
+    return miljo
+
+
+def test_several_server_processes_only_on_postgres(
+        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings, tmp_path: Path) -> None:
+    _produksjonsmiljo(monkeypatch, innstillinger, {
+        "BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(tmp_path / "x.db")})
+    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS > 1 krever"):
+        server.serve(workers=2)
+    monkeypatch.setenv("BRUKERVALG_WORKERS", "mange")
+    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS='mange'"):
+        server.serve()
+    assert server.antall_workers(3) == 3
+
+
+@pytest.mark.postgres
+def test_brukervalg_server_with_two_processes_on_postgres(
+        pg: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
+        utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
+    """The production start (`brukervalg server --workers 2`): both processes write to one
+    store, and what one records the other reads."""
+    db = pg.create_database("to_prosesser")
+    miljo = _produksjonsmiljo(monkeypatch, innstillinger,
+                              {"BRUKERVALG_STORE": "postgres", **pg.env(db)})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    prosess = subprocess.Popen(
+        [sys.executable, "-m", "interfaces.cli", "server", "--port", str(port), "--workers", "2"],
+        env={**os.environ, **miljo}, cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        frist = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/helse").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < frist, "the server did not start"
+            time.sleep(0.2)
+        token = lag_token(utstedernokkel, utsteder=UTSTEDER, publikum=PUBLIKUM,
+                          person_id="sb-1", rolle="saksbehandler", organisasjon="bydel:frogner",
+                          gyldig=timedelta(minutes=5))
+        hode = {"Authorization": f"Bearer {token}", "X-Formaal": "test"}
+        with httpx.Client(base_url=base, headers=hode) as klient:
+            ny = klient.post("/brukere", json={"fodselsnummer": FNR[0], "navn": "To Prosesser",
+                                               "bydel": "frogner"})
+            assert ny.status_code == 201, ny.text
+            for _ in range(8):  # a new connection each: whichever process accepts it answers
+                r = httpx.get(f"{base}/brukere/{ny.json()['id']}", headers=hode)
+                assert r.status_code == 200 and r.json()["navn"] == "To Prosesser"
+    finally:
+        prosess.terminate()
+        prosess.wait(20)
