@@ -25,11 +25,13 @@ recorded if any line is rejected.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -59,7 +61,7 @@ from domain.leveranse import Besokskategori, Leveranse
 KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
             "avbestilt_tid", "journalreferanse")
 PAKREVDE = ("type", "bruker", "tjenestetype", "start", "slutt")
-BIT = 500  # lines per chunk: one atomic save each
+BIT = 2000  # lines per chunk: one atomic save each (bounded memory)
 
 
 class Status(StrEnum):
@@ -158,7 +160,7 @@ def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
 
     def rader() -> Iterator[Rad]:
         for nr, rad in enumerate(csv.reader(fil, delimiter=skille), start=2):
-            if rad and any(x.strip() for x in rad):
+            if rad and "".join(rad).strip():
                 yield nr, rad
 
     return kolonner, rader()
@@ -335,7 +337,7 @@ class Tidsrapportimport:
                     raise Regelbrudd("R18", "bruker", f"{self.leverandor_id} har ingen leveranse av "
                                      f"{tjenestetype} til denne brukeren")
             except Regelbrudd as e:
-                egne = e
+                egne = e.with_traceback(None)  # kept: no frame (and no cycle) with it
             self._egne[nokkel] = egne
         if isinstance(egne, Regelbrudd):
             raise egne
@@ -370,7 +372,12 @@ class Tidsrapportimport:
         bredde = kol.bredde
         i_type, i_bruker, i_tj, i_start, i_slutt = (kol.type, kol.bruker, kol.tjenestetype,
                                                      kol.start, kol.slutt)
+        i_kategori, i_avbestilt, i_ansatt, i_tiltak, i_journal = (
+            kol.kategori, kol.avbestilt_tid, kol.ansatt, kol.tiltakskode, kol.journalreferanse)
         GODTATT, ALLEREDE, AVVIST = Status.GODTATT, Status.ALLEREDE_REGISTRERT, Status.AVVIST
+        # A user with one delivery of the tjenestetype from this provider: its report, by the
+        # line's own text (most lines of a month's file).
+        eneste: dict[tuple[str, str], tuple[UUID, l_mod.Tidsrapport]] = {}
         for nr, rad in bit:
             try:
                 if len(rad) < bredde:
@@ -393,26 +400,32 @@ class Tidsrapportimport:
                 tjenestetype = _TJENESTETYPER.get(tj)
                 if tjenestetype is None:
                     raise Regelbrudd("BV0", "tjenestetype", f"ukjent tjenestetype {tj!r}")
-                kategori = _KATEGORIER.get(rad[kol.kategori].strip())
+                kategori = _KATEGORIER.get(rad[i_kategori].strip())
                 if kategori is None:
-                    raise Regelbrudd("R18a", "kategori", f"ukjent kategori {rad[kol.kategori].strip()!r}")
-                s_avb = rad[kol.avbestilt_tid].strip()
+                    raise Regelbrudd("R18a", "kategori", f"ukjent kategori {rad[i_kategori].strip()!r}")
+                s_avb = rad[i_avbestilt].strip()
                 avbestilt = _tid(s_avb, "avbestilt_tid") if s_avb else None
                 if not er_besok and avbestilt is None:
                     raise Regelbrudd("R20", "avbestilt_tid", "en avbestilling må si når den ble gitt")
                 start = _tid(s_start, "start")
                 slutt = _tid(s_slutt, "slutt")
-                lev_id = self._leveranse_for(bruker, tjenestetype, start)
-                rapport = rapporter.get(lev_id)
-                if rapport is None:
-                    lev = lastet.get(lev_id) or leveranser.hent(lev_id, hent)
-                    rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)  # type: ignore[arg-type]
+                funnet = eneste.get((bruker, tj))
+                if funnet is not None:
+                    lev_id, rapport = funnet
+                else:
+                    lev_id = self._leveranse_for(bruker, tjenestetype, start)
+                    rapport = rapporter.get(lev_id)  # type: ignore[assignment]
+                    if rapport is None:
+                        lev = lastet.get(lev_id) or leveranser.hent(lev_id, hent)
+                        rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)  # type: ignore[arg-type]
+                    if len(self._egne_leveranser(bruker, tjenestetype)) == 1:
+                        eneste[(bruker, tj)] = (lev_id, rapport)
                 if er_besok:
-                    ny = rapport.besok_linje(nr, start, slutt, rad[kol.ansatt].strip(), kategori,
-                                             rad[kol.tiltakskode].strip() or None)
+                    ny = rapport.besok_linje(nr, start, slutt, rad[i_ansatt].strip(), kategori,
+                                             rad[i_tiltak].strip() or None)
                 else:
                     ny = rapport.avbestilling_linje(nr, start, slutt, avbestilt,  # type: ignore[arg-type]
-                                                    rad[kol.journalreferanse].strip())
+                                                    rad[i_journal].strip())
             except kalender.NaivtTidspunktError as e:
                 kvitteringer.append((nr, AVVIST, e.regel or "BV2", e.felt, str(e), None))
                 continue
@@ -448,7 +461,7 @@ class Tidsrapportimport:
               kvittering: Callable[[Linjekvittering], None] | None,
               fremdrift: Callable[[int], None] | None) -> Sammendrag:
         ut = Sammendrag(lagret=lagre)
-        with filer() as fil:
+        with filer() as fil, _uten_syklussamler():
             kol, rader = les_rader(fil)
             for bit in _bitvis(rader, BIT):
                 ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
@@ -484,6 +497,24 @@ class Tidsrapportimport:
             if nye:
                 self.app.save(*nye)  # type: ignore[attr-defined]
             return kvitteringer, nye
+
+
+@contextmanager
+def _uten_syklussamler() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is imported, then restore it.
+
+    A chunk's many young objects (a few per line) would otherwise be scanned again and again by
+    the collector's younger generations, and the cached states by its full collections: a
+    quarter of the time of a large file. The import makes no reference cycles of its own, and
+    its memory is freed by reference counting, so memory stays bounded.
+    """
+    var_paa = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if var_paa:
+            gc.enable()
 
 
 def _bitvis(rader: Iterable[Rad], n: int) -> Iterator[list[Rad]]:

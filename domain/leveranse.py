@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import singledispatch
 from uuid import UUID, uuid4, uuid5
@@ -27,7 +27,7 @@ from domain.felles import (
 )
 
 LENGSTE_BESOK = timedelta(hours=24)
-_EN_DAG = timedelta(days=1)
+_NULL = timedelta(0)
 _LIGNER_FNR = re.compile(r"^\d{11}$")
 
 
@@ -124,8 +124,15 @@ class RapportertBesok(BaseModel):
 
 
 def rapportert_besok_id(leveranse_id: UUID, fil_sha256: str, linje: int) -> UUID:
-    """The id of a visit reported on line ``linje`` of a file: uuid5 in the delivery's namespace."""
-    return uuid5(leveranse_id, f"{fil_sha256}:{linje}")
+    """The id of a visit reported on line ``linje`` of a file: ``uuid5(leveranse_id,
+    fil_sha256)`` with the line number XOR-ed into its last 48 bits (unique per line)."""
+    return _besok_id(uuid5(leveranse_id, fil_sha256).int, linje)
+
+
+def _besok_id(grunnlag: int, linje: int) -> UUID:
+    if not 0 < linje < 1 << 48:
+        raise Regelbrudd("BV0", "linje", f"linjenummer {linje} utenfor gyldig område")
+    return UUID(int=grunnlag ^ linje)
 
 
 class BesokRapportert(Hendelse):
@@ -204,10 +211,11 @@ class AvvikBehandlet(Hendelse):
 # --- state ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Besok:
     """A recorded visit as the delivery knows it, from a ``BesokUtfort`` or one line of a
-    ``BesokRapportert`` (then ``linje`` and ``fil_sha256`` say where it was reported)."""
+    ``BesokRapportert`` (then ``linje`` and ``fil_sha256`` say where it was reported).
+    Read-only by convention (not frozen: a month's file creates many)."""
 
     besok_id: UUID
     start: datetime
@@ -221,7 +229,7 @@ class Besok:
     fil_sha256: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Avbestilling:
     """A recorded cancellation (R20), from a ``BesokAvbestilt`` or one line of an
     ``AvbestillingerRapportert``."""
@@ -236,13 +244,19 @@ class Avbestilling:
     fil_sha256: str | None = None
 
 
-_UTC_EPOKE = datetime(1970, 1, 1, tzinfo=UTC)
+def _dager(start: datetime, slutt: datetime) -> range:
+    """The overlap indexes' buckets an interval is filed under: the calendar days its ends are
+    written in (each in its own offset, which is cheap to read and never a day off UTC)."""
+    a, b = start.toordinal(), slutt.toordinal()
+    return range(a, b + 1) if a <= b else range(b, a + 1)
 
 
-def _utc_dager(start: datetime, slutt: datetime) -> range:
-    """The UTC day numbers an interval touches: the buckets of the overlap indexes below (any two
-    overlapping intervals share one; the rule itself is then checked with ``kalender.foer``)."""
-    return range((start - _UTC_EPOKE) // _EN_DAG, (slutt - _UTC_EPOKE) // _EN_DAG + 1)
+def _naboer(start: datetime, slutt: datetime) -> range:
+    """The buckets to search for intervals that may overlap [start, slutt): two days more on each
+    side, since two instants' written days can differ by two from their UTC days' difference.
+    Candidates found there are then checked with ``kalender.foer`` (the rule itself)."""
+    a, b = start.toordinal(), slutt.toordinal()
+    return range(min(a, b) - 2, max(a, b) + 3)
 
 
 @dataclass
@@ -320,7 +334,7 @@ def noter_besok(lev: Leveranse, b: Besok) -> None:
     lev.besok[b.besok_id] = b
     lev.besoksnokler[(b.start, b.slutt, b.ansatt)] = b.besok_id
     per_dag = lev.besok_per_dag
-    for dag in _utc_dager(b.start, b.slutt):
+    for dag in _dager(b.start, b.slutt):
         liste = per_dag.get(dag)
         if liste is None:
             per_dag[dag] = [b]
@@ -331,7 +345,7 @@ def noter_besok(lev: Leveranse, b: Besok) -> None:
 def noter_avbestilling(lev: Leveranse, a: Avbestilling) -> None:
     lev.avbestillinger.append(a)
     lev.avbestilte_starter.add(a.planlagt_start)
-    for dag in _utc_dager(a.planlagt_start, a.planlagt_slutt):
+    for dag in _dager(a.planlagt_start, a.planlagt_slutt):
         lev.avbestillinger_per_dag.setdefault(dag, []).append(a)
 
 
@@ -345,9 +359,10 @@ def _(e: BesokUtfort, lev: Leveranse) -> Leveranse:
 @evolve.register
 def _(e: BesokRapportert, lev: Leveranse) -> Leveranse:
     sha, ts, hid = e.fil_sha256, e.timestamp, e.hendelse_id
+    grunnlag = uuid5(lev.id, sha).int
     for x in e.besok:
-        noter_besok(lev, Besok(rapportert_besok_id(lev.id, sha, x.linje), x.start, x.slutt,
-                               x.ansatt, x.kategori, x.tiltakskode, ts, hid, x.linje, sha))
+        noter_besok(lev, Besok(_besok_id(grunnlag, x.linje), x.start, x.slutt, x.ansatt,
+                               x.kategori, x.tiltakskode, ts, hid, x.linje, sha))
     return lev
 
 
@@ -474,8 +489,11 @@ def sjekk_besok(start: datetime, slutt: datetime, ansatt: str, kategori: Besoksk
     """R18/R18a: a visit is a real, bounded interval by a pseudonymous staff member."""
     kalender.krev_tidssone(start, "start", "BV2")
     kalender.krev_tidssone(slutt, "slutt", "BV2")
-    varighet = kalender.varighet(start, slutt)
-    if varighet <= timedelta(0):
+    if type(start.tzinfo) is timezone and type(slutt.tzinfo) is timezone:
+        varighet = slutt - start  # fixed offsets (parsed ISO text): already real elapsed time
+    else:
+        varighet = kalender.varighet(start, slutt)
+    if varighet <= _NULL:
         raise Regelbrudd("R18", "slutt", "besøket må slutte etter at det startet")
     if varighet > LENGSTE_BESOK:
         raise Regelbrudd("R18", "slutt", "et besøk kan ikke vare mer enn 24 timer")
@@ -498,7 +516,7 @@ def sjekk_besok_paa_leveranse(lev: Leveranse, start: datetime, slutt: datetime) 
     per_dag = lev.avbestillinger_per_dag
     if not per_dag:
         return
-    for dag in _utc_dager(start, slutt):
+    for dag in _naboer(start, slutt):
         for x in per_dag.get(dag, ()):
             if kalender.foer(start, x.planlagt_slutt) and kalender.foer(x.planlagt_start, slutt):
                 raise Regelbrudd("R20", "start", f"besøket {x.planlagt_start:%Y-%m-%d %H:%M} er "
@@ -540,7 +558,9 @@ def sjekk_avbestilling_paa_leveranse(lev: Leveranse, planlagt_start: datetime,
                                      planlagt_slutt: datetime) -> None:
     """R20: a delivered visit cannot be cancelled."""
     per_dag = lev.besok_per_dag
-    for dag in _utc_dager(planlagt_start, planlagt_slutt):
+    if not per_dag:
+        return
+    for dag in _naboer(planlagt_start, planlagt_slutt):
         for b in per_dag.get(dag, ()):
             if kalender.foer(b.start, planlagt_slutt) and kalender.foer(planlagt_start, b.slutt):
                 raise Regelbrudd("R20", "planlagt_start", "det er registrert et utført besøk i "
@@ -576,6 +596,7 @@ class Tidsrapport:
         self.ktx = ktx
         self._besok_id = uuid4()  # the hendelse_id of each batch event, known before it exists
         self._avbestillinger_id = uuid4()
+        self._id_grunnlag = uuid5(lev.id, fil_sha256).int  # of the visits' ids
         self.besok: list[dict[str, object]] = []
         self.avbestillinger: list[dict[str, object]] = []
 
@@ -588,8 +609,8 @@ class Tidsrapport:
         if besok_registrert(lev, start, slutt, ansatt):
             return False
         sjekk_besok_paa_leveranse(lev, start, slutt)
-        noter_besok(lev, Besok(rapportert_besok_id(lev.id, self.fil_sha256, linje), start, slutt,
-                               ansatt, kategori, tiltakskode, self.ktx.naa, self._besok_id, linje,
+        noter_besok(lev, Besok(_besok_id(self._id_grunnlag, linje), start, slutt, ansatt,
+                               kategori, tiltakskode, self.ktx.naa, self._besok_id, linje,
                                self.fil_sha256))
         self.besok.append({"linje": linje, "start": start, "slutt": slutt, "ansatt": ansatt,
                            "kategori": kategori, "tiltakskode": tiltakskode})
