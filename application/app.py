@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from application import kommandoer as k
+from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.referansedata import Referansedata
 from application.settings import event_store_env
@@ -135,6 +136,8 @@ class BrukervalgApp(Application[UUID]):
         super().__init__(env={**(env or {}), **event_store_env(merged)})
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
+        self._buffer = Hendelsebuffer(self.events, int(merged.get(
+            "BRUKERVALG_HENDELSEBUFFER", STANDARD_MAKS_HENDELSER)))
         nokkel = merged.get("BRUKERVALG_INDEKS_NOKKEL") or merged.get("BRUKERVALG_CIPHER_KEY") \
             or "utvikling-ikke-for-produksjon"
         self._indeks_nokkel = nokkel.encode()
@@ -159,8 +162,11 @@ class BrukervalgApp(Application[UUID]):
 
     def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any]) -> Any:
         try:
-            tilstand = self.repository.get(ident, projector_func=projiser)
-        except (AggregateNotFoundError, FeilAggregattype):  # a vedtak id asked for as a bruker...
+            hendelser = self._buffer.hent(ident)
+            if not hendelser:
+                raise IkkeFunnet(hva, ident)
+            tilstand = projiser(None, hendelser)
+        except FeilAggregattype:  # a vedtak id asked for as a bruker...
             raise IkkeFunnet(hva, ident) from None
         forventet = (_FORVENTET.get() or {}).get(ident)
         if forventet is not None and tilstand.version not in forventet:

@@ -1,0 +1,71 @@
+"""The decoded-event buffer: a command reads only an aggregate's new events, and is never stale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from application import kommandoer as k
+from application.app import BrukervalgApp
+from application.hendelsebuffer import Hendelsebuffer
+from domain import leveranse as l_mod
+from domain.kalender import OSLO
+from tests.conftest import KOMMUNAL
+from tests.integration.conftest import Sak, lag_sak
+
+START = datetime(2026, 3, 2, 8, tzinfo=OSLO)
+
+
+def besok(app: BrukervalgApp, sak: Sak, i: int) -> None:
+    s = START + timedelta(hours=12 * i)
+    app.registrer_besok(k.RegistrerBesok(leveranse_id=sak.leveranse_id, start=s,
+                                         slutt=s + timedelta(minutes=30), ansatt="a-1"), KOMMUNAL)
+
+
+def fersk(app: BrukervalgApp, sak: Sak) -> l_mod.Leveranse:
+    """The delivery rebuilt from every stored event, without the buffer."""
+    return app.repository.get(sak.leveranse_id, projector_func=l_mod.projiser)
+
+
+def test_writes_by_another_process_are_seen(lag_app: Callable[..., BrukervalgApp],
+                                            store: str) -> None:
+    """Two application instances on one store (as two server processes): each command sees the
+    other's facts, because the buffer reads every event newer than what it holds."""
+    a = lag_app(store)
+    sak = lag_sak(a)
+    env = {key: v for key, v in a.env.items() if key.startswith(("POSTGRES_", "SQLITE_"))}
+    b = lag_app(store, env={"BRUKERVALG_STORE": store, **env,
+                            **({"BRUKERVALG_SQLITE_PATH": a.env["SQLITE_DBNAME"]}
+                               if store == "sqlite" else {})})
+    besok(a, sak, 0)
+    assert len(b.leveranse(sak.leveranse_id).besok) == 1  # b reads and keeps 4 events
+    besok(a, sak, 1)
+    besok(a, sak, 2)
+    lev = b.leveranse(sak.leveranse_id)
+    assert len(lev.besok) == 3 and lev.version == fersk(a, sak).version
+    besok(b, sak, 3)  # b decides on the current state: no conflict, nothing lost
+    assert len(a.leveranse(sak.leveranse_id).besok) == 4
+
+
+def test_the_state_is_built_fresh_every_time(app: BrukervalgApp, sak: Sak) -> None:
+    besok(app, sak, 0)
+    forste = app.leveranse(sak.leveranse_id)
+    forste.besok.clear()  # a caller changing its copy changes nothing for the next command
+    andre = app.leveranse(sak.leveranse_id)
+    assert len(andre.besok) == 1 and andre is not forste
+    assert andre.besok == fersk(app, sak).besok
+
+
+def test_the_buffer_is_bounded_and_results_do_not_depend_on_it(app: BrukervalgApp) -> None:
+    saker = [lag_sak(app, fnr=f) for f in ("15108695088", "01014012369", "12053845655")]
+    liten = Hendelsebuffer(app.events, maks_hendelser=12)
+    for i, sak in enumerate(saker):
+        for j in range(3):
+            besok(app, sak, 10 * i + j)
+        assert len(liten.hent(sak.leveranse_id)) == len(list(app.events.get(sak.leveranse_id)))
+        assert liten.antall_hendelser <= 12
+    for j in range(3, 20):  # one delivery outgrows the bound: read in full, not kept
+        besok(app, saker[0], j)
+    assert len(liten.hent(saker[0].leveranse_id)) == len(list(app.events.get(saker[0].leveranse_id)))
+    assert liten.antall_hendelser <= 12
+    assert app.leveranse(saker[0].leveranse_id).besok == fersk(app, saker[0]).besok
