@@ -39,32 +39,39 @@ class Lenke:
                 "topic": self.topic, "state_base64": base64.b64encode(self.state).decode()}
 
 
+def _kjedet(recorder: Any) -> bool:
+    """Whether the recorder chains its events (the ledger's recorders do, the library's not)."""
+    return bool(getattr(recorder, "links_in_event_rows", False)
+                or getattr(recorder, "ledger_table_name", None))
+
+
 def lenker(recorder: Any, originator_ids: Iterable[UUID], *,
            med_state: bool = True) -> dict[tuple[UUID, int], Lenke]:
     """(originator id, version) → its ledger link, for the given aggregates (empty off-ledger).
 
     Without ``med_state`` the stored bytes are not fetched (the timeline needs only positions).
+    On PostgreSQL the link is two columns of the event's own row; on SQLite a row of the
+    ``*_ledger`` table keyed by the event's rowid.
     """
     state_kolonne = "e.state" if med_state else "NULL"
     ids = list(originator_ids)
-    ledger = getattr(recorder, "ledger_table_name", None)
-    if not ids or ledger is None:
+    if not ids or not _kjedet(recorder):
         return {}
     events = recorder.events_table_name
     svar: dict[tuple[UUID, int], Lenke] = {}
     for i in range(0, len(ids), 500):
         del_ = ids[i:i + 500]
-        if hasattr(recorder.datastore, "schema"):  # PostgreSQL
+        if hasattr(recorder.datastore, "schema"):  # PostgreSQL: the link is in the event row
             sql = SQL("SELECT e.originator_id, e.originator_version, e.notification_id, e.topic, "
-                      + state_kolonne + ", l.prev_hash, l.hash "
-                      "FROM {s}.{e} e JOIN {s}.{l} l ON l.position = e.notification_id "
-                      "WHERE e.originator_id = ANY(%s)").format(
-                s=Identifier(recorder.datastore.schema or "public"), e=Identifier(events),
-                l=Identifier(ledger))
+                      + state_kolonne + ", e.prev_hash, e.hash "
+                      "FROM {s}.{e} e WHERE e.originator_id = ANY(%s) "
+                      "AND e.hash IS NOT NULL").format(
+                s=Identifier(recorder.datastore.schema or "public"), e=Identifier(events))
             with recorder.datastore.transaction(commit=False) as curs:
                 curs.execute(sql, (del_,))
                 rader = [tuple(r.values()) for r in curs.fetchall()]
         else:  # SQLite: the notification id is the rowid
+            ledger = recorder.ledger_table_name
             plass = ",".join("?" * len(del_))
             with recorder.datastore.transaction(commit=False) as c:
                 c.execute(f"SELECT e.originator_id, e.originator_version, e.rowid, e.topic, {state_kolonne}, "
@@ -79,17 +86,18 @@ def lenker(recorder: Any, originator_ids: Iterable[UUID], *,
 
 def hode(recorder: Any) -> tuple[int, str] | None:
     """The newest link: (position, hex hash), or None for an empty or unchained store."""
-    ledger = getattr(recorder, "ledger_table_name", None)
-    if ledger is None:
+    if not _kjedet(recorder):
         return None
     if hasattr(recorder.datastore, "schema"):
-        sql = SQL("SELECT position, hash FROM {s}.{l} ORDER BY position DESC LIMIT 1").format(
-            s=Identifier(recorder.datastore.schema or "public"), l=Identifier(ledger))
+        sql = SQL("SELECT notification_id, hash FROM {s}.{e} WHERE hash IS NOT NULL "
+                  "ORDER BY notification_id DESC LIMIT 1").format(
+            s=Identifier(recorder.datastore.schema or "public"), e=Identifier(recorder.events_table_name))
         with recorder.datastore.transaction(commit=False) as curs:
             curs.execute(sql)
             rad = curs.fetchone()
             rad = tuple(rad.values()) if rad else None
     else:
+        ledger = recorder.ledger_table_name
         with recorder.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT position, hash FROM {ledger} ORDER BY position DESC LIMIT 1")
             r = c.fetchone()

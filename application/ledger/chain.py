@@ -133,7 +133,10 @@ def link_hash(
 
 
 def ledger_table_name(events_table_name: str) -> str:
-    """One chain per events table: ``stored_events`` -> ``stored_ledger``."""
+    """SQLite's links table beside an events table: ``stored_events`` -> ``stored_ledger``.
+
+    (On PostgreSQL the links are columns of the events table itself.)
+    """
     prefix = events_table_name.removesuffix("_events")
     return f"{prefix}_ledger"
 

@@ -5,20 +5,26 @@ setting of eventsourcing 9.5.6 applies unchanged. eventsourcing resolves a persi
 the one InfrastructureFactory subclass in the module's namespace, so the library's own factory
 is only reached through the ``es_postgres`` module alias here, never imported by name.
 
+Where the links live: in the event's own row. The events table has two more columns,
+``prev_hash`` and ``hash`` (NOT NULL, ``UNIQUE (prev_hash)``), so a link costs no second row and
+no second primary-key index; the position is the row's ``notification_id``. (Until 2026-11-22
+the links were rows of a separate ``*_ledger`` table; stores from then are not read by this
+version and are not migrated: no production data existed.)
+
 Why the chain stays one line under concurrent writers: with database functions off, the
 library's insert transaction takes ``LOCK TABLE <events> IN EXCLUSIVE MODE`` before inserting.
-Every chained writer holds that lock until commit, so the ledger head read after it (in the
-insert statement itself) is the head, and the links are written before anyone else may insert.
-The UNIQUE constraint on ``prev_hash`` makes a fork impossible even if that assumption broke.
+Every chained writer holds that lock until commit, so the chain head read after it (in the
+insert statement itself) is the head, and the new links are committed before anyone else may
+insert. ``UNIQUE (prev_hash)`` makes a fork impossible even if that assumption broke.
 
 Two ways to write the links, with identical results:
 
 - a transaction of up to ``MAX_EVENTS_LINKED_IN_SQL`` events (what commands record) is
-  inserted and linked by one statement: the links are hashed by PostgreSQL inside the events
-  INSERT, which costs the writer no extra statement (a second statement from Python costs
-  more than the chain's own work);
-- a larger transaction (imports) is inserted as the library does, the head read in the same
-  statement, and its links are hashed in Python and inserted with the COMMIT.
+  inserted and linked by one statement: it takes the notification ids from the table's
+  sequence, reads the head, and PostgreSQL hashes the links in the INSERT itself, which costs
+  the writer no extra statement or round trip;
+- a larger transaction (imports) reads the head and takes its ids in one statement, hashes
+  the links in Python, and inserts the events with their links in a second.
 """
 
 from __future__ import annotations
@@ -26,15 +32,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import eventsourcing.postgres as es_postgres
-from eventsourcing.persistence import IntegrityError, ProgrammingError
-from psycopg.sql import SQL, Composed, Identifier
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    ProgrammingError,
+)
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from application.ledger.chain import (
-    GENESIS_HASH,
     GENESIS_HASH_SQL,
     canonical_originator_id_sql,
     chain_links,
-    ledger_table_name,
     link_hash_sql,
 )
 from application.ledger.errors import LedgerConfigurationError, LedgerWriteError
@@ -47,31 +58,52 @@ if TYPE_CHECKING:
     from psycopg.rows import DictRow
 
 MAX_EVENTS_LINKED_IN_SQL = 8
-HEAD_COLUMN = "ledger_head"
+EVENT_COLUMNS = "originator_id, originator_version, topic, state"
+MAX_IDENTIFIER_BYTES = 63
 
 
-def create_ledger_table_statement(schema: str, ledger_table: str) -> Composed:
-    """DDL of the ledger table: one row per event, keyed by the event's notification id."""
+def prev_hash_constraint_name(events_table: str) -> str:
+    """The UNIQUE (prev_hash) constraint's name, as PostgreSQL stores it (63 bytes at most)."""
+    return f"{events_table}_prev_hash_key".encode()[:MAX_IDENTIFIER_BYTES].decode(errors="ignore")
+
+
+def create_events_table_statement(
+    schema: str, events_table: str, originator_id_type: str
+) -> Composed:
+    """The library's events table (same columns, keys and storage options) plus the link."""
     return SQL(
         "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
-        "position bigint PRIMARY KEY, "
+        "originator_id {originator_id_type} NOT NULL, "
+        "originator_version bigint NOT NULL, "
+        "topic text, "
+        "state bytea, "
+        "notification_id bigserial, "
+        # The link: no event without one (a writer that does not chain is refused) ...
         "prev_hash bytea NOT NULL, "
         "hash bytea NOT NULL, "
-        # No two links may share a predecessor: the chain cannot fork.
-        "CONSTRAINT {unique_prev} UNIQUE (prev_hash), "
-        "CONSTRAINT {prev_size} CHECK (octet_length(prev_hash) = 32), "
-        "CONSTRAINT {hash_size} CHECK (octet_length(hash) = 32))"
+        "PRIMARY KEY (originator_id, originator_version), "
+        # ... and no two links may share a predecessor: the chain cannot fork.
+        "CONSTRAINT {unique_prev} UNIQUE (prev_hash)) "
+        "WITH ("
+        "    autovacuum_enabled = true,"
+        "    autovacuum_vacuum_threshold = 100000000,"
+        "    autovacuum_vacuum_scale_factor = 0.5,"
+        "    autovacuum_analyze_threshold = 1000,"
+        "    autovacuum_analyze_scale_factor = 0.01"
+        ")"
     ).format(
         schema=Identifier(schema),
-        table=Identifier(ledger_table),
-        unique_prev=Identifier(f"{ledger_table}_prev_hash_key"),
-        prev_size=Identifier(f"{ledger_table}_prev_hash_size"),
-        hash_size=Identifier(f"{ledger_table}_hash_size"),
+        table=Identifier(events_table),
+        originator_id_type=Identifier(originator_id_type),
+        unique_prev=Identifier(prev_hash_constraint_name(events_table)),
     )
 
 
 class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder):
-    """Inserts events and their links in one transaction."""
+    """Inserts events with their links, in one transaction."""
+
+    links_in_event_rows = True
+    """The link columns are in the events table (the SQLite recorder has a ledger table)."""
 
     def __init__(
         self,
@@ -84,76 +116,137 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             msg = "the ledger needs POSTGRES_ENABLE_DB_FUNCTIONS off"
             raise LedgerConfigurationError(msg)
         super().__init__(datastore, events_table_name=events_table_name)
-        self.ledger_table_name = ledger_table_name(events_table_name)
-        self.check_identifier_length(self.ledger_table_name)
-        self.sql_create_statements.append(
-            create_ledger_table_statement(self.datastore.schema, self.ledger_table_name)
+        self.prev_hash_constraint = prev_hash_constraint_name(events_table_name)
+        self.sql_create_statements[self.create_table_statement_index] = (
+            create_events_table_statement(
+                self.datastore.schema, events_table_name, self.datastore.originator_id_type
+            )
         )
-        schema, ledger = Identifier(self.datastore.schema), Identifier(self.ledger_table_name)
-        # For large transactions: the library's INSERT, plus the head read in the same
-        # statement (its snapshot is taken after the table lock; no extra round trip).
-        self.insert_events_statement += SQL(
-            ", (SELECT hash FROM {schema}.{ledger} ORDER BY position DESC LIMIT 1) AS {head}"
-        ).format(schema=schema, ledger=ledger, head=Identifier(HEAD_COLUMN))
-        self.insert_links_statement = SQL(
-            "INSERT INTO {schema}.{ledger} (position, prev_hash, hash) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[])"
-        ).format(schema=schema, ledger=ledger)
+        schema, events = Identifier(self.datastore.schema), Identifier(events_table_name)
+        # Reads return exactly the library's columns: the link costs readers nothing.
+        self.select_events_statement = SQL(
+            "SELECT " + EVENT_COLUMNS + " FROM {schema}.{table} WHERE originator_id = %s"
+        ).format(schema=schema, table=events)
+        self._select_notifications_from = SQL(
+            "SELECT notification_id, " + EVENT_COLUMNS + " FROM {schema}.{table}"
+        ).format(schema=schema, table=events)
+        self._head_sql = (
+            "coalesce((SELECT hash FROM {schema}.{events} WHERE hash IS NOT NULL "
+            "ORDER BY notification_id DESC LIMIT 1), " + GENESIS_HASH_SQL + ")"
+        )
+        # Rendered on the first insert, when the table (and its id sequence) exists.
+        self._linking_statements: dict[int, SQL] | None = None
+        self._reserve_statement: SQL | None = None
+        self._insert_linked_statement: SQL | None = None
+
+    # --- statements ---------------------------------------------------------------------
+
+    def _render(self, composed: Composed) -> SQL:
         # Rendered once: psycopg would otherwise compose these long statements on every call.
-        self._insert_and_link_statements = {
-            count: SQL(self._insert_and_link_statement(count).as_string())
+        return SQL(composed.as_string())
+
+    def _prepare_statements(self) -> None:
+        """Render the insert statements, naming the id sequence of notification_id."""
+        qualified = f"{_quote(self.datastore.schema)}.{_quote(self.events_table_name)}"
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT pg_get_serial_sequence(%s, 'notification_id') AS seq", (qualified,)
+            )
+            row = curs.fetchone()
+        sequence = row["seq"] if row else None
+        if not sequence:
+            msg = f"{qualified} has no notification_id sequence (create the table first)"
+            raise ProgrammingError(msg)
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "events": Identifier(self.events_table_name),
+            "stored_event_type": Identifier(self.stored_event_type_name),
+            "sequence": Literal(sequence),
+        }
+        self._linking_statements = {
+            count: self._render(SQL(self._insert_and_link_sql(count)).format(**names))
             for count in range(1, MAX_EVENTS_LINKED_IN_SQL + 1)
         }
+        self._reserve_statement = self._render(SQL(
+            "SELECT " + self._head_sql + " AS head, "
+            "ARRAY(SELECT nextval({sequence}::regclass) FROM generate_series(1, %s::int)) AS ids"
+        ).format(**names))
+        self._insert_linked_statement = self._render(SQL(
+            "INSERT INTO {schema}.{events} (notification_id, " + EVENT_COLUMNS
+            + ", prev_hash, hash) "
+            "SELECT u.id, " + EVENT_COLUMNS + ", u.prev_hash, u.hash "
+            # unnest of several arrays expands the composite into its columns
+            "FROM unnest(%s::{schema}.{stored_event_type}[], %s::bigint[], %s::bytea[], "
+            "%s::bytea[]) AS u(" + EVENT_COLUMNS + ", id, prev_hash, hash) "
+            "RETURNING notification_id"
+        ).format(**names))
 
-    def _insert_and_link_statement(self, count: int) -> Composed:
-        """One statement that inserts count events and links them, hashed by PostgreSQL.
+    def _insert_and_link_sql(self, count: int) -> str:
+        """One statement that inserts count events with their links, hashed by PostgreSQL.
 
-        The chain is unrolled (link k hashes link k-1): a recursive query would do the same
-        for any count, but costs more than the whole chain for one to three events.
+        One subquery holds the events, their ids and the chain head: the ids come from the
+        notification_id sequence in the events' order (nextval after nextval, so ascending),
+        and the head is read after the table lock. The chain is unrolled (link k hashes link
+        k-1), each link computed once behind an OFFSET 0 fence. A recursive query would do the
+        same for any count, but costs more than the whole chain for one to three events.
         """
-        originator_id = canonical_originator_id_sql("originator_id", self.datastore.originator_id_type)
-        links = [
-            f"l{k} AS (SELECT e.position, p.hash AS prev_hash, "
-            + link_hash_sql("p.hash", "e.position", "e.originator_id", "e.originator_version",
-                            "e.topic", "e.state")
-            + f" AS hash FROM new_events AS e, l{k - 1} AS p WHERE e.n = {k})"
+        oid_type = self.datastore.originator_id_type
+
+        def field(k: int, name: str) -> str:
+            return f"(p.a[{k}]).{name}"
+
+        def link(k: int, prev_hash: str, position: str) -> str:
+            oid = canonical_originator_id_sql(field(k, "originator_id"), oid_type)
+            return link_hash_sql(prev_hash, position, oid, field(k, "originator_version"),
+                                 field(k, "topic"), field(k, "state"))
+
+        ids = ", ".join(f"nextval({{sequence}}::regclass) AS i{k}" for k in range(1, count + 1))
+        inputs = (
+            "(SELECT %s::{schema}.{stored_event_type}[] AS a, " + ids + ", "
+            + self._head_sql + " AS h0 OFFSET 0) AS p"
+        )
+        insert = (
+            "INSERT INTO {schema}.{events} (notification_id, " + EVENT_COLUMNS
+            + ", prev_hash, hash) "
+        )
+        if count == 1:
+            columns = ", ".join(field(1, column) for column in EVENT_COLUMNS.split(", "))
+            return (
+                insert + f"SELECT p.i1, {columns}, p.h0, {link(1, 'p.h0', 'p.i1')} "
+                f"FROM {inputs} RETURNING notification_id"
+            )
+        sources = [inputs]
+        for k in range(1, count + 1):
+            prev = "p.h0" if k == 1 else f"c{k - 1}.h"
+            sources.append(f"LATERAL (SELECT {link(k, prev, f'p.i{k}')} AS h OFFSET 0) AS c{k}")
+        rows = ", ".join(
+            f"(p.i{k}, p.a[{k}], {'p.h0' if k == 1 else f'c{k - 1}.h'}, c{k}.h)"
             for k in range(1, count + 1)
-        ]
-        union = " UNION ALL ".join(
-            f"SELECT position, prev_hash, hash FROM l{k}" for k in range(1, count + 1)
         )
-        return SQL(
-            "WITH inserted AS ("
-            "INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, originator_version, topic, state "
-            "FROM unnest(%s::{schema}.{stored_event_type}[]) "
-            "RETURNING notification_id, originator_id, originator_version, topic, state), "
-            "new_events AS (SELECT row_number() OVER (ORDER BY notification_id) AS n, "
-            "notification_id AS position, " + originator_id + " AS originator_id, "
-            "originator_version, topic, state FROM inserted), "
-            "l0 AS (SELECT coalesce((SELECT hash FROM {schema}.{ledger} "
-            "ORDER BY position DESC LIMIT 1), " + GENESIS_HASH_SQL + ") AS hash), "
-            + ", ".join(links)
-            + " INSERT INTO {schema}.{ledger} (position, prev_hash, hash) "
-            + union
-            + " RETURNING position AS notification_id"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            events=Identifier(self.events_table_name),
-            ledger=Identifier(self.ledger_table_name),
-            stored_event_type=Identifier(self.stored_event_type_name),
+        sources.append(f"LATERAL (VALUES {rows}) AS v(id, e, prev_hash, hash)")
+        # Guard: the chain is in position order only if the ids ascend in the events' order.
+        ascending = " AND ".join(f"p.i{k} < p.i{k + 1}" for k in range(1, count))
+        return (
+            insert
+            + "SELECT v.id, (v.e).originator_id, (v.e).originator_version, (v.e).topic, "
+            "(v.e).state, v.prev_hash, v.hash FROM " + ", ".join(sources)
+            + f" WHERE {ascending} RETURNING notification_id"
         )
+
+    # --- writing ------------------------------------------------------------------------
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        if self._linking_statements is None and stored_events:
+            self._prepare_statements()
         try:
             return super().insert_events(stored_events, **kwargs)
         except IntegrityError as e:
-            # A violated ledger constraint is no optimistic-concurrency conflict, and must not
-            # look like one (callers retry those): the ledger no longer matches the events.
-            if _violated_table(e) == self.ledger_table_name:
-                msg = f"cannot link events into {self.ledger_table_name}: {e}"
+            # A violated link constraint is no optimistic-concurrency conflict, and must not
+            # look like one (callers retry those): the chain no longer matches the events.
+            if _violated_constraint(e) == self.prev_hash_constraint:
+                msg = f"cannot link events into {self.events_table_name}: {e}"
                 raise LedgerWriteError(msg) from e
             raise
 
@@ -161,14 +254,10 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         self,
         curs: Cursor[DictRow],
         stored_events: Sequence[StoredEvent],
-        **kwargs: Any,
+        **_: Any,
     ) -> None:
-        statement = self._insert_and_link_statements.get(len(stored_events))
-        if statement is None:
-            # Too many to unroll: the library's insert; links follow in Python.
-            super()._insert_stored_events(curs, stored_events, **kwargs)
-            return
-        # As the library's _insert_stored_events, with the statement that also links.
+        # As the library's _insert_stored_events, with statements that also link.
+        assert self._linking_statements is not None
         self._lock_table(curs)
         self._notify_channel(curs)
         pg_stored_events = [
@@ -177,7 +266,27 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             )
             for e in stored_events
         ]
-        curs.execute(statement, (pg_stored_events,))
+        statement = self._linking_statements.get(len(stored_events))
+        if statement is not None:
+            curs.execute(statement, (pg_stored_events,))
+            return
+        # Too many to unroll: head and ids first (one round trip), links hashed in Python.
+        curs.execute(self._reserve_statement, (len(stored_events),))  # type: ignore[arg-type]
+        reserved = curs.fetchone()
+        if reserved is None:
+            msg = "reading the chain head returned no row"
+            raise ProgrammingError(msg)
+        links = chain_links(
+            bytes(reserved["head"]),
+            sorted(reserved["ids"]),
+            stored_events,
+            uuid_column=self.datastore.originator_id_type == "uuid",
+        )
+        positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
+        curs.execute(
+            self._insert_linked_statement,  # type: ignore[arg-type]
+            (pg_stored_events, positions, prev_hashes, hashes),
+        )
 
     def _fetch_ids_after_insert_events(
         self,
@@ -188,36 +297,67 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         if not (curs.statusmessage or "").startswith("INSERT"):
             msg = f"expected the events INSERT's result, got {curs.statusmessage!r}"
             raise ProgrammingError(msg)
-        rows = curs.fetchall()
-        # Ascending ids are the events' order: they were numbered in that order under the lock.
-        notification_ids = sorted(row["notification_id"] for row in rows)
-        if len(stored_events) not in self._insert_and_link_statements:
-            head = (rows[0][HEAD_COLUMN] if rows else None) or GENESIS_HASH
-            self._insert_links(curs, bytes(head), notification_ids, stored_events)
+        # Ascending ids are the events' order: they were taken in that order under the lock.
+        notification_ids = sorted(row["notification_id"] for row in curs.fetchall())
+        if len(notification_ids) != len(stored_events):
+            # Only if the ids did not ascend in the events' order (the statement's guard).
+            msg = (f"linked {len(notification_ids)} of {len(stored_events)} events: "
+                   "notification ids were not taken in order")
+            raise LedgerWriteError(msg)
         return notification_ids
 
-    def _insert_links(
+    # --- reading: the library's queries, without the link columns ------------------------
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_notifications(
         self,
-        curs: Cursor[DictRow],
-        head: bytes,
-        notification_ids: Sequence[int],
-        stored_events: Sequence[StoredEvent],
-    ) -> None:
-        links = chain_links(
-            head,
-            notification_ids,
-            stored_events,
-            uuid_column=self.datastore.originator_id_type == "uuid",
-        )
-        positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
-        # Pipelined with the COMMIT: a violated constraint aborts the events' transaction too.
-        curs.execute(self.insert_links_statement, (positions, prev_hashes, hashes), prepare=True)
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """As eventsourcing 9.5.6's, selecting the library's columns instead of ``*``."""
+        conditions: list[SQL] = []
+        params: list[Any] = []
+        if start is not None:
+            conditions.append(SQL("notification_id>=%s" if inclusive_of_start
+                                  else "notification_id>%s"))
+            params.append(start)
+        if stop is not None:
+            conditions.append(SQL("notification_id <= %s"))
+            params.append(stop)
+        if topics:
+            conditions.append(SQL("topic = ANY(%s)"))
+            params.append(list(topics))
+        statement = self._select_notifications_from
+        if conditions:
+            statement += SQL(" WHERE ") + SQL(" AND ").join(conditions)
+        statement += SQL(" ORDER BY notification_id LIMIT %s")
+        params.append(limit)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
 
 
-def _violated_table(error: IntegrityError) -> str | None:
-    """The table whose constraint the database reported violated (psycopg's diagnostics)."""
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _violated_constraint(error: IntegrityError) -> str | None:
+    """The constraint the database reported violated (psycopg's diagnostics)."""
     diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "table_name", None)
+    return getattr(diag, "constraint_name", None)
 
 
 class LedgerPostgresProcessRecorder(

@@ -1,13 +1,14 @@
 """Read access to a chained store for the verifier: one consistent snapshot, events by position.
 
-A reader yields one row per stored event, joined with its link (link columns are None when the
-event has no link), in notification-id order::
+A reader yields one row per stored event with its link (link columns are None when the event
+has no link), in notification-id order; on SQLite the link is joined from the ledger table, on
+PostgreSQL it is two columns of the event's own row::
 
     (position, originator_id, originator_version, topic, state, prev_hash, hash)
 
 Text columns come as UTF-8 bytes, exactly the bytes :func:`link_hash_bytes` hashes, so the
-verifier's hot loop decodes nothing. Links whose event is missing never appear in that stream;
-``count_links`` and ``first_orphan_link`` find them.
+verifier's hot loop decodes nothing. On SQLite, links whose event is missing never appear in
+that stream; ``count_links`` and ``first_orphan_link`` find them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Composed, Identifier, Literal
+from psycopg.sql import SQL, Composed, Identifier
 
 from application.ledger.chain import canonical_originator_id_sql, ledger_table_name
 from application.ledger.errors import LedgerSourceError
@@ -36,6 +37,10 @@ DEFAULT_EVENTS_TABLE = "stored_events"
 
 class ChainReader(ABC):
     """One consistent read of a store's events and links."""
+
+    links_in_event_rows = False
+    """True where links are columns of the event rows (PostgreSQL): no link outlives its
+    event, so there are no orphan links to look for."""
 
     @abstractmethod
     def last_position(self) -> int:
@@ -178,14 +183,16 @@ _COPY_TYPES = ["int8", "bytea", "int8", "bytea", "bytea", "bytea", "bytea"]
 
 
 class PostgresChainReader(ChainReader):
+    # The links are columns of the event rows: a link cannot outlive its event.
+    links_in_event_rows = True
+
     def __init__(
-        self, conn: psycopg.Connection[Any], schema: str, events_table: str, ledger_table: str,
+        self, conn: psycopg.Connection[Any], schema: str, events_table: str,
         originator_id_type: str,
     ):
         self._conn = conn
         self._events = SQL("{}.{}").format(Identifier(schema), Identifier(events_table))
-        self._ledger = SQL("{}.{}").format(Identifier(schema), Identifier(ledger_table))
-        self._originator_id = SQL(canonical_originator_id_sql("e.originator_id", originator_id_type))
+        self._originator_id = SQL(canonical_originator_id_sql("originator_id", originator_id_type))
 
     def _scalar(self, statement: Composed, params: tuple[Any, ...] = ()) -> Any:
         with self._conn.cursor(row_factory=tuple_row) as cursor:
@@ -198,11 +205,10 @@ class PostgresChainReader(ChainReader):
 
     def batches(self, size: int) -> Generator[list[Row], None, None]:
         statement = SQL(
-            "COPY (SELECT e.notification_id, convert_to({oid}, 'UTF8'), e.originator_version, "
-            "convert_to(e.topic, 'UTF8'), e.state, l.prev_hash, l.hash "
-            "FROM {events} AS e LEFT JOIN {ledger} AS l ON l.position = e.notification_id "
-            "ORDER BY e.notification_id) TO STDOUT (FORMAT BINARY)"
-        ).format(oid=self._originator_id, events=self._events, ledger=self._ledger)
+            "COPY (SELECT notification_id, convert_to({oid}, 'UTF8'), originator_version, "
+            "convert_to(topic, 'UTF8'), state, prev_hash, hash "
+            "FROM {events} ORDER BY notification_id) TO STDOUT (FORMAT BINARY)"
+        ).format(oid=self._originator_id, events=self._events)
         with self._conn.cursor() as cursor, cursor.copy(statement) as copy:
             copy.set_types(_COPY_TYPES)
             rows = copy.rows()
@@ -217,20 +223,20 @@ class PostgresChainReader(ChainReader):
                 raise
 
     def count_links(self) -> int:
-        return self._scalar(SQL("SELECT count(*) FROM {}").format(self._ledger))
+        return self._scalar(
+            SQL("SELECT count(*) FROM {} WHERE hash IS NOT NULL").format(self._events)
+        )
 
     def first_orphan_link(self, before: int | None = None) -> int | None:
-        return self._scalar(
-            SQL(
-                "SELECT min(l.position) FROM {ledger} AS l WHERE NOT EXISTS "
-                "(SELECT 1 FROM {events} AS e WHERE e.notification_id = l.position) "
-                "AND ({before}::bigint IS NULL OR l.position < {before}::bigint)"
-            ).format(ledger=self._ledger, events=self._events, before=Literal(before))
-        )
+        return None  # a link is part of its event's row
 
 
 class PostgresChainSource(ChainSource):
-    """A PostgreSQL store: a libpq connection string, or the connection pool of a recorder."""
+    """A PostgreSQL store: a libpq connection string, or the connection pool of a recorder.
+
+    The links are the ``prev_hash`` and ``hash`` columns of the events table (see
+    :mod:`application.ledger.postgres`).
+    """
 
     def __init__(
         self,
@@ -242,7 +248,6 @@ class PostgresChainSource(ChainSource):
         self._connect = connect
         self.schema = schema
         self.events_table = events_table
-        self.ledger_table = ledger_table_name(events_table)
 
     @classmethod
     def from_dsn(
@@ -265,33 +270,30 @@ class PostgresChainSource(ChainSource):
         with self._connect() as conn, conn.transaction():
             # One snapshot for the stream and the follow-up queries.
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # Stream in index order (merge join) rather than hash and sort: bounded server
-            # memory, and the first rows arrive at once. JIT only slows a query this simple.
-            conn.execute("SET LOCAL enable_hashjoin = off")
+            # Stream in index order rather than sort: bounded server memory, and the first
+            # rows arrive at once. JIT only slows a query this simple.
             conn.execute("SET LOCAL enable_sort = off")
             conn.execute("SET LOCAL jit = off")
             originator_id_type = self._originator_id_type(conn)
-            yield PostgresChainReader(
-                conn, self.schema, self.events_table, self.ledger_table, originator_id_type
-            )
+            yield PostgresChainReader(conn, self.schema, self.events_table, originator_id_type)
 
     def _originator_id_type(self, conn: psycopg.Connection[Any]) -> str:
         with conn.cursor(row_factory=tuple_row) as cursor:
-            ledger = cursor.execute(
-                "SELECT to_regclass(%s)", (_qualified(self.schema, self.ledger_table),)
-            ).fetchone()
-            column = cursor.execute(
-                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                "WHERE attrelid = to_regclass(%s) AND attname = 'originator_id'",
+            columns = dict(cursor.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
                 (_qualified(self.schema, self.events_table),),
-            ).fetchone()
-        if column is None or ledger is None or ledger[0] is None:
+            ).fetchall())
+        if "originator_id" not in columns:
+            msg = f"PostgreSQL store has no events table {self.schema}.{self.events_table}"
+            raise LedgerSourceError(msg)
+        if "hash" not in columns or "prev_hash" not in columns:
             msg = (
-                f"PostgreSQL store has no tables {self.schema}.{self.events_table} "
-                f"and {self.schema}.{self.ledger_table}"
+                f"{self.schema}.{self.events_table} has no chain columns (prev_hash, hash): "
+                "not a chained store, or one from before the links moved into the event rows"
             )
             raise LedgerSourceError(msg)
-        return column[0]
+        return columns["originator_id"]
 
 
 def _qualified(schema: str, table: str) -> str:

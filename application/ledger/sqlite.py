@@ -42,6 +42,9 @@ def create_ledger_table_statement(ledger_table: str) -> str:
 class LedgerSQLiteApplicationRecorder(es_sqlite.SQLiteApplicationRecorder):
     """Inserts events and their links in one transaction."""
 
+    links_in_event_rows = False
+    """The links are rows of the ``*_ledger`` table (on PostgreSQL, columns of the event rows)."""
+
     def __init__(
         self,
         datastore: es_sqlite.SQLiteDatastore,

@@ -253,7 +253,7 @@ def _lookahead(rest_of_batch: list[Row], batches: Iterable[list[Row]]) -> list[R
 
 def _check_end(reader: ChainReader, walk: _Walk) -> ChainBreak | None:
     """After a clean walk: links without events, and checkpoints beyond the end."""
-    if reader.count_links() != walk.count:
+    if not reader.links_in_event_rows and reader.count_links() != walk.count:
         orphan = reader.first_orphan_link()
         if orphan is not None:
             return ChainBreak(orphan, BreakKind.DELETED, f"link at {orphan} has no event")
@@ -272,7 +272,7 @@ def _diagnose(
     reason: _Stop, row: Row, lookahead: list[Row], walk: _Walk, reader: ChainReader
 ) -> ChainBreak:
     position = row[0]
-    orphan = reader.first_orphan_link(before=position)
+    orphan = None if reader.links_in_event_rows else reader.first_orphan_link(before=position)
     if orphan is not None:
         return ChainBreak(orphan, BreakKind.DELETED, f"link at {orphan} has no event")
     if reason is _Stop.CHECKPOINT_MISSING:

@@ -1,7 +1,9 @@
 """Chained stores for the ledger tests, each with a raw connection that plays the tampering DBA.
 
 One test body runs against both stores: ``LedgerStore`` hides the differences (placeholder
-style, the name of the position column, how an originator id is stored).
+style, the name of the position column, how an originator id is stored, and where the links
+are: a ``*_ledger`` table on SQLite, the ``prev_hash``/``hash`` columns of the event rows on
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -36,11 +38,19 @@ class LedgerStore:
     _execute: Any
     _close: Any
     versions: dict[uuid.UUID, int] = field(default_factory=dict)
+    link_position_column: str = "position"
+    """The column that keys a link by position (PostgreSQL: the event row's notification_id)."""
+
+    @property
+    def links_in_event_rows(self) -> bool:
+        return self.ledger_table == self.events_table
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Run SQL as the DBA: ``{events}``, ``{ledger}``, ``{pos}`` and ``%s`` placeholders."""
+        """Run SQL as the DBA: ``{events}``, ``{ledger}`` (the table holding the links),
+        ``{pos}`` (events' position column), ``{lpos}`` (links') and ``%s`` placeholders."""
         text = statement.format(
-            events=self.events_table, ledger=self.ledger_table, pos=self.position_column
+            events=self.events_table, ledger=self.ledger_table, pos=self.position_column,
+            lpos=self.link_position_column,
         )
         return self._execute(text, params)
 
@@ -81,8 +91,17 @@ class LedgerStore:
         )[0]
 
     def link_row(self, position: int) -> tuple[bytes, bytes]:
-        prev, hash_ = self.sql("SELECT prev_hash, hash FROM {ledger} WHERE position = %s", (position,))[0]
+        prev, hash_ = self.sql("SELECT prev_hash, hash FROM {ledger} WHERE {lpos} = %s", (position,))[0]
         return bytes(prev), bytes(hash_)
+
+    def count_links(self) -> int:
+        return self.sql("SELECT count(hash) FROM {ledger}")[0][0]
+
+    def allow_unlinked_events(self) -> None:
+        """PostgreSQL refuses an event row without a link (NOT NULL): the DBA lifts that."""
+        if self.links_in_event_rows:
+            self.sql("ALTER TABLE {events} ALTER COLUMN prev_hash DROP NOT NULL, "
+                     "ALTER COLUMN hash DROP NOT NULL")
 
     def set_state(self, position: int, state: bytes) -> None:
         self.sql("UPDATE {events} SET state = %s WHERE {pos} = %s", (state, position))
@@ -96,10 +115,15 @@ class LedgerStore:
         self.sql("DELETE FROM {events} WHERE {pos} = %s", (position,))
 
     def delete_link(self, position: int) -> None:
-        self.sql("DELETE FROM {ledger} WHERE position = %s", (position,))
+        if self.links_in_event_rows:
+            self.allow_unlinked_events()
+            self.sql("UPDATE {events} SET prev_hash = NULL, hash = NULL WHERE {pos} = %s", (position,))
+        else:
+            self.sql("DELETE FROM {ledger} WHERE position = %s", (position,))
 
     def insert_event(self, event: StoredEvent) -> int:
-        """Insert an event row the way the store numbers rows; the position it got."""
+        """Insert an event row without a link the way the store numbers rows; its position."""
+        self.allow_unlinked_events()
         return self.sql(
             "INSERT INTO {events} (originator_id, originator_version, topic, state) "
             "VALUES (%s, %s, %s, %s) RETURNING {pos}",
@@ -108,6 +132,7 @@ class LedgerStore:
         )[0][0]
 
     def insert_event_at(self, position: int, event: StoredEvent) -> None:
+        self.allow_unlinked_events()
         self.sql(
             "INSERT INTO {events} ({pos}, originator_id, originator_version, topic, state) "
             "VALUES (%s, %s, %s, %s, %s)",
@@ -116,12 +141,32 @@ class LedgerStore:
         )
 
     def insert_link(self, position: int, prev_hash: bytes, hash_: bytes) -> None:
-        self.sql("INSERT INTO {ledger} (position, prev_hash, hash) VALUES (%s, %s, %s)",
-                 (position, prev_hash, hash_))
+        """Give the (existing) event at position a link, or on SQLite add a link row there."""
+        if self.links_in_event_rows:
+            self.sql("UPDATE {events} SET prev_hash = %s, hash = %s WHERE {pos} = %s",
+                     (prev_hash, hash_, position))
+        else:
+            self.sql("INSERT INTO {ledger} (position, prev_hash, hash) VALUES (%s, %s, %s)",
+                     (position, prev_hash, hash_))
+
+    def insert_linked_event_at(self, position: int, event: StoredEvent, prev_hash: bytes,
+                               hash_: bytes) -> None:
+        """A forged event with a forged link, written in one go (one row on PostgreSQL)."""
+        if self.links_in_event_rows:
+            self.sql(
+                "INSERT INTO {events} ({pos}, originator_id, originator_version, topic, state, "
+                "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (position, self.stored_id(event.originator_id), event.originator_version,
+                 event.topic, event.state, prev_hash, hash_),
+            )
+        else:
+            self.insert_link(position, prev_hash, hash_)
+            self.insert_event_at(position, event)
 
     def truncate_after(self, position: int) -> None:
         self.sql("DELETE FROM {events} WHERE {pos} > %s", (position,))
-        self.sql("DELETE FROM {ledger} WHERE position > %s", (position,))
+        if not self.links_in_event_rows:
+            self.sql("DELETE FROM {ledger} WHERE position > %s", (position,))
 
     def count(self, table: str) -> int:
         return self.sql(f"SELECT count(*) FROM {{{table}}}")[0][0]
@@ -153,5 +198,6 @@ def postgres_store(datastore: PostgresDatastore, dsn: str, events_table: str) ->
         cursor = raw.execute(statement, params)
         return cursor.fetchall() if cursor.description else []
 
-    return LedgerStore("postgres", recorder, events_table, recorder.ledger_table_name,
-                       "notification_id", execute, raw.close)
+    # The links are columns of the event rows, keyed by the same notification_id.
+    return LedgerStore("postgres", recorder, events_table, events_table, "notification_id",
+                       execute, raw.close, link_position_column="notification_id")

@@ -120,3 +120,29 @@ def test_a_process_recorder_chains_its_events_and_keeps_its_tracking(env: dict[s
     assert report.count >= 2
     assert recorder.max_tracking_id("oppstroms") == 8
     factory.close()
+
+
+@pytest.mark.postgres
+def test_postgres_reads_return_what_the_library_returns(ledger_pg: PostgresLedgerDatabase) -> None:
+    """The link columns stay out of reads: the chained recorder's select_events and
+    select_notifications answer exactly as eventsourcing's own recorder on the same table."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    from tests.ledger.conftest import unique_events_table
+
+    table = unique_events_table()
+    chained = LedgerPostgresApplicationRecorder(ledger_pg.datastore, events_table_name=table)
+    chained.create_table()
+    library = PostgresApplicationRecorder(ledger_pg.datastore, events_table_name=table)
+    ids = [uuid.uuid4() for _ in range(3)]
+    for version in range(1, 5):
+        chained.insert_events([StoredEvent(i, version, f"a.b:T{version % 2}", b"{}") for i in ids])
+
+    for kwargs in ({}, {"gt": 1}, {"lte": 3, "desc": True}, {"limit": 2}):
+        assert chained.select_events(ids[1], **kwargs) == library.select_events(ids[1], **kwargs)
+    for args, kwargs in [((1, 5), {}), ((3, 20), {"stop": 9}), ((2, 20), {"topics": ["a.b:T1"]}),
+                         ((2, 20), {"inclusive_of_start": False, "topics": ("a.b:T0",)}),
+                         ((None, 4), {})]:
+        assert (chained.select_notifications(*args, **kwargs)
+                == library.select_notifications(*args, **kwargs))
+    assert len(chained.select_notifications(1, 100)) == 12

@@ -87,3 +87,17 @@ def test_something_that_is_no_store_is_a_named_error() -> None:
         verify(42)
     with pytest.raises(LedgerSourceError):
         verify({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+
+@pytest.mark.postgres
+def test_a_postgres_events_table_without_links_is_a_named_error(
+    ledger_pg: PostgresLedgerDatabase,
+) -> None:
+    """The library's own table (or one from before the links moved into the event rows)."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    table = unique_events_table()
+    PostgresApplicationRecorder(ledger_pg.datastore, events_table_name=table).create_table()
+
+    with pytest.raises(LedgerSourceError, match="chain columns"):
+        verify(ledger_pg.dsn, events_table=table)

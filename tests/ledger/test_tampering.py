@@ -41,7 +41,7 @@ def test_untouched_store_verifies_with_every_event_linked_once(store: LedgerStor
     report = verify(store.recorder)
 
     assert report.ok, report.summary()
-    assert report.count == len(positions) == store.count("events") == store.count("ledger")
+    assert report.count == len(positions) == store.count("events") == store.count_links()
     assert report.head.position == positions[-1]
     assert report.head.hash == store.link_row(positions[-1])[1]
     assert report.rate > 0
@@ -80,7 +80,7 @@ def test_a_conflicting_insert_leaves_no_link_and_the_chain_goes_on(store: Ledger
 
     report = verify(store.recorder)
     assert report.ok, report.summary()
-    assert store.count("ledger") == store.count("events") == report.count
+    assert store.count_links() == store.count("events") == report.count
 
 
 def test_one_changed_byte_of_state_is_named(store: LedgerStore) -> None:
@@ -102,19 +102,37 @@ def test_changed_metadata_is_named(store: LedgerStore) -> None:
 def test_altered_prev_hash_of_a_link_is_named(store: LedgerStore) -> None:
     """R26: the ledger rows themselves are not trusted: an edited link is caught."""
     positions = store.append(20)
-    store.sql("UPDATE {ledger} SET prev_hash = %s WHERE position = %s", (os.urandom(32), positions[4]))
+    store.sql("UPDATE {ledger} SET prev_hash = %s WHERE {lpos} = %s", (os.urandom(32), positions[4]))
 
     assert broken_at(store) == (positions[4], BreakKind.CHANGED)
 
 
 @pytest.mark.parametrize("which", ["first", "middle", "last"])
 def test_a_deleted_event_row_is_named(store: LedgerStore, which: str) -> None:
-    """R26: deleting an event (its link stays) is named at the deleted position."""
+    """R26: deleting an event is named at the deleted position: on SQLite its link stays
+    behind; on PostgreSQL the link goes with the row, and the next link names what is gone."""
     positions = store.append(30)
     target = {"first": positions[0], "middle": positions[11], "last": positions[-1]}[which]
+    if which == "last" and store.links_in_event_rows:
+        pytest.skip("the newest row with its link gone is a truncation: see the next test")
     store.delete_event(target)
 
     assert broken_at(store) == (target, BreakKind.DELETED)
+
+
+def test_the_newest_event_deleted_with_its_link_is_named_against_a_checkpoint(
+    store: LedgerStore,
+) -> None:
+    """R26: removing the newest event and its link leaves a shorter, valid-looking chain
+    (on PostgreSQL one DELETE does it, the link being in the row); a signed checkpoint
+    names the first missing position."""
+    positions = store.append(30)
+    checkpoint = sign_checkpoint(generate_private_key(), verify(store.recorder).head)
+    store.delete_event(positions[-1])
+    store.delete_link(positions[-1])
+
+    assert verify(store.recorder).ok  # like any cut tail, invisible without a checkpoint
+    assert broken_at(store, checkpoints=[checkpoint]) == (positions[-1], BreakKind.TRUNCATED)
 
 
 def test_a_deleted_event_with_its_link_is_named(store: LedgerStore) -> None:
@@ -161,6 +179,7 @@ def test_an_event_forged_into_a_gap_with_a_well_formed_link_is_named(store: Ledg
     store.insert_event_at(gap, event)
     store.sql("ALTER TABLE {ledger} DROP CONSTRAINT {ledger}_prev_hash_key")  # in the way
     store.insert_link(gap, before_gap, forged_link)
+    assert store.link_row(gap) == (before_gap, forged_link)
 
     assert broken_at(store) == (gap, BreakKind.INSERTED)
 
@@ -171,18 +190,36 @@ def test_a_fork_is_refused_by_the_database(store: LedgerStore) -> None:
     prev, _ = store.link_row(positions[2])
 
     with pytest.raises(Exception, match="(?i)unique"):
-        store.insert_link(positions[-1] + 100, prev, os.urandom(32))
+        store.insert_linked_event_at(positions[-1] + 100, forged_event(), prev, os.urandom(32))
 
 
 def test_the_recorder_refuses_to_write_past_a_tampered_ledger(store: LedgerStore) -> None:
-    """R26: a write that cannot be linked is rolled back, event and all, with a named error."""
+    """R26: a write that cannot be linked is rolled back, event and all, with a named error:
+    here a forged link, out of the way at position 0, already claims the head as predecessor."""
     positions = store.append(5)
-    store.insert_link(positions[-1] + 1, os.urandom(32), os.urandom(32))
+    _, head = store.link_row(positions[-1])
+    store.insert_linked_event_at(0, forged_event(), head, os.urandom(32))
     events_before = store.count("events")
 
     with pytest.raises(LedgerWriteError):
         store.recorder.insert_events([forged_event()])
+    with pytest.raises(LedgerWriteError):
+        store.recorder.insert_events([store.next_event(uuid.uuid4()) for _ in range(3)])
     assert store.count("events") == events_before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_an_event_row_without_a_link_is_refused_by_postgres(store: LedgerStore) -> None:
+    """R26: on PostgreSQL the link is part of the event row (NOT NULL): a writer that does not
+    chain, such as the plain eventsourcing recorder on the same table, cannot store events."""
+    store.append(3)
+    event = forged_event()
+
+    with pytest.raises(Exception, match="(?i)null"):
+        store.sql("INSERT INTO {events} (originator_id, originator_version, topic, state) "
+                  "VALUES (%s, %s, %s, %s)", (event.originator_id, 1, TOPIC, event.state))
+    assert verify(store.recorder).ok
 
 
 def test_swapped_states_are_named_as_reordered(store: LedgerStore) -> None:
