@@ -31,6 +31,7 @@ import io
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,6 +63,7 @@ KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kateg
             "avbestilt_tid", "journalreferanse")
 PAKREVDE = ("type", "bruker", "tjenestetype", "start", "slutt")
 BIT = 2000  # lines per chunk: one atomic save each (bounded memory)
+EGNE_MAKS = 20_000  # users' own deliveries kept per import
 
 
 class Status(StrEnum):
@@ -254,7 +256,10 @@ class Tidsrapportimport:
         self.leverandor_id = leverandor_id
         self.aktor = aktor
         app.ref.leverandor(leverandor_id)  # type: ignore[attr-defined]
-        self._brukere = _Cache(2_000)
+        # Bounded, so memory stays flat however many users a file has: a chunk's users and
+        # deliveries are read together (``_forhandslast``); what a user's lines need later is
+        # their deliveries from this provider (``_egne``).
+        self._brukere = _Cache(200)
         self._leveranser = _Cache(200)
         self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
         self._fnr: dict[str, UUID | None] = {}
@@ -338,6 +343,8 @@ class Tidsrapportimport:
                                      f"{tjenestetype} til denne brukeren")
             except Regelbrudd as e:
                 egne = e.with_traceback(None)  # kept: no frame (and no cycle) with it
+            if len(self._egne) >= EGNE_MAKS:
+                self._egne.clear()
             self._egne[nokkel] = egne
         if isinstance(egne, Regelbrudd):
             raise egne
@@ -460,43 +467,70 @@ class Tidsrapportimport:
     def _kjor(self, filer: Callable[[], IO[str]], sha: str, *, lagre: bool,
               kvittering: Callable[[Linjekvittering], None] | None,
               fremdrift: Callable[[int], None] | None) -> Sammendrag:
+        """Decide chunk after chunk; each chunk is saved (one atomic save) in a second thread
+        while the next is decided, so the database's work and ours overlap. A chunk's receipts
+        are counted when its save has succeeded."""
         ut = Sammendrag(lagret=lagre)
-        with filer() as fil, _uten_syklussamler():
+        with filer() as fil, _uten_syklussamler(), ThreadPoolExecutor(
+                1, thread_name_prefix="tidsrapport-lagring") as lagrer:
             kol, rader = les_rader(fil)
-            for bit in _bitvis(rader, BIT):
+            forrige: _Bit | None = None
+            for linjer in _bitvis(rader, BIT):
                 ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
-                kvitteringer, nye = self._behandle(bit, kol, sha, ktx)
-                if lagre and nye:
-                    kvitteringer, nye = self._lagre(bit, kol, sha, kvitteringer, nye, ktx)
-                ut.hendelser += len(nye)
-                ut.linjer += len(kvitteringer)
-                for k in kvitteringer:
-                    if k[1] is Status.GODTATT:
-                        ut.godtatt += 1
-                    elif k[1] is Status.ALLEREDE_REGISTRERT:
-                        ut.allerede_registrert += 1
-                    else:
-                        ut.avvist += 1
-                        regel = k[2] or "?"
-                        ut.avvisninger_per_regel[regel] = ut.avvisninger_per_regel.get(regel, 0) + 1
-                    if kvittering:
-                        kvittering(Linjekvittering(k[0], k[1], k[2], k[3], k[4], k[5]))
-                if fremdrift:
-                    fremdrift(ut.linjer)
+                kvitteringer, nye = self._behandle(linjer, kol, sha, ktx)
+                if forrige is not None and not self._fullfor(forrige, kol, sha, ut, kvittering,
+                                                             fremdrift):
+                    # The chunk before was redone on fresh state: so is this one.
+                    kvitteringer, nye = self._behandle(linjer, kol, sha, ktx)
+                lagring = lagrer.submit(self.app.save, *nye) if lagre and nye else None  # type: ignore[attr-defined]
+                forrige = _Bit(linjer, ktx, kvitteringer, nye, lagring)
+            if forrige is not None:
+                self._fullfor(forrige, kol, sha, ut, kvittering, fremdrift)
         return ut
 
-    def _lagre(self, bit: list[Rad], kol: _Kolonner, sha: str, kvitteringer: list[_Kv],
-               nye: list[Hendelse], ktx: Kontekst) -> tuple[list[_Kv], list[Hendelse]]:
-        """One atomic save per chunk; if someone else wrote to a delivery meanwhile, redo it once."""
-        try:
-            self.app.save(*nye)  # type: ignore[attr-defined]
-            return kvitteringer, nye
-        except IntegrityError:
-            self._glem()
-            kvitteringer, nye = self._behandle(bit, kol, sha, ktx)
-            if nye:
-                self.app.save(*nye)  # type: ignore[attr-defined]
-            return kvitteringer, nye
+    def _fullfor(self, bit: _Bit, kol: _Kolonner, sha: str, ut: Sammendrag,
+                 kvittering: Callable[[Linjekvittering], None] | None,
+                 fremdrift: Callable[[int], None] | None) -> bool:
+        """Wait for a chunk's save and count its receipts. If someone else wrote to one of its
+        deliveries meanwhile, the chunk is decided again on fresh state and saved (once);
+        returns False then."""
+        kvitteringer, nye, uendret = bit.kvitteringer, bit.nye, True
+        if bit.lagring is not None:
+            try:
+                bit.lagring.result()
+            except IntegrityError:
+                self._glem()
+                kvitteringer, nye = self._behandle(bit.linjer, kol, sha, bit.ktx)
+                if nye:
+                    self.app.save(*nye)  # type: ignore[attr-defined]
+                uendret = False
+        ut.hendelser += len(nye)
+        ut.linjer += len(kvitteringer)
+        for k in kvitteringer:
+            if k[1] is Status.GODTATT:
+                ut.godtatt += 1
+            elif k[1] is Status.ALLEREDE_REGISTRERT:
+                ut.allerede_registrert += 1
+            else:
+                ut.avvist += 1
+                regel = k[2] or "?"
+                ut.avvisninger_per_regel[regel] = ut.avvisninger_per_regel.get(regel, 0) + 1
+            if kvittering:
+                kvittering(Linjekvittering(k[0], k[1], k[2], k[3], k[4], k[5]))
+        if fremdrift:
+            fremdrift(ut.linjer)
+        return uendret
+
+
+@dataclass
+class _Bit:
+    """A decided chunk: its lines, receipts and events, and its save while that runs."""
+
+    linjer: list[Rad]
+    ktx: Kontekst
+    kvitteringer: list[_Kv]
+    nye: list[Hendelse]
+    lagring: Future[object] | None
 
 
 @contextmanager

@@ -207,3 +207,35 @@ def test_r26_klagesak_describes_the_batch_and_counts_its_visits(app: BrukervalgA
     assert [x["linje"] for x in poster["BesokRapportert"].data["besok"]] == [2, 3, 4, 5, 6]
     tilstand = ks.tilstand_per(b, app.klokke())
     assert [lv.besok for lv in tilstand.leveranser] == [5]
+
+
+def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh_state(
+        app: BrukervalgApp, sak: Sak, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks are saved in a second thread while the next is decided; a conflict on one chunk's
+    save (someone else recorded a visit on the same delivery meanwhile) redoes that chunk and
+    the one decided after it, and nothing is recorded twice."""
+    monkeypatch.setattr(tr, "BIT", 2)
+    b = sak.bruker_id
+    ekte_save, kall = app.save, []
+
+    def save_med_konkurrent(*hendelser: object, **kw: object) -> object:
+        kall.append(len(hendelser))
+        if len(kall) == 2:  # before the second chunk's save: another writer on the delivery
+            app.registrer_besok(k.RegistrerBesok(
+                leveranse_id=sak.leveranse_id, start=oslo(2026, 3, 6, 8),
+                slutt=oslo(2026, 3, 6, 8, 40), ansatt="k-1"), KOMMUNAL)
+        return ekte_save(*hendelser, **kw)
+
+    monkeypatch.setattr(app, "save", save_med_konkurrent)
+    linjer = [HODE, besok(b, 3), besok(b, 4), besok(b, 5), besok(b, 6),  # line 5: the same visit
+              besok(b, 7), besok(b, 8)]
+    kv: list[tr.Linjekvittering] = []
+    ut = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(
+        fra_tekst("\n".join(linjer) + "\n"), kvittering=kv.append)
+    assert [x.linje for x in kv] == [2, 3, 4, 5, 6, 7]
+    status = {x.linje: x.status for x in kv}
+    assert status[5] is Status.ALLEREDE_REGISTRERT  # recognised after the redo
+    assert (ut.godtatt, ut.allerede_registrert, ut.avvist) == (5, 1, 0)
+    lev = app.leveranse(sak.leveranse_id)
+    assert sorted(x.start.day for x in lev.besok.values()) == [3, 4, 5, 6, 7, 8]
+    assert verify(app.recorder).ok
