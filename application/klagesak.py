@@ -44,11 +44,6 @@ def _virkningsfelt(cls: type[Hendelse]) -> str | None:
     return next((f for f in VIRKNINGSFELT if f in cls.model_fields), None)
 
 
-@functools.cache
-def _har_korrigerer(cls: type[Hendelse]) -> bool:
-    return "korrigerer" in cls.model_fields
-
-
 def virkning(e: Hendelse) -> date | datetime:
     felt = _virkningsfelt(type(e))
     verdi = getattr(e, felt) if felt else None
@@ -155,6 +150,12 @@ def _aggregattype(e: Hendelse) -> str:
     return _aggregattype_for(type(e))
 
 
+@functools.cache
+def _klasseinfo(cls: type[Hendelse]) -> tuple[str, str, str | None, bool]:
+    """Per event class: its name, aggregate type, effective-time field, and whether it corrects."""
+    return cls.__name__, _aggregattype_for(cls), _virkningsfelt(cls), "korrigerer" in cls.model_fields
+
+
 @dataclass
 class _Fakta:
     bruker: list[Hendelse]
@@ -211,25 +212,17 @@ class Klagesak:
 
     def _les_nye(self, etter: dict[UUID, int]) -> dict[UUID, _Nye]:
         recorder, mapper = self.app.recorder, self.app.mapper
-        ledger = getattr(recorder, "ledger_table_name", None)
         if not etter:
             return {}
-        if ledger is not None and not self._egne_lenker and hasattr(mapper, "fra_lagret"):
+        # Where the chain links are: columns of the event's own row, or a ledger table.
+        i_raden = bool(getattr(recorder, "links_in_event_rows", False))
+        ledger = None if i_raden else getattr(recorder, "ledger_table_name", None)
+        if (i_raden or ledger) and not self._egne_lenker and hasattr(mapper, "fra_lagret"):
             if hasattr(recorder.datastore, "schema"):
                 rader = _les_postgres(recorder, ledger, etter)
             else:
                 rader = _les_sqlite(recorder, ledger, etter)
-            fra_lagret = mapper.fra_lagret
-            svar: dict[UUID, _Nye] = {}
-            for topic, state, posisjon, h in rader:
-                e = fra_lagret(topic, bytes(state))
-                ny = svar.get(e.originator_id)
-                if ny is None:
-                    ny = svar[e.originator_id] = ([], [], [])
-                ny[0].append(e)
-                ny[1].append(posisjon if h is not None else None)
-                ny[2].append(h)
-            return svar
+            return _grupper(mapper.fra_lagret, rader)
         # Any other store (in memory, or links looked up elsewhere): the library's read path.
         hendelser = {i: list(self.app.events.get(i, gt=n or None)) for i, n in etter.items()}
         pos = self.lenker([i for i, hs in hendelser.items() if hs])
@@ -304,14 +297,13 @@ class Klagesak:
                 or getattr(e, "leveranse_id", None) in leveranser]
 
     def _post(self, e: Hendelse, posisjon: int | None, hash_: str | None) -> Tidslinjepost:
-        cls = type(e)
+        navn, aggregat, felt, korrigerer = _klasseinfo(type(e))
+        tid = getattr(e, felt) if felt else None
+        # Positional, in field order (a timeline builds thousands of these).
         return Tidslinjepost(
-            posisjon=posisjon, hash=hash_,
-            registrert=e.timestamp, virkning=virkning(e), aktor=e.aktor, hendelse=cls.__name__,
-            hendelse_id=e.hendelse_id, aggregat=_aggregattype_for(cls), aggregat_id=e.originator_id,
-            versjon=e.originator_version, beskrivelse=self.beskriv(e),
-            korrigerer=e.korrigerer if _har_korrigerer(cls) else None,  # type: ignore[attr-defined]
-            faktum=e)
+            posisjon, hash_, e.timestamp, tid if isinstance(tid, date) else e.timestamp, e.aktor,
+            navn, e.hendelse_id, aggregat, e.originator_id, e.originator_version, self.beskriv(e),
+            e.korrigerer if korrigerer else None, e)  # type: ignore[attr-defined]
 
     # --- the state as known at T -------------------------------------------------------------
 
@@ -399,38 +391,65 @@ def _rekkefolge(p: Tidslinjepost) -> tuple[int, datetime, str, int]:
     return (p.posisjon if p.posisjon is not None else 0, p.registrert, p.aggregat, p.versjon)
 
 
-def _les_postgres(recorder: Any, ledger: str, etter: dict[UUID, int]) -> list[tuple[Any, ...]]:
-    """(topic, state, position, hex hash) of every event newer than the given version, per
-    aggregate, in version order; the hash is None for an event without a link."""
+def _grupper(fra_lagret: Callable[[str, bytes], Hendelse], rader: list[tuple[Any, ...]]
+             ) -> dict[UUID, _Nye]:
+    """Decode rows (topic, state, position, hex hash) into events, per aggregate in row order."""
+    svar: dict[UUID, _Nye] = {}
+    forrige: UUID | None = None
+    hendelser: list[Hendelse] = []
+    posisjoner: list[int | None] = []
+    hasher: list[str | None] = []
+    for topic, state, posisjon, h in rader:
+        e = fra_lagret(topic, state)
+        oid = e.originator_id
+        if oid is not forrige and oid != forrige:  # the mapper shares one id object per run
+            ny = svar.get(oid)
+            if ny is None:
+                ny = svar[oid] = ([], [], [])
+            hendelser, posisjoner, hasher = ny
+            forrige = oid
+        hendelser.append(e)
+        posisjoner.append(posisjon if h is not None else None)
+        hasher.append(h)
+    return svar
+
+
+def _les_postgres(recorder: Any, ledger: str | None, etter: dict[UUID, int]
+                  ) -> list[tuple[Any, ...]]:
+    """(topic, state, position, hex hash) of every event newer than the given version, in
+    recorded order (so each aggregate's in version order); the hash is None without a link.
+    The link is read from the event's row, or (``ledger`` given) from the ledger table."""
     from psycopg.rows import tuple_row
 
     ds = recorder.datastore
     idtype = getattr(ds, "originator_id_type", "uuid")
-    sql = SQL("SELECT e.topic, e.state, e.notification_id, encode(l.hash, 'hex') FROM {s}.{e} e "
-              "JOIN unnest(%s::{t}[], %s::integer[]) AS k(id, etter) "
+    lenke = ("encode(e.hash, 'hex') FROM {s}.{e} e " if ledger is None else
+             "encode(l.hash, 'hex') FROM {s}.{e} e LEFT JOIN {s}.{l} l ON l.position = e.notification_id ")
+    sql = SQL("SELECT e.topic, e.state, e.notification_id, " + lenke
+              + "JOIN unnest(%s::{t}[], %s::integer[]) AS k(id, etter) "
               "ON e.originator_id = k.id AND e.originator_version > k.etter "
-              "LEFT JOIN {s}.{l} l ON l.position = e.notification_id "
-              "ORDER BY e.originator_id, e.originator_version").format(
+              "ORDER BY e.notification_id").format(
         s=Identifier(ds.schema or "public"), e=Identifier(recorder.events_table_name),
-        l=Identifier(ledger), t=SQL("uuid" if idtype == "uuid" else "text"))
+        l=Identifier(ledger or ""), t=SQL("uuid" if idtype == "uuid" else "text"))
     ider = [i if idtype == "uuid" else str(i) for i in etter]
     with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-        curs.execute(sql, (ider, list(etter.values())))
+        curs.execute(sql, (ider, list(etter.values())), binary=True)  # bytea without hex text
         return curs.fetchall()
 
 
-def _les_sqlite(recorder: Any, ledger: str, etter: dict[UUID, int]) -> list[tuple[Any, ...]]:
+def _les_sqlite(recorder: Any, ledger: str | None, etter: dict[UUID, int]
+                ) -> list[tuple[Any, ...]]:
     """As ``_les_postgres``; SQLite keeps UUIDs as hex text and the position is the rowid."""
-    sql = (f"SELECT e.topic, e.state, e.rowid, "
-           f"CASE WHEN l.hash IS NULL THEN NULL ELSE lower(hex(l.hash)) END "
-           f"FROM {recorder.events_table_name} e "
-           f"LEFT JOIN {ledger} l ON l.position = e.rowid "
-           "WHERE e.originator_id = ? AND e.originator_version > ? ORDER BY e.originator_version")
+    lenke = (f"e.hash FROM {recorder.events_table_name} e " if ledger is None else
+             f"l.hash FROM {recorder.events_table_name} e LEFT JOIN {ledger} l ON l.position = e.rowid ")
+    sql = ("SELECT e.topic, e.state, e.rowid, " + lenke
+           + "WHERE e.originator_id = ? AND e.originator_version > ? ORDER BY e.originator_version")
     rader: list[tuple[Any, ...]] = []
     with recorder.datastore.transaction(commit=False) as c:
         for ident, n in etter.items():
             c.execute(sql, (ident.hex, n))
-            rader.extend(tuple(r) for r in c.fetchall())
+            rader.extend((topic, state, pos, h.hex() if h is not None else None)
+                         for topic, state, pos, h in c.fetchall())
     return rader
 
 

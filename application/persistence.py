@@ -5,7 +5,10 @@ reading an older version runs the event class's ``oppgrader`` before validation 
 
 Reading is the hot path of every read model and of the klagesak: an event stored in the current
 schema is validated straight from its JSON bytes (pydantic's own parser), without first building
-a Python dict; anything else (an older schema, no schema key) takes the general path.
+a Python dict; anything else (an older schema, no schema key) takes the general path. Decoded
+events share equal immutable parts (the actor, the aggregate id): thousands of events of one
+case then hold one Aktor instead of thousands, which is memory and, above all, garbage-collector
+work (every live container object is scanned again on each full collection).
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 
-from domain.felles import Hendelse
+from domain.felles import Aktor, Hendelse
 
 SKJEMA_NOKKEL = "_skjema"
+# Distinct actors shared between decoded events (people x roles x organisations; beyond this,
+# new actors are simply not shared).
+MAKS_DELTE_AKTORER = 10_000
 
 
 class OrjsonTranscoder(Transcoder):
@@ -32,6 +38,12 @@ class OrjsonTranscoder(Transcoder):
 
 class HendelseMapper(Mapper):
     """Maps pydantic domain events to stored events and back, upcasting old schema versions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._typer: dict[str, tuple[type[Hendelse], bytes]] = {}
+        self._aktorer: dict[tuple[str, str, str], Aktor] = {}
+        self._forrige_id: Any = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event: Hendelse = domain_event
@@ -65,27 +77,49 @@ class HendelseMapper(Mapper):
 
     def fra_lagret(self, topic: str, state: bytes) -> Any:
         """The event from its topic and stored bytes (decrypted, decompressed, upcast)."""
-        cls = _klasse(topic)
+        kjent = self._typer.get(topic)
+        if kjent is None:
+            cls = resolve_topic(topic)
+            hale = _gjeldende_hale(cls) if isinstance(self.transcoder, OrjsonTranscoder) else b""
+            kjent = self._typer[topic] = (cls, hale)
+        cls, hale = kjent
         if self.cipher:
             state = self.cipher.decrypt(state)
         if self.compressor:
             state = self.compressor.decompress(state)
-        hale = _gjeldende_hale(cls) if isinstance(self.transcoder, OrjsonTranscoder) else None
-        if hale is not None and state.endswith(hale):
+        if hale and state.endswith(hale):
             # Written by to_stored_event in the current schema: the schema key is the object's
             # last member (orjson keeps insertion order), so cutting it off leaves the event's
-            # own JSON, which pydantic validates as it would the decoded dict.
-            return cls.model_validate_json(state[:-len(hale)] + b"}")
+            # own JSON, which pydantic validates as it would the decoded dict (this is what
+            # model_validate_json calls, without its keyword handling).
+            return self._del(cls.__pydantic_validator__.validate_json(state[:-len(hale)] + b"}"))
         data: dict[str, Any] = self.transcoder.decode(state)
         skjema = data.pop(SKJEMA_NOKKEL, 1)
         if skjema < cls.SKJEMA:
             data = cls.oppgrader(data, skjema)
-        return cls.model_validate(data)
+        return self._del(cls.model_validate(data))
 
+    def _del(self, e: Hendelse) -> Hendelse:
+        """Let the new event share an equal actor and aggregate id with events decoded before.
 
-@functools.cache
-def _klasse(topic: str) -> type[Hendelse]:
-    return resolve_topic(topic)  # type: ignore[no-any-return]
+        Both are immutable values (a frozen model, a UUID), so sharing one instance is invisible
+        to every reader; the fields are swapped in the event's own storage right after
+        validation, before anyone sees it (the frozen model refuses attribute assignment).
+        """
+        felt = e.__dict__
+        aktor: Aktor = felt["aktor"]
+        kjent = self._aktorer.get((aktor.person_id, aktor.rolle, aktor.organisasjon))
+        if kjent is None:
+            if len(self._aktorer) < MAKS_DELTE_AKTORER:
+                self._aktorer[(aktor.person_id, aktor.rolle, aktor.organisasjon)] = aktor
+        elif kjent is not aktor:
+            felt["aktor"] = kjent
+        oid, forrige = felt["originator_id"], self._forrige_id
+        if oid == forrige:
+            felt["originator_id"] = forrige
+        else:
+            self._forrige_id = oid
+        return e
 
 
 @functools.cache

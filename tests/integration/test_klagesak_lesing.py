@@ -153,8 +153,8 @@ def test_klagesak_on_an_encrypted_store_reads_decrypts_and_verifies(
 
     app = lag_app(store, env={"BRUKERVALG_CIPHER_KEY": AESCipher.create_key(num_bytes=32)})
     sak = _lang_sak(app, klokke)
-    assert not any(s.state.startswith(b"{") for s in app.recorder.select_notifications(
-        start=1, limit=1000))
+    assert not any(b"originator_id" in s.state for s in app.recorder.select_notifications(
+        start=1, limit=1000))  # ciphertext, not JSON
     ks = Klagesak(app)
     linjer = ks.tidslinje(sak.bruker_id)
     assert _linjer(linjer) == _linjer(_bibliotekets_vei(app).tidslinje(sak.bruker_id))
@@ -174,3 +174,30 @@ def test_the_memory_store_has_no_chain_and_keeps_recorded_order(
     assert linjer and all(p.posisjon is None and p.hash is None for p in linjer)
     assert [p.registrert for p in linjer] == sorted(p.registrert for p in linjer)
     assert linjer[0].beskrivelse == "Bruker registrert i bydel frogner"
+
+
+def test_decoded_events_share_one_actor_and_aggregate_id_and_stay_equal(
+        app: BrukervalgApp, klokke: Klokke) -> None:
+    """Thousands of visits by one provider hold one Aktor, not thousands (memory and GC work);
+    sharing equal immutable values changes no event."""
+    sak = _lang_sak(app, klokke)
+    lest = list(app.events.get(sak.leveranse_id))
+    besok = [e for e in lest if type(e).__name__ == "BesokUtfort"]
+    assert len(besok) == 4 and all(e.aktor is besok[0].aktor for e in besok)
+    assert all(e.originator_id is lest[0].originator_id for e in lest)
+    lagret = app.recorder.select_events(sak.leveranse_id)
+    assert lest == [_generelt(app, s) for s in lagret]
+    assert besok[0].aktor == KOMMUNAL
+
+
+def test_visit_times_in_descriptions_read_as_strftime_in_oslo_time_across_dst() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from application.beskrivelse import _kl, _tid
+    from domain.kalender import lokal
+
+    t = datetime(2025, 3, 29, 22, 7, tzinfo=UTC)  # through the spring and autumn DST changes
+    while t < datetime(2026, 11, 1, tzinfo=UTC):
+        assert _tid(t) == lokal(t).strftime("%d.%m.%Y kl. %H:%M")
+        assert _kl(lokal(t)) == f"{lokal(t):%H:%M}"
+        t += timedelta(minutes=37)
