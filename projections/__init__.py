@@ -110,9 +110,16 @@ class Projeksjoner:
 
     def gjenoppbygg(self, fremdrift: Fremdrift | None = None,
                     navn: Sequence[str] | None = None) -> Resultat:
-        """Drop the projections' tables (all, or those named) and rebuild them from event 1."""
-        valgte = [p for p in self.alle if navn is None or p.navn in navn]
-        ukjente = set(navn or ()) - {p.navn for p in self.alle}
+        """Drop the projections' tables (all, or those named) and rebuild them from event 1.
+
+        All includes the contract follow-up's tracking projection (``oppfolging``), which
+        ``Oppfolging`` keeps up to date: after its ``VERSJON`` changes, this is what rebuilds it.
+        """
+        from projections.oppfolging.sporing import Oppfolgingssporing
+
+        kandidater = [*self.alle, Oppfolgingssporing(self.konfig)]
+        valgte = [p for p in kandidater if navn is None or p.navn in navn]
+        ukjente = set(navn or ()) - {p.navn for p in kandidater}
         if ukjente:
             raise ValueError(f"ukjente projeksjoner {sorted(ukjente)}")
         kjoring = Kjoring(self.app, self.lager, valgte, self.batchstorrelse)

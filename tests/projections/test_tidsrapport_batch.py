@@ -13,7 +13,7 @@ import pytest
 from application import tidsrapport as tr
 from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst
 from domain.felles import Tjenestetype
-from projections import Projeksjoner
+from projections import Projeksjoner, ProjeksjonUtdatert
 from projections.oppfolging import Oppfolging
 from projections.oppfolging.rapport import sporingstall
 from tests.projections.conftest import Scenario, leverandor, oslo
@@ -131,3 +131,24 @@ def test_r18_a_visit_reported_twice_in_one_batch_counts_once(scenario: Scenario,
     projeksjoner.oppdater()
     (mars,) = projeksjoner.betalbare_timer("kommunal", 2026, 3).linjer
     assert (mars.antall_besok, mars.levert_us) == (1, 30 * 60 * 10**6)
+
+
+def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change(
+        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+    """The tracking projection's VERSJON changed with the batch events: `brukervalg projeksjoner
+    gjenoppbygg` (what ProjeksjonUtdatert tells the operator to run) rebuilds it too."""
+    scenario.naa(2026, 3, 1, 9)
+    b, _, _ = scenario.sak(date(2026, 3, 1))
+    Tidsrapportimport(scenario.app, "kommunal", leverandor("kommunal")).importer(fra_tekst(_fil(b)))
+    o = Oppfolging(projeksjoner)
+    o.oppdater()
+    for_ = o.rapport("2026-03", "2026-03").leverandorer[0].maaneder["2026-03"].besok
+    with projeksjoner.lager.skriv() as cur:  # as if built by the code before the batch events
+        cur.execute("UPDATE prj_sporing SET versjon = '1:gammel' WHERE projeksjon = 'oppfolging'")
+    with pytest.raises(ProjeksjonUtdatert, match="gjenoppbygg"):
+        Oppfolging(projeksjoner).oppdater()
+    projeksjoner.gjenoppbygg()
+    etter = Oppfolging(projeksjoner)
+    etter.oppdater()
+    assert etter.rapport("2026-03", "2026-03").leverandorer[0].maaneder["2026-03"].besok == \
+        for_ == len(BESOK) - 1
