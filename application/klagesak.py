@@ -8,6 +8,7 @@ and point at what they correct.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -266,6 +267,9 @@ class Klagesak:
         """Every fact about the user in recorded order; filter by effective period and vedtak."""
         lest = self._fakta_lest(bruker_id)
         poster = [p for ident, x in lest.items() for p in self._poster(ident, x)]
+        # On a chained store every fact has its own position, which alone is the recorded order.
+        rekkefolge = (_POSISJON if all(None not in x.posisjoner for x in lest.values())
+                      else _rekkefolge)
         if vedtak_id is not None:
             f = _Fakta(lest[bruker_id].hendelser,
                        {i: x.hendelser for i, x in lest.items() if i != bruker_id})
@@ -274,7 +278,7 @@ class Klagesak:
         if fra is not None or til is not None:
             poster = [p for p in poster if (fra is None or _dag(p.virkning) >= fra)
                       and (til is None or _dag(p.virkning) <= til)]
-        return sorted(poster, key=_rekkefolge)
+        return sorted(poster, key=rekkefolge)
 
     def _poster(self, ident: UUID, lest: _Lest) -> list[Tidslinjepost]:
         """The aggregate's timeline lines, building only those not built before."""
@@ -385,6 +389,9 @@ class Klagesak:
             if v.klagefrist is not None and v.klagefrist >= kalender.lokal_dato(t):
                 legg("R25", str(v.id), v.klagefrist, "brukeren kan klage på vedtaket til og med fristen")
         return sorted(frister, key=lambda f: (str(f.frist), f.regel))
+
+
+_POSISJON = operator.attrgetter("posisjon")
 
 
 def _rekkefolge(p: Tidslinjepost) -> tuple[int, datetime, str, int]:
