@@ -46,6 +46,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 UTSTEDER = "https://helseid-sts.benchmark.test"
 RAPPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-http.md"
+# The reads: the current provider (the projection, caught up before it answers) and the bruker.
+LESESTIER = {"leverandor": "/leverandor?tjenestetype=praktisk_bistand", "bruker": ""}
 
 
 def _sqlite_env(mappe: Path) -> dict[str, str]:
@@ -179,7 +181,7 @@ request = function()
   local headers = {}
   headers["Authorization"] = "Bearer " .. tokens[(n %% #tokens) + 1]
   headers["X-Formaal"] = "benchmark"
-  return wrk.format("GET", "/brukere/" .. brukere[(n %% #brukere) + 1], headers)
+  return wrk.format("GET", "/brukere/" .. brukere[(n %% #brukere) + 1] .. "%(sti)s", headers)
 end
 response = function(status, headers, body)
   if status ~= 200 then print("status " .. status) end
@@ -235,9 +237,14 @@ def _maal(lager: str, lager_env: dict[str, str], mappe: Path, args: argparse.Nam
 
         levtokens = liste(_tokens(nokkel, "leverandor", "leverandor:2care", 16))
         lestokens = liste(_tokens(nokkel, "saksbehandler", "bydel:frogner", 16))
-        # Warm-up, not reported: every process has served requests before the clock starts.
-        _wrk(port, _LUA_LES % {"tokens": lestokens, "brukere": liste(brukere)}, 2, mappe,
-             "oppvarming")
+        def oppvarming() -> None:
+            """Not reported: every process has served each read, and the projections have caught
+            up with the writes before (catching up is measured by ./bv bench projections)."""
+            for sti in LESESTIER.values():
+                _wrk(port, _LUA_LES % {"tokens": lestokens, "brukere": liste(brukere),
+                                       "sti": sti}, 1, mappe, "oppvarming")
+
+        oppvarming()
         skriv = _wrk(port, _LUA_SKRIV % {
             "tokens": levtokens, "leveranser": liste(med), "forskyvning": 0,
             "nokkel": 'headers["Idempotency-Key"] = "bench-" .. id .. "-" .. n'},
@@ -245,13 +252,18 @@ def _maal(lager: str, lager_env: dict[str, str], mappe: Path, args: argparse.Nam
         uten = _wrk(port, _LUA_SKRIV % {
             "tokens": levtokens, "leveranser": liste(uten_nokkel), "forskyvning": 0,
             "nokkel": ""}, args.sekunder, mappe, "skriv-uten-nokkel")
-        les = _wrk(port, _LUA_LES % {"tokens": lestokens, "brukere": liste(brukere)},
-                   args.sekunder, mappe, "les")
+        oppvarming()
+        les = _wrk(port, _LUA_LES % {"tokens": lestokens, "brukere": liste(brukere),
+                                     "sti": LESESTIER["leverandor"]}, args.sekunder, mappe, "les")
+        les_bruker = _wrk(port, _LUA_LES % {"tokens": lestokens, "brukere": liste(brukere),
+                                            "sti": LESESTIER["bruker"]}, args.sekunder, mappe,
+                          "les-bruker")
     finally:
         server.terminate()
         server.wait(10)
     inprosess = _inprosess(lager_env, inprosess_sett, int(skriv["antall"]))
-    return {"skriv": skriv, "uten": uten, "les": les, "inprosess": {"rps": inprosess},
+    return {"skriv": skriv, "uten": uten, "les": les, "les_bruker": les_bruker,
+            "inprosess": {"rps": inprosess},
             "workers": {"rps": float(workers)}}
 
 
@@ -261,7 +273,8 @@ def _tabell(lager: str, r: dict[str, dict[str, float]]) -> list[str]:
     rader = [
         ("skriv: POST /leveranser/{id}/besok med Idempotency-Key (HTTP, wrk -c16)", skriv),
         ("skriv: samme, uten Idempotency-Key", uten),
-        ("les: GET /brukere/{id} (HTTP, wrk -c16)", les),
+        ("les: gjeldende leverandør, GET /brukere/{id}/leverandor (HTTP, wrk -c16)", les),
+        ("les: brukeren, GET /brukere/{id} (HTTP, wrk -c16)", r["les_bruker"]),
     ]
     return [
         f"**{lager}** ({workers} uvicorn-prosess{'er' if workers > 1 else ''})",
@@ -307,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                     r = _maal(lager, env, mappe, args)
         finally:
             shutil.rmtree(mappe, ignore_errors=True)
-        feil += r["skriv"]["feil"] + r["uten"]["feil"] + r["les"]["feil"]
+        feil += sum(r[m]["feil"] for m in ("skriv", "uten", "les", "les_bruker"))
         linjer += [*_tabell(lager, r), ""]
         print("\n".join(_tabell(lager, r)), flush=True)
     maskin = (f"{platform.python_implementation()} {platform.python_version()}, "
