@@ -135,25 +135,28 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "ORDER BY notification_id DESC LIMIT 1), " + GENESIS_HASH_SQL + ")"
         )
         # Rendered on the first insert, when the table (and its id sequence) exists.
-        self._linking_statements: dict[int, SQL] | None = None
-        self._reserve_statement: SQL | None = None
-        self._insert_linked_statement: SQL | None = None
+        self._linking_statements: dict[int, bytes] | None = None
+        self._reserve_statement = b""
+        self._insert_linked_statement = b""
 
     # --- statements ---------------------------------------------------------------------
 
-    def _render(self, composed: Composed) -> SQL:
-        # Rendered once: psycopg would otherwise compose these long statements on every call.
-        return SQL(composed.as_string())
-
     def _prepare_statements(self) -> None:
-        """Render the insert statements, naming the id sequence of notification_id."""
+        """Render the insert statements, naming the id sequence of notification_id.
+
+        Rendered once, to bytes in the connection's encoding: psycopg would otherwise compose
+        (or encode) these long statements on every call, and hash a new bytes object each
+        time to find its cached parse; one bytes object keeps its hash.
+        """
         qualified = f"{_quote(self.datastore.schema)}.{_quote(self.events_table_name)}"
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
                 "SELECT pg_get_serial_sequence(%s, 'notification_id') AS seq", (qualified,)
             )
             row = curs.fetchone()
-        sequence = row["seq"] if row else None
+            self._render_statements(conn, row["seq"] if row else None, qualified)
+
+    def _render_statements(self, conn: Any, sequence: str | None, qualified: str) -> None:
         if not sequence:
             msg = f"{qualified} has no notification_id sequence (create the table first)"
             raise ProgrammingError(msg)
@@ -164,14 +167,14 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "sequence": Literal(sequence),
         }
         self._linking_statements = {
-            count: self._render(SQL(self._insert_and_link_sql(count)).format(**names))
+            count: SQL(self._insert_and_link_sql(count)).format(**names).as_bytes(conn)
             for count in range(1, MAX_EVENTS_LINKED_IN_SQL + 1)
         }
-        self._reserve_statement = self._render(SQL(
+        self._reserve_statement = SQL(
             "SELECT " + self._head_sql + " AS head, "
             "ARRAY(SELECT nextval({sequence}::regclass) FROM generate_series(1, %s::int)) AS ids"
-        ).format(**names))
-        self._insert_linked_statement = self._render(SQL(
+        ).format(**names).as_bytes(conn)
+        self._insert_linked_statement = SQL(
             "INSERT INTO {schema}.{events} (notification_id, " + EVENT_COLUMNS
             + ", prev_hash, hash) "
             "SELECT u.id, " + EVENT_COLUMNS + ", u.prev_hash, u.hash "
@@ -179,7 +182,7 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "FROM unnest(%s::{schema}.{stored_event_type}[], %s::bigint[], %s::bytea[], "
             "%s::bytea[]) AS u(" + EVENT_COLUMNS + ", id, prev_hash, hash) "
             "RETURNING notification_id"
-        ).format(**names))
+        ).format(**names).as_bytes(conn)
 
     def _insert_and_link_sql(self, count: int) -> str:
         """One statement that inserts count events with their links, hashed by PostgreSQL.
@@ -271,7 +274,7 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             curs.execute(statement, (pg_stored_events,))
             return
         # Too many to unroll: head and ids first (one round trip), links hashed in Python.
-        curs.execute(self._reserve_statement, (len(stored_events),))  # type: ignore[arg-type]
+        curs.execute(self._reserve_statement, (len(stored_events),))
         reserved = curs.fetchone()
         if reserved is None:
             msg = "reading the chain head returned no row"
@@ -284,7 +287,7 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         )
         positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
         curs.execute(
-            self._insert_linked_statement,  # type: ignore[arg-type]
+            self._insert_linked_statement,
             (pg_stored_events, positions, prev_hashes, hashes),
         )
 
