@@ -138,6 +138,10 @@ def main() -> None:
                 imp = json.loads(barn.stdout.strip().splitlines()[-1])
                 n, copy_sek = copy_rate(pg.dsn(db), fil)
                 resultater.setdefault(navn, []).append((rader, imp, n / copy_sek))
+                print(f"  import {imp['linjer'] / imp['sekunder']:,.0f} rader/s, COPY "
+                      f"{n / copy_sek:,.0f} rader/s, forhold "
+                      f"{imp['linjer'] / imp['sekunder'] / (n / copy_sek):.3f}×, peak RSS "
+                      f"{imp['maxrss_mb']:.0f} MB", file=sys.stderr)
                 fil.unlink()
         app.close()
     linjer = ["| fil | rader | hendelser | import rader/s | import CPU µs/rad | COPY rader/s | forhold "
