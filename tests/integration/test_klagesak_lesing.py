@@ -201,3 +201,18 @@ def test_visit_times_in_descriptions_read_as_strftime_in_oslo_time_across_dst() 
         assert _tid(t) == lokal(t).strftime("%d.%m.%Y kl. %H:%M")
         assert _kl(lokal(t)) == f"{lokal(t):%H:%M}"
         t += timedelta(minutes=37)
+
+
+def test_r26_a_fact_recorded_exactly_at_t_is_known_at_t_and_not_a_microsecond_before(
+        app: BrukervalgApp, sak: Sak, klokke: Klokke) -> None:
+    """The as-of filter compares instants (T in UTC against each stored offset), inclusive."""
+    from datetime import UTC, timedelta
+
+    t = oslo(2026, 10, 25, 2, 30)  # the autumn night: 02:30 occurs twice in Oslo
+    klokke.sett(t)
+    app.registrer_dodsfall(k.RegistrerDodsfall(bruker_id=sak.bruker_id, dodsdato=d("2026-10-24")),
+                           SAKSBEHANDLER)
+    ks = Klagesak(app)
+    assert ks.tilstand_per(sak.bruker_id, t).dodsdato == d("2026-10-24")
+    assert ks.tilstand_per(sak.bruker_id, t.astimezone(UTC)).dodsdato == d("2026-10-24")
+    assert ks.tilstand_per(sak.bruker_id, t - timedelta(microseconds=1)).dodsdato is None
