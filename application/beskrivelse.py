@@ -38,10 +38,8 @@ def _antall(n: int, entall: str, flertall: str) -> str:
     return f"{n} {entall if n == 1 else flertall}"
 
 
-def _tidsrom(linjer: Any, start: str, slutt: str) -> str:
-    """The local dates a batch of visits or cancellations covers: "12.03.2026" or "01.03–31.03.2026"."""
-    fra = min(lokal(getattr(x, start)).date() for x in linjer)
-    til = max(lokal(getattr(x, slutt)).date() for x in linjer)
+def _tidsrom(fra: date, til: date) -> str:
+    """The dates a batch of visits or cancellations covers: "12.03.2026" or "01.03–31.03.2026"."""
     if fra == til:
         return f"{_dato(fra)}"
     return f"{fra:%d.%m}–{_dato(til)}" if fra.year == til.year else f"{_dato(fra)}–{_dato(til)}"
@@ -132,12 +130,11 @@ class Beskriver:
             f"Besøk {_tid(e.planlagt_start)} avbestilt av bruker {_tid(e.avbestilt_tid)}"),
         lv.BesokRapportert: lambda s, e: (
             f"{s.rapportor(e)} rapporterte {_antall(len(e.besok), 'besøk', 'besøk')} "
-            f"{_tidsrom(e.besok, 'start', 'slutt')} ({_kilde(e, e.besok)})"),
+            f"{_tidsrom(e.fom, e.tom)} ({_kilde(e, e.besok)})"),
         lv.AvbestillingerRapportert: lambda s, e: (
             f"{s.rapportor(e)} rapporterte "
             f"{_antall(len(e.avbestillinger), 'avbestilling', 'avbestillinger')} fra bruker "
-            f"{_tidsrom(e.avbestillinger, 'planlagt_start', 'planlagt_slutt')} "
-            f"({_kilde(e, e.avbestillinger)})"),
+            f"{_tidsrom(e.fom, e.tom)} ({_kilde(e, e.avbestillinger)})"),
         lv.BekymringsmeldingMottatt: lambda s, e: f"Bekymringsmelding mottatt {_tid(e.mottatt_tid)}",
         lv.BekymringsmeldingVideresendt: lambda s, e: (
             f"Bekymringsmelding videresendt til bydel {_tid(e.videresendt_tid)}"),

@@ -143,6 +143,8 @@ class BesokRapportert(Hendelse):
     """
 
     fil_sha256: str
+    fom: date = Field(description="the first Oslo date of the visits (when the fact takes effect)")
+    tom: date = Field(description="the last Oslo date of the visits")
     besok: tuple[RapportertBesok, ...]
 
 
@@ -162,6 +164,8 @@ class AvbestillingerRapportert(Hendelse):
     counts exactly as a ``BesokAvbestilt`` would."""
 
     fil_sha256: str
+    fom: date = Field(description="the first Oslo date of the planned visits")
+    tom: date = Field(description="the last Oslo date of the planned visits")
     avbestillinger: tuple[RapportertAvbestilling, ...]
 
 
@@ -634,16 +638,21 @@ class Tidsrapport:
 
     def hendelser(self) -> list[Hendelse]:
         lev, ktx, ut = self.lev, self.ktx, []
-        for cls, felt, rader, hid in (
-                (BesokRapportert, "besok", self.besok, self._besok_id),
+        for cls, felt, rader, hid, start, slutt in (
+                (BesokRapportert, "besok", self.besok, self._besok_id, "start", "slutt"),
                 (AvbestillingerRapportert, "avbestillinger", self.avbestillinger,
-                 self._avbestillinger_id)):
+                 self._avbestillinger_id, "planlagt_start", "planlagt_slutt")):
             if rader:
                 lev.version += 1
                 ut.append(cls.model_validate({
                     "originator_id": lev.id, "originator_version": lev.version,
                     "timestamp": ktx.naa, "aktor": ktx.aktor, "hendelse_id": hid,
-                    "fil_sha256": self.fil_sha256, felt: rader}))
+                    "fil_sha256": self.fil_sha256,
+                    # The earliest instant has the first Oslo date (a wall-clock comparison
+                    # within one zone can only err inside the repeated autumn hour: same date).
+                    "fom": kalender.lokal_dato(min(r[start] for r in rader)),  # type: ignore[type-var]
+                    "tom": kalender.lokal_dato(max(r[slutt] for r in rader)),  # type: ignore[type-var]
+                    felt: rader}))
         return ut
 
 

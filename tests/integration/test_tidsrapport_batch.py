@@ -207,6 +207,11 @@ def test_r26_klagesak_describes_the_batch_and_counts_its_visits(app: BrukervalgA
     assert [x["linje"] for x in poster["BesokRapportert"].data["besok"]] == [2, 3, 4, 5, 6]
     tilstand = ks.tilstand_per(b, app.klokke())
     assert [lv.besok for lv in tilstand.leveranser] == [5]
+    # The batch takes effect from its first visit's date (not when the file was uploaded), so
+    # an auditor's period filter finds it.
+    assert poster["BesokRapportert"].virkning == date(2026, 3, 3)
+    mars_3 = {p.hendelse for p in ks.tidslinje(b, fra=date(2026, 3, 3), til=date(2026, 3, 3))}
+    assert "BesokRapportert" in mars_3 and "AvbestillingerRapportert" not in mars_3
 
 
 def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh_state(
