@@ -415,6 +415,7 @@ class _Generator:
         # The visits are only needed for de-duplication, which this generator never needs.
         tilstand.besok.clear()
         tilstand.besoksnokler.clear()
+        tilstand.besok_per_dag.clear()  # the per-day index of the same visits (R20 checks)
         lev.tilstand = tilstand
         lev.uke = []
         self.lagre_ventende()
