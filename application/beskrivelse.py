@@ -46,12 +46,14 @@ def _tidsrom(fra: date, til: date) -> str:
 
 
 def _kilde(e: Any, linjer: Any) -> str:
-    """Which file and lines: "fil ab12cd34…, linje 4–27" (the file's sha256, shortened)."""
+    """Which file and lines: "fil ab12cd34…, linje 4–27", or "…, 23 av linjene 4–63" when
+    other lines lie between (the file's sha256, shortened)."""
     nr = sorted(x.linje for x in linjer)
-    spenn = f"linje {nr[0]}" if len(nr) == 1 else f"linje {nr[0]}–{nr[-1]}"
-    if len(nr) > 1 and nr[-1] - nr[0] + 1 != len(nr):
-        spenn += f" ({len(nr)} av linjene)"
-    return f"fil {e.fil_sha256[:8]}…, {spenn}"
+    if len(nr) == 1:
+        return f"fil {e.fil_sha256[:8]}…, linje {nr[0]}"
+    if nr[-1] - nr[0] + 1 == len(nr):
+        return f"fil {e.fil_sha256[:8]}…, linje {nr[0]}–{nr[-1]}"
+    return f"fil {e.fil_sha256[:8]}…, {len(nr)} av linjene {nr[0]}–{nr[-1]}"
 
 
 class Beskriver:

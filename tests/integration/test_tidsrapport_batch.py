@@ -244,3 +244,15 @@ def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh
     lev = app.leveranse(sak.leveranse_id)
     assert sorted(x.start.day for x in lev.besok.values()) == [3, 4, 5, 6, 7, 8]
     assert verify(app.recorder).ok
+
+
+def test_the_description_names_the_lines_when_others_lie_between(app: BrukervalgApp,
+                                                                  sak: Sak) -> None:
+    b = sak.bruker_id
+    tekst = "\n".join([HODE, besok(b, 3), avbestilling(b, 9), besok(b, 4)]) + "\n"
+    Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_tekst(tekst))
+    sha = hashlib.sha256(tekst.encode()).hexdigest()[:8]
+    beskriv = Beskriver(app.ref)
+    tekster = {type(e).__name__: beskriv(e) for e in app.events.get(sak.leveranse_id)}
+    assert tekster["BesokRapportert"].endswith(f"03.03–04.03.2026 (fil {sha}…, 2 av linjene 2–4)")
+    assert tekster["AvbestillingerRapportert"].endswith(f"09.03.2026 (fil {sha}…, linje 3)")
