@@ -31,6 +31,7 @@ goes: docs/benchmarks.md.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import gc
 import hashlib
@@ -489,7 +490,9 @@ class Tidsrapportimport:
                                                              fremdrift):
                     # The chunk before was redone on fresh state: so is this one.
                     kvitteringer, nye = self._behandle(linjer, kol, sha, ktx)
-                lagring = lagrer.submit(self.app.save, *nye) if lagre and nye else None  # type: ignore[attr-defined]
+                # The save runs in the caller's context (context variables included), as if here.
+                lagring = (lagrer.submit(contextvars.copy_context().run, self.app.save, *nye)  # type: ignore[attr-defined]
+                           if lagre and nye else None)
                 forrige = _Bit(linjer, ktx, kvitteringer, nye, lagring)
             if forrige is not None:
                 self._fullfor(forrige, kol, sha, ut, kvittering, fremdrift)
