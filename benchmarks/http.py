@@ -6,9 +6,9 @@ For each store (the embedded SQLite file, and PostgreSQL on a throwaway server):
 
 1. seed three sets of brukere, each with a choice, a vedtak and a delivery held by 2care, through
    the application: one set per write measurement, so each starts on fresh deliveries;
-2. start the server (``interfaces.http.app:create_app`` under uvicorn, production settings with a
-   benchmark issuer key; one worker on SQLite, which has one writer, ``--workers-postgres`` on
-   PostgreSQL) in its own process on 127.0.0.1;
+2. start the server as ``brukervalg server`` runs it (``interfaces.http.server:serverapp``,
+   production settings with a benchmark issuer key; one worker on SQLite, which has one writer,
+   ``--workers-postgres`` on PostgreSQL) in its own process on 127.0.0.1;
 3. drive it with ``wrk`` (16 connections, 2 threads; apt-get install wrk): a write (POST a visit,
    each request a new visit, with an Idempotency-Key), the same write without the key, and a
    read (GET a bruker with X-Formaal, which lists its current deliveries and providers), after
@@ -127,7 +127,7 @@ def _start_server(lager_env: dict[str, str], mappe: Path, pem: str, port: int,
            "BRUKERVALG_RATE_BURST": "100000",
            "BRUKERVALG_UTVIKLINGSNOKKEL": str(mappe / "ingen-utviklingsnokkel.pem")}
     kode = ("import uvicorn; "
-            f"uvicorn.run('interfaces.http.app:create_app', factory=True, host='127.0.0.1', "
+            f"uvicorn.run('interfaces.http.server:serverapp', factory=True, host='127.0.0.1', "
             f"port={port}, workers={workers}, log_level='warning', access_log=False)")
     prosess = subprocess.Popen([sys.executable, "-c", kode], env=env,
                                cwd=Path(__file__).resolve().parent.parent)
