@@ -197,3 +197,19 @@ def test_sla_refuses_other_provider_or_bydel_and_filters(api: Api, saker: dict[s
     side = ok(api.get("ko", "/sla?bydel=sagene&antall=1"))
     if side["totalt"] > 1:
         assert side["neste"] == "/sla?bydel=sagene&fra=1&antall=1"
+
+
+def test_every_read_sees_every_write_before_it(api: Api) -> None:
+    """The API catches the projections up only when something new was recorded (one query
+    otherwise); a read after a write still sees it, read after read after write (R03, R07)."""
+    sak = lag_sak(api, FNR[3])
+    url = f"/brukere/{sak.bruker}/leverandor?tjenestetype=praktisk_bistand&dato=2026-06-01"
+    foer = ok(api.get("sb", url))
+    assert ok(api.get("sb", url)) == foer  # nothing new: answered without a catch-up
+    assert foer["leverandor_id"] == "2care"
+    ok(api.post("sb", f"/brukere/{sak.bruker}/bytter", {
+        "tjenestetype": "praktisk_bistand", "til_leverandor_id": "nordlys", "form": "muntlig",
+        "oppsigelsesdato": "2026-03-02"}), 201)
+    etter = ok(api.get("sb", url))
+    assert etter["leverandor_id"] == "nordlys"  # the switch took effect long before June (R07)
+    assert ok(api.get("sb", url)) == etter

@@ -71,16 +71,26 @@ class Rapporter:
         self.app = app
         self._p: Projeksjoner | None = None
         self._laas = Lock()
+        self._anvendt = 0  # every event up to here is applied (it only grows)
 
     def fersk(self) -> Projeksjoner:
-        """The projections, caught up with every event recorded so far."""
+        """The projections, caught up with every event recorded so far.
+
+        One query when nothing new has been recorded since the last catch-up (the store's head
+        is where the projections already are); otherwise a catch-up, which is a write
+        transaction and the projections' after-work.
+        """
         with self._laas:
+            hode = self.app.recorder.max_notification_id() or 0
+            if self._p is not None and hode <= self._anvendt:
+                return self._p
             if self._p is None:
                 self._p = Projeksjoner(self.app)
             try:
-                self._p.oppdater()
+                self._anvendt = max(self._anvendt, self._p.oppdater().posisjon)
             except KonkurrerendeOppdatering:  # another process is catching up: wait for it
-                self._p.vent(self.app.recorder.max_notification_id() or 0)
+                self._p.vent(hode)
+                self._anvendt = max(self._anvendt, hode)
             return self._p
 
     def close(self) -> None:
