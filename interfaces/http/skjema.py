@@ -20,7 +20,7 @@ from application import kommandoer as k
 from application.app import Kvittering
 from domain.bruker import Bruker, Mottaker
 from domain.felles import Form, Hendelse, Kanal, Sluttarsak, Tjenestetype
-from domain.leveranse import Avvikstype, Besokskategori, BesokUtfort, Leveranse
+from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse
 from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
 from interfaces.http.lager import Tilgangsoppforing
 
@@ -719,11 +719,15 @@ class BesokUt(Ut):
     kategori: Besokskategori
     tiltakskode: str | None
     registrert: datetime
+    fil_sha256: str | None = Field(None, description="tidsrapporten besøket kom fra (sha256), "
+                                   "når det ble rapportert i en fil")
+    linje: int | None = Field(None, description="linjen i tidsrapporten")
 
     @classmethod
-    def fra(cls, b: BesokUtfort) -> BesokUt:
+    def fra(cls, b: Besok) -> BesokUt:
         return cls(besok_id=b.besok_id, start=b.start, slutt=b.slutt, ansatt=b.ansatt,
-                   kategori=b.kategori, tiltakskode=b.tiltakskode, registrert=b.timestamp)
+                   kategori=b.kategori, tiltakskode=b.tiltakskode, registrert=b.timestamp,
+                   fil_sha256=b.fil_sha256, linje=b.linje)
 
 
 # --- history, access log, pages --------------------------------------------------------------

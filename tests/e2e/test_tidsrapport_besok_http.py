@@ -43,3 +43,6 @@ def test_reported_visits_are_listed_and_counted_like_single_ones(api: Api,
     rapportert = {b["besok_id"] for b in side["elementer"][:2]}
     assert rapportert == {str(rapportert_besok_id(sak.leveranse, sha, n)) for n in (2, 4)}
     assert all(b["registrert"] for b in side["elementer"])
+    # Where each visit came from: the file and its line; a single visit came from no file.
+    assert [(b["fil_sha256"], b["linje"]) for b in side["elementer"]] == [
+        (sha, 2), (sha, 4), (None, None)]
