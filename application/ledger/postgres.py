@@ -166,7 +166,7 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "stored_event_type": Identifier(self.stored_event_type_name),
             "sequence": Literal(sequence),
         }
-        self._linking_statements = {
+        linking_statements = {
             count: SQL(self._insert_and_link_sql(count)).format(**names).as_bytes(conn)
             for count in range(1, MAX_EVENTS_LINKED_IN_SQL + 1)
         }
@@ -183,6 +183,8 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "%s::bytea[]) AS u(" + EVENT_COLUMNS + ", id, prev_hash, hash) "
             "RETURNING notification_id"
         ).format(**names).as_bytes(conn)
+        # Last: other threads take a set _linking_statements to mean all are rendered.
+        self._linking_statements = linking_statements
 
     def _insert_and_link_sql(self, count: int) -> str:
         """One statement that inserts count events with their links, hashed by PostgreSQL.
