@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from application.app import SamtidigEndring, UtdatertVersjon
 from domain.felles import IkkeFunnet, Regelbrudd
+from projections import ProjeksjonUtdatert
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("brukervalg.http")
@@ -80,6 +81,7 @@ _TYPER: dict[int, tuple[str, str]] = {
     422: ("regelbrudd", "Regelbrudd"),
     429: ("for-mange-foresporsler", "For mange forespørsler"),
     500: ("intern-feil", "Intern feil"),
+    503: ("lesemodell-utdatert", "Lesemodellen må bygges på nytt"),
 }
 
 
@@ -119,6 +121,9 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
     if isinstance(exc, IdempotensKonflikt):
         return problem_svar(request, 422, exc.detail, regel="API1", felt="Idempotency-Key",
                             slug="idempotensnokkel-gjenbrukt")
+    if isinstance(exc, ProjeksjonUtdatert):
+        log.error("lesemodellen er utdatert: %s", exc)
+        return problem_svar(request, 503, str(exc))
     if isinstance(exc, HTTPException):
         status = exc.status_code
         detail = exc.detail if status < 500 else None
@@ -151,6 +156,8 @@ _EKSEMPLER: dict[int, dict[str, Any]] = {
     422: {"detail": "valg med virkning før 2024-06-01 registreres ikke", "regel": "R04",
           "felt": "gyldig_fra"},
     429: {"detail": "for mange forespørsler fra denne identiteten; vent litt"},
+    503: {"detail": "projeksjonen betalbar_tid ble bygd av versjon 2:…, koden og innstillingene "
+                    "er 3:…: kjør `brukervalg projeksjoner gjenoppbygg`"},
 }
 
 _BESKRIVELSER = {
@@ -164,6 +171,8 @@ _BESKRIVELSER = {
     422: "En domeneregel er brutt (regel-id og felt navngitt), eller Idempotency-Key er brukt "
          "med en annen forespørsel.",
     429: "For mange forespørsler fra samme identitet; se Retry-After.",
+    503: "Lesemodellen (projeksjonen) ble bygd av en annen versjon av koden eller innstillingene "
+         "og må bygges på nytt av driften (`brukervalg projeksjoner gjenoppbygg`).",
 }
 
 
@@ -181,5 +190,7 @@ def feilsvar(*koder: int) -> dict[int, ResponseSpec]:
 
 
 LESEFEIL = (400, 401, 403, 404, 429)
+# Reads answered from the projections (read models).
+RAPPORTFEIL = (*LESEFEIL, 503)
 SKRIVEFEIL = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 MEDIA_JSON = MediaType.JSON

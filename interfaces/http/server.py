@@ -23,7 +23,8 @@ from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
 from interfaces.http.sikkerhet import utstede_utviklingstoken
 
-__all__ = ["last_demo_ved_forste_start", "serve", "utstede_utviklingstoken", "velkomst"]
+__all__ = ["bygg_utdaterte_projeksjoner", "last_demo_ved_forste_start", "serve",
+           "utstede_utviklingstoken", "velkomst"]
 
 
 def _er_loopback(host: str) -> bool:
@@ -73,6 +74,34 @@ def last_demo_ved_forste_start() -> int:
         app.close()
 
 
+def bygg_utdaterte_projeksjoner(ut: TextIO = sys.stdout) -> bool:
+    """Development mode: bring the read models up to date at start, and rebuild them when they
+    were built by another version of the code (the demo store outlives a code change).
+
+    In production that is the operator's decision (a rebuild can take minutes): the reports
+    answer 503 naming `brukervalg projeksjoner gjenoppbygg` until it is run.
+    Returns whether a rebuild was needed.
+    """
+    from projections import Projeksjoner, ProjeksjonUtdatert
+    from projections.oppfolging import Oppfolging
+
+    app = BrukervalgApp()
+    try:
+        with Projeksjoner(app) as p:
+            try:
+                p.oppdater()
+                Oppfolging(p).oppdater()
+                return False
+            except ProjeksjonUtdatert as e:
+                print(f"  {e}: bygger lesemodellene på nytt (utviklingsmodus) …", file=ut,
+                      flush=True)
+                r = p.gjenoppbygg()
+                print(f"  … {r.hendelser:,} hendelser på {r.sekunder:.1f} s.", file=ut, flush=True)
+                return True
+    finally:
+        app.close()
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
           workers: int | None = None) -> None:
     """Start the API server (blocks until stopped).
@@ -104,6 +133,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
                     workers=workers, log_level="warning", access_log=False)
         return
     demo_brukere = last_demo_ved_forste_start() if dev else 0
+    if dev:
+        bygg_utdaterte_projeksjoner()
     app = BrukervalgApp()
     api = serverapp(app, settings)
     velkomst(host, port, dev, demo_brukere)

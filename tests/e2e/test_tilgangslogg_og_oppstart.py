@@ -24,7 +24,7 @@ from interfaces.http.app import create_app
 from interfaces.http.innstillinger import UTVIKLING_UTSTEDER, ApiSettings, Innstillingsfeil
 from interfaces.http.sikkerhet import lag_token, utstede_utviklingstoken, utviklingsnokkel
 from tests.conftest import FNR
-from tests.e2e.conftest import PUBLIKUM, UTSTEDER, Api, Sak
+from tests.e2e.conftest import PUBLIKUM, UTSTEDER, Api, Sak, lag_sak
 from tests.pgserver import ThrowawayPostgres
 
 
@@ -238,3 +238,36 @@ def test_brukervalg_server_with_two_processes_on_postgres(
     finally:
         prosess.terminate()
         prosess.wait(20)
+
+
+def _gjor_projeksjonene_utdatert(app: BrukervalgApp) -> None:
+    """As if the read models were built by an older version of the code."""
+    from projections import Projeksjoner
+
+    with Projeksjoner(app) as p:
+        p.oppdater()
+        with p.lager.skriv() as cur:
+            cur.execute("UPDATE prj_sporing SET versjon = '0:eldre'")
+
+
+def test_stale_read_models_503_in_production_rebuilt_at_start_in_development(
+        lag_app: Callable[..., BrukervalgApp], lag_api: Callable[..., Api],
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sti = tmp_path / "utdatert.db"
+    env = {"BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(sti)}
+    api = lag_api(app=lag_app("sqlite", env=env))
+    sak = lag_sak(api, FNR[1])
+    _gjor_projeksjonene_utdatert(api.app)
+    r = api.get("sb", f"/brukere/{sak.bruker}/leverandor?tjenestetype=praktisk_bistand")
+    assert r.status_code == 503, r.text
+    assert "brukervalg projeksjoner gjenoppbygg" in r.json()["detail"]
+
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    ut = io.StringIO()
+    assert server.bygg_utdaterte_projeksjoner(ut) is True
+    assert "bygger lesemodellene på nytt" in ut.getvalue()
+    assert server.bygg_utdaterte_projeksjoner(ut) is False
+    ny = lag_api(app=lag_app("sqlite", env=env))
+    r = ny.get("sb", f"/brukere/{sak.bruker}/leverandor?tjenestetype=praktisk_bistand")
+    assert r.status_code == 200 and r.json()["leverandor_id"] == "2care"

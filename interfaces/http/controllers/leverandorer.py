@@ -204,7 +204,8 @@ class GjeldendeLeverandorController(Controller):
     @get("/{bruker_id:uuid}/leverandor", **leserute(
         "hentGjeldendeLeverandor", "Hvem som leverer brukerens tjeneste på en dato (i dag "
         "uten dato): leveransen, valget i kraft, eller den kommunale leverandøren (R03); ved "
-        "et ventende bytte begge leverandørene og overgangsdatoen (R07).", etag=False))
+        "et ventende bytte begge leverandørene og overgangsdatoen (R07).", etag=False,
+        ekstra_feil=(503,)))
     def hent_gjeldende_leverandor(
             self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
             tjenestetype: FromQuery[Tjenestetype],
@@ -230,7 +231,7 @@ class GjeldendeLeverandorController(Controller):
         "hentEgenandel", "Brukerens egenandel for praktisk bistand i en måned (R19): "
         "inntektstrinn ut fra registrert husstandsinntekt og grunnbeløpet, timepris, timer og "
         "tak. 422 (R19) når ingen husstandsinntekt er registrert.", etag=False,
-        ekstra_feil=(422,)))
+        ekstra_feil=(422, 503)))
     def hent_egenandel(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
                        aar: Annotated[int, Parameter(ge=2019, le=2100)],
                        maaned: Annotated[int, Parameter(ge=1, le=12)]) -> Response[EgenandelUt]:
@@ -292,7 +293,7 @@ class LeverandorController(Controller):
     @get("/{leverandor_id:str}/brukere", **leserute(
         "hentCaseload", "Leverandørens caseload på en dato (i dag uten dato): brukere med "
         "aktiv leveranse, i alt og per tjenestetype. Bare antall, ingen brukere listes.",
-        etag=False))
+        etag=False, ekstra_feil=(503,)))
     def hent_caseload(
             self, request: Request, kjerne: Tjenester, state: State,
             leverandor_id: FromPath[LeverandorSti],
@@ -311,7 +312,7 @@ class LeverandorController(Controller):
         "hentBetalbareTimer", "Leverandørens fakturamåned: én linje per bruker og tjenestetype "
         "med bestilt, levert og betalbar tid, beløp og avvik med årsak (R05, R17, R18, R18a, "
         "R20, R23), sidevis. Bydelens roller ser linjene for brukere i egen bydel, og summene "
-        "for dem.", etag=False))
+        "for dem.", etag=False, ekstra_feil=(503,)))
     def hent_betalbare_timer(
             self, request: Request, kjerne: Tjenester, state: State,
             leverandor_id: FromPath[LeverandorSti],

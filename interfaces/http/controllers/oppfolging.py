@@ -16,7 +16,7 @@ from litestar.params import FromPath, Parameter
 from domain.felles import Rolle
 from interfaces.http.controllers.felles import Tjenester
 from interfaces.http.lager import Tilgangsoppforing
-from interfaces.http.problem import LESEFEIL, feilsvar
+from interfaces.http.problem import RAPPORTFEIL, feilsvar
 from interfaces.http.sikkerhet import Identitet
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from projections import Projeksjoner
@@ -94,7 +94,7 @@ class OppfolgingController(Controller):
     tags = ["kontraktsoppfølging"]
 
     @get("/rapport", operation_id="hentOppfolgingsrapport", sync_to_thread=True,
-         responses=feilsvar(*LESEFEIL),
+         responses=feilsvar(*RAPPORTFEIL),
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
          description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
@@ -115,7 +115,7 @@ class OppfolgingController(Controller):
 
     @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
           operation_id="betalingskontroll", status_code=200,
-          responses=feilsvar(*LESEFEIL, 413),
+          responses=feilsvar(*RAPPORTFEIL, 413),
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
@@ -127,7 +127,7 @@ class OppfolgingController(Controller):
 
     @get("/betalingskontroll/{leverandor:str}/{maaned:str}",
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
-         responses=feilsvar(*LESEFEIL),
+         responses=feilsvar(*RAPPORTFEIL),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
     def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
                            maaned: FromPath[str], format: Format = "csv") -> Response[Any]:

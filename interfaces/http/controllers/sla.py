@@ -37,7 +37,7 @@ class SlaController(Controller):
         "hentSla", "Fristoverholdelse: antall overholdt, brutt, åpne og utløpte forpliktelser "
         "gruppert som `gruppering` sier (gjenta parameteren for flere nivåer), og "
         "forpliktelsene sidevis sortert på frist. En åpen forpliktelse forbi fristen leses som "
-        "brutt (utløpt for R25) nå.", etag=False))
+        "brutt (utløpt for R25) nå.", etag=False, ekstra_feil=(503,)))
     def hent_sla(
             self, request: Request, kjerne: Tjenester, state: State,
             leverandor: Annotated[str | None, Parameter(
