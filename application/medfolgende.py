@@ -17,10 +17,11 @@ lock, pipelined with the events' INSERT. The recorders here call the writer pass
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, InternalError, StoredEvent
 
 from application.ledger.postgres import LedgerPostgresApplicationRecorder
 from application.ledger.sqlite import LedgerSQLiteApplicationRecorder
@@ -48,7 +49,28 @@ class SQLiteRecorder(LedgerSQLiteApplicationRecorder):
 
 
 class PostgresRecorder(LedgerPostgresApplicationRecorder):
-    """The chained PostgreSQL recorder; the caller's rows go first, in the same pipeline."""
+    """The chained PostgreSQL recorder; the caller's rows go first, in the same pipeline.
+
+    Several server processes starting together on a new database each create the tables;
+    PostgreSQL refuses concurrent DDL on the same catalog rows ("tuple concurrently updated", or
+    a duplicate composite type). The tables are created under an advisory lock (one creator at
+    a time), and the library's separate CREATE TYPE transactions are tried again when they lose
+    such a race (every statement is idempotent: IF NOT EXISTS, or an existing type is kept).
+    """
+
+    def create_table(self) -> None:
+        for forsok in range(1, 6):
+            try:
+                super().create_table()
+                return
+            except (IntegrityError, InternalError):
+                if forsok == 5:
+                    raise
+                time.sleep(0.05 * forsok)
+
+    def _create_table(self, curs: Any) -> None:
+        curs.execute("SELECT pg_advisory_xact_lock(hashtext('brukervalg.hendelsestabeller'))")
+        super()._create_table(curs)
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> None:
