@@ -271,3 +271,22 @@ def test_stale_read_models_503_in_production_rebuilt_at_start_in_development(
     ny = lag_api(app=lag_app("sqlite", env=env))
     r = ny.get("sb", f"/brukere/{sak.bruker}/leverandor?tjenestetype=praktisk_bistand")
     assert r.status_code == 200 and r.json()["leverandor_id"] == "2care"
+
+
+def test_the_server_process_collects_cycles_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    foer = gc.get_threshold()
+    try:
+        monkeypatch.delenv("BRUKERVALG_GC_TERSKEL", raising=False)
+        server._samle_sjeldnere()
+        assert gc.get_threshold() == (50_000, 20, 100)
+        monkeypatch.setenv("BRUKERVALG_GC_TERSKEL", "1000,10,10")
+        server._samle_sjeldnere()
+        assert gc.get_threshold() == (1000, 10, 10)
+        monkeypatch.setenv("BRUKERVALG_GC_TERSKEL", "mye")
+        with pytest.raises(Innstillingsfeil, match="BRUKERVALG_GC_TERSKEL"):
+            server._samle_sjeldnere()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*foer)
