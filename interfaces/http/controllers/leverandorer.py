@@ -80,9 +80,12 @@ class Rapporter:
         is where the projections already are); otherwise a catch-up, which is a write
         transaction and the projections' after-work.
         """
+        hode = self.app.recorder.max_notification_id() or 0
+        p = self._p
+        if p is not None and hode <= self._anvendt:  # no lock: concurrent reads stay concurrent
+            return p
         with self._laas:
-            hode = self.app.recorder.max_notification_id() or 0
-            if self._p is not None and hode <= self._anvendt:
+            if self._p is not None and hode <= self._anvendt:  # caught up while we waited
                 return self._p
             if self._p is None:
                 self._p = Projeksjoner(self.app)
