@@ -17,13 +17,13 @@ import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import psycopg
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
+from benchmarks._rapport import legg_til_i_benchmarks
 from domain.felles import Aktor, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
@@ -128,11 +128,7 @@ def main() -> None:
     tekst = "\n".join(tabell)
     print(tekst)
     if args.skriv:
-        sti = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-        with sti.open("a", encoding="utf-8") as f:
-            f.write(f"\n### Append, {datetime.now():%Y-%m-%d %H:%M} "
-                    f"(`./bv bench append --antall {args.antall}`)"
-                    f"\n\n{tekst}\n")
+        legg_til_i_benchmarks("Append", f"./bv bench append --antall {args.antall}", tekst)
 
 
 if __name__ == "__main__":

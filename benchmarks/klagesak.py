@@ -18,11 +18,11 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.klagesak import Klagesak
+from benchmarks._rapport import legg_til_i_benchmarks
 from domain.felles import Aktor, Form, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
@@ -103,10 +103,7 @@ def main() -> None:
     tekst = "\n".join(tabell)
     print(tekst)
     if args.skriv:
-        sti = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-        with sti.open("a", encoding="utf-8") as f:
-            f.write(f"\n### Klagesak, {datetime.now():%Y-%m-%d %H:%M} (`./bv bench klagesak "
-                    f"--fakta {args.fakta}`)\n\n{tekst}\n")
+        legg_til_i_benchmarks("Klagesak", f"./bv bench klagesak --fakta {args.fakta}", tekst)
 
 
 if __name__ == "__main__":

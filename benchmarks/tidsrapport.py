@@ -31,6 +31,7 @@ from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
 from application.tidsrapport import KOLONNER
+from benchmarks._rapport import legg_til_i_benchmarks
 from domain.felles import Aktor, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
@@ -159,11 +160,8 @@ def main() -> None:
     tekst = "\n".join(linjer)
     print(tekst)
     if args.skriv:
-        sti = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-        with sti.open("a", encoding="utf-8") as f:
-            f.write(f"\n### Import av tidsrapport, {datetime.now():%Y-%m-%d %H:%M} "
-                    f"(`./bv bench tidsrapport --brukere {args.brukere} --gjentak {args.gjentak}`)"
-                    f"\n\n{tekst}\n")
+        legg_til_i_benchmarks("Import av tidsrapport", f"./bv bench tidsrapport --brukere "
+                              f"{args.brukere} --gjentak {args.gjentak}", tekst)
 
 
 if __name__ == "__main__":
