@@ -219,9 +219,7 @@ class Kjerne:
             self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
             raise
         if medfolgende.skrevet:
-            ny = svaret[0]
-            return Response(ny.body, status_code=ny.status, headers=ny.hoder,
-                            media_type="application/json")
+            return self._svar_respons(svaret[0])
         # Nothing new was recorded (a repeated command): the first answer, if there was one,
         # else the rows in a transaction of their own.
         if nokkel is not None:
@@ -236,8 +234,7 @@ class Kjerne:
             identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
         if tidligere is not None:  # a concurrent request with the same key stored first
             return self.gjenta(tidligere)
-        return Response(ny.body, status_code=ny.status, headers=ny.hoder,
-                        media_type="application/json")
+        return self._svar_respons(ny)
 
     def _gjentatt(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
                   formaal: str | None, nokkel: str, avtrykk: str) -> Response[Any] | None:
@@ -267,6 +264,12 @@ class Kjerne:
 
     def eldste_nokkel(self) -> datetime:
         return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)
+
+    @staticmethod
+    def _svar_respons(svar: LagretSvar) -> Response[Any]:
+        """The first answer to a write, as sent."""
+        return Response(svar.body, status_code=svar.status, headers=svar.hoder,
+                        media_type="application/json")
 
     @staticmethod
     def gjenta(lagret: LagretSvar) -> Response[Any]:
