@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, InternalError, StoredEvent
 
 from application.ledger.postgres import LedgerPostgresApplicationRecorder
 from application.ledger.sqlite import LedgerSQLiteApplicationRecorder
+from application.skrivelaas import del_skrivelaas
 
 NOKKEL = "medfolgende"
 
@@ -39,7 +40,15 @@ def _skriv(kwargs: dict[str, Any], cursor: Any) -> None:
 
 
 class SQLiteRecorder(LedgerSQLiteApplicationRecorder):
-    """The chained SQLite recorder; the caller's rows follow the events and links."""
+    """The chained SQLite recorder; the caller's rows follow the events and links.
+
+    Its datastore's writer lock is shared with other processes on the same file
+    (``application/skrivelaas.py``), so several server processes can share one store.
+    """
+
+    def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
+        del_skrivelaas(datastore)
+        super().__init__(datastore, events_table_name)
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:

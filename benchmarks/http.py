@@ -57,34 +57,13 @@ def _sqlite_env(mappe: Path) -> dict[str, str]:
 def _seed(env: dict[str, str], antall: int) -> tuple[list[str], list[str]]:
     import random
 
-    from application import kommandoer as k
     from application.app import BrukervalgApp
-    from application.syntetisk import syntetisk_fodselsnummer
-    from domain.felles import Aktor, Form, Rolle, Tjenestetype
-    from domain.vedtak import Omfang
+    from application.syntetisk import syntetiske_leveranser
 
     app = BrukervalgApp(env=env)
-    sb = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
-    vm = Aktor(person_id="vm", rolle=Rolle.VEDTAKSMYNDIG, organisasjon="bydel:frogner")
-    rng = random.Random(7)
-    brukere, leveranser = [], []
-    for i in range(antall):
-        b = app.registrer_bruker(k.RegistrerBruker(
-            fodselsnummer=syntetisk_fodselsnummer(rng), navn=f"Bruker {i}", bydel="frogner"), sb)
-        app.velg_leverandor(k.VelgLeverandor(bruker_id=b.id, tjenestetype=Tjenestetype.
-                                             PRAKTISK_BISTAND, leverandor_id="2care",
-                                             form=Form.MUNTLIG, gyldig_fra=date(2025, 1, 1)), sb)
-        v = app.fatt_vedtak(k.FattVedtak(
-            bruker_id=b.id, tjenestetype=Tjenestetype.PRAKTISK_BISTAND,
-            gyldig_fra=date(2025, 1, 1), omfang=Omfang(minutter=120),
-            vedtaksdato=date(2024, 12, 20)), vm)
-        lev = app.bestill_leveranse(k.BestillLeveranse(
-            bruker_id=b.id, tjenestetype=Tjenestetype.PRAKTISK_BISTAND, vedtak_id=v.id,
-            fom=date(2025, 1, 1)), sb)
-        brukere.append(str(b.id))
-        leveranser.append(str(lev.id))
+    par = syntetiske_leveranser(app, antall, random.Random(7))
     app.close()
-    return brukere, leveranser
+    return [str(b) for b, _ in par], [str(lev) for _, lev in par]
 
 
 def _inprosess(env: dict[str, str], leveranser: list[str], antall: int) -> float:
@@ -231,7 +210,7 @@ def _maal(lager: str, lager_env: dict[str, str], mappe: Path, args: argparse.Nam
     pem = nokkel.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     port = _ledig_port()
-    workers = args.workers_postgres if lager == "postgres" else 1
+    workers = args.workers_postgres if lager == "postgres" else args.workers_sqlite
     server = _start_server(lager_env, mappe, pem, port, workers)
     try:
         def liste(xs: list[str]) -> str:
@@ -307,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                    default=["sqlite", "postgres"])
     p.add_argument("--sekunder", type=int, default=10)
     p.add_argument("--leveranser", type=int, default=400)
+    p.add_argument("--workers-sqlite", type=int, default=2,
+                   help="server processes on the SQLite file (they take turns writing)")
     p.add_argument("--workers-postgres", type=int, default=2,
                    help="uvicorn worker processes on PostgreSQL (SQLite always gets one)")
     p.add_argument("--skriv", action="store_true", help="write docs/benchmarks-http.md")

@@ -111,12 +111,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
         port: TCP port.
         dev: explicit development mode: SQLite store by default, demo data on first start,
             development tokens accepted.
-        workers: server processes (default ``BRUKERVALG_WORKERS``, else 1). More than one
-            needs PostgreSQL: SQLite has one writer, and processes would queue on its file lock.
+        workers: server processes (default ``BRUKERVALG_WORKERS``, else 1), on a store they
+            all share: PostgreSQL, or the SQLite file, whose writes the processes take turns
+            at (``application/skrivelaas.py``). Not in development mode.
 
     Raises:
         Innstillingsfeil: development keys outside development mode, a non-loopback host in
-            development mode, or several workers on a store other than PostgreSQL.
+            development mode, or several workers in development mode or on the memory store.
     """
     settings = ApiSettings.fra_miljo(utvikling=True) if dev else ApiSettings.fra_miljo()
     if dev and not _er_loopback(host):
@@ -124,9 +125,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
     settings.valider()
     workers = antall_workers(workers)
     if workers > 1:
-        if dev or os.environ.get("BRUKERVALG_STORE", "sqlite").lower() != "postgres":
-            raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=postgres "
-                                   "(SQLite har én skriver) og ikke utviklingsmodus")
+        if dev or os.environ.get("BRUKERVALG_STORE", "sqlite").lower() not in ("sqlite",
+                                                                              "postgres"):
+            raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=sqlite "
+                                   "eller postgres (et lager alle prosessene deler) og ikke "
+                                   "utviklingsmodus")
         velkomst(host, port, dev)
         # Each process builds its own application and API from the environment.
         uvicorn.run("interfaces.http.server:serverapp", factory=True, host=host, port=port,

@@ -185,27 +185,23 @@ def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSetting
     return miljo
 
 
-def test_several_server_processes_only_on_postgres(
-        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings, tmp_path: Path) -> None:
-    _produksjonsmiljo(monkeypatch, innstillinger, {
-        "BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(tmp_path / "x.db")})
+def test_several_server_processes_need_a_shared_store_and_production_mode(
+        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings) -> None:
+    _produksjonsmiljo(monkeypatch, innstillinger, {"BRUKERVALG_STORE": "memory"})
     with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS > 1 krever"):
         server.serve(workers=2)
+    monkeypatch.setenv("BRUKERVALG_STORE", "sqlite")
+    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS > 1 krever"):
+        server.serve(workers=2, dev=True)
     monkeypatch.setenv("BRUKERVALG_WORKERS", "mange")
     with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS='mange'"):
         server.serve()
     assert server.antall_workers(3) == 3
 
 
-@pytest.mark.postgres
-def test_brukervalg_server_with_two_processes_on_postgres(
-        pg: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
-        utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
-    """The production start (`brukervalg server --workers 2`): both processes write to one
-    store, and what one records the other reads."""
-    db = pg.create_database("to_prosesser")
-    miljo = _produksjonsmiljo(monkeypatch, innstillinger,
-                              {"BRUKERVALG_STORE": "postgres", **pg.env(db)})
+def _to_prosesser(miljo: dict[str, str], utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
+    """`brukervalg server --workers 2`: both processes write to one store, and what one records
+    the other reads."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -228,16 +224,37 @@ def test_brukervalg_server_with_two_processes_on_postgres(
                           person_id="sb-1", rolle="saksbehandler", organisasjon="bydel:frogner",
                           gyldig=timedelta(minutes=5))
         hode = {"Authorization": f"Bearer {token}", "X-Formaal": "test"}
-        with httpx.Client(base_url=base, headers=hode) as klient:
-            ny = klient.post("/brukere", json={"fodselsnummer": FNR[0], "navn": "To Prosesser",
-                                               "bydel": "frogner"})
+        nye = []
+        for i in range(4):  # a new connection each: whichever process accepts it answers
+            ny = httpx.post(f"{base}/brukere", headers=hode, json={
+                "fodselsnummer": FNR[i], "navn": f"To Prosesser {i}", "bydel": "frogner"})
             assert ny.status_code == 201, ny.text
-            for _ in range(8):  # a new connection each: whichever process accepts it answers
-                r = httpx.get(f"{base}/brukere/{ny.json()['id']}", headers=hode)
-                assert r.status_code == 200 and r.json()["navn"] == "To Prosesser"
+            nye.append(ny.json()["id"])
+        for _ in range(2):
+            for i, bruker_id in enumerate(nye):
+                r = httpx.get(f"{base}/brukere/{bruker_id}", headers=hode)
+                assert r.status_code == 200 and r.json()["navn"] == f"To Prosesser {i}"
     finally:
         prosess.terminate()
         prosess.wait(20)
+
+
+def test_brukervalg_server_with_two_processes_on_one_sqlite_file(
+        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings, tmp_path: Path,
+        utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
+    miljo = _produksjonsmiljo(monkeypatch, innstillinger, {
+        "BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(tmp_path / "to.db")})
+    _to_prosesser(miljo, utstedernokkel)
+
+
+@pytest.mark.postgres
+def test_brukervalg_server_with_two_processes_on_postgres(
+        pg: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
+        utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
+    db = pg.create_database("to_prosesser")
+    miljo = _produksjonsmiljo(monkeypatch, innstillinger,
+                              {"BRUKERVALG_STORE": "postgres", **pg.env(db)})
+    _to_prosesser(miljo, utstedernokkel)
 
 
 def _gjor_projeksjonene_utdatert(app: BrukervalgApp) -> None:

@@ -1,0 +1,132 @@
+"""Several processes on one SQLite store take turns writing (``application/skrivelaas.py``).
+
+R26: whatever the number of writing processes, every event is stored once, with its link, in
+one unbroken chain; and the access log and stored answers share the events' lock.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from application import kommandoer as k
+from application.app import BrukervalgApp, SamtidigEndring
+from application.ledger import verify
+from application.skrivelaas import Skrivelaas, laasfil_for
+from application.syntetisk import syntetisk_fodselsnummer, syntetiske_leveranser
+from domain.felles import Aktor, Rolle
+
+SB = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
+LEV = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
+
+
+def _env(sti: Path) -> dict[str, str]:
+    return {"BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(sti)}
+
+
+def _hold(sti: str, holder: multiprocessing.synchronize.Event,
+          slipp: multiprocessing.synchronize.Event) -> None:
+    laas = Skrivelaas(sti)
+    with laas:
+        holder.set()
+        slipp.wait(20)
+
+
+def test_the_writer_lock_is_held_by_one_process_at_a_time(tmp_path: Path) -> None:
+    sti = str(tmp_path / "x.db-skrivelaas")
+    ctx = multiprocessing.get_context("spawn")
+    holder, slipp = ctx.Event(), ctx.Event()
+    annen = ctx.Process(target=_hold, args=(sti, holder, slipp))
+    annen.start()
+    try:
+        assert holder.wait(20)
+        laas = Skrivelaas(sti)
+        t0 = time.monotonic()
+        assert laas.acquire(timeout=0.2) is False  # the other process holds it
+        assert time.monotonic() - t0 >= 0.2
+        assert laas.acquire(blocking=False) is False
+        slipp.set()
+        assert laas.acquire(timeout=10) is True  # released: ours now
+        laas.release()
+    finally:
+        slipp.set()
+        annen.join(20)
+    # A process that dies holding it does not keep it: the kernel drops a dead process's lock.
+    holder2, aldri = ctx.Event(), ctx.Event()
+    doende = ctx.Process(target=_hold, args=(sti, holder2, aldri))
+    doende.start()
+    assert holder2.wait(20)
+    doende.kill()
+    doende.join(20)
+    assert Skrivelaas(sti).acquire(timeout=5) is True
+
+
+def test_an_sqlite_file_store_writes_under_the_shared_lock(tmp_path: Path) -> None:
+    app = BrukervalgApp(env=_env(tmp_path / "s.db"))
+    try:
+        laas = app.recorder.datastore.pool._writer_lock  # type: ignore[attr-defined]  # noqa: SLF001
+        assert isinstance(laas, Skrivelaas)
+        assert laas.sti == laasfil_for(str(tmp_path / "s.db"))
+        # While another holder has it, a command waits and stores nothing yet.
+        annen = Skrivelaas(laas.sti)
+        assert annen.acquire(timeout=1)
+        try:
+            app.recorder.datastore.pool.pool_timeout = 0.3  # type: ignore[attr-defined]
+            with pytest.raises(Exception, match="writer"):
+                app.registrer_bruker(k.RegistrerBruker(
+                    fodselsnummer=syntetisk_fodselsnummer(random.Random(1)), navn="Venter",
+                    bydel="frogner"), SB)
+        finally:
+            annen.release()
+        assert app.recorder.max_notification_id() in (None, 0)
+    finally:
+        app.close()
+
+
+def _skriv_besok(sti: str, leveranser: list[str], prosess: int, antall: int) -> int:
+    app = BrukervalgApp(env=_env(Path(sti)))
+    try:
+        start = datetime(2025, 6, 2, 6, tzinfo=UTC) + timedelta(days=prosess * 40)
+        konflikter = 0
+        for i in range(antall):
+            s = start + timedelta(minutes=37 * i)
+            cmd = k.RegistrerBesok(leveranse_id=UUID(leveranser[i % len(leveranser)]), start=s,
+                                   slutt=s + timedelta(minutes=30), ansatt=f"ans-{prosess}")
+            while True:
+                try:
+                    app.registrer_besok(cmd, LEV)
+                    break
+                except SamtidigEndring:  # another process wrote the delivery first: as after a 409
+                    konflikter += 1
+        return konflikter
+    finally:
+        app.close()
+
+
+def test_r26_two_processes_writing_at_once_keep_one_complete_chain(tmp_path: Path) -> None:
+    sti = tmp_path / "to.db"
+    app = BrukervalgApp(env=_env(sti))
+    leveranser = [str(lev) for _, lev in syntetiske_leveranser(app, 4, random.Random(3))]
+    foer = app.recorder.max_notification_id() or 0
+    app.close()
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(3) as pool:
+        pool.starmap(_skriv_besok, [(str(sti), leveranser, p, 60) for p in range(3)])
+
+    app = BrukervalgApp(env=_env(sti))
+    try:
+        assert (app.recorder.max_notification_id() or 0) - foer == 180
+        rapport = verify(app.recorder)
+        assert rapport.ok, rapport.summary()
+        assert rapport.count == foer + 180
+        besok = sum(len(app.leveranse(UUID(x)).besok) for x in leveranser)
+        assert besok == 180
+    finally:
+        app.close()
