@@ -218,7 +218,8 @@ def lag_parser() -> argparse.ArgumentParser:
     se.add_argument("--host", default="127.0.0.1")
     se.add_argument("--port", type=int, default=8000)
     se.add_argument("--workers", type=int, default=None,
-                    help="server processes (PostgreSQL only; default BRUKERVALG_WORKERS or 1)")
+                    help="server processes on the shared store (PostgreSQL or the SQLite file; "
+                         "default BRUKERVALG_WORKERS or 1)")
     se.set_defaults(func=server)
     tk = sub.add_parser("token", help="issue a development token (accepted only by `start`)")
     tk.add_argument("--person", required=True, help="pseudonymous person id, e.g. sb-frogner-1")
