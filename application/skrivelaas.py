@@ -9,10 +9,11 @@ put the write p99 at 84–149 ms.
 
 :class:`Skrivelaas` takes the pool's place as that writer lock: the thread lock first, then an
 exclusive ``flock`` on a file beside the database (``<db>-skrivelaas``). A process waiting for
-it polls from 50 µs up, so it writes a fraction of a millisecond after the other commits. The
-kernel drops a crashed process's lock with its file descriptor. Every write to the events
-file goes through the pool (the events with their chain links, the API's access log and stored
-answers), so holding this lock means no other writer is active on the file.
+it polls (after 20 µs, doubling up to every 200 µs), so it writes a fraction of a millisecond
+after the other commits. The kernel drops a crashed process's lock with its file descriptor.
+Every write to the events file goes through the pool (the events with their chain links, the
+API's access log and stored answers), so holding this lock means no other writer is active on
+the file.
 """
 
 from __future__ import annotations
