@@ -21,6 +21,7 @@ from application.ledger import verify
 from application.skrivelaas import Skrivelaas, laasfil_for
 from application.syntetisk import syntetisk_fodselsnummer, syntetiske_leveranser
 from domain.felles import Aktor, Rolle
+from interfaces.http.lager import Sidelager, Tilgangsoppforing
 
 SB = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
 LEV = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
@@ -73,6 +74,7 @@ def test_an_sqlite_file_store_writes_under_the_shared_lock(tmp_path: Path) -> No
         laas = app.recorder.datastore.pool._writer_lock  # type: ignore[attr-defined]  # noqa: SLF001
         assert isinstance(laas, Skrivelaas)
         assert laas.sti == laasfil_for(str(tmp_path / "s.db"))
+        sidelager = Sidelager.for_app(app)  # creates its tables: a write
         # While another holder has it, a command waits and stores nothing yet.
         annen = Skrivelaas(laas.sti)
         assert annen.acquire(timeout=1)
@@ -82,9 +84,18 @@ def test_an_sqlite_file_store_writes_under_the_shared_lock(tmp_path: Path) -> No
                 app.registrer_bruker(k.RegistrerBruker(
                     fodselsnummer=syntetisk_fodselsnummer(random.Random(1)), navn="Venter",
                     bydel="frogner"), SB)
+            # The API's access log and stored answers write through the same pool, so the same
+            # lock: their write waits too.
+            assert sidelager.datastore is app.recorder.datastore
+            with pytest.raises(Exception, match="writer"):
+                sidelager.skriv([Tilgangsoppforing(
+                    tidspunkt=datetime.now(UTC), person_id="sb", rolle="saksbehandler",
+                    organisasjon="bydel:frogner", bruker_id=None, handling="les",
+                    metode="GET", ressurs="/brukere", formaal="test", utfall=200)])
         finally:
             annen.release()
         assert app.recorder.max_notification_id() in (None, 0)
+        assert sidelager.alle_oppforinger() == []
     finally:
         app.close()
 
