@@ -46,6 +46,10 @@ class Skrivelaas:
         self._traad = threading.Lock()
         self._fd = os.open(sti, os.O_RDWR | os.O_CREAT, 0o600)
         weakref.finalize(self, os.close, self._fd)
+        self.eier: int | None = None
+        """The thread holding it (``threading.get_ident()``), else None."""
+        self.tatt = 0
+        """How many times it has been taken: tells a caller whether its own call took it."""
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         start = time.monotonic()
@@ -53,6 +57,8 @@ class Skrivelaas:
             return False
         try:
             if self._ta_fil(blocking, timeout, start):
+                self.eier = threading.get_ident()
+                self.tatt += 1
                 return True
         except BaseException:
             self._traad.release()
@@ -76,6 +82,7 @@ class Skrivelaas:
             pause = min(pause * 2, _LENGSTE_PAUSE)
 
     def release(self) -> None:
+        self.eier = None
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._traad.release()
 
@@ -93,8 +100,28 @@ def del_skrivelaas(datastore: SQLiteDatastore) -> None:
     eventsourcing 9.5.6's ``ConnectionPool`` takes ``_writer_lock`` for every writer connection
     and releases it when the connection comes back (``get_connection(is_writer=True)`` /
     ``put_connection``); a test checks that two processes' writes are ordered by it.
+
+    The pool keeps the writer lock when taking the connection fails after the lock was taken
+    (no connection free in time, or opening one fails). In-process that stalls the process's
+    writers; shared, it would stall every process on the file until this one stops. So the
+    pool's ``get_connection`` gives the lock back when its own call took it and then failed.
     """
     pool = datastore.pool
     if pool.is_sqlite_memory_mode or isinstance(pool._writer_lock, Skrivelaas):  # noqa: SLF001
         return
-    pool._writer_lock = Skrivelaas(laasfil_for(pool.db_name))  # type: ignore[assignment]  # noqa: SLF001
+    laas = Skrivelaas(laasfil_for(pool.db_name))
+    pool._writer_lock = laas  # type: ignore[assignment]  # noqa: SLF001
+    hent = pool.get_connection
+
+    def get_connection(timeout: float | None = None, *, is_writer: bool | None = None) -> Any:
+        tatt_foer = laas.tatt
+        try:
+            return hent(timeout, is_writer=is_writer)
+        except BaseException:
+            if (is_writer is True and laas.eier == threading.get_ident()
+                    and laas.tatt != tatt_foer):
+                pool._num_writers -= 1  # noqa: SLF001
+                laas.release()
+            raise
+
+    pool.get_connection = get_connection  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -139,5 +140,36 @@ def test_r26_two_processes_writing_at_once_keep_one_complete_chain(tmp_path: Pat
         assert rapport.count == foer + 180
         besok = sum(len(app.leveranse(UUID(x)).besok) for x in leveranser)
         assert besok == 180
+    finally:
+        app.close()
+
+
+def test_a_writer_that_gets_no_connection_gives_the_lock_back(tmp_path: Path) -> None:
+    """eventsourcing's pool would keep the writer lock when no connection can be had after it
+    took the lock; shared between processes, that would stop every writer on the file."""
+    from eventsourcing.persistence import ConnectionUnavailableError
+
+    app = BrukervalgApp(env=_env(tmp_path / "g.db"))
+    try:
+        pool = app.recorder.datastore.pool  # type: ignore[attr-defined]
+        laas = pool._writer_lock  # noqa: SLF001
+        ekte = pool._get_connection  # noqa: SLF001
+
+        def ingen(timeout: float = 0.0) -> Any:
+            if pool._num_writers:  # noqa: SLF001  # a writer, after the pool took the lock
+                raise ConnectionUnavailableError("ingen ledig forbindelse")
+            return ekte(timeout)  # readers get theirs
+
+        pool._get_connection = ingen  # noqa: SLF001
+        cmd = k.RegistrerBruker(fodselsnummer=syntetisk_fodselsnummer(random.Random(2)),
+                                navn="Uten forbindelse", bydel="frogner")
+        with pytest.raises(ConnectionUnavailableError):
+            app.registrer_bruker(cmd, SB)
+        pool._get_connection = ekte  # noqa: SLF001
+
+        annen = Skrivelaas(laas.sti)  # another process's view of the lock: free again
+        assert annen.acquire(timeout=0.5) is True
+        annen.release()
+        assert app.registrer_bruker(cmd, SB).nye_hendelser > 0  # and this process writes
     finally:
         app.close()
