@@ -186,8 +186,12 @@ class Projeksjoner:
                                  f"for {aar}-{maaned:02d}")
         with self._les() as cur:
             timer = fakturering.praktisk_bistand_timer(cur, bruker_id, aar)
-        return beregn_egenandel(self.konfig.egenandel, bruker_id, aar, maaned,
-                                Decimal(husstandsinntekt), timer)
+        try:
+            return beregn_egenandel(self.konfig.egenandel, bruker_id, aar, maaned,
+                                    Decimal(husstandsinntekt), timer)
+        except Konfigurasjonsfeil as e:  # e.g. a month before the first grunnbeløp configured
+            raise Regelbrudd("R19", "aar", f"egenandelen for {aar}-{maaned:02d} kan ikke "
+                             f"beregnes: {e}") from None
 
     # --- SLA (R11, R12, R13, R16, R21, R25) -------------------------------------------------
 

@@ -24,3 +24,15 @@ def test_r19_household_income_then_co_payment(api: Api) -> None:
     assert api.get("lev", f"/brukere/{sak.bruker}/egenandel/2026/3").status_code == 403
     assert api.post("sb", f"/brukere/{sak.bruker}/husstandsinntekt",
                     {"nettoinntekt": "-1", "gyldig_fra": "2026-01-01"}).status_code in (400, 422)
+
+
+def test_r19_a_month_the_configuration_has_no_grunnbelop_for_is_a_clear_422(api: Api) -> None:
+    """Found by Schemathesis: 2019 is a valid year in the path, but the configured grunnbeløp
+    starts later; that is an answer naming the rule and the field, not a server error."""
+    sak = lag_sak(api, "15108695088")
+    assert api.post("sb", f"/brukere/{sak.bruker}/husstandsinntekt",
+                    {"nettoinntekt": "250000.00", "gyldig_fra": "2019-01-01"}).status_code == 200
+    e = api.get("sb", f"/brukere/{sak.bruker}/egenandel/2019/6")
+    assert e.status_code == 422, e.text
+    assert (e.json()["regel"], e.json()["felt"]) == ("R19", "aar")
+    assert "grunnbeløpet for 2019-01-01 mangler" in e.json()["detail"]
