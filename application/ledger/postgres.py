@@ -174,15 +174,17 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             "SELECT " + self._head_sql + " AS head, "
             "ARRAY(SELECT nextval({sequence}::regclass) FROM generate_series(1, %s::int)) AS ids"
         ).format(**names).as_bytes(conn)
+        # Column arrays, sent in binary: a large transaction's states go as they are (as text,
+        # each bytea would be hex-encoded and then escaped again inside a composite array).
         self._insert_linked_statement = SQL(
             "INSERT INTO {schema}.{events} (notification_id, " + EVENT_COLUMNS
             + ", prev_hash, hash) "
             "SELECT u.id, " + EVENT_COLUMNS + ", u.prev_hash, u.hash "
-            # unnest of several arrays expands the composite into its columns
-            "FROM unnest(%s::{schema}.{stored_event_type}[], %s::bigint[], %s::bytea[], "
-            "%s::bytea[]) AS u(" + EVENT_COLUMNS + ", id, prev_hash, hash) "
-            "RETURNING notification_id"
-        ).format(**names).as_bytes(conn)
+            "FROM unnest(%b::{originator_id_type}[], %b::bigint[], %b::text[], %b::bytea[], "
+            "%b::bigint[], %b::bytea[], %b::bytea[]) AS u(" + EVENT_COLUMNS
+            + ", id, prev_hash, hash) RETURNING notification_id"
+        ).format(**names, originator_id_type=Identifier(self.datastore.originator_id_type)
+                 ).as_bytes(conn)
         # Last: other threads take a set _linking_statements to mean all are rendered.
         self._linking_statements = linking_statements
 
@@ -265,14 +267,14 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         assert self._linking_statements is not None
         self._lock_table(curs)
         self._notify_channel(curs)
-        pg_stored_events = [
-            self.construct_pg_stored_event(
-                e.originator_id, e.originator_version, e.topic, e.state
-            )
-            for e in stored_events
-        ]
         statement = self._linking_statements.get(len(stored_events))
         if statement is not None:
+            pg_stored_events = [
+                self.construct_pg_stored_event(
+                    e.originator_id, e.originator_version, e.topic, e.state
+                )
+                for e in stored_events
+            ]
             curs.execute(statement, (pg_stored_events,))
             return
         # Too many to unroll: head and ids first (one round trip), links hashed in Python.
@@ -281,16 +283,28 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         if reserved is None:
             msg = "reading the chain head returned no row"
             raise ProgrammingError(msg)
+        uuid_ids = self.datastore.originator_id_type == "uuid"
         links = chain_links(
             bytes(reserved["head"]),
             sorted(reserved["ids"]),
             stored_events,
-            uuid_column=self.datastore.originator_id_type == "uuid",
+            uuid_column=uuid_ids,
         )
         positions, prev_hashes, hashes = (list(column) for column in zip(*links, strict=True))
         curs.execute(
             self._insert_linked_statement,
-            (pg_stored_events, positions, prev_hashes, hashes),
+            (
+                [
+                    e.originator_id if uuid_ids else str(e.originator_id)
+                    for e in stored_events
+                ],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+                positions,
+                prev_hashes,
+                hashes,
+            ),
         )
 
     def _fetch_ids_after_insert_events(
