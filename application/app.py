@@ -15,7 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from pydantic import ValidationError
 
 from application import kommandoer as k
@@ -156,6 +156,12 @@ class BrukervalgApp(Application[UUID]):
         recordings = self._record(prosess)
         self._notify(recordings)
         return recordings
+
+    def lagre_lagrede(self, lagrede: list[StoredEvent]) -> None:
+        """Record events already in their stored form (``HendelseMapper.to_stored_event_med_liste``)
+        in one atomic transaction, chained like any other: the time-report import writes a chunk's
+        visits this way without building each one as an object."""
+        self.recorder.insert_events(lagrede)
 
     def _ktx(self, aktor: Aktor) -> Kontekst:
         return Kontekst(aktor=aktor, naa=self.klokke())

@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import chain, islice
 from typing import IO
 from uuid import UUID
 
@@ -52,6 +53,7 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.sql import SQL, Identifier
 
+from application import tidsrapport_kolonner as tk
 from domain import bruker as b_mod
 from domain import kalender
 from domain import leveranse as l_mod
@@ -70,7 +72,10 @@ from domain.leveranse import Besokskategori, Leveranse
 KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
             "avbestilt_tid", "journalreferanse")
 PAKREVDE = ("type", "bruker", "tjenestetype", "start", "slutt")
-BIT = 2000  # lines per chunk: one atomic save each (bounded memory)
+BIT = 20_000  # lines per chunk at most: one atomic save each (bounded memory)
+BLOKK_TEGN = 1 << 20  # characters per chunk, about (a line longer than this is one chunk)
+KOLONNEVIS = True  # decide chunks column-wise when they allow it (False: always line by line)
+TILSTANDER = 200  # users' and deliveries' states kept per import (each)
 EGNE_MAKS = 20_000  # users' own deliveries kept per import
 
 
@@ -100,6 +105,7 @@ class Sammendrag:
     sekunder: float = 0.0
     streng: bool = False
     lagret: bool = True
+    kolonnevis: int = 0  # lines decided column-wise (the rest line by line)
     avvisninger_per_regel: dict[str, int] = field(default_factory=dict)
 
     def tell(self, k: Linjekvittering) -> None:
@@ -151,9 +157,17 @@ class _Kolonner:
 Rad = tuple[int, list[str]]
 
 
-def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
-    """The column positions (from the header, which also decides the separator) and the rows
-    with their line numbers, streamed."""
+@dataclass(frozen=True)
+class Hode:
+    """What the header line says: the separator, the column names and where each known column is."""
+
+    skille: str
+    navn: list[str]
+    kolonner: _Kolonner
+
+
+def les_hode(fil: IO[str]) -> Hode:
+    """Read and check the header line (which also decides the separator)."""
     header = fil.readline()
     if not header.strip():
         raise Filfeil("filen er tom")
@@ -166,14 +180,20 @@ def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
                       f"kolonnene er {';'.join(KOLONNER)}")
     blank = len(navn)  # a padded row's last cell: always empty
     plass = {k: navn.index(k) if k in navn else blank for k in KOLONNER}
-    kolonner = _Kolonner(bredde=max(plass.values()) + 1, **plass)
+    return Hode(skille, navn, _Kolonner(bredde=max(plass.values()) + 1, **plass))
 
-    def rader() -> Iterator[Rad]:
-        for nr, rad in enumerate(csv.reader(fil, delimiter=skille), start=2):
-            if rad and "".join(rad).strip():
-                yield nr, rad
 
-    return kolonner, rader()
+def csv_rader(linjer: Iterable[str], skille: str, forste: int) -> Iterator[Rad]:
+    """The non-blank rows of CSV text with their line numbers (``forste`` is the first's)."""
+    for nr, rad in enumerate(csv.reader(linjer, delimiter=skille), start=forste):
+        if rad and "".join(rad).strip():
+            yield nr, rad
+
+
+def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
+    """The column positions and the rows with their line numbers, streamed."""
+    hode = les_hode(fil)
+    return hode.kolonner, csv_rader(fil, hode.skille, 2)
 
 
 def fil_sha256(filer: Callable[[], IO[str]]) -> str:
@@ -220,8 +240,9 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
         rader = ut
     svar: dict[UUID, list[Hendelse]] = {}
     if rader is None:
-        for i in ider:
-            svar[i] = list(app.events.get(i))  # type: ignore[attr-defined]
+        for i in ider:  # an unknown id has no events, and no entry (as from the queries)
+            if hendelser := list(app.events.get(i)):  # type: ignore[attr-defined]
+                svar[i] = hendelser
         return svar
     for originator_id, versjon, topic, state in rader:
         e = mapper.to_domain_event(StoredEvent(originator_id=originator_id,  # type: ignore[arg-type]
@@ -233,9 +254,10 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
 class _Cache(OrderedDict[UUID, object]):
     """A small LRU of aggregate states, so a month's file loads each delivery once."""
 
-    def __init__(self, maks: int) -> None:
+    def __init__(self, maks: int, ved_ut: Callable[[UUID, object], object] | None = None) -> None:
         super().__init__()
         self.maks = maks
+        self.ved_ut = ved_ut
 
     def hent(self, ident: UUID, last: Callable[[UUID], object]) -> object:
         if ident in self:
@@ -249,7 +271,9 @@ class _Cache(OrderedDict[UUID, object]):
         self[ident] = verdi
         self.move_to_end(ident)
         if len(self) > self.maks:
-            self.popitem(last=False)
+            ut, verdi = self.popitem(last=False)
+            if self.ved_ut is not None:
+                self.ved_ut(ut, verdi)
 
 
 _Egne = list[tuple[date, date | None, UUID]]  # the provider's deliveries: fom, tom, id
@@ -267,16 +291,18 @@ class Tidsrapportimport:
         # Bounded, so memory stays flat however many users a file has: a chunk's users and
         # deliveries are read together (``_forhandslast``); what a user's lines need later is
         # their deliveries from this provider (``_egne``).
-        self._brukere = _Cache(200)
-        self._leveranser = _Cache(200)
+        self._brukere = _Cache(TILSTANDER)
+        # Lines the column-wise path accepted that are not yet folded into a cached delivery's
+        # state (folded when the line-by-line path needs it; dropped with the state).
+        self._ventende: dict[UUID, list[tk.Ventende]] = {}
+        self._leveranser = _Cache(TILSTANDER, ved_ut=self._ut_av_cache)
+        self._i_bruk: set[UUID] = set()  # the deliveries the chunk being decided may touch
         self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
         self._fnr: dict[str, UUID | None] = {}
 
-    def _forhandslast(self, bit: list[Rad], kol: _Kolonner) -> dict[UUID, Leveranse]:
-        """Load the chunk's users, then their deliveries, in two queries; returns the deliveries."""
-        i_bruker, i_tj = kol.bruker, kol.tjenestetype
-        par = {(rad[i_bruker].strip(), rad[i_tj].strip()) for _, rad in bit
-               if len(rad) > max(i_bruker, i_tj)}
+    def _forhandslast(self, par: Iterable[tuple[str, str]]) -> dict[UUID, Leveranse]:
+        """Load the chunk's users, then their deliveries, in two queries; returns the deliveries
+        (with the lines accepted column-wise folded in)."""
         ukjente: set[UUID] = set()
         for ref, _ in par:
             try:
@@ -301,6 +327,7 @@ class Tidsrapportimport:
             except Regelbrudd:
                 continue
             leveranse_ider.update(x[2] for x in egne)
+        self._i_bruk = leveranse_ider
         lastet = {i: self._leveranser[i] for i in leveranse_ider if i in self._leveranser}
         mangler = leveranse_ider - lastet.keys()
         if mangler:
@@ -310,8 +337,27 @@ class Tidsrapportimport:
                 lastet[lev_id] = lev
         return lastet  # type: ignore[return-value]
 
+    def _ut_av_cache(self, lev_id: UUID, lev: object) -> None:
+        """A delivery's state leaves the cache: its pending lines go with it, folded in first if
+        the chunk being decided still uses that state (a chunk with more deliveries than the
+        cache holds); a later chunk reads the delivery from the store again."""
+        ventende = self._ventende.pop(lev_id, ())
+        if lev_id in self._i_bruk:
+            for v in ventende:
+                v.brett_inn(lev)  # type: ignore[arg-type]
+
+    def _leveranse(self, lev_id: UUID, lastet: dict[UUID, Leveranse]) -> Leveranse:
+        """The delivery's state as the line-by-line path decides on it: everything accepted so
+        far folded in."""
+        lev: Leveranse = lastet.get(lev_id) or self._leveranser.hent(  # type: ignore[assignment]
+            lev_id, self.app.leveranse)  # type: ignore[attr-defined]
+        for v in self._ventende.pop(lev_id, ()):
+            v.brett_inn(lev)
+        return lev
+
     def _glem(self) -> None:
         self._leveranser.clear()
+        self._ventende.clear()
         self._brukere.clear()
         self._egne.clear()
 
@@ -381,9 +427,9 @@ class Tidsrapportimport:
         delivery with accepted lines)."""
         kvitteringer: list[_Kv] = []
         rapporter: dict[UUID, l_mod.Tidsrapport] = {}
-        lastet = self._forhandslast(bit, kol)
-        hent = self.app.leveranse  # type: ignore[attr-defined]
-        leveranser = self._leveranser
+        i_bruker, i_tj = kol.bruker, kol.tjenestetype
+        lastet = self._forhandslast({(rad[i_bruker].strip(), rad[i_tj].strip()) for _, rad in bit
+                                     if len(rad) > max(i_bruker, i_tj)})
         bredde = kol.bredde
         i_type, i_bruker, i_tj, i_start, i_slutt = (kol.type, kol.bruker, kol.tjenestetype,
                                                      kol.start, kol.slutt)
@@ -431,7 +477,7 @@ class Tidsrapportimport:
                     lev_id = self._leveranse_for(bruker, tjenestetype, start)
                     rapport = rapporter.get(lev_id)  # type: ignore[assignment]
                     if rapport is None:
-                        lev = lastet.get(lev_id) or leveranser.hent(lev_id, hent)
+                        lev = self._leveranse(lev_id, lastet)
                         rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)  # type: ignore[arg-type]
                     if len(self._egne_leveranser(bruker, tjenestetype)) == 1:
                         eneste[(bruker, tj)] = (lev_id, rapport)
@@ -472,74 +518,211 @@ class Tidsrapportimport:
         ut.sekunder = time.perf_counter() - t0
         return ut
 
+    def _kolonnevis(self, tekst: str, forste: int, hode: Hode, sha: str,
+                    ktx: Kontekst) -> tk.Avgjort | None:
+        """Decide a block of lines column-wise (``tidsrapport_kolonner``); None if any of its
+        lines needs the line-by-line path. The accepted lines are then pending on their
+        deliveries' states, whose versions the events advance."""
+        df = tk.les_blokk(tekst, hode.navn, hode.skille)
+        if df is None:
+            return None
+        df = tk.forbered(df, forste)
+        if not df["ren"].all():
+            return None
+        par = tk.par(df)
+        lastet = self._forhandslast(par)
+        leveranse_for: dict[tuple[str, str], Leveranse] = {}
+        for bruker, tj in par:
+            try:
+                egne = self._egne_leveranser(bruker, _TJENESTETYPER[tj])
+            except Regelbrudd:
+                return None
+            if len(egne) != 1:
+                return None
+            lev_id = egne[0][2]
+            leveranse_for[(bruker, tj)] = lastet.get(lev_id) or self._leveranser.hent(  # type: ignore[assignment]
+                lev_id, self.app.leveranse)  # type: ignore[attr-defined]
+        leveranse_for_id = {lev.id: lev for lev in leveranse_for.values()}
+        kjent = {lev.id: tk.kjent(lev, self._ventende.get(lev.id, []))
+                 for lev in leveranse_for.values()}
+        versjoner = {lev.id: lev.version for lev in leveranse_for.values()}
+        avgjort = tk.avgjor(df, leveranse_for, kjent,
+                            tk.Lagring(self.app.mapper, sha, ktx))  # type: ignore[attr-defined]
+        if avgjort is None:
+            for lev in leveranse_for.values():  # nothing was decided: as before
+                lev.version = versjoner[lev.id]
+            return None
+        for lev_id, v in avgjort.ventende.items():
+            lev = self._leveranser.get(lev_id)
+            if lev is not None and lev is leveranse_for_id[lev_id]:  # else read again later
+                self._ventende.setdefault(lev_id, []).append(v)
+        return avgjort
+
+    def _avgjor(self, blokk: _Blokk, hode: Hode, sha: str, ktx: Kontekst) -> _Resultat:
+        """A block decided column-wise if it can be, else line by line."""
+        if blokk.tekst is not None:
+            avgjort = (self._kolonnevis(blokk.tekst, blokk.forste, hode, sha, ktx)
+                       if KOLONNEVIS else None)
+            if avgjort is not None:
+                return _Resultat(None, avgjort, [], avgjort.hendelser)
+            rader: list[Rad] = list(csv_rader(io.StringIO(blokk.tekst), hode.skille, blokk.forste))
+        else:
+            rader = blokk.rader  # type: ignore[assignment]
+        kvitteringer, nye = self._behandle(rader, hode.kolonner, sha, ktx)
+        return _Resultat(kvitteringer, None, nye, [])
+
     def _kjor(self, filer: Callable[[], IO[str]], sha: str, *, lagre: bool,
               kvittering: Callable[[Linjekvittering], None] | None,
               fremdrift: Callable[[int], None] | None) -> Sammendrag:
-        """Decide chunk after chunk; each chunk is saved (one atomic save) in a second thread
-        while the next is decided, so the database's work and ours overlap. A chunk's receipts
+        """Decide block after block; each block is saved (one atomic save) in a second thread
+        while the next is decided, so the database's work and ours overlap. A block's receipts
         are counted when its save has succeeded."""
         ut = Sammendrag(lagret=lagre)
         with filer() as fil, _uten_syklussamler(), ThreadPoolExecutor(
                 1, thread_name_prefix="tidsrapport-lagring") as lagrer:
-            kol, rader = les_rader(fil)
+            hode = les_hode(fil)
             forrige: _Bit | None = None
-            for linjer in _bitvis(rader, BIT):
+            for blokk in _blokker(fil, hode.skille, BIT):
                 ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
-                kvitteringer, nye = self._behandle(linjer, kol, sha, ktx)
-                if forrige is not None and not self._fullfor(forrige, kol, sha, ut, kvittering,
+                resultat = self._avgjor(blokk, hode, sha, ktx)
+                if forrige is not None and not self._fullfor(forrige, hode, sha, ut, kvittering,
                                                              fremdrift):
-                    # The chunk before was redone on fresh state: so is this one.
-                    kvitteringer, nye = self._behandle(linjer, kol, sha, ktx)
+                    # The block before was redone on fresh state: so is this one.
+                    resultat = self._avgjor(blokk, hode, sha, ktx)
                 # The save runs in the caller's context (context variables included), as if here.
-                lagring = (lagrer.submit(contextvars.copy_context().run, self.app.save, *nye)  # type: ignore[attr-defined]
-                           if lagre and nye else None)
-                forrige = _Bit(linjer, ktx, kvitteringer, nye, lagring)
+                lagring = (lagrer.submit(contextvars.copy_context().run, resultat.lagre, self.app)
+                           if lagre and resultat.antall_hendelser else None)
+                forrige = _Bit(blokk, ktx, resultat, lagring)
             if forrige is not None:
-                self._fullfor(forrige, kol, sha, ut, kvittering, fremdrift)
+                self._fullfor(forrige, hode, sha, ut, kvittering, fremdrift)
         return ut
 
-    def _fullfor(self, bit: _Bit, kol: _Kolonner, sha: str, ut: Sammendrag,
+    def _fullfor(self, bit: _Bit, hode: Hode, sha: str, ut: Sammendrag,
                  kvittering: Callable[[Linjekvittering], None] | None,
                  fremdrift: Callable[[int], None] | None) -> bool:
-        """Wait for a chunk's save and count its receipts. If someone else wrote to one of its
-        deliveries meanwhile, the chunk is decided again on fresh state and saved (once);
+        """Wait for a block's save and count its receipts. If someone else wrote to one of its
+        deliveries meanwhile, the block is decided again on fresh state and saved (once);
         returns False then."""
-        kvitteringer, nye, uendret = bit.kvitteringer, bit.nye, True
+        resultat, uendret = bit.resultat, True
         if bit.lagring is not None:
             try:
                 bit.lagring.result()
             except IntegrityError:
                 self._glem()
-                kvitteringer, nye = self._behandle(bit.linjer, kol, sha, bit.ktx)
-                if nye:
-                    self.app.save(*nye)  # type: ignore[attr-defined]
+                resultat = self._avgjor(bit.blokk, hode, sha, bit.ktx)
+                if resultat.antall_hendelser:
+                    resultat.lagre(self.app)
                 uendret = False
-        ut.hendelser += len(nye)
-        ut.linjer += len(kvitteringer)
-        for k in kvitteringer:
-            if k[1] is Status.GODTATT:
-                ut.godtatt += 1
-            elif k[1] is Status.ALLEREDE_REGISTRERT:
-                ut.allerede_registrert += 1
-            else:
-                ut.avvist += 1
-                regel = k[2] or "?"
-                ut.avvisninger_per_regel[regel] = ut.avvisninger_per_regel.get(regel, 0) + 1
-            if kvittering:
-                kvittering(Linjekvittering(k[0], k[1], k[2], k[3], k[4], k[5]))
+        ut.hendelser += resultat.antall_hendelser
+        if resultat.kolonnevis is not None:
+            _tell_kolonnevis(resultat.kolonnevis, ut, kvittering)
+        else:
+            _tell(resultat.kvitteringer or [], ut, kvittering)
         if fremdrift:
             fremdrift(ut.linjer)
         return uendret
 
 
+def _tell(kvitteringer: list[_Kv], ut: Sammendrag,
+          kvittering: Callable[[Linjekvittering], None] | None) -> None:
+    ut.linjer += len(kvitteringer)
+    for k in kvitteringer:
+        if k[1] is Status.GODTATT:
+            ut.godtatt += 1
+        elif k[1] is Status.ALLEREDE_REGISTRERT:
+            ut.allerede_registrert += 1
+        else:
+            ut.avvist += 1
+            regel = k[2] or "?"
+            ut.avvisninger_per_regel[regel] = ut.avvisninger_per_regel.get(regel, 0) + 1
+        if kvittering:
+            kvittering(Linjekvittering(k[0], k[1], k[2], k[3], k[4], k[5]))
+
+
+def _tell_kolonnevis(avgjort: tk.Avgjort, ut: Sammendrag,
+                     kvittering: Callable[[Linjekvittering], None] | None) -> None:
+    """A column-wise block's receipts: every line accepted, as new or as already recorded."""
+    linjer = avgjort.linjer
+    nye = int(linjer["ny"].sum())
+    ut.linjer += linjer.height
+    ut.kolonnevis += linjer.height
+    ut.godtatt += nye
+    ut.allerede_registrert += linjer.height - nye
+    if kvittering:
+        ider = avgjort.leveranse_ider
+        GODTATT, ALLEREDE = Status.GODTATT, Status.ALLEREDE_REGISTRERT
+        for linje, ny, lev in linjer.iter_rows():
+            kvittering(Linjekvittering(linje, GODTATT if ny else ALLEREDE, None, None, "",
+                                       ider[lev]))
+
+
+@dataclass
+class _Blokk:
+    """Consecutive lines of the file: as text (from line ``forste``) while the file can be read
+    column-wise, else as the csv module's rows."""
+
+    forste: int
+    tekst: str | None = None
+    rader: list[Rad] | None = None
+
+
+def _blokker(fil: IO[str], skille: str, n: int) -> Iterator[_Blokk]:
+    """The file after its header in blocks of at most ``n`` lines and about ``BLOKK_TEGN``
+    characters. From the first block with quoting or a lone carriage return on, the rest is read
+    by the csv module in chunks of ``n`` rows (a quoted cell may hold a line break, and the csv
+    module numbers records, not lines)."""
+    forste, rest = 2, ""
+    while True:
+        lest = fil.read(BLOKK_TEGN)
+        tekst = rest + lest
+        if not tekst:
+            return
+        slutt = tekst.rfind("\n") + 1 if lest else len(tekst)
+        if slutt == 0:  # one line longer than a block: read on
+            rest = tekst
+            continue
+        if tekst.count("\n", 0, slutt) > n:
+            slutt = 0
+            for _ in range(n):
+                slutt = tekst.index("\n", slutt) + 1
+        tekst, rest = tekst[:slutt], tekst[slutt:]
+        if tk.kan_leses_kolonnevis(tekst):
+            yield _Blokk(forste, tekst=tekst)
+            forste += tekst.count("\n") + (not tekst.endswith("\n"))
+            continue
+        rader = csv_rader(chain([tekst + rest], fil), skille, forste)
+        while bit := list(islice(rader, n)):
+            yield _Blokk(bit[0][0], rader=bit)
+        return
+
+
+@dataclass
+class _Resultat:
+    """A decided block: line by line (receipts and events) or column-wise (already stored form)."""
+
+    kvitteringer: list[_Kv] | None
+    kolonnevis: tk.Avgjort | None
+    nye: list[Hendelse]
+    lagrede: list[StoredEvent]
+
+    @property
+    def antall_hendelser(self) -> int:
+        return len(self.nye) + len(self.lagrede)
+
+    def lagre(self, app: object) -> None:
+        if self.nye:
+            app.save(*self.nye)  # type: ignore[attr-defined]
+        if self.lagrede:
+            app.lagre_lagrede(self.lagrede)  # type: ignore[attr-defined]
+
+
 @dataclass
 class _Bit:
-    """A decided chunk: its lines, receipts and events, and its save while that runs."""
+    """A decided block and its save while that runs."""
 
-    linjer: list[Rad]
+    blokk: _Blokk
     ktx: Kontekst
-    kvitteringer: list[_Kv]
-    nye: list[Hendelse]
+    resultat: _Resultat
     lagring: Future[object] | None
 
 
@@ -559,17 +742,6 @@ def _uten_syklussamler() -> Iterator[None]:
     finally:
         if var_paa:
             gc.enable()
-
-
-def _bitvis(rader: Iterable[Rad], n: int) -> Iterator[list[Rad]]:
-    bit: list[Rad] = []
-    for rad in rader:
-        bit.append(rad)
-        if len(bit) >= n:
-            yield bit
-            bit = []
-    if bit:
-        yield bit
 
 
 def kvittering_csv_linje(k: Linjekvittering) -> str:

@@ -5,6 +5,7 @@ line still identifiable (file sha256 + line number) and in the hash chain."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -221,17 +222,21 @@ def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh
     the one decided after it, and nothing is recorded twice."""
     monkeypatch.setattr(tr, "BIT", 2)
     b = sak.bruker_id
-    ekte_save, kall = app.save, []
+    kall: list[int] = []
 
-    def save_med_konkurrent(*hendelser: object, **kw: object) -> object:
-        kall.append(len(hendelser))
-        if len(kall) == 2:  # before the second chunk's save: another writer on the delivery
-            app.registrer_besok(k.RegistrerBesok(
-                leveranse_id=sak.leveranse_id, start=oslo(2026, 3, 6, 8),
-                slutt=oslo(2026, 3, 6, 8, 40), ansatt="k-1"), KOMMUNAL)
-        return ekte_save(*hendelser, **kw)
+    def med_konkurrent(ekte: Callable[..., object]) -> Callable[..., object]:
+        def lagre(*hendelser: object, **kw: object) -> object:
+            kall.append(len(hendelser))
+            if len(kall) == 2:  # before the second chunk's save: another writer on the delivery
+                app.registrer_besok(k.RegistrerBesok(
+                    leveranse_id=sak.leveranse_id, start=oslo(2026, 3, 6, 8),
+                    slutt=oslo(2026, 3, 6, 8, 40), ansatt="k-1"), KOMMUNAL)
+            return ekte(*hendelser, **kw)
+        return lagre
 
-    monkeypatch.setattr(app, "save", save_med_konkurrent)
+    # Both ways a chunk is saved: line by line (events) and column-wise (stored form).
+    monkeypatch.setattr(app, "save", med_konkurrent(app.save))
+    monkeypatch.setattr(app, "lagre_lagrede", med_konkurrent(app.lagre_lagrede))
     linjer = [HODE, besok(b, 3), besok(b, 4), besok(b, 5), besok(b, 6),  # line 5: the same visit
               besok(b, 7), besok(b, 8)]
     kv: list[tr.Linjekvittering] = []

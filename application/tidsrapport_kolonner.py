@@ -1,0 +1,444 @@
+"""The column-wise path of the time-report import: a whole chunk decided at once (polars).
+
+The reference is the line-by-line path (``Tidsrapportimport._behandle``): every line through the
+domain's own functions (``leveranse.Tidsrapport``). This path only ever *accepts*: it takes a
+chunk when it can show that the line-by-line path would accept every line of it (as new, or as
+already recorded) and would record exactly what it records here. A chunk with any line it cannot
+show that for (a bad line, an overlap with a cancellation, a user with more than one delivery of
+the tjenestetype from the provider, a timestamp written in an unusual form, quoting...) is handed
+back and decided line by line, so every rejection, and its rule and message, still comes from
+the domain. ``tests/integration/test_tidsrapport_kolonner.py`` checks the two paths against each
+other on generated files, line by line and event by event.
+
+What "would accept" means here, per line (the checks of ``leveranse.sjekk_besok``,
+``sjekk_avbestilling``, ``sjekk_besok_paa_leveranse`` and ``sjekk_avbestilling_paa_leveranse``,
+and the import's own parsing):
+
+- ``type`` is ``besok`` or ``avbestilling``; ``bruker``, ``tjenestetype``, ``start``, ``slutt``
+  are given; the tjenestetype and the kategori are known;
+- every time is ``YYYY-MM-DDTHH:MM[:SS]`` with ``Z`` or a ``±HH:MM`` offset and a real date (the
+  form ``datetime.fromisoformat`` reads to the same instant; an unusual form goes line by line);
+- a visit: ends after it starts, lasts at most 24 hours (R18), has a staff pseudonym that is not
+  eleven digits (R28a), a tiltakskode when ``akutt_ekstra`` (R18a), and no date after the user's
+  death or moving out (R23, judged on the UTC date plus one, which is never earlier than Oslo's);
+- a cancellation: ``avbestilt_tid`` and a journal reference given, planned end after start (R20);
+- no accepted visit overlaps a cancellation of its delivery, and no accepted cancellation a visit
+  (R20), counting what the delivery already knows and the chunk's own lines;
+- the text fields that go into the event contain no ``"``, ``\\`` or control characters (their
+  JSON is then the text itself, as orjson writes it).
+
+A line is "already recorded" exactly as in the domain: a visit with the same start, end and staff
+member (the same instants), a cancellation with the same planned start, on the delivery or on an
+earlier line of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import polars as pl
+from eventsourcing.persistence import StoredEvent
+
+from domain import kalender
+from domain import leveranse as l_mod
+from domain.felles import Kontekst, Tjenestetype
+from domain.leveranse import (
+    LENGSTE_BESOK,
+    AvbestillingerRapportert,
+    BesokRapportert,
+    Besokskategori,
+    Leveranse,
+    Sluttarsak,
+)
+
+_EPOKE = datetime(1970, 1, 1, tzinfo=UTC)
+_MIKRO = timedelta(microseconds=1)
+# The forms of an instant this path reads itself (anything else goes line by line).
+_TIDSFORM = (r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
+             r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$")
+_TRYGG_TEKST = r"^[^\"\\\x00-\x1f]*$"  # JSON-escaped by orjson as itself
+_LIGNER_FNR = l_mod._LIGNER_FNR.pattern
+_TJENESTETYPER = [t.value for t in Tjenestetype]
+_KATEGORIER = [k.value for k in Besokskategori] + [""]
+_LENGSTE_US = LENGSTE_BESOK // _MIKRO
+
+
+def i_mikrosekunder(t: datetime) -> int:
+    """An aware instant as whole microseconds since the epoch (exact, no float)."""
+    return (t - _EPOKE) // _MIKRO
+
+
+def _fra_mikrosekunder(us: int) -> datetime:
+    return _EPOKE + timedelta(microseconds=us)
+
+
+def kan_leses_kolonnevis(tekst: str) -> bool:
+    """Whether a block of the file can be split into lines and cells without the csv module:
+    no quoting, and no line ending but ``\\n`` or ``\\r\\n`` (then each line is one record, and
+    the line numbers are the csv module's)."""
+    return '"' not in tekst and tekst.count("\r") == tekst.count("\r\n")
+
+
+def _tid(kol: str, vanlig: bool) -> list[pl.Expr]:
+    """The instant in ``kol`` as microseconds (``<kol>_us``, null if not in a form read here) and
+    as pydantic writes it in an event (``<kol>_json``: seconds always, ``Z`` for offset zero).
+
+    ``vanlig``: every non-empty cell is ``YYYY-MM-DDTHH:MM:SS±HH:MM`` with a non-zero offset, or
+    not a time at all (the form most systems write: already as the event writes it)."""
+    c = pl.col(kol)
+    if vanlig:
+        # The local time, then the offset (digits where the form check puts them).
+        lokal_us = c.str.slice(0, 19).str.to_datetime(
+            "%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us").dt.epoch("us")
+        forskyvning = (c.str.slice(20, 2).cast(pl.Int64, strict=False) * 60
+                       + c.str.slice(23, 2).cast(pl.Int64, strict=False)) * 60_000_000
+        us = pl.when(c.str.contains(_TIDSFORM)).then(
+            pl.when(c.str.slice(19, 1) == "-").then(lokal_us + forskyvning)
+            .otherwise(lokal_us - forskyvning))
+        return [us.alias(f"{kol}_us"), c.alias(f"{kol}_json")]
+    else:
+        # Forms: ...THH:MM[:SS] then Z (17 or 20 characters) or ±HH:MM (22 or 25).
+        lengde = c.str.len_bytes()
+        c = (pl.when(lengde.is_in([17, 22]))
+             .then(pl.concat_str(c.str.slice(0, 16), pl.lit(":00"), c.str.slice(16)))
+             .otherwise(c))
+        null_forskyvning = c.str.ends_with("Z") | c.str.ends_with("+00:00") \
+            | c.str.ends_with("-00:00")
+        lokal = c.str.slice(0, 19)
+        json = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("Z"))).otherwise(c)
+        c = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("+00:00"))).otherwise(c)
+    tolket = c.str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", strict=False, time_unit="us")
+    us = pl.when(pl.col(kol).str.contains(_TIDSFORM)).then(tolket.dt.epoch("us"))
+    return [us.alias(f"{kol}_us"), json.alias(f"{kol}_json")]
+
+
+def _vanlige_tider(df: pl.DataFrame) -> bool:
+    """Whether every time in the block is in the usual form (see ``_tid``)."""
+    uvanlig = [(pl.col(k).str.len_bytes().is_in([0, 25]).not_()
+                | pl.col(k).str.ends_with("+00:00") | pl.col(k).str.ends_with("-00:00")).any()
+               for k in ("start", "slutt", "avbestilt_tid")]
+    return not any(df.select(uvanlig).row(0))
+
+
+_SKJEMA = {"start_us": pl.Int64, "slutt_us": pl.Int64, "ansatt": pl.String, "er_besok": pl.Boolean}
+
+
+@dataclass
+class Ventende:
+    """A chunk's accepted lines of one delivery, not yet folded into its state: rows
+    ``fra``..``fra + antall`` of the chunk's accepted lines (sorted by delivery), and the ids of
+    their events."""
+
+    nye: pl.DataFrame
+    fra: int
+    antall: int
+    timestamp: datetime
+    fil_sha256: str
+    besok_hendelse: UUID | None = None
+    avbestilling_hendelse: UUID | None = None
+
+    def egne(self) -> pl.DataFrame:
+        return self.nye.slice(self.fra, self.antall)
+
+    def brett_inn(self, lev: Leveranse) -> None:
+        """Fold the lines into ``lev`` exactly as their events will be folded when read back."""
+        fra = datetime.fromisoformat
+        for (linje, er_besok, s, e, ansatt, kat, tiltak, avbestilt,
+             journal) in self.egne().select(
+                "linje", "er_besok", "start_json", "slutt_json", "ansatt", "kategori",
+                "tiltakskode", "avbestilt_tid_json", "journalreferanse").iter_rows():
+            if er_besok:
+                l_mod.noter_besok(lev, l_mod.Besok(
+                    l_mod.rapportert_besok_id(lev.id, self.fil_sha256, linje), fra(s), fra(e),
+                    ansatt, Besokskategori(kat or Besokskategori.ORDINAER.value), tiltak or None,
+                    self.timestamp, self.besok_hendelse, linje, self.fil_sha256))  # type: ignore[arg-type]
+            else:
+                l_mod.noter_avbestilling(lev, l_mod.Avbestilling(
+                    fra(s), fra(e), fra(avbestilt), journal, self.timestamp,
+                    self.avbestilling_hendelse, linje, self.fil_sha256))  # type: ignore[arg-type]
+
+
+@dataclass
+class Kjent:
+    """What a delivery already knows, as this path compares with: its visits' keys and its
+    cancellations' intervals (``er_besok`` false; ``ansatt`` empty), from its state and from
+    accepted lines not yet folded into it, and the last date anything may be delivered (R23)."""
+
+    fakta: pl.DataFrame  # start_us, slutt_us, ansatt, er_besok
+    siste_dato: date | None
+
+
+def kjent(lev: Leveranse, ventende: list[Ventende]) -> Kjent | None:
+    """None when the delivery knows no visit, no cancellation and no end (a new delivery)."""
+    a = lev.avsluttet
+    if not (lev.besoksnokler or lev.avbestillinger or ventende or a is not None):
+        return None
+    siste = a.sluttdato if a is not None and a.arsak in (Sluttarsak.DODSFALL,
+                                                         Sluttarsak.FLYTTET) else None
+    rader = [(i_mikrosekunder(s), i_mikrosekunder(e), ansatt, True)
+             for s, e, ansatt in lev.besoksnokler]
+    rader += [(i_mikrosekunder(x.planlagt_start), i_mikrosekunder(x.planlagt_slutt), "", False)
+              for x in lev.avbestillinger]
+    deler = [pl.DataFrame(rader, schema=_SKJEMA, orient="row")]
+    deler += [v.egne().select(pl.col("start_us"), pl.col("slutt_us"),
+                              pl.when("er_besok").then("ansatt").otherwise(pl.lit(""))
+                              .alias("ansatt"), pl.col("er_besok")) for v in ventende]
+    return Kjent(pl.concat(deler), siste)
+
+
+@dataclass
+class Avgjort:
+    """A chunk decided column-wise: per line its status and delivery, the events in their stored
+    form, and per delivery what the chunk accepted."""
+
+    linjer: pl.DataFrame  # linje, ny (bool), lev (index into leveranse_ider)
+    leveranse_ider: list[UUID]
+    hendelser: list[StoredEvent]
+    ventende: dict[UUID, Ventende]  # per delivery with accepted lines
+
+
+def les_blokk(tekst: str, navn: list[str], skille: str) -> pl.DataFrame | None:
+    """The block's cells (all text; a short line's missing cells null), or None if polars reads
+    it otherwise than as one row per line (or the header names a column twice)."""
+    if len(set(navn)) != len(navn):
+        return None
+    if not tekst.endswith("\n"):
+        tekst += "\n"
+    # A header of our own first: the columns are then the header's, whatever the first line.
+    hode = skille.join(f"k{i}" for i in range(len(navn))) + "\n"
+    try:
+        df = pl.read_csv((hode + tekst).encode("utf-8"), separator=skille, has_header=True,
+                         infer_schema=False, quote_char=None)
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if df.height != tekst.count("\n") or df.width != len(navn):
+        return None
+    return df.rename(dict(zip(df.columns, navn, strict=True)))
+
+
+_KOLONNER = ("bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
+             "avbestilt_tid", "journalreferanse")
+
+
+def forbered(df: pl.DataFrame, nr0: int) -> pl.DataFrame:
+    """Line numbers, trimmed cells, parsed instants and the per-line checks (``ren``)."""
+    kol = set(df.columns)
+
+    def celle(navn: str) -> pl.Expr:
+        return (pl.col(navn).fill_null("").str.strip_chars() if navn in kol
+                else pl.lit("")).alias(navn)
+
+    s, e = pl.col("start_us"), pl.col("slutt_us")
+    trygg = [pl.col(x).str.contains(_TRYGG_TEKST) for x in ("ansatt", "tiltakskode",
+                                                              "journalreferanse")]
+    besok_ok = ((e > s) & ((e - s) <= _LENGSTE_US) & (pl.col("ansatt") != "")
+                & ~pl.col("ansatt").str.contains(_LIGNER_FNR) & trygg[0] & trygg[1]
+                & ((pl.col("kategori") != Besokskategori.AKUTT_EKSTRA.value)
+                   | (pl.col("tiltakskode") != "")))
+    avbestilling_ok = ((e > s) & (pl.col("avbestilt_tid") != "")
+                       & (pl.col("journalreferanse") != "") & trygg[2])
+    ren = ((pl.col("type") == "besok") | (pl.col("type") == "avbestilling")) \
+        & (pl.col("bruker") != "") & pl.col("tjenestetype").is_in(_TJENESTETYPER) \
+        & pl.col("kategori").is_in(_KATEGORIER) & s.is_not_null() & e.is_not_null() \
+        & ((pl.col("avbestilt_tid") == "") | pl.col("avbestilt_tid_us").is_not_null()) \
+        & pl.when(pl.col("er_besok")).then(besok_ok).otherwise(avbestilling_ok)
+    df = df.select(pl.int_range(nr0, nr0 + df.height, dtype=pl.Int64).alias("linje"),
+                   celle("type").str.to_lowercase(), *(celle(k) for k in _KOLONNER))
+    # A line of empty cells (a blank line, ";;;;" from a spreadsheet) is no line, as in the
+    # csv module's reading: skipped, with no receipt.
+    df = df.filter(pl.any_horizontal(pl.col(k) != "" for k in ("type", *_KOLONNER)))
+    vanlig = _vanlige_tider(df)
+    return (df.lazy()
+            .with_columns(*_tid("start", vanlig), *_tid("slutt", vanlig),
+                          *_tid("avbestilt_tid", vanlig),
+                          (pl.col("type") == "besok").alias("er_besok"))
+            .select("linje", "er_besok", "bruker", "tjenestetype", "start_us", "slutt_us",
+                    "ansatt",
+                    # as the event writes it: left out for an ordinary visit
+                    pl.when(pl.col("kategori") == Besokskategori.ORDINAER.value)
+                    .then(pl.lit("")).otherwise(pl.col("kategori")).alias("kategori"),
+                    "tiltakskode", "start_json", "slutt_json", "avbestilt_tid_json",
+                    "journalreferanse", ren.fill_null(False).alias("ren"))
+            .collect())
+
+
+def par(df: pl.DataFrame) -> list[tuple[str, str]]:
+    """The chunk's distinct (bruker, tjenestetype) pairs, in order of first appearance."""
+    return df.select("bruker", "tjenestetype").unique(maintain_order=True).rows()
+
+
+def avgjor(df: pl.DataFrame, leveranse_for: dict[tuple[str, str], Leveranse],
+           kjent: dict[UUID, Kjent | None], lagring: Lagring) -> Avgjort | None:
+    """Decide a prepared chunk (``forbered``) whose every (bruker, tjenestetype) pair has its one
+    delivery in ``leveranse_for`` (``kjent``: what each knows); None if any line needs the
+    line-by-line path. The events advance the deliveries' versions.
+    """
+    if not df["ren"].all():
+        return None
+    leveranser: list[Leveranse] = []
+    indeks: dict[UUID, int] = {}
+    brukere, tjenester, lev_nr = [], [], []
+    for (bruker, tj), lev in leveranse_for.items():
+        nr = indeks.get(lev.id)
+        if nr is None:
+            nr = indeks[lev.id] = len(leveranser)
+            leveranser.append(lev)
+        brukere.append(bruker)
+        tjenester.append(tj)
+        lev_nr.append(nr)
+    koblinger = pl.DataFrame({"bruker": brukere, "tjenestetype": tjenester, "lev": lev_nr},
+                             schema={"bruker": pl.String, "tjenestetype": pl.String,
+                                     "lev": pl.UInt32})
+    df = df.drop("ren").join(koblinger, on=["bruker", "tjenestetype"], how="left",
+                             maintain_order="left")
+    if df["lev"].null_count():
+        return None
+    er_besok = pl.col("er_besok")
+    # A line's key: a visit's start, end and staff member; a cancellation's planned start.
+    df = df.with_columns(pl.when(er_besok).then("slutt_us").otherwise(0).alias("k_slutt"),
+                         pl.when(er_besok).then("ansatt").otherwise(pl.lit("")).alias("k_ansatt"))
+    nokkel = ["lev", "er_besok", "start_us", "k_slutt", "k_ansatt"]
+
+    med = [(i, k) for i, lev in enumerate(leveranser) if (k := kjent[lev.id]) is not None]
+    gamle = pl.concat([pl.DataFrame(schema={"lev": pl.UInt32, **_SKJEMA})]
+                      + [k.fakta.with_columns(pl.lit(i, dtype=pl.UInt32).alias("lev"))
+                         .select("lev", *_SKJEMA) for i, k in med if k.fakta.height])
+
+    # R23: no visit dated after the user's death or moving out.
+    siste = [(i, k.siste_dato) for i, k in med if k.siste_dato is not None]
+    if siste:
+        grense = pl.DataFrame({"lev": pl.Series([i for i, _ in siste], dtype=pl.UInt32),
+                               "siste": [d for _, d in siste]})
+        if (df.filter(er_besok).join(grense, on="lev")
+                .filter(pl.from_epoch("start_us", "us").dt.date() + pl.duration(days=1)
+                        > pl.col("siste")).height):
+            return None
+
+    # New: not known to the delivery, and the first such line of the chunk.
+    forste = pl.struct(nokkel).is_first_distinct()
+    if gamle.height:
+        kjente = (gamle.select("lev", "er_besok", "start_us",
+                               pl.when(er_besok).then("slutt_us").otherwise(0).alias("k_slutt"),
+                               pl.col("ansatt").alias("k_ansatt"))
+                  .unique().with_columns(pl.lit(True).alias("gammel")))
+        df = df.join(kjente, on=nokkel, how="left", maintain_order="left").with_columns(
+            (pl.col("gammel").is_null() & forste).alias("ny")).drop("gammel")
+    else:
+        df = df.with_columns(forste.alias("ny"))
+
+    # R20: no new visit overlaps a cancellation, no new cancellation a visit.
+    nye = df.filter("ny")
+    intervaller = ["lev", "start_us", "slutt_us"]
+    nye_a = nye.filter(~er_besok).select(intervaller)
+    if nye_a.height or gamle.filter(~er_besok).height:
+        nye_b = nye.filter(er_besok).select(intervaller)
+        alle_b = pl.concat([nye_b, gamle.filter(er_besok).select(intervaller)])
+        alle_a = pl.concat([nye_a, gamle.filter(~er_besok).select(intervaller)])
+        for v, c in ((nye_b, alle_a), (alle_b, nye_a)):
+            if v.height and c.height and v.join(c, on="lev", suffix="_a").filter(
+                    (pl.col("start_us") < pl.col("slutt_us_a"))
+                    & (pl.col("start_us_a") < pl.col("slutt_us"))).height:
+                return None
+
+    hendelser, ventende = _hendelser(df, nye, leveranser, lagring)
+    return Avgjort(df.select("linje", "ny", "lev"), [lev.id for lev in leveranser], hendelser,
+                   ventende)
+
+
+def _elementer(felt: list[tuple[str, str, bool]]) -> pl.Expr:
+    """Each row as the JSON object orjson writes for the item's ``model_dump(mode="json")``:
+    (JSON key, column, whether the column is text left out when empty)."""
+    deler: list[pl.Expr] = []
+    for n, (navn, kolonne, valgfri) in enumerate(felt):
+        skille = "{" if n == 0 else ","
+        if kolonne == "linje":
+            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":'), pl.col("linje").cast(pl.String))
+        elif valgfri:
+            verdi = (pl.when(pl.col(kolonne) != "")
+                     .then(pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"')))
+                     .otherwise(pl.lit("")))
+        else:
+            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"'))
+        deler.append(verdi)
+    return pl.concat_str(*deler, pl.lit("}"))
+
+
+_BESOK_JSON = _elementer([("linje", "linje", False), ("start", "start_json", False),
+                          ("slutt", "slutt_json", False), ("ansatt", "ansatt", False),
+                          ("kategori", "kategori", True), ("tiltakskode", "tiltakskode", True)])
+_AVBESTILLING_JSON = _elementer([
+    ("linje", "linje", False), ("planlagt_start", "start_json", False),
+    ("planlagt_slutt", "slutt_json", False), ("avbestilt_tid", "avbestilt_tid_json", False),
+    ("journalreferanse", "journalreferanse", False)])
+
+
+def _hendelser(df: pl.DataFrame, nye: pl.DataFrame, leveranser: list[Leveranse],
+               lagring: Lagring) -> tuple[list[StoredEvent], dict[UUID, Ventende]]:
+    """Per delivery, in order of its first line in the chunk (as ``Tidsrapport.hendelser``
+    makes them): its stored events, and its accepted lines as pending."""
+    er_besok = pl.col("er_besok")
+    sortert = nye.sort("lev", maintain_order=True)
+    per: list[dict[int, tuple[str, int, int]]] = []
+    for rader, json in ((sortert.filter(er_besok), _BESOK_JSON),
+                        (sortert.filter(~er_besok), _AVBESTILLING_JSON)):
+        per.append({r[0]: r[1:] for r in rader.group_by("lev").agg(
+            json.str.join(","), pl.col("start_us").min(), pl.col("slutt_us").max()).iter_rows()})
+    antall = dict(sortert.group_by("lev").len().iter_rows())
+    forst, fra = {}, 0
+    for nr in sorted(antall):
+        forst[nr] = fra
+        fra += antall[nr]
+    ut: list[StoredEvent] = []
+    ventende: dict[UUID, Ventende] = {}
+    for nr in df["lev"].unique(maintain_order=True).to_list():
+        if nr not in antall:
+            continue
+        lev = leveranser[nr]
+        v = ventende[lev.id] = Ventende(sortert, forst[nr], antall[nr], lagring.ktx.naa,
+                                        lagring.sha)
+        if (b := per[0].get(nr)) is not None:
+            v.besok_hendelse = lagring.besok(lev, *b, ut)
+        if (a := per[1].get(nr)) is not None:
+            v.avbestilling_hendelse = lagring.avbestillinger(lev, *a, ut)
+    return ut, ventende
+
+
+class Lagring:
+    """A chunk's events in their stored form, from the JSON items of each delivery's accepted
+    lines: exactly what storing the line-by-line path's ``BesokRapportert`` and
+    ``AvbestillingerRapportert`` would give (the same fields; a new event id each)."""
+
+    def __init__(self, mapper: Any, sha: str, ktx: Kontekst) -> None:
+        self.sha, self.ktx = sha, ktx
+        felles = {"originator_id": UUID(int=0), "originator_version": 1, "timestamp": ktx.naa,
+                  "aktor": ktx.aktor, "fil_sha256": sha, "fom": date.min, "tom": date.min}
+        self._besok = mapper.liste_lager(BesokRapportert(**felles, besok=()), "besok")
+        self._avb = mapper.liste_lager(AvbestillingerRapportert(**felles, avbestillinger=()),
+                                       "avbestillinger")
+
+    def besok(self, lev: Leveranse, elementer: str, fra: int, til: int,
+              ut: list[StoredEvent]) -> UUID:
+        return self._ny(self._besok, lev, elementer, fra, til, ut)
+
+    def avbestillinger(self, lev: Leveranse, elementer: str, fra: int, til: int,
+                       ut: list[StoredEvent]) -> UUID:
+        return self._ny(self._avb, lev, elementer, fra, til, ut)
+
+    @staticmethod
+    def _ny(lager: Callable[..., StoredEvent], lev: Leveranse, elementer: str, fra: int,
+            til: int, ut: list[StoredEvent]) -> UUID:
+        # The earliest instant has the first Oslo date, the latest the last (fom, tom).
+        lev.version += 1
+        hendelse_id = uuid4()
+        ut.append(lager(lev.id, lev.version, hendelse_id,
+                        {"fom": oslo_dato(fra), "tom": oslo_dato(til)},
+                        elementer.encode("utf-8")))
+        return hendelse_id
+
+
+def oslo_dato(us: int) -> date:
+    return kalender.lokal_dato(_fra_mikrosekunder(us))
