@@ -48,6 +48,7 @@ from itertools import chain, islice
 from typing import IO
 from uuid import UUID
 
+import polars as pl
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
@@ -518,16 +519,13 @@ class Tidsrapportimport:
         ut.sekunder = time.perf_counter() - t0
         return ut
 
-    def _kolonnevis(self, tekst: str, forste: int, hode: Hode, sha: str,
+    def _kolonnevis(self, df: pl.DataFrame | None, sha: str,
                     ktx: Kontekst) -> tk.Avgjort | None:
-        """Decide a block of lines column-wise (``tidsrapport_kolonner``); None if any of its
-        lines needs the line-by-line path. The accepted lines are then pending on their
-        deliveries' states, whose versions the events advance."""
-        df = tk.les_blokk(tekst, hode.navn, hode.skille)
-        if df is None:
-            return None
-        df = tk.forbered(df, forste)
-        if not df["ren"].all():
+        """Decide a block of lines column-wise (``tidsrapport_kolonner``; ``df`` as
+        ``_Blokk.forbered`` made it); None if any of its lines needs the line-by-line path. The
+        accepted lines are then pending on their deliveries' states, whose versions the events
+        advance."""
+        if df is None or not df["ren"].all():
             return None
         par = tk.par(df)
         lastet = self._forhandslast(par)
@@ -561,7 +559,7 @@ class Tidsrapportimport:
     def _avgjor(self, blokk: _Blokk, hode: Hode, sha: str, ktx: Kontekst) -> _Resultat:
         """A block decided column-wise if it can be, else line by line."""
         if blokk.tekst is not None:
-            avgjort = (self._kolonnevis(blokk.tekst, blokk.forste, hode, sha, ktx)
+            avgjort = (self._kolonnevis(blokk.forberedt(hode), sha, ktx)
                        if KOLONNEVIS else None)
             if avgjort is not None:
                 return _Resultat(None, avgjort, [], avgjort.hendelser)
@@ -579,10 +577,11 @@ class Tidsrapportimport:
         are counted when its save has succeeded."""
         ut = Sammendrag(lagret=lagre)
         with filer() as fil, _uten_syklussamler(), ThreadPoolExecutor(
-                1, thread_name_prefix="tidsrapport-lagring") as lagrer:
+                1, thread_name_prefix="tidsrapport-lagring") as lagrer, ThreadPoolExecutor(
+                1, thread_name_prefix="tidsrapport-lesing") as leser:
             hode = les_hode(fil)
             forrige: _Bit | None = None
-            for blokk in _blokker(fil, hode.skille, BIT):
+            for blokk in _i_forveien(_blokker(fil, hode.skille, BIT), hode, leser):
                 ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
                 resultat = self._avgjor(blokk, hode, sha, ktx)
                 if forrige is not None and not self._fullfor(forrige, hode, sha, ut, kvittering,
@@ -664,6 +663,39 @@ class _Blokk:
     forste: int
     tekst: str | None = None
     rader: list[Rad] | None = None
+    _forberedt: pl.DataFrame | None = field(default=None, repr=False)
+    _er_forberedt: bool = False
+
+    def forbered(self, hode: Hode) -> None:
+        """Read the text's cells, parse and check each line (``tidsrapport_kolonner.forbered``)."""
+        if self.tekst is not None and not self._er_forberedt:
+            df = tk.les_blokk(self.tekst, hode.navn, hode.skille)
+            self._forberedt = None if df is None else tk.forbered(df, self.forste)
+            self._er_forberedt = True
+
+    def forberedt(self, hode: Hode) -> pl.DataFrame | None:
+        """The prepared lines, once (a block decided again after a conflict prepares again):
+        memory holds the text of a block waiting for its save, not its cells."""
+        self.forbered(hode)
+        df, self._forberedt, self._er_forberedt = self._forberedt, None, False
+        return df
+
+
+def _i_forveien(blokker: Iterator[_Blokk], hode: Hode, leser: ThreadPoolExecutor
+                ) -> Iterator[_Blokk]:
+    """The blocks, each read and prepared in ``leser`` while the one before is decided (most of
+    that work is in polars, outside the GIL)."""
+
+    def neste() -> _Blokk | None:
+        blokk = next(blokker, None)
+        if blokk is not None and KOLONNEVIS:
+            blokk.forbered(hode)
+        return blokk
+
+    kommende = leser.submit(neste)
+    while (blokk := kommende.result()) is not None:
+        kommende = leser.submit(neste)
+        yield blokk
 
 
 def _blokker(fil: IO[str], skille: str, n: int) -> Iterator[_Blokk]:

@@ -381,7 +381,10 @@ def _hendelser(df: pl.DataFrame, nye: pl.DataFrame, leveranser: list[Leveranse],
     """Per delivery, in order of its first line in the chunk (as ``Tidsrapport.hendelser``
     makes them): its stored events, and its accepted lines as pending."""
     er_besok = pl.col("er_besok")
-    sortert = nye.sort("lev", maintain_order=True)
+    # Kept while pending (only what folding and later comparisons need).
+    sortert = nye.select("lev", "linje", "er_besok", "start_us", "slutt_us", "ansatt", "kategori",
+                         "tiltakskode", "start_json", "slutt_json", "avbestilt_tid_json",
+                         "journalreferanse").sort("lev", maintain_order=True)
     per: list[dict[int, tuple[str, int, int]]] = []
     for rader, json in ((sortert.filter(er_besok), _BESOK_JSON),
                         (sortert.filter(~er_besok), _AVBESTILLING_JSON)):
