@@ -52,6 +52,7 @@ import polars as pl
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from application import tidsrapport_kolonner as tk
@@ -216,39 +217,39 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
     """
     ider = list(ider)
     rec, mapper = app.recorder, app.mapper  # type: ignore[attr-defined]
-    rader: list[tuple[object, int, str, bytes]] | None = None
+    rader: list[tuple[str, bytes]] | None = None  # topic and state, by aggregate and version
     if isinstance(rec, PostgresAggregateRecorder):
         ds = rec.datastore
-        sql = SQL("SELECT originator_id, originator_version, topic, state FROM {s}.{t} "
+        sql = SQL("SELECT topic, state FROM {s}.{t} "
                   "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
                   ).format(s=Identifier(ds.schema), t=Identifier(rec.events_table_name))
         parametre = ider if ds.originator_id_type == "uuid" else [str(i) for i in ider]
-        with ds.get_connection() as conn, conn.cursor() as curs:
+        with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(sql, (parametre,))
-            rader = [(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
-                     for r in curs.fetchall()]
+            rader = curs.fetchall()
     elif isinstance(rec, SQLiteAggregateRecorder):
-        ut: list[tuple[object, int, str, bytes]] = []
+        rader = []
         for i in range(0, len(ider), 500):
             del_ = ider[i:i + 500]
             with rec.datastore.transaction(commit=False) as c:
-                c.execute(f"SELECT originator_id, originator_version, topic, state FROM "
-                          f"{rec.events_table_name} WHERE originator_id IN "
-                          f"({','.join('?' * len(del_))}) ORDER BY originator_id, originator_version",
-                          [x.hex for x in del_])
-                ut += [(rec.convert_originator_id(r["originator_id"]), r["originator_version"],
-                        r["topic"], r["state"]) for r in c.fetchall()]
-        rader = ut
+                c.execute(f"SELECT topic, state FROM {rec.events_table_name} WHERE originator_id "
+                          f"IN ({','.join('?' * len(del_))}) "
+                          "ORDER BY originator_id, originator_version", [x.hex for x in del_])
+                rader += [(r[0], r[1]) for r in c.fetchall()]
     svar: dict[UUID, list[Hendelse]] = {}
     if rader is None:
         for i in ider:  # an unknown id has no events, and no entry (as from the queries)
             if hendelser := list(app.events.get(i)):  # type: ignore[attr-defined]
                 svar[i] = hendelser
         return svar
-    for originator_id, versjon, topic, state in rader:
-        e = mapper.to_domain_event(StoredEvent(originator_id=originator_id,  # type: ignore[arg-type]
-                                               originator_version=versjon, topic=topic, state=state))
-        svar.setdefault(e.originator_id, []).append(e)
+    fra_lagret = mapper.fra_lagret
+    for topic, state in rader:
+        e = fra_lagret(topic, bytes(state))
+        liste = svar.get(e.originator_id)
+        if liste is None:
+            svar[e.originator_id] = [e]
+        else:
+            liste.append(e)
     return svar
 
 

@@ -4,7 +4,9 @@ memory for a file ten times larger, measured in one run on a throwaway PostgreSQ
     ./bv bench tidsrapport [--brukere 300] [--gjentak 3] [--skriv]
 
 Each import runs in its own process, so its peak RSS is its own; its CPU time is reported too
-(the rest of its wall time is waiting for PostgreSQL). The file is a month of visits (two a day
+(the rest of its wall time is waiting for PostgreSQL). Both clocks start on open connections:
+COPY's after connecting, the import's after its application has opened its connection pool (as
+a running server's is). The file is a month of visits (two a day
 per user, home nursing) with a few cancellations, sorted by user as a provider's system exports
 it. With ``--gjentak N`` each file is made N times (new users each time) and imported and copied
 N times; the table gives the median and the range of the ratio.
@@ -43,11 +45,22 @@ LEV = Aktor(person_id="bench-2care", rolle=Rolle.LEVERANDOR, organisasjon="lever
 HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
 
 
+_BRUKTE_FNR: set[str] = set()
+
+
 def lag_brukere(app: BrukervalgApp, antall: int, seed: int) -> list[str]:
+    """``antall`` new users, each with one delivery from 2care. A synthetic fødselsnummer that
+    an earlier user of the run already has is drawn again: the same number would register the
+    same user, who would then have two deliveries (and that file would measure the line-by-line
+    path for them)."""
     rng = random.Random(seed)
     ider = []
     for _ in range(antall):
-        b = app.registrer_bruker(k.RegistrerBruker(fodselsnummer=syntetisk_fodselsnummer(rng),
+        fnr = syntetisk_fodselsnummer(rng)
+        while fnr in _BRUKTE_FNR:
+            fnr = syntetisk_fodselsnummer(rng)
+        _BRUKTE_FNR.add(fnr)
+        b = app.registrer_bruker(k.RegistrerBruker(fodselsnummer=fnr,
                                                    navn="Bench Bruker", bydel="frogner"), SB)
         v = app.fatt_vedtak(k.FattVedtak(bruker_id=b.id, tjenestetype=HSP, gyldig_fra=date(2026, 1, 1),
                                          omfang=Omfang(minutter=7 * 90), vedtaksdato=date(2026, 1, 1)), VM)
@@ -78,16 +91,40 @@ def skriv_fil(sti: Path, brukere: list[str]) -> int:
 
 
 def kjor_import(env_json: str, fil: str) -> None:
-    """Child process: import the file and print rows/s and peak RSS as JSON."""
+    """Child process: import the file and print rows/s and peak RSS as JSON, and the resident
+    memory after each chunk (the curve shows whether memory levels off as the file goes on)."""
     from application.tidsrapport import Tidsrapportimport
 
     app = BrukervalgApp(env=json.loads(env_json))
+    # As COPY's clock starts on an open connection, and a running server's pool is open: the
+    # pool's connections opened and the insert statements rendered before the clock starts.
+    ds = app.recorder.datastore  # type: ignore[attr-defined]
+    with ds.get_connection():
+        pass
+    ds.pool.wait(30)
+    app.recorder._prepare_statements()  # type: ignore[attr-defined]
+    kurve: list[tuple[int, int]] = []
+
+    def rss(n: int) -> None:
+        with open("/proc/self/statm") as f:
+            kurve.append((n, int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20))
+
     t0, c0 = time.perf_counter(), time.process_time()
-    s = Tidsrapportimport(app, "2care", LEV).importer(lambda: open(fil, encoding="utf-8", newline=""))
+    s = Tidsrapportimport(app, "2care", LEV).importer(lambda: open(fil, encoding="utf-8", newline=""),
+                                                      fremdrift=rss)
     sek, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"linjer": s.linjer, "godtatt": s.godtatt, "avvist": s.avvist, "sekunder": sek,
-                      "cpu": cpu, "hendelser": s.hendelser,
+                      "cpu": cpu, "hendelser": s.hendelser, "kolonnevis": s.kolonnevis,
+                      "kurve": kurve,
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def _kvarter(kurve: list[list[int]]) -> str:
+    """The resident memory (MB) when a quarter, half, three quarters and all of the file is done."""
+    if not kurve:
+        return "–"
+    alle = kurve[-1][0]
+    return " / ".join(str(next(mb for n, mb in kurve if n >= alle * q / 4)) for q in (1, 2, 3, 4))
 
 
 def copy_rate(dsn: str, fil: Path) -> tuple[int, float]:
@@ -142,21 +179,26 @@ def main() -> None:
                 print(f"  import {imp['linjer'] / imp['sekunder']:,.0f} rader/s, COPY "
                       f"{n / copy_sek:,.0f} rader/s, forhold "
                       f"{imp['linjer'] / imp['sekunder'] / (n / copy_sek):.3f}×, peak RSS "
-                      f"{imp['maxrss_mb']:.0f} MB", file=sys.stderr)
+                      f"{imp['maxrss_mb']:.0f} MB, RSS per kvart {_kvarter(imp['kurve'])} MB, "
+                      f"kolonnevis {imp['kolonnevis']:,} av {imp['linjer']:,} linjer",
+                      file=sys.stderr)
                 fil.unlink()
         app.close()
     linjer = ["| fil | rader | hendelser | import rader/s | import CPU µs/rad | COPY rader/s | forhold "
-              "(median) | forhold (spenn) | peak RSS import (MB) |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "(median) | forhold (spenn) | peak RSS import (MB) | RSS ¼ / ½ / ¾ / hele (MB) | "
+              "kolonnevis |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for navn, runder in resultater.items():
         forhold = sorted((r[1]["linjer"] / r[1]["sekunder"]) / r[2] for r in runder)
         midt = sorted(runder, key=lambda r: (r[1]["linjer"] / r[1]["sekunder"]) / r[2])[len(runder) // 2]
         rader, imp, copy = midt
+        kolonnevis = sum(r[1]["kolonnevis"] for r in runder) / sum(r[1]["linjer"] for r in runder)
         rate = imp["linjer"] / imp["sekunder"]
         linjer.append(f"| {navn} | {rader:,} | {imp['hendelser']:,} | {rate:,.0f} | "
                       f"{imp['cpu'] / imp['linjer'] * 1e6:.1f} | {copy:,.0f} | "
                       f"{statistics.median(forhold):.3f}× | {forhold[0]:.3f}–{forhold[-1]:.3f}× | "
-                      f"{max(r[1]['maxrss_mb'] for r in runder):.0f} |")
+                      f"{max(r[1]['maxrss_mb'] for r in runder):.0f} | {_kvarter(imp['kurve'])} | "
+                      f"{kolonnevis:.0%} |")
     tekst = "\n".join(linjer)
     print(tekst)
     if args.skriv:
