@@ -49,7 +49,7 @@ from typing import IO
 from uuid import UUID
 
 import polars as pl
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.rows import tuple_row
@@ -568,7 +568,7 @@ class Tidsrapportimport:
         else:
             rader = blokk.rader  # type: ignore[assignment]
         kvitteringer, nye = self._behandle(rader, hode.kolonner, sha, ktx)
-        return _Resultat(kvitteringer, None, nye, [])
+        return _Resultat(kvitteringer, None, nye, None)
 
     def _kjor(self, filer: Callable[[], IO[str]], sha: str, *, lagre: bool,
               kvittering: Callable[[Linjekvittering], None] | None,
@@ -736,17 +736,17 @@ class _Resultat:
     kvitteringer: list[_Kv] | None
     kolonnevis: tk.Avgjort | None
     nye: list[Hendelse]
-    lagrede: list[StoredEvent]
+    lagrede: tk.Lagring | None  # column-wise: stored form made in the saving thread
 
     @property
     def antall_hendelser(self) -> int:
-        return len(self.nye) + len(self.lagrede)
+        return len(self.nye) + (len(self.lagrede) if self.lagrede is not None else 0)
 
     def lagre(self, app: object) -> None:
         if self.nye:
             app.save(*self.nye)  # type: ignore[attr-defined]
-        if self.lagrede:
-            app.lagre_lagrede(self.lagrede)  # type: ignore[attr-defined]
+        if self.lagrede is not None and len(self.lagrede):
+            app.lagre_lagrede(self.lagrede.lagrede())  # type: ignore[attr-defined]
 
 
 @dataclass

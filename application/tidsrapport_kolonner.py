@@ -197,8 +197,35 @@ class Avgjort:
 
     linjer: pl.DataFrame  # linje, ny (bool), lev (index into leveranse_ider)
     leveranse_ider: list[UUID]
-    hendelser: list[StoredEvent]
+    hendelser: Lagring
     ventende: dict[UUID, Ventende]  # per delivery with accepted lines
+
+
+def _elementer(felt: list[tuple[str, str, bool]]) -> pl.Expr:
+    """Each row as the JSON object orjson writes for the item's ``model_dump(mode="json")``:
+    (JSON key, column, whether the column is text left out when empty)."""
+    deler: list[pl.Expr] = []
+    for n, (navn, kolonne, valgfri) in enumerate(felt):
+        skille = "{" if n == 0 else ","
+        if kolonne == "linje":
+            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":'), pl.col("linje").cast(pl.String))
+        elif valgfri:
+            verdi = (pl.when(pl.col(kolonne) != "")
+                     .then(pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"')))
+                     .otherwise(pl.lit("")))
+        else:
+            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"'))
+        deler.append(verdi)
+    return pl.concat_str(*deler, pl.lit("}"))
+
+
+_BESOK_JSON = _elementer([("linje", "linje", False), ("start", "start_json", False),
+                          ("slutt", "slutt_json", False), ("ansatt", "ansatt", False),
+                          ("kategori", "kategori", True), ("tiltakskode", "tiltakskode", True)])
+_AVBESTILLING_JSON = _elementer([
+    ("linje", "linje", False), ("planlagt_start", "start_json", False),
+    ("planlagt_slutt", "slutt_json", False), ("avbestilt_tid", "avbestilt_tid_json", False),
+    ("journalreferanse", "journalreferanse", False)])
 
 
 def les_blokk(tekst: str, navn: list[str], skille: str) -> pl.DataFrame | None:
@@ -263,6 +290,9 @@ def forbered(df: pl.DataFrame, nr0: int) -> pl.DataFrame:
                     .then(pl.lit("")).otherwise(pl.col("kategori")).alias("kategori"),
                     "tiltakskode", "start_json", "slutt_json", "avbestilt_tid_json",
                     "journalreferanse", ren.fill_null(False).alias("ren"))
+            # each line as its item in the event's list (used if the line is new)
+            .with_columns(pl.when("er_besok").then(_BESOK_JSON).otherwise(_AVBESTILLING_JSON)
+                          .alias("json"))
             .collect())
 
 
@@ -344,58 +374,30 @@ def avgjor(df: pl.DataFrame, leveranse_for: dict[tuple[str, str], Leveranse],
                     & (pl.col("start_us_a") < pl.col("slutt_us"))).height:
                 return None
 
-    hendelser, ventende = _hendelser(df, nye, leveranser, lagring)
-    return Avgjort(df.select("linje", "ny", "lev"), [lev.id for lev in leveranser], hendelser,
+    ventende = _hendelser(df, nye, leveranser, lagring)
+    return Avgjort(df.select("linje", "ny", "lev"), [lev.id for lev in leveranser], lagring,
                    ventende)
 
 
-def _elementer(felt: list[tuple[str, str, bool]]) -> pl.Expr:
-    """Each row as the JSON object orjson writes for the item's ``model_dump(mode="json")``:
-    (JSON key, column, whether the column is text left out when empty)."""
-    deler: list[pl.Expr] = []
-    for n, (navn, kolonne, valgfri) in enumerate(felt):
-        skille = "{" if n == 0 else ","
-        if kolonne == "linje":
-            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":'), pl.col("linje").cast(pl.String))
-        elif valgfri:
-            verdi = (pl.when(pl.col(kolonne) != "")
-                     .then(pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"')))
-                     .otherwise(pl.lit("")))
-        else:
-            verdi = pl.concat_str(pl.lit(f'{skille}"{navn}":"'), pl.col(kolonne), pl.lit('"'))
-        deler.append(verdi)
-    return pl.concat_str(*deler, pl.lit("}"))
-
-
-_BESOK_JSON = _elementer([("linje", "linje", False), ("start", "start_json", False),
-                          ("slutt", "slutt_json", False), ("ansatt", "ansatt", False),
-                          ("kategori", "kategori", True), ("tiltakskode", "tiltakskode", True)])
-_AVBESTILLING_JSON = _elementer([
-    ("linje", "linje", False), ("planlagt_start", "start_json", False),
-    ("planlagt_slutt", "slutt_json", False), ("avbestilt_tid", "avbestilt_tid_json", False),
-    ("journalreferanse", "journalreferanse", False)])
-
-
 def _hendelser(df: pl.DataFrame, nye: pl.DataFrame, leveranser: list[Leveranse],
-               lagring: Lagring) -> tuple[list[StoredEvent], dict[UUID, Ventende]]:
+               lagring: Lagring) -> dict[UUID, Ventende]:
     """Per delivery, in order of its first line in the chunk (as ``Tidsrapport.hendelser``
-    makes them): its stored events, and its accepted lines as pending."""
+    makes them): its events (to ``lagring``), and its accepted lines as pending."""
     er_besok = pl.col("er_besok")
     # Kept while pending (only what folding and later comparisons need).
     sortert = nye.select("lev", "linje", "er_besok", "start_us", "slutt_us", "ansatt", "kategori",
                          "tiltakskode", "start_json", "slutt_json", "avbestilt_tid_json",
                          "journalreferanse").sort("lev", maintain_order=True)
     per: list[dict[int, tuple[str, int, int]]] = []
-    for rader, json in ((sortert.filter(er_besok), _BESOK_JSON),
-                        (sortert.filter(~er_besok), _AVBESTILLING_JSON)):
+    for rader in (nye.filter(er_besok), nye.filter(~er_besok)):
         per.append({r[0]: r[1:] for r in rader.group_by("lev").agg(
-            json.str.join(","), pl.col("start_us").min(), pl.col("slutt_us").max()).iter_rows()})
+            pl.col("json").str.join(","), pl.col("start_us").min(),
+            pl.col("slutt_us").max()).iter_rows()})
     antall = dict(sortert.group_by("lev").len().iter_rows())
     forst, fra = {}, 0
     for nr in sorted(antall):
         forst[nr] = fra
         fra += antall[nr]
-    ut: list[StoredEvent] = []
     ventende: dict[UUID, Ventende] = {}
     for nr in df["lev"].unique(maintain_order=True).to_list():
         if nr not in antall:
@@ -404,16 +406,17 @@ def _hendelser(df: pl.DataFrame, nye: pl.DataFrame, leveranser: list[Leveranse],
         v = ventende[lev.id] = Ventende(sortert, forst[nr], antall[nr], lagring.ktx.naa,
                                         lagring.sha)
         if (b := per[0].get(nr)) is not None:
-            v.besok_hendelse = lagring.besok(lev, *b, ut)
+            v.besok_hendelse = lagring.besok(lev, *b)
         if (a := per[1].get(nr)) is not None:
-            v.avbestilling_hendelse = lagring.avbestillinger(lev, *a, ut)
-    return ut, ventende
+            v.avbestilling_hendelse = lagring.avbestillinger(lev, *a)
+    return ventende
 
 
 class Lagring:
-    """A chunk's events in their stored form, from the JSON items of each delivery's accepted
-    lines: exactly what storing the line-by-line path's ``BesokRapportert`` and
-    ``AvbestillingerRapportert`` would give (the same fields; a new event id each)."""
+    """A chunk's events, from the JSON items of each delivery's accepted lines: exactly what
+    storing the line-by-line path's ``BesokRapportert`` and ``AvbestillingerRapportert`` would
+    give (the same fields; a new event id each). The deciding thread numbers them and gives
+    them their ids; their stored form is made where they are saved (``lagrede``)."""
 
     def __init__(self, mapper: Any, sha: str, ktx: Kontekst) -> None:
         self.sha, self.ktx = sha, ktx
@@ -422,25 +425,52 @@ class Lagring:
         self._besok = mapper.liste_lager(BesokRapportert(**felles, besok=()), "besok")
         self._avb = mapper.liste_lager(AvbestillingerRapportert(**felles, avbestillinger=()),
                                        "avbestillinger")
+        self._oppskrifter: list[tuple[Callable[..., StoredEvent], UUID, int, UUID, int, int,
+                                      str]] = []
 
-    def besok(self, lev: Leveranse, elementer: str, fra: int, til: int,
-              ut: list[StoredEvent]) -> UUID:
-        return self._ny(self._besok, lev, elementer, fra, til, ut)
+    def __len__(self) -> int:
+        return len(self._oppskrifter)
 
-    def avbestillinger(self, lev: Leveranse, elementer: str, fra: int, til: int,
-                       ut: list[StoredEvent]) -> UUID:
-        return self._ny(self._avb, lev, elementer, fra, til, ut)
+    def besok(self, lev: Leveranse, elementer: str, fra: int, til: int) -> UUID:
+        return self._ny(self._besok, lev, elementer, fra, til)
 
-    @staticmethod
-    def _ny(lager: Callable[..., StoredEvent], lev: Leveranse, elementer: str, fra: int,
-            til: int, ut: list[StoredEvent]) -> UUID:
-        # The earliest instant has the first Oslo date, the latest the last (fom, tom).
+    def avbestillinger(self, lev: Leveranse, elementer: str, fra: int, til: int) -> UUID:
+        return self._ny(self._avb, lev, elementer, fra, til)
+
+    def _ny(self, lager: Callable[..., StoredEvent], lev: Leveranse, elementer: str, fra: int,
+            til: int) -> UUID:
         lev.version += 1
         hendelse_id = uuid4()
-        ut.append(lager(lev.id, lev.version, hendelse_id,
-                        {"fom": oslo_dato(fra), "tom": oslo_dato(til)},
-                        elementer.encode("utf-8")))
+        self._oppskrifter.append((lager, lev.id, lev.version, hendelse_id, fra, til, elementer))
         return hendelse_id
+
+    def lagrede(self) -> list[StoredEvent]:
+        """The events in their stored form. fom and tom: the Oslo dates of the earliest and the
+        latest instant of the event's lines."""
+        dato = _OsloDatoer()
+        return [lager(lev_id, versjon, hendelse_id, {"fom": dato(fra), "tom": dato(til)},
+                      elementer.encode("utf-8"))
+                for lager, lev_id, versjon, hendelse_id, fra, til, elementer in self._oppskrifter]
+
+
+class _OsloDatoer:
+    """Oslo dates of instants, remembered per UTC hour: Oslo's offset from UTC is whole hours and
+    changes on the hour, so every instant of a UTC hour has the same Oslo date (checked: an
+    offset that is not whole hours is not remembered)."""
+
+    def __init__(self) -> None:
+        self._kjent: dict[int, date] = {}
+
+    def __call__(self, us: int) -> date:
+        time = us // 3_600_000_000
+        dato = self._kjent.get(time)
+        if dato is None:
+            t = _fra_mikrosekunder(us).astimezone(kalender.OSLO)
+            dato = t.date()  # as kalender.lokal_dato gives it
+            forskyvning = t.utcoffset()
+            if forskyvning is not None and forskyvning % timedelta(hours=1) == timedelta(0):
+                self._kjent[time] = dato
+        return dato
 
 
 def oslo_dato(us: int) -> date:
