@@ -168,9 +168,11 @@ class Hode:
     kolonner: _Kolonner
 
 
-def les_hode(fil: IO[str]) -> Hode:
-    """Read and check the header line (which also decides the separator)."""
-    header = fil.readline()
+def les_hode(fil: IO[str] | IO[bytes]) -> Hode:
+    """Read and check the header line (which also decides the separator). A file opened in
+    binary mode is UTF-8, with or without a byte order mark."""
+    lest = fil.readline()
+    header = _tekst(lest.removeprefix(b"\xef\xbb\xbf")) if isinstance(lest, bytes) else lest
     if not header.strip():
         raise Filfeil("filen er tom")
     skille = ";" if header.count(";") >= header.count(",") else ","
@@ -198,14 +200,21 @@ def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
     return hode.kolonner, csv_rader(fil, hode.skille, 2)
 
 
-def fil_sha256(filer: Callable[[], IO[str]]) -> str:
-    """The sha256 of the file's text as UTF-8: for a UTF-8 file opened with ``newline=""`` (and
-    its BOM kept) that is the sha256 of its bytes, as ``sha256sum`` prints it."""
+def fil_sha256(filer: Callable[[], IO[str] | IO[bytes]]) -> str:
+    """The sha256 of the file's bytes, as ``sha256sum`` prints it (of a file opened as text:
+    of its text as UTF-8, the same for a UTF-8 file opened with ``newline=""`` and its BOM kept)."""
     h = hashlib.sha256()
     with filer() as fil:
         while blokk := fil.read(1 << 20):
-            h.update(blokk.encode("utf-8"))
+            h.update(blokk if isinstance(blokk, bytes) else blokk.encode("utf-8"))
     return h.hexdigest()
+
+
+def _tekst(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Filfeil(f"filen er ikke UTF-8 ({e.reason} ved byte {e.start})") from None
 
 
 def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendelse]]:
@@ -499,7 +508,7 @@ class Tidsrapportimport:
         nye = [h for r in rapporter.values() for h in r.hendelser()]
         return kvitteringer, nye
 
-    def importer(self, filer: Callable[[], IO[str]], *, streng: bool = False,
+    def importer(self, filer: Callable[[], IO[str] | IO[bytes]], *, streng: bool = False,
                  kvittering: Callable[[Linjekvittering], None] | None = None,
                  fremdrift: Callable[[int], None] | None = None,
                  sha256: str | None = None) -> Sammendrag:
@@ -564,13 +573,14 @@ class Tidsrapportimport:
                        if KOLONNEVIS else None)
             if avgjort is not None:
                 return _Resultat(None, avgjort, [], avgjort.hendelser)
-            rader: list[Rad] = list(csv_rader(io.StringIO(blokk.tekst), hode.skille, blokk.forste))
+            tekst = blokk.tekst if isinstance(blokk.tekst, str) else _tekst(blokk.tekst)
+            rader: list[Rad] = list(csv_rader(io.StringIO(tekst), hode.skille, blokk.forste))
         else:
             rader = blokk.rader  # type: ignore[assignment]
         kvitteringer, nye = self._behandle(rader, hode.kolonner, sha, ktx)
         return _Resultat(kvitteringer, None, nye, None)
 
-    def _kjor(self, filer: Callable[[], IO[str]], sha: str, *, lagre: bool,
+    def _kjor(self, filer: Callable[[], IO[str] | IO[bytes]], sha: str, *, lagre: bool,
               kvittering: Callable[[Linjekvittering], None] | None,
               fremdrift: Callable[[int], None] | None) -> Sammendrag:
         """Decide block after block; each block is saved (one atomic save) in a second thread
@@ -662,7 +672,7 @@ class _Blokk:
     column-wise, else as the csv module's rows."""
 
     forste: int
-    tekst: str | None = None
+    tekst: str | bytes | None = None
     rader: list[Rad] | None = None
     _forberedt: pl.DataFrame | None = field(default=None, repr=False)
     _er_forberedt: bool = False
@@ -699,34 +709,53 @@ def _i_forveien(blokker: Iterator[_Blokk], hode: Hode, leser: ThreadPoolExecutor
         yield blokk
 
 
-def _blokker(fil: IO[str], skille: str, n: int) -> Iterator[_Blokk]:
+def _blokker(fil: IO[str] | IO[bytes], skille: str, n: int) -> Iterator[_Blokk]:
     """The file after its header in blocks of at most ``n`` lines and about ``BLOKK_TEGN``
-    characters. From the first block with quoting or a lone carriage return on, the rest is read
-    by the csv module in chunks of ``n`` rows (a quoted cell may hold a line break, and the csv
-    module numbers records, not lines)."""
-    forste, rest = 2, ""
+    characters (bytes, for a file opened in binary mode: its text is not decoded and encoded
+    again on the column-wise path). From the first block with quoting or a lone carriage return
+    on, the rest is read by the csv module in chunks of ``n`` rows (a quoted cell may hold a line
+    break, and the csv module numbers records, not lines)."""
+    forste = 2
+    rest: str | bytes = fil.read(0)  # "" or b"", as the file gives
+    nl = "\n" if isinstance(rest, str) else b"\n"
     while True:
         lest = fil.read(BLOKK_TEGN)
-        tekst = rest + lest
+        tekst = rest + lest  # type: ignore[operator]
         if not tekst:
             return
-        slutt = tekst.rfind("\n") + 1 if lest else len(tekst)
+        slutt = tekst.rfind(nl) + 1 if lest else len(tekst)
         if slutt == 0:  # one line longer than a block: read on
             rest = tekst
             continue
-        if tekst.count("\n", 0, slutt) > n:
+        if tekst.count(nl, 0, slutt) > n:
             slutt = 0
             for _ in range(n):
-                slutt = tekst.index("\n", slutt) + 1
+                slutt = tekst.index(nl, slutt) + 1
         tekst, rest = tekst[:slutt], tekst[slutt:]
         if tk.kan_leses_kolonnevis(tekst):
             yield _Blokk(forste, tekst=tekst)
-            forste += tekst.count("\n") + (not tekst.endswith("\n"))
+            forste += tekst.count(nl) + (not tekst.endswith(nl))
             continue
-        rader = csv_rader(chain([tekst + rest], fil), skille, forste)
+        linjer: Iterable[str]
+        # The lines as a file opened with newline="" gives them (the csv module's way).
+        if isinstance(tekst, bytes):
+            resten = io.TextIOWrapper(fil, encoding="utf-8", newline="")  # type: ignore[type-var]
+            linjer = chain(io.StringIO(_tekst(tekst + rest), newline=""),  # type: ignore[operator]
+                           _dekodet(resten))
+        else:
+            linjer = chain(io.StringIO(tekst + rest, newline=""), fil)  # type: ignore[operator,arg-type]
+        rader = csv_rader(linjer, skille, forste)
         while bit := list(islice(rader, n)):
             yield _Blokk(bit[0][0], rader=bit)
         return
+
+
+def _dekodet(linjer: Iterable[str]) -> Iterator[str]:
+    """The lines of a text wrapper, a decoding error as Filfeil."""
+    try:
+        yield from linjer
+    except UnicodeDecodeError as e:
+        raise Filfeil(f"filen er ikke UTF-8 ({e.reason})") from None
 
 
 @dataclass
@@ -787,7 +816,12 @@ KVITTERING_HODE = "linje;status;regel;felt;melding;leveranse_id"
 
 
 def fra_tekst(tekst: str) -> Callable[[], IO[str]]:
-    """Open an in-memory file repeatedly (for tests and API uploads)."""
+    """Open an in-memory file repeatedly (for tests)."""
     return lambda: io.StringIO(tekst)
+
+
+def fra_bytes(data: bytes) -> Callable[[], IO[bytes]]:
+    """Open an in-memory UTF-8 file repeatedly (API uploads)."""
+    return lambda: io.BytesIO(data)
 
 

@@ -76,10 +76,12 @@ def _fra_mikrosekunder(us: int) -> datetime:
     return _EPOKE + timedelta(microseconds=us)
 
 
-def kan_leses_kolonnevis(tekst: str) -> bool:
+def kan_leses_kolonnevis(tekst: str | bytes) -> bool:
     """Whether a block of the file can be split into lines and cells without the csv module:
     no quoting, and no line ending but ``\\n`` or ``\\r\\n`` (then each line is one record, and
     the line numbers are the csv module's)."""
+    if isinstance(tekst, bytes):
+        return b'"' not in tekst and tekst.count(b"\r") == tekst.count(b"\r\n")
     return '"' not in tekst and tekst.count("\r") == tekst.count("\r\n")
 
 
@@ -228,21 +230,23 @@ _AVBESTILLING_JSON = _elementer([
     ("journalreferanse", "journalreferanse", False)])
 
 
-def les_blokk(tekst: str, navn: list[str], skille: str) -> pl.DataFrame | None:
+def les_blokk(tekst: str | bytes, navn: list[str], skille: str) -> pl.DataFrame | None:
     """The block's cells (all text; a short line's missing cells null), or None if polars reads
-    it otherwise than as one row per line (or the header names a column twice)."""
+    it otherwise than as one row per line, or the bytes are not UTF-8 (or the header names a
+    column twice)."""
     if len(set(navn)) != len(navn):
         return None
-    if not tekst.endswith("\n"):
-        tekst += "\n"
+    data = tekst if isinstance(tekst, bytes) else tekst.encode("utf-8")
+    if not data.endswith(b"\n"):
+        data += b"\n"
     # A header of our own first: the columns are then the header's, whatever the first line.
-    hode = skille.join(f"k{i}" for i in range(len(navn))) + "\n"
+    hode = (skille.join(f"k{i}" for i in range(len(navn))) + "\n").encode()
     try:
-        df = pl.read_csv((hode + tekst).encode("utf-8"), separator=skille, has_header=True,
-                         infer_schema=False, quote_char=None)
+        df = pl.read_csv(hode + data, separator=skille, has_header=True, infer_schema=False,
+                         quote_char=None)
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if df.height != tekst.count("\n") or df.width != len(navn):
+    if df.height != data.count(b"\n") or df.width != len(navn):
         return None
     return df.rename(dict(zip(df.columns, navn, strict=True)))
 

@@ -110,7 +110,7 @@ def kjor_import(env_json: str, fil: str) -> None:
             kurve.append((n, int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20))
 
     t0, c0 = time.perf_counter(), time.process_time()
-    s = Tidsrapportimport(app, "2care", LEV).importer(lambda: open(fil, encoding="utf-8", newline=""),
+    s = Tidsrapportimport(app, "2care", LEV).importer(lambda: open(fil, "rb"),
                                                       fremdrift=rss)
     sek, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"linjer": s.linjer, "godtatt": s.godtatt, "avvist": s.avvist, "sekunder": sek,

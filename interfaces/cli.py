@@ -77,7 +77,12 @@ def _fremdriftslinje(tekst: str) -> None:
 
 def importer(args: argparse.Namespace) -> int:
     """Import a provider's time report file; write the line-by-line receipt as CSV."""
-    from application.tidsrapport import KVITTERING_HODE, Tidsrapportimport, kvittering_csv_linje
+    from application.tidsrapport import (
+        KVITTERING_HODE,
+        Filfeil,
+        Tidsrapportimport,
+        kvittering_csv_linje,
+    )
     from domain.felles import Aktor, Rolle
 
     app = _app()
@@ -94,9 +99,12 @@ def importer(args: argparse.Namespace) -> int:
 
     try:
         s = Tidsrapportimport(app, args.leverandor, aktor).importer(
-            lambda: open(args.fil, encoding="utf-8-sig", newline=""), streng=args.streng,
+            lambda: open(args.fil, "rb"), streng=args.streng,
             kvittering=(lambda k: print(kvittering_csv_linje(k), file=ut)) if ut else None,
             fremdrift=fremdrift)
+    except Filfeil as e:  # the file as a whole: nothing was recorded
+        print(f"\nfeil: {args.fil}: {e}; ingenting lagret", file=sys.stderr)
+        return 2
     finally:
         if ut:
             ut.close()

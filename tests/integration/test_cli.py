@@ -53,3 +53,43 @@ def test_projections_rebuild_command(arbeidsmappe: Path, capsys: pytest.CaptureF
     assert "gjenoppbygg:" in ut and "hendelser/s" in ut
     assert main(["projeksjoner", "oppdater"]) == 0
     assert "oppdater: 0 hendelser" in capsys.readouterr().out
+
+
+def test_importer_reads_the_file_as_bytes_with_bom_and_crlf_and_writes_the_receipt(
+        arbeidsmappe: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """R18/R20 through the CLI: what Excel writes (a byte order mark, CRLF, ';'), by fødselsnummer."""
+    main(["demo"])
+    linjer = ["type;bruker;tjenestetype;start;slutt;ansatt;kategori;tiltakskode;avbestilt_tid;"
+              "journalreferanse",
+              "besok;15108695088;hjemmesykepleie_dag;2026-03-20T08:00:00+01:00;"
+              "2026-03-20T08:40:00+01:00;nl-4;;;;",
+              "besok;15108695088;hjemmesykepleie_dag;2026-03-21T08:00:00+01:00;"
+              "2026-03-21T08:30:00+01:00;nl-4;;;;",
+              "besok;15108695088;hjemmesykepleie_dag;2026-03-22T08:00:00+01:00;"
+              "2026-03-22T07:30:00+01:00;nl-4;;;;"]  # R18: ends before it starts
+    fil = arbeidsmappe / "mars.csv"
+    fil.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(linjer).encode() + b"\r\n")
+    capsys.readouterr()
+    assert main(["importer", str(fil), "--leverandor", "nordlys", "--kvittering", "k.csv"]) == 0
+    assert "3 linjer: 2 godtatt, 0 allerede registrert, 1 avvist {'R18': 1}" in capsys.readouterr().out
+    kvittering = (arbeidsmappe / "k.csv").read_text(encoding="utf-8").splitlines()
+    assert kvittering[0] == "linje;status;regel;felt;melding;leveranse_id"
+    assert [x.split(";")[:4] for x in kvittering[1:]] == [
+        ["2", "godtatt", "", ""], ["3", "godtatt", "", ""], ["4", "avvist", "R18", "slutt"]]
+
+
+def test_importer_refuses_a_file_that_is_not_utf8_and_records_nothing(
+        arbeidsmappe: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["demo"])
+    fil = arbeidsmappe / "latin1.csv"
+    fil.write_bytes("type;bruker;tjenestetype;start;slutt;ansatt\n"
+                    "besok;15108695088;hjemmesykepleie_dag;2026-03-20T08:00:00+01:00;"
+                    "2026-03-20T08:40:00+01:00;Bjørn\n".encode("latin-1"))
+    with sqlite3.connect(arbeidsmappe / "brukervalg.db") as db:
+        for_ = db.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+    capsys.readouterr()
+    assert main(["importer", str(fil), "--leverandor", "nordlys"]) == 2
+    feil = capsys.readouterr().err
+    assert "ikke UTF-8" in feil and "ingenting lagret" in feil
+    with sqlite3.connect(arbeidsmappe / "brukervalg.db") as db:
+        assert db.execute("SELECT count(*) FROM stored_events").fetchone()[0] == for_

@@ -27,7 +27,13 @@ from eventsourcing.persistence import StoredEvent
 from application import kommandoer as k
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
-from application.tidsrapport import KOLONNER, Sammendrag, Tidsrapportimport, fra_tekst
+from application.tidsrapport import (
+    KOLONNER,
+    Sammendrag,
+    Tidsrapportimport,
+    fra_bytes,
+    fra_tekst,
+)
 from domain.felles import Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER, Klokke, oslo
@@ -86,7 +92,7 @@ def _tid(t: datetime, form: str) -> str:
 
 
 def lag_fil(rng: random.Random, v: Verden, linjer: int, feil: float, former: list[str],
-            crlf: bool = False, avbestillinger: bool = True) -> str:
+            crlf: bool = False, avbestillinger: bool = True, sitater: bool = False) -> str:
     """A generated time report: mostly good lines, ``feil`` of them bad in one way."""
     brukere = [*v.vanlig, v.dod]
     ut = [";".join(KOLONNER)]
@@ -105,8 +111,10 @@ def lag_fil(rng: random.Random, v: Verden, linjer: int, feil: float, former: lis
         if type_ == "avbestilling":  # planned at 16 (no visit is): no overlap unless made bad
             start = start.replace(hour=16)
             slutt = start + timedelta(minutes=45)
+            journal = (f'"OL; ""{rng.randint(1, 99)}"""' if sitater and rng.random() < 0.3
+                       else f"OL {rng.randint(1, 99)}")  # quoted: the csv module reads on
             linje = (f"avbestilling;{b};{HSP};{_tid(start, form)};{_tid(slutt, form)};;;;"
-                     f"{_tid(start - timedelta(hours=15), form)};OL {rng.randint(1, 99)}")
+                     f"{_tid(start - timedelta(hours=15), form)};{journal}")
         else:
             linje = (f"{type_};{b};{HSP};{_tid(start, form)};{_tid(slutt, form)};{ansatt};{kat};"
                      f"{tiltak};;")
@@ -173,14 +181,16 @@ def kopi(app: BrukervalgApp, ny: BrukervalgApp) -> BrukervalgApp:
 
 
 def _kjor(app: BrukervalgApp, klokke: Klokke, tekst: str, kolonnevis: bool,
-          monkeypatch: pytest.MonkeyPatch) -> tuple[Sammendrag, list[Any], list[Any]]:
-    """Import (and store): the summary, the receipts and the events it stored."""
+          monkeypatch: pytest.MonkeyPatch, som_bytes: bool = False
+          ) -> tuple[Sammendrag, list[Any], list[Any]]:
+    """Import (and store): the summary, the receipts and the events it stored. ``som_bytes``:
+    the file opened in binary mode (as the CLI and the API give it), else as text."""
     monkeypatch.setattr(tr, "KOLONNEVIS", kolonnevis)
     for_ = len(app.recorder.select_notifications(start=1, limit=10**6))
     klokke.sett(T0)
     kv: list[Any] = []
-    s = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_tekst(tekst),
-                                                             kvittering=kv.append)
+    fil = fra_bytes(tekst.encode()) if som_bytes else fra_tekst(tekst)
+    s = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fil, kvittering=kv.append)
     nye = app.recorder.select_notifications(start=for_ + 1, limit=10**6)
     return s, kv, sorted(nye, key=lambda n: (str(n.originator_id), n.originator_version))
 
@@ -194,12 +204,12 @@ def _innhold(app: BrukervalgApp, lagret: list[Any]) -> list[tuple[UUID, int, str
     return ut
 
 
-def _sammenlign(v: Verden, klokke: Klokke, tekst: str,
-                monkeypatch: pytest.MonkeyPatch) -> Sammendrag:
-    """Import ``tekst`` line by line into one copy of the world and column-wise into the other
-    (each stored for real), and compare."""
+def _sammenlign(v: Verden, klokke: Klokke, tekst: str, monkeypatch: pytest.MonkeyPatch,
+                som_bytes: bool = False) -> Sammendrag:
+    """Import ``tekst`` line by line (as text) into one copy of the world and column-wise into
+    the other (as text, or as bytes), each stored for real, and compare."""
     s_linje, kv_linje, h_linje = _kjor(v.app, klokke, tekst, False, monkeypatch)
-    s_kol, kv_kol, h_kol = _kjor(v.kopi, klokke, tekst, True, monkeypatch)
+    s_kol, kv_kol, h_kol = _kjor(v.kopi, klokke, tekst, True, monkeypatch, som_bytes)
     assert kv_kol == kv_linje
     for felt in ("linjer", "godtatt", "allerede_registrert", "avvist", "hendelser",
                  "avvisninger_per_regel"):
@@ -238,8 +248,9 @@ def test_bv0_bv2_r18_r18a_r20_r23_r28a_files_with_bad_lines_give_what_line_by_li
     monkeypatch.setattr(tr, "BIT", rng.choice([3, 7, 25, 20_000]))  # chunks, pending lines
     monkeypatch.setattr(tr, "TILSTANDER", rng.choice([1, 2, 200]))  # states leaving the cache
     tekst = lag_fil(rng, verden, rng.randint(20, 90), rng.choice([0.0, 0.02, 0.1]),
-                    rng.choice([["sek"], ["sek", "min", "z", "null", "minus"]]))
-    _sammenlign(verden, klokke, tekst, monkeypatch)
+                    rng.choice([["sek"], ["sek", "min", "z", "null", "minus"]]),
+                    sitater=rng.random() < 0.3)
+    _sammenlign(verden, klokke, tekst, monkeypatch, som_bytes=seed % 2 == 1)
 
 
 def test_a_clean_month_is_decided_column_wise_and_bad_lines_only_cost_their_chunk(

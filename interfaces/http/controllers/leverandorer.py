@@ -29,7 +29,7 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, RequestBody, Sc
 from litestar.params import FromPath, FromQuery, Parameter
 from pydantic import BaseModel
 
-from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_tekst
+from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_bytes
 from domain import kalender
 from domain.felles import IkkeFunnet, Rolle, Tjenestetype
 from interfaces.http.controllers.felles import Antall, Fra, Id, Tjenester
@@ -368,13 +368,13 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
                                                  lagret.status)])
                 return kjerne.gjenta(lagret)
         try:
-            tekst = data.decode("utf-8")
+            data.decode("utf-8")  # checked here, so the answer names the body
         except UnicodeDecodeError:
             raise Uleselig("body", "filen må være UTF-8") from None
         kvitteringer: list[Linjekvittering] = []
         try:
             sammendrag = Tidsrapportimport(kjerne.app, leverandor_id, identitet.aktor).importer(
-                fra_tekst(tekst), streng=streng, kvittering=kvitteringer.append)
+                fra_bytes(data), streng=streng, kvittering=kvitteringer.append)
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
