@@ -19,6 +19,7 @@ from litestar import Litestar
 
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
+from application.tidsrapport_kolonner import varm_opp
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
 from interfaces.http.sikkerhet import utstede_utviklingstoken
@@ -159,6 +160,9 @@ def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = N
     ``50000,20,100``): fewer, larger young collections and rare full ones.
     """
     api = create_app(app, settings)
+    # The time-report import's column-wise path, once on made-up lines: polars' first use is
+    # paid at start, not by a provider's first upload.
+    api.on_startup.append(lambda: varm_opp(api.state["kjerne"].app.mapper))
     api.on_startup.append(_samle_sjeldnere)
     return api
 

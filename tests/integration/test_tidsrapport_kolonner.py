@@ -34,6 +34,7 @@ from application.tidsrapport import (
     fra_bytes,
     fra_tekst,
 )
+from application.tidsrapport_kolonner import varm_opp
 from domain.felles import Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER, Klokke, oslo
@@ -288,3 +289,11 @@ def test_blank_lines_and_a_spreadsheets_empty_rows_are_no_lines_in_either_path(
               f"besok;{b};{HSP};2026-03-06T08:00:00+01:00;2026-03-06T08:30:00+01:00;k-1;;;;"]
     s = _sammenlign(verden, klokke, "\n".join(linjer) + "\n", monkeypatch)
     assert (s.linjer, s.godtatt, s.kolonnevis) == (2, 2, 2)
+
+
+def test_warming_up_at_start_decides_made_up_lines_and_stores_nothing(verden: Verden) -> None:
+    """``serverapp`` runs the column-wise path once at start (polars' first use costs ~20 ms)."""
+    app = verden.app
+    for_ = len(app.recorder.select_notifications(start=1, limit=10**6))
+    varm_opp(app.mapper)
+    assert len(app.recorder.select_notifications(start=1, limit=10**6)) == for_
