@@ -19,14 +19,19 @@ applies ``sjekk_besok``, ``besok_registrert``, ``sjekk_besok_paa_leveranse``, ..
 recorded on the uploading provider's delivery for that user and tjenestetype covering the visit's
 date (else its nearest one, so that time outside the period becomes a reported deviation, R18).
 Re-uploading a file records nothing twice (the same visit and the same cancellation are
-recognised). The file is streamed in chunks of ``BIT`` lines: memory stays flat however large the
-file is. In strict mode nothing is recorded if any line is rejected.
+recognised). In strict mode nothing is recorded if any line is rejected.
+
+The file (text, or bytes in UTF-8 as the CLI and the API give it) is streamed in chunks of about
+``BLOKK_TEGN`` characters and at most ``BIT`` lines: memory stays flat however large the file
+is. A chunk whose every line would be accepted is decided column-wise
+(``tidsrapport_kolonner``: the same checks as column expressions, proven against this path by
+``tests/integration/test_tidsrapport_kolonner.py``); any other chunk line by line, here, through
+the domain. Three threads overlap: one reads and prepares the next chunk, one decides, one saves.
 
 What is recorded: per chunk and delivery, one ``BesokRapportert`` with the accepted visits and one
 ``AvbestillingerRapportert`` with the accepted cancellations, each carrying the file's sha256 and
 every line number (a visit's id is derived from delivery, file and line). A chunk is one atomic
-save, made in a second thread while the next chunk is decided. Measured speed and where the time
-goes: docs/benchmarks.md.
+save. Measured speed and where the time goes: docs/benchmarks.md.
 """
 
 from __future__ import annotations
