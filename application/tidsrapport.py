@@ -36,6 +36,7 @@ save. Measured speed and where the time goes: docs/benchmarks.md.
 
 from __future__ import annotations
 
+import codecs
 import contextvars
 import csv
 import gc
@@ -207,19 +208,28 @@ def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
 
 def fil_sha256(filer: Callable[[], IO[str] | IO[bytes]]) -> str:
     """The sha256 of the file's bytes, as ``sha256sum`` prints it (of a file opened as text:
-    of its text as UTF-8, the same for a UTF-8 file opened with ``newline=""`` and its BOM kept)."""
+    of its text as UTF-8, the same for a UTF-8 file opened with ``newline=""`` and its BOM kept).
+    A file given as bytes is checked to be UTF-8 on the way: Filfeil before anything is decided."""
     h = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
     with filer() as fil:
         while blokk := fil.read(1 << 20):
-            h.update(blokk if isinstance(blokk, bytes) else blokk.encode("utf-8"))
+            if isinstance(blokk, bytes):
+                _tekst(blokk, utf8)  # a file that is not UTF-8 fails here, before any line
+                h.update(blokk)
+            else:
+                h.update(blokk.encode("utf-8"))
+        _tekst(b"", utf8, slutt=True)
     return h.hexdigest()
 
 
-def _tekst(data: bytes) -> str:
+def _tekst(data: bytes, dekoder: codecs.IncrementalDecoder | None = None,
+           slutt: bool = False) -> str:
+    """The bytes as text; Filfeil if they are not UTF-8 (with ``dekoder``: a part of a file)."""
     try:
-        return data.decode("utf-8")
+        return dekoder.decode(data, slutt) if dekoder is not None else data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise Filfeil(f"filen er ikke UTF-8 ({e.reason} ved byte {e.start})") from None
+        raise Filfeil(f"filen er ikke UTF-8 ({e.reason})") from None
 
 
 def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendelse]]:

@@ -297,3 +297,18 @@ def test_warming_up_at_start_decides_made_up_lines_and_stores_nothing(verden: Ve
     for_ = len(app.recorder.select_notifications(start=1, limit=10**6))
     varm_opp(app.mapper)
     assert len(app.recorder.select_notifications(start=1, limit=10**6)) == for_
+
+
+def test_a_file_that_stops_being_utf8_halfway_is_refused_before_any_line_is_recorded(
+        verden: Verden, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tr, "BIT", 2)  # the bad byte is chunks after the first
+    b = verden.vanlig[1]
+    linjer = [";".join(KOLONNER)] + [
+        f"besok;{b};{HSP};2026-03-{dag:02d}T08:00:00+01:00;2026-03-{dag:02d}T08:30:00+01:00;"
+        f"{'Bjørn' if dag == 9 else 'k-1'};;;;" for dag in range(2, 12)]
+    data = "\n".join(linjer).encode("latin-1")
+    app = verden.app
+    for_ = len(app.recorder.select_notifications(start=1, limit=10**6))
+    with pytest.raises(tr.Filfeil, match="ikke UTF-8"):
+        Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_bytes(data))
+    assert len(app.recorder.select_notifications(start=1, limit=10**6)) == for_
