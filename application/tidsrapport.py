@@ -80,7 +80,7 @@ from domain.leveranse import Besokskategori, Leveranse
 KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
             "avbestilt_tid", "journalreferanse")
 PAKREVDE = ("type", "bruker", "tjenestetype", "start", "slutt")
-BIT = 20_000  # lines per chunk at most: one atomic save each (bounded memory)
+BIT = 10_000  # lines per chunk at most: one atomic save each (bounded memory)
 BLOKK_TEGN = 1 << 20  # characters per chunk, about (a line longer than this is one chunk)
 KOLONNEVIS = True  # decide chunks column-wise when they allow it (False: always line by line)
 TILSTANDER = 200  # users' and deliveries' states kept per import (each)
@@ -198,12 +198,6 @@ def csv_rader(linjer: Iterable[str], skille: str, forste: int) -> Iterator[Rad]:
     for nr, rad in enumerate(csv.reader(linjer, delimiter=skille), start=forste):
         if rad and "".join(rad).strip():
             yield nr, rad
-
-
-def les_rader(fil: IO[str]) -> tuple[_Kolonner, Iterator[Rad]]:
-    """The column positions and the rows with their line numbers, streamed."""
-    hode = les_hode(fil)
-    return hode.kolonner, csv_rader(fil, hode.skille, 2)
 
 
 def fil_sha256(filer: Callable[[], IO[str] | IO[bytes]]) -> str:

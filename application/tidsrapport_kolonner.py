@@ -102,17 +102,16 @@ def _tid(kol: str, vanlig: bool) -> list[pl.Expr]:
             pl.when(c.str.slice(19, 1) == "-").then(lokal_us + forskyvning)
             .otherwise(lokal_us - forskyvning))
         return [us.alias(f"{kol}_us"), c.alias(f"{kol}_json")]
-    else:
-        # Forms: ...THH:MM[:SS] then Z (17 or 20 characters) or ±HH:MM (22 or 25).
-        lengde = c.str.len_bytes()
-        c = (pl.when(lengde.is_in([17, 22]))
-             .then(pl.concat_str(c.str.slice(0, 16), pl.lit(":00"), c.str.slice(16)))
-             .otherwise(c))
-        null_forskyvning = c.str.ends_with("Z") | c.str.ends_with("+00:00") \
-            | c.str.ends_with("-00:00")
-        lokal = c.str.slice(0, 19)
-        json = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("Z"))).otherwise(c)
-        c = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("+00:00"))).otherwise(c)
+    # Forms: ...THH:MM[:SS] then Z (17 or 20 characters) or ±HH:MM (22 or 25).
+    lengde = c.str.len_bytes()
+    c = (pl.when(lengde.is_in([17, 22]))
+         .then(pl.concat_str(c.str.slice(0, 16), pl.lit(":00"), c.str.slice(16)))
+         .otherwise(c))
+    null_forskyvning = c.str.ends_with("Z") | c.str.ends_with("+00:00") \
+        | c.str.ends_with("-00:00")
+    lokal = c.str.slice(0, 19)
+    json = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("Z"))).otherwise(c)
+    c = pl.when(null_forskyvning).then(pl.concat_str(lokal, pl.lit("+00:00"))).otherwise(c)
     tolket = c.str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", strict=False, time_unit="us")
     us = pl.when(pl.col(kol).str.contains(_TIDSFORM)).then(tolket.dt.epoch("us"))
     return [us.alias(f"{kol}_us"), json.alias(f"{kol}_json")]
