@@ -64,3 +64,24 @@ def test_text_originator_ids_are_chained_and_verified(ledger_pg: PostgresLedgerD
     assert report.count == 29
     datastore.close()
 
+
+
+def test_a_large_transaction_goes_as_binary_columns_and_reads_back_byte_for_byte(
+        ledger_pg: PostgresLedgerDatabase) -> None:
+    """R26: above eight events a transaction's states are sent as binary column arrays (not as a
+    text composite array); every byte value must arrive as written, linked and verifiable."""
+    datastore = ledger_pg.new_datastore()
+    recorder = LedgerPostgresApplicationRecorder(datastore, events_table_name=unique_events_table())
+    recorder.create_table()
+    events = [StoredEvent(uuid.uuid4(), n, "a.b:Æ", bytes(range(256)) * n + b'"\\\x00')
+              for n in range(1, 21)]
+    recorder.insert_events(events)
+
+    for e in events:
+        (lest,) = recorder.select_events(e.originator_id)
+        assert (lest.originator_version, lest.topic, lest.state) == (
+            e.originator_version, e.topic, e.state)
+    report = verify(recorder)
+    assert report.ok, report.summary()
+    assert report.count == 20
+    datastore.close()
