@@ -317,6 +317,7 @@ class Tidsrapportimport:
         self._ventende: dict[UUID, list[tk.Ventende]] = {}
         self._leveranser = _Cache(TILSTANDER, ved_ut=self._ut_av_cache)
         self._i_bruk: set[UUID] = set()  # the deliveries the chunk being decided may touch
+        self._bitnr = 0  # column-wise chunks decided (pending lines carry theirs)
         self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
         self._fnr: dict[str, UUID | None] = {}
 
@@ -569,11 +570,28 @@ class Tidsrapportimport:
             for lev in leveranse_for.values():  # nothing was decided: as before
                 lev.version = versjoner[lev.id]
             return None
+        self._bitnr += 1
         for lev_id, v in avgjort.ventende.items():
             lev = self._leveranser.get(lev_id)
             if lev is not None and lev is leveranse_for_id[lev_id]:  # else read again later
+                v.bit = self._bitnr
                 self._ventende.setdefault(lev_id, []).append(v)
+        self._brett_inn_eldre()
         return avgjort
+
+    def _brett_inn_eldre(self) -> None:
+        """Fold in lines pending from before the previous column-wise chunk. A pending line
+        keeps its chunk's accepted rows in memory; so at most two chunks' rows are kept, however
+        the file's lines are ordered (sorted by user, the older ones' deliveries have mostly
+        left the cache already, and with them their pending lines)."""
+        for lev_id, liste in self._ventende.items():
+            if liste[0].bit >= self._bitnr - 1:
+                continue
+            lev = self._leveranser.get(lev_id)
+            while liste and liste[0].bit < self._bitnr - 1:
+                liste.pop(0).brett_inn(lev)  # type: ignore[arg-type]
+        for lev_id in [i for i, liste in self._ventende.items() if not liste]:
+            del self._ventende[lev_id]
 
     def _avgjor(self, blokk: _Blokk, hode: Hode, sha: str, ktx: Kontekst) -> _Resultat:
         """A block decided column-wise if it can be, else line by line."""

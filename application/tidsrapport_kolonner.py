@@ -141,6 +141,7 @@ class Ventende:
     fil_sha256: str
     besok_hendelse: UUID | None = None
     avbestilling_hendelse: UUID | None = None
+    bit: int = 0  # which column-wise chunk of the import
 
     def egne(self) -> pl.DataFrame:
         return self.nye.slice(self.fra, self.antall)

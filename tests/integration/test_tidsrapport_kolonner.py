@@ -312,3 +312,20 @@ def test_a_file_that_stops_being_utf8_halfway_is_refused_before_any_line_is_reco
     with pytest.raises(tr.Filfeil, match="ikke UTF-8"):
         Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_bytes(data))
     assert len(app.recorder.select_notifications(start=1, limit=10**6)) == for_
+
+
+def test_pending_lines_hold_at_most_two_chunks_whatever_the_order_of_the_lines(
+        verden: Verden, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded on a file not sorted by user: lines pending from before the previous
+    chunk are folded into their delivery's state, so no more than two chunks' rows are kept."""
+    monkeypatch.setattr(tr, "BIT", 4)
+    a, b = verden.vanlig
+    linjer = [";".join(KOLONNER)] + [  # both users in every chunk, all month
+        f"besok;{(a, b)[n % 2]};{HSP};2026-03-{2 + n // 2:02d}T08:00:00+01:00;"
+        f"2026-03-{2 + n // 2:02d}T08:30:00+01:00;k-1;;;;" for n in range(40)]
+    imp = Tidsrapportimport(verden.app, "kommunal", KOMMUNAL)
+    s = imp.importer(fra_tekst("\n".join(linjer) + "\n"))
+    assert (s.godtatt, s.kolonnevis) == (40, 40)
+    ventende = [v for liste in imp._ventende.values() for v in liste]
+    assert ventende and len({id(v.nye) for v in ventende}) <= 2
+    assert {v.bit for v in ventende} <= {imp._bitnr, imp._bitnr - 1}
