@@ -494,9 +494,7 @@ def varm_opp(mapper: Any) -> None:
     ~20 ms, paid here at start instead of in a provider's first upload."""
     from domain.felles import Aktor, Rolle
 
-    navn = ["type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori",
-            "tiltakskode", "avbestilt_tid", "journalreferanse"]
-    df = les_blokk(_EKSEMPEL.encode(), navn, ";")
+    df = les_blokk(_EKSEMPEL.encode(), ["type", *_KOLONNER], ";")
     if df is None:
         return
     df = forbered(df, 2)
