@@ -52,14 +52,18 @@ class HendelseMapper(Mapper):
         event: Hendelse = domain_event
         data = event.model_dump(mode="json")
         data[SKJEMA_NOKKEL] = type(event).SKJEMA
-        state = self.transcoder.encode(data)
+        state = self._pakk(self.transcoder.encode(data))
+        return StoredEvent(originator_id=event.originator_id,
+                           originator_version=event.originator_version,
+                           topic=get_topic(type(event)), state=state)
+
+    def _pakk(self, state: bytes) -> bytes:
+        """The encoded event as stored: compressed, then encrypted (each if configured)."""
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
             state = self.cipher.encrypt(state)
-        return StoredEvent(originator_id=event.originator_id,
-                           originator_version=event.originator_version,
-                           topic=get_topic(type(event)), state=state)
+        return state
 
     def liste_lager(self, mal: Hendelse, felt: str) -> Callable[..., StoredEvent]:
         """Stored events like ``mal`` whose last field ``felt`` (a list, empty in ``mal``) holds
@@ -78,7 +82,7 @@ class HendelseMapper(Mapper):
         if next(reversed(data)) != felt or data.pop(felt) != []:
             raise ValueError(f"{felt} must be the event's last field, and empty")
         felt_b, hale = b',"' + felt.encode() + b'":[', b"]" + _gjeldende_hale(type(mal))
-        topic, compressor, cipher = get_topic(type(mal)), self.compressor, self.cipher
+        topic, pakk = get_topic(type(mal)), self._pakk
 
         def lager(originator_id: UUID, originator_version: int, hendelse_id: UUID,
                   datoer: dict[str, date], elementer: bytes) -> StoredEvent:
@@ -90,11 +94,7 @@ class HendelseMapper(Mapper):
                 if navn not in verdier or type(dato) is not date:
                     raise ValueError(f"{navn}: not a date field of {topic}")
                 verdier[navn] = dato.isoformat()
-            state = b"".join((orjson.dumps(verdier)[:-1], felt_b, elementer, hale))
-            if compressor:
-                state = compressor.compress(state)
-            if cipher:
-                state = cipher.encrypt(state)
+            state = pakk(b"".join((orjson.dumps(verdier)[:-1], felt_b, elementer, hale)))
             return StoredEvent(originator_id=originator_id, originator_version=originator_version,
                                topic=topic, state=state)
 
