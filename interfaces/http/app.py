@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Tag
 
 from application.app import BrukervalgApp
@@ -26,6 +26,7 @@ from interfaces.http.controllers.oppfolging import OppfolgingController
 from interfaces.http.controllers.revisjon import RevisjonController
 from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
+from interfaces.http.dokumentasjon import regelkatalog, swagger_ui, swagger_ui_filer
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import Sidelager
 from interfaces.http.problem import til_problem
@@ -91,17 +92,18 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController, BydelController, RevisjonController],
+                        OppfolgingController, BydelController, RevisjonController,
+                        swagger_ui_filer(), regelkatalog],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,
                                                              settings.rate_burst),
-                                     exclude=["^/schema", "^/helse$"])],
+                                     exclude=["^/schema", "^/helse$", "^/docs/"])],
         exception_handlers={HTTPException: til_problem, Exception: til_problem},
         openapi_config=OpenAPIConfig(
             title="Brukervalg API", version="1.0.0", description=BESKRIVELSE,
             path="/schema", servers=[Server(url="/")],
-            render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin(), YamlRenderPlugin()],
+            render_plugins=[swagger_ui(), JsonRenderPlugin(), YamlRenderPlugin()],
             security=[{"bearer": []}],
             components=Components(security_schemes={"bearer": SecurityScheme(
                 type="http", scheme="bearer", bearer_format="JWT",

@@ -9,14 +9,58 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from litestar import Response, Router, get
+from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Link, OpenAPIHeader, OpenAPIType, Operation, Parameter, Schema
+from litestar.static_files import create_static_files_router
 
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
 from interfaces.http.skjema import KvitteringUt
 from interfaces.http.tjenester import NOKKEL_MONSTER, SYNLIG_TEKST
+
+# Swagger UI from the files the swagger-ui-py package ships (no CDN: a municipal intranet has no
+# access to one, and a page that loads its code from elsewhere is blank there).
+SWAGGER_UI_STI = "/schema/swagger-ui"
+
+
+def _swagger_ui_filer() -> Path:
+    from swagger_ui.utils import SWAGGER_UI_PY_ROOT
+
+    return Path(SWAGGER_UI_PY_ROOT) / "static"
+
+
+def swagger_ui() -> SwaggerRenderPlugin:
+    """Swagger UI at /schema/swagger, its scripts and styles from ``SWAGGER_UI_STI``."""
+    return SwaggerRenderPlugin(
+        js_url=f"{SWAGGER_UI_STI}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER_UI_STI}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER_UI_STI}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{SWAGGER_UI_STI}/favicon-32x32.png'>")
+
+
+def swagger_ui_filer() -> Router:
+    """The static route serving Swagger UI's files (public, like the OpenAPI document)."""
+    return create_static_files_router(path=SWAGGER_UI_STI, directories=[_swagger_ui_filer()],
+                                      include_in_schema=False, name="swagger-ui")
+
+
+# The rule catalogue a problem detail's ``type`` points to (``/docs/regler.md#r18``), served as
+# the repository's Markdown so the link a front-end developer follows answers.
+REGLER_STI = "/docs/regler.md"
+_REGLER_FIL = Path(__file__).resolve().parents[2] / "docs" / "regler.md"
+
+
+@get(REGLER_STI, include_in_schema=False, media_type="text/markdown; charset=utf-8",
+     sync_to_thread=False)
+def regelkatalog() -> Response[str]:
+    if not _REGLER_FIL.is_file():
+        raise NotFoundException(detail="regelkatalogen følger ikke med denne installasjonen")
+    return Response(_REGLER_FIL.read_text(encoding="utf-8"))
 
 
 def _i_traad() -> bool:

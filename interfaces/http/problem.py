@@ -30,16 +30,17 @@ class Problem(BaseModel):
     """RFC 9457 problem details, with the rule id and the field when a rule was broken."""
 
     model_config = ConfigDict(extra="forbid")
-    type: str = Field(description="URI identifying the kind of problem",
-                      examples=["urn:brukervalg:problem:regelbrudd"])
+    type: str = Field(description="URI identifying the kind of problem; for a broken rule its "
+                      "entry in the rule catalogue", examples=["/docs/regler.md#r04"])
     title: str = Field(examples=["Regelbrudd"])
     status: int = Field(ge=400, le=599, examples=[422])
     detail: str | None = Field(default=None, examples=["valg med virkning før 2024-06-01 "
                                                        "registreres ikke"])
     instance: str | None = Field(default=None, description="the request path",
                                  examples=["/brukere/6f0c…/valg"])
-    regel: str | None = Field(default=None, description="rule id from domain/RULES.md "
-                              "(R01–R29) or the system's own (BV…)", examples=["R04"])
+    regel: str | None = Field(default=None, description="rule id (R01–R29, or the system's "
+                              "own BV…/API…), explained in docs/regler.md (served at "
+                              "/docs/regler.md#<id in lower case>)", examples=["R04"])
     felt: str | None = Field(default=None, description="the field the problem is about",
                              examples=["gyldig_fra"])
     feil: list[dict[str, str]] | None = Field(
@@ -85,6 +86,15 @@ _TYPER: dict[int, tuple[str, str]] = {
 }
 
 
+# A broken rule's problem type is its entry in the rule catalogue (served by the API itself).
+REGELKATALOG = "/docs/regler.md"
+
+
+def regel_type(regel: str) -> str:
+    """``R18`` → ``/docs/regler.md#r18``: where the rule is explained."""
+    return f"{REGELKATALOG}#{regel.lower()}"
+
+
 def _type(status: int, slug: str | None = None) -> tuple[str, str]:
     navn, tittel = _TYPER.get(status, ("http-" + str(status), "Feil"))
     return f"urn:brukervalg:problem:{slug or navn}", tittel
@@ -95,6 +105,8 @@ def problem_svar(request: Request | None, status: int, detail: str | None, *,
                  feil: list[dict[str, str]] | None = None, slug: str | None = None,
                  headers: dict[str, str] | None = None) -> Response[Problem]:
     typ, tittel = _type(status, slug)
+    if regel is not None:
+        typ = regel_type(regel)
     innhold = Problem(type=typ, title=tittel, status=status, detail=detail,
                       instance=request.url.path if request is not None else None,
                       regel=regel, felt=felt, feil=feil)
@@ -181,6 +193,8 @@ def feilsvar(*koder: int) -> dict[int, ResponseSpec]:
     svar: dict[int, ResponseSpec] = {}
     for kode in koder:
         typ, tittel = _type(kode, "regelbrudd" if kode == 422 else None)
+        if "regel" in _EKSEMPLER[kode]:
+            typ = regel_type(_EKSEMPLER[kode]["regel"])
         eksempel = {"type": typ, "title": tittel, "status": kode, **_EKSEMPLER[kode]}
         svar[kode] = ResponseSpec(
             data_container=Problem, description=_BESKRIVELSER[kode], media_type=PROBLEM_JSON,

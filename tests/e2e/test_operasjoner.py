@@ -62,7 +62,11 @@ def test_r04_rule_broken_is_422_naming_rule_and_field(api: Api, saker: dict[str,
     assert r.headers["content-type"].startswith("application/problem+json")
     p = r.json()
     assert (p["regel"], p["felt"], p["status"]) == ("R04", "gyldig_fra", 422)
-    assert p["type"] == "urn:brukervalg:problem:regelbrudd"
+    assert p["type"] == "/docs/regler.md#r04"
+    # the type is a link that answers: the catalogue, with the rule's anchor in it
+    katalog = api.klient.get(p["type"].split("#")[0])
+    assert katalog.status_code == 200 and katalog.headers["content-type"].startswith("text/markdown")
+    assert '<a id="r04"></a>' in katalog.text and "01.06.2024" in katalog.text
 
 
 def test_vedtak_life_cycle(api: Api, saker: dict[str, Sak]) -> None:
