@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from domain.kalender import lokal
+from interfaces.norsk import tall, tidspunkt
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm; }
@@ -67,15 +68,15 @@ def klagesak_html(doc: dict[str, Any], navn: str, generert: datetime,
                     f"<p><b>Vedtak</b></p><ul>{vedtak or '<li>ingen</li>'}</ul>"
                     f"<p><b>Leverandør</b></p><ul>{leverandorer or '<li>ingen</li>'}</ul>"
                     f"<p><b>Åpne frister</b></p><ul>{frister or '<li>ingen</li>'}</ul>")
-        tilstand += (f"<p class='meta'>Bygget av {s['antall_fakta']} fakta registrert til og med "
+        tilstand += (f"<p class='meta'>Bygget av {tall(s['antall_fakta'])} fakta registrert til og med "
                      "tidspunktet.</p>")
     hode = doc.get("kjedehode") or {}
     return f"""<!doctype html>
 <html lang="nb"><head><meta charset="utf-8"><title>Klagesak – {escape(navn)}</title>
 <style>{_CSS}</style></head><body>
 <h1>Klagesak: historikk for {escape(navn)}</h1>
-<div class="meta">Bruker-id {escape(doc['bruker_id'])} · utskrevet {generert:%d.%m.%Y %H:%M} ·
-{len(doc['tidslinje'])} fakta</div>
+<div class="meta">Bruker-id {escape(doc['bruker_id'])} · utskrevet {tidspunkt(generert)} (norsk tid) ·
+{tall(len(doc['tidslinje']))} fakta</div>
 {tilstand}
 <h2>Alle registrerte fakta</h2>
 <table><thead><tr><th>Pos.</th><th>Registrert</th><th>Gjelder fra</th><th>Hva</th><th>Registrert av</th>

@@ -51,8 +51,12 @@ RAPPORT_HODE = (["Leverandør", "Måned", "Brukere betjent", "Besøk", "Bestilte
                  "Bekymringsmeldinger", "Avbestillinger", "Avvik registrert", "Klager",
                  "Avvikstimer (ikke betalbare)", "Kontinuitet median (ansatte per 14 dager)",
                  "Kontinuitet 90-persentil"]
-                + [f"{REGEL[r]} overholdt / brutt / åpne" for r in REGLER]
+                + [f"{REGEL[r]} {utfall}" for r in REGLER
+                   for utfall in ("overholdt", "brutt", "åpne")]
                 + [f"{REGEL[r]} andel overholdt" for r in REGLER])
+# Where the rule columns start (1-based, as spreadsheets count): three counts per rule, then the
+# shares.
+FRIST_KOLONNE = RAPPORT_HODE.index(f"{REGEL[REGLER[0]]} overholdt") + 1
 
 
 def _tall_rad(lev: str, maaned: str, t: Tall, innen_90: str) -> list[str]:
@@ -62,8 +66,8 @@ def _tall_rad(lev: str, maaned: str, t: Tall, innen_90: str) -> list[str]:
              str(t.bekymringsmeldinger), str(t.avbestillinger), str(t.avvik_registrert),
              str(t.klager), komma(t.avvik_timer_sum), komma(t.kontinuitet_median, 1),
              "" if t.kontinuitet_p90 is None else str(t.kontinuitet_p90)]
-            + [f"{t.frister[r].overholdt} / {t.frister[r].brutt} / {t.frister[r].apen}"
-               for r in REGLER]
+            + [str(n) for r in REGLER
+               for n in (t.frister[r].overholdt, t.frister[r].brutt, t.frister[r].apen)]
             + [prosent(t.frister[r].andel_overholdt) for r in REGLER])
 
 

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
+from interfaces.rapport.csv_ut import FRIST_KOLONNE, KONTROLL_HODE, RAPPORT_HODE
 from interfaces.rapport.felles import BESKRIVELSE, REGEL, TJENESTETYPE, desimal
 from projections.oppfolging import Betalingskontroll, Oppfolgingsrapport
 from projections.oppfolging.rapport import REGLER
@@ -100,25 +100,34 @@ def kontroll_xlsx(k: Betalingskontroll) -> bytes:
 
 
 def rapport_xlsx(r: Oppfolgingsrapport, navn: Mapping[str, str] | None = None) -> bytes:
+    """Two sheets of numbers: the month rows, and the period totals apart from the rows they sum
+    (a filter or a sum over a column then never counts a total twice)."""
+    kjente = dict(navn or {})
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Oppfølging"
-    rader = []
+    maaneder = wb.active
+    maaneder.title = "Per måned"
+    periode = wb.create_sheet("Periode totalt")
+    hode = ["Leverandør-id", *RAPPORT_HODE]
+    fmt = {6: TIMER, 7: TIMER, 8: TIMER, 9: PROSENT, 10: KRONER, 13: PROSENT, 18: TIMER}
+    forste_andel = FRIST_KOLONNE + 1 + 3 * len(REGLER)
+    fmt.update({forste_andel + i: PROSENT for i in range(len(REGLER))})
+    rader: dict[str, list[list[Any]]] = {"maaned": [], "periode": []}
     for lr in r.leverandorer:
         for m, t in [*lr.maaneder.items(), (f"{r.fra}–{r.til}", lr.periode)]:
-            periode = t is lr.periode
-            rader.append([lr.leverandor_id, m, t.brukere_betjent, t.besok, _tall(t.bestilt_timer),
-                          _tall(t.levert_timer), _tall(t.betalbare_timer), t.andel_levert,
-                          _tall(t.belop), t.bytter_inn, t.bytter_ut,
-                          lr.andel_bytter_ut_innen_90 if periode else None,
-                          t.bekymringsmeldinger, t.avbestillinger, t.avvik_registrert, t.klager,
-                          _tall(t.avvik_timer_sum), t.kontinuitet_median, t.kontinuitet_p90]
-                         + [f"{t.frister[x].overholdt} / {t.frister[x].brutt} / "
-                            f"{t.frister[x].apen}" for x in REGLER]
-                         + [t.frister[x].andel_overholdt for x in REGLER])
-    fmt = {5: TIMER, 6: TIMER, 7: TIMER, 8: PROSENT, 9: KRONER, 12: PROSENT, 17: TIMER}
-    fmt.update({20 + len(REGLER) + i: PROSENT for i in range(len(REGLER))})
-    _ark(ws, RAPPORT_HODE, rader, fmt)
+            er_periode = t is lr.periode
+            rader["periode" if er_periode else "maaned"].append(
+                [lr.leverandor_id, kjente.get(lr.leverandor_id, lr.leverandor_id), m,
+                 t.brukere_betjent, t.besok, _tall(t.bestilt_timer),
+                 _tall(t.levert_timer), _tall(t.betalbare_timer), t.andel_levert,
+                 _tall(t.belop), t.bytter_inn, t.bytter_ut,
+                 lr.andel_bytter_ut_innen_90 if er_periode else None,
+                 t.bekymringsmeldinger, t.avbestillinger, t.avvik_registrert, t.klager,
+                 _tall(t.avvik_timer_sum), t.kontinuitet_median, t.kontinuitet_p90]
+                + [n for x in REGLER
+                   for n in (t.frister[x].overholdt, t.frister[x].brutt, t.frister[x].apen)]
+                + [t.frister[x].andel_overholdt for x in REGLER])
+    _ark(maaneder, hode, rader["maaned"], fmt)
+    _ark(periode, hode, rader["periode"], fmt)
     forkl = wb.create_sheet("Regler")
     for x in REGLER:
         forkl.append([x, REGEL[x]])

@@ -20,7 +20,7 @@ def test_oppfolging_endpoints_and_access(lag_api: Callable[..., Api], klokke: ob
     r = api.get("ko", "/oppfolging/rapport?fra=2026-02&til=2026-03")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
-    assert "Kontraktsoppfølging" in r.text and "fjordomsorg" in r.text
+    assert "Kontraktsoppfølging" in r.text and "Fjordomsorg AS (demo)" in r.text
 
     r = api.get("ko", "/oppfolging/rapport?fra=2026-03&til=2026-03&format=csv")
     assert r.status_code == 200 and "Leverandør;Måned" in r.text

@@ -119,7 +119,26 @@ def test_follow_up_report_against_generated_expectations(kjort) -> None:  # type
     # renderers: CSV, xlsx and HTML carry the figures with Norwegian labels
     tekst = rapport_csv(r)
     assert "Andel av bestilt tid levert" in tekst and "Leverandør" in tekst
-    assert load_workbook(io.BytesIO(rapport_xlsx(r)))["Oppfølging"]["A1"].value == "Leverandør"
+    bok = load_workbook(io.BytesIO(rapport_xlsx(r, {"2care": "2care hjemmetjenester"})))
+    maaned, periode = bok["Per måned"], bok["Periode totalt"]
+    assert [c.value for c in maaned[1]][:3] == ["Leverandør-id", "Leverandør", "Måned"]
+    # the month rows hold months only; the totals stand on their own sheet, one per provider
+    assert {rad[2] for rad in maaned.iter_rows(min_row=2, values_only=True)} == set(r.maaneder)
+    assert periode.max_row - 1 == len(r.leverandorer)
+    assert {rad[2] for rad in periode.iter_rows(min_row=2, values_only=True)} == {
+        f"{r.fra}–{r.til}"}
+    # every figure is a number: met / breached / open are three numeric columns per rule
+    hode = [c.value for c in maaned[1]]
+    for ark in (maaned, periode):
+        for rad in ark.iter_rows(min_row=2, values_only=True):
+            assert all(v is None or isinstance(v, int | float) for v in rad[3:]), rad
+    r11 = hode.index("R11 Varsel hjemmesykepleie overholdt")
+    assert hode[r11 + 1: r11 + 3] == ["R11 Varsel hjemmesykepleie brutt",
+                                      "R11 Varsel hjemmesykepleie åpne"]
+    assert sum(rad[hode.index("R21 Videresending bekymringsmelding overholdt")]
+               for rad in periode.iter_rows(min_row=2, values_only=True)) >= 1
+    assert any(rad[1] == "2care hjemmetjenester"
+               for rad in maaned.iter_rows(min_row=2, values_only=True))
     side = rapport_html(r)
     assert "Kontraktsoppfølging" in side and "http://" not in side.replace(
         "http://www.w3.org/2000/svg", "")

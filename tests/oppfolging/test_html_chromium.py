@@ -40,7 +40,8 @@ def test_report_renders_in_headless_chromium_with_charts_and_no_console_errors(
     with Projeksjoner(app) as p:
         o = Oppfolging(p)
         o.oppdater()
-        side = rapport_html(o.rapport("2026-02", "2026-03"))
+        side = rapport_html(o.rapport("2026-02", "2026-03"),
+                            navn={i: x.navn for i, x in app.ref.leverandorer.items()})
     fil = tmp_path / "oppfolging.html"
     fil.write_text(side, encoding="utf-8")
     url = fil.as_uri()
@@ -49,12 +50,17 @@ def test_report_renders_in_headless_chromium_with_charts_and_no_console_errors(
     assert dom.returncode == 0, dom.stderr[-2000:]
     konsoll = [x for x in dom.stderr.splitlines() if "CONSOLE" in x or "Uncaught" in x]
     assert not konsoll, konsoll
-    # the script ran to its last line: six charts, each an SVG with drawn marks
+    # six charts drawn on the server (pygal), no script needed; bars, not overlapping lines
     assert 'data-diagrammer="6"' in dom.stdout
     assert dom.stdout.count("<svg") == 6
-    assert len(re.findall(r'class="stolpe"', dom.stdout)) >= 3 * 3  # bars: hours per provider
-    assert len(re.findall(r'class="serie"', dom.stdout)) >= 3  # lines: one per provider
+    assert not re.search(r"<script[^>]*\bsrc=", side)  # pygal inlines only its config
+    assert len(re.findall(r'class="rect reactive tooltip-trigger"', dom.stdout)) >= 3 * 3
     assert "Andel av bestilt tid levert" in dom.stdout and "Kontraktsoppfølging" in dom.stdout
+    # provider names, not ids; share axes 0–100 %, in whole steps of 20
+    assert "2care hjemmetjenester" in dom.stdout and "Nordlys hjemmetjenester AS" in dom.stdout
+    for tikk in ("0 %", "20 %", "40 %", "60 %", "80 %", "100 %"):
+        assert f">{tikk}<" in dom.stdout.replace("\xa0", " ")
+    assert "108" not in re.sub(r"<[^>]+>", " ", dom.stdout).split("Andel av bestilt")[1][:2000]
 
     ARTEFAKTER.mkdir(exist_ok=True)
     bilde = ARTEFAKTER / "oppfolging-rapport.png"

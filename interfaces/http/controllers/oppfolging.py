@@ -107,11 +107,12 @@ class OppfolgingController(Controller):
         navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
         if format == "csv":
             return _fil(rapport_csv(r), "text/csv", f"{navn}.csv")
+        levnavn = {i: x.navn for i, x in kjerne.app.ref.leverandorer.items()}
         if format == "xlsx":
-            return _fil(rapport_xlsx(r), XLSX, f"{navn}.xlsx")
+            return _fil(rapport_xlsx(r, levnavn), XLSX, f"{navn}.xlsx")
         if format != "html":
             raise ValidationException(detail="format er html, csv eller xlsx")
-        return Response(rapport_html(r), media_type="text/html")
+        return Response(rapport_html(r, navn=levnavn), media_type="text/html")
 
     @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
           operation_id="betalingskontroll", status_code=200,
