@@ -1,5 +1,11 @@
 """A realistic demo: bydeler, the municipal and three private providers, vedtak, choices, a switch,
-a revurdering, a concern report, a late appeal, a move and a death — recorded as they happen."""
+a revurdering, a concern report, a late appeal, a move and a death — recorded as they happen.
+
+The running deliveries report their visits through the end of June 2026, so a follow-up report
+for any month of March–June shows what was delivered (their vedtak run on). Each week's visits
+are recorded the Monday after, on the demo's own clock: nothing is observed before it happened.
+"""
+
 
 from __future__ import annotations
 
@@ -18,6 +24,10 @@ from domain.vedtak import Omfang, Utfall
 HSP_DAG = Tjenestetype.HJEMMESYKEPLEIE_DAG
 HSP_KVELD = Tjenestetype.HJEMMESYKEPLEIE_KVELD
 PB = Tjenestetype.PRAKTISK_BISTAND
+# Kari Nordmann, the demo's first user (the README's and the start banner's example).
+DEMO_FODSELSNUMMER = "15108695088"
+# The last day the running deliveries report visits for.
+SISTE_BESOKSDAG = "2026-06-30"
 
 
 class DemoKlokke:
@@ -97,7 +107,7 @@ def last_demo(app: BrukervalgApp, klokke: DemoKlokke) -> list[UUID]:
             uke += timedelta(days=7)
 
     # 1. Kari Nordmann, Frogner: home nursing from 2care, switches to Nordlys (R06-R09).
-    h.ved("2026-01-05 09:00", lambda: registrer("kari", "15108695088", "Kari Nordmann", "frogner"))
+    h.ved("2026-01-05 09:00", lambda: registrer("kari", DEMO_FODSELSNUMMER, "Kari Nordmann", "frogner"))
     h.ved("2026-01-05 09:05", lambda: app.registrer_informasjon_gitt(k.RegistrerInformasjonGitt(
         bruker_id=bruker["kari"], gitt_tid=_t("2026-01-05", "09:00"), gitt_av="saksbehandler-frogner",
         gitt_til=Mottaker.BRUKER), sb["frogner"]))
@@ -134,7 +144,7 @@ def last_demo(app: BrukervalgApp, klokke: DemoKlokke) -> list[UUID]:
         sendt_dato=d("2026-03-06")), sb["frogner"]))
     h.ved("2026-03-15 09:00", lambda: app.start_leveranse(k.StartLeveranse(
         leveranse_id=ids["l_kari_ny"], startet_tid=_t("2026-03-15", "08:30")), lev["nordlys"]))
-    rapporter("l_kari_ny", "2026-03-15", "2026-04-11", "08:30", 45, ["nl-ans-3"], lev["nordlys"])
+    rapporter("l_kari_ny", "2026-03-15", SISTE_BESOKSDAG, "08:30", 45, ["nl-ans-3"], lev["nordlys"])
 
     # 2. Per Hansen, Sagene: practical assistance, no choice -> municipal (R03); revurdering
     #    (R16-R17); later moves to Bydel Grünerløkka (R24).
@@ -154,7 +164,7 @@ def last_demo(app: BrukervalgApp, klokke: DemoKlokke) -> list[UUID]:
         sb["sagene"]))
     h.ved("2026-02-03 13:30", lambda: app.start_leveranse(k.StartLeveranse(
         leveranse_id=ids["l_per"], startet_tid=_t("2026-02-03", "10:00")), lev["kommunal"]))
-    rapporter("l_per", "2026-02-03", "2026-04-13", "10:00", 180, ["k-ans-7"], lev["kommunal"], hver=14)
+    rapporter("l_per", "2026-02-03", SISTE_BESOKSDAG, "10:00", 180, ["k-ans-7"], lev["kommunal"], hver=14)
     h.ved("2026-02-26 15:11", lambda: app.anmod_revurdering(k.AnmodRevurdering(
         revurdering_id=ids["rev_per"], vedtak_id=ids["v_per"], anmodet_tid=_t("2026-02-26", "15:10"),
         leverandor_id="kommunal", begrunnelse="Trenger også hjelp til handling"), lev["kommunal"]))
@@ -206,7 +216,7 @@ def last_demo(app: BrukervalgApp, klokke: DemoKlokke) -> list[UUID]:
     h.ved("2026-02-06 13:56", lambda: app.varsle_leverandor(k.VarsleLeverandor(
         leveranse_id=ids["l_jan"], kanal=Kanal.PASIENTOVERGANG, varslet_tid=_t("2026-02-06", "13:55")),
         sb["frogner"]))
-    rapporter("l_jan", "2026-02-09", "2026-04-05", "11:00", 20, ["k-ans-2", "k-ans-4"], lev["kommunal"])
+    rapporter("l_jan", "2026-02-09", SISTE_BESOKSDAG, "11:00", 20, ["k-ans-2", "k-ans-4"], lev["kommunal"])
     h.ved("2026-02-16 15:00", lambda: app.fatt_vedtak(k.FattVedtak(
         vedtak_id=ids["v_jan"], bruker_id=bruker["jan"], tjenestetype=HSP_DAG, gyldig_fra=d("2026-02-09"),
         omfang=Omfang(minutter=7 * 20, innhold="Øyedråper og tilsyn"), vedtaksdato=d("2026-02-16"),

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from application.fremdrift import Fremdriftslinje
-
 from application.ledger.checkpoints import (
     load_checkpoint,
     load_private_key,

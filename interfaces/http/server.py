@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import os
+import socket
 import sys
 from typing import TextIO
 
@@ -38,8 +39,9 @@ def _er_loopback(host: str) -> bool:
 
 
 def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
-             ut: TextIO = sys.stdout) -> None:
-    """Print where the docs are and how to get a token."""
+             ut: TextIO = sys.stdout, eksempel_bruker: str | None = None) -> None:
+    """Print where the docs are and how to get a token; in development mode, commands that work
+    as printed (from the repository folder) and an example with a real demo user's id."""
     base = f"http://{host}:{port}"
     linjer = [
         f"Brukervalg API kjører på {base}",
@@ -49,27 +51,56 @@ def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
     if dev:
         linjer += [
             "  Utviklingsmodus: tokener fra den lokale utviklingsnøkkelen godtas (aldri i produksjon).",
-            "  Hent et utviklingstoken:",
-            "    brukervalg token --person sb-frogner-1 --rolle saksbehandler "
-            "--organisasjon bydel:frogner",
-            "    (roller: saksbehandler, vedtaksmyndig, klagebehandler [bydel:<id>], "
-            "leverandor [leverandor:<id>], kontraktsoppfolging [etat:velferdsetaten])",
+            "  Hent et utviklingstoken (i en annen terminal, i mappen med ./bv):",
+            "    TOKEN=$(./bv token --person sb-frogner-1 --rolle saksbehandler "
+            "--organisasjon bydel:frogner)",
+            "    (det samme: .venv/bin/brukervalg token …; roller: saksbehandler, vedtaksmyndig, "
+            "klagebehandler [bydel:<id>], leverandor [leverandor:<id>], kontraktsoppfolging "
+            "[etat:velferdsetaten])",
             "  Bruk det slik:",
-            f'    curl -H "Authorization: Bearer $TOKEN" -H "X-Formaal: test" {base}/brukere/<id>',
+            f'    curl -H "Authorization: Bearer $TOKEN" -H "X-Formaal: saksbehandling" '
+            f'{base}/brukere/{eksempel_bruker or "<bruker-id>"}',
         ]
+        if eksempel_bruker:
+            linjer.append(f"    ({eksempel_bruker} er demobrukeren Kari Nordmann i Bydel Frogner)")
         if demo_brukere:
             linjer.append(f"  Demodata lastet ved første start: {demo_brukere} syntetiske brukere "
                           "(se `brukervalg demo`).")
     print("\n".join(linjer), file=ut, flush=True)
 
 
-def last_demo_ved_forste_start() -> int:
+def sjekk_ledig_port(host: str, port: int) -> None:
+    """Refuse a port another process listens on, before anything is loaded or announced."""
+    familie = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(familie, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise Innstillingsfeil(f"porten {port} på {host} er i bruk ({e.strerror}); stopp "
+                                   "det andre programmet eller velg en annen med --port") from None
+
+
+def demo_eksempel(app: BrukervalgApp) -> str | None:
+    """The id of the demo's first user (Kari Nordmann), if the store has her."""
+    from application.demo import DEMO_FODSELSNUMMER
+
+    try:
+        bruker_id = app.finn_bruker_id(DEMO_FODSELSNUMMER)
+    except Exception:  # a store without the demo: the banner shows a placeholder
+        return None
+    return str(bruker_id) if bruker_id else None
+
+
+def last_demo_ved_forste_start(ut: TextIO = sys.stdout) -> int:
     """Load the demo story into an empty store (on its own clock); returns how many brukere."""
     klokke = DemoKlokke()
     app = BrukervalgApp(klokke=klokke)
     try:
         if app.recorder.select_notifications(start=1, limit=1):
             return 0
+        print("  Første start: lager demohistorien (fire brukere, januar–juni 2026) …", file=ut,
+              flush=True)
         return len(last_demo(app, klokke))
     finally:
         app.close()
@@ -131,17 +162,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
             raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=sqlite "
                                    "eller postgres (et lager alle prosessene deler) og ikke "
                                    "utviklingsmodus")
+        sjekk_ledig_port(host, port)
         velkomst(host, port, dev)
         # Each process builds its own application and API from the environment.
         uvicorn.run("interfaces.http.server:serverapp", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False)
         return
+    sjekk_ledig_port(host, port)
+    if dev:
+        print("Starter brukervalg i utviklingsmodus …", flush=True)
     demo_brukere = last_demo_ved_forste_start() if dev else 0
     if dev:
         bygg_utdaterte_projeksjoner()
     app = BrukervalgApp()
     api = serverapp(app, settings)
-    velkomst(host, port, dev, demo_brukere)
+    velkomst(host, port, dev, demo_brukere, eksempel_bruker=demo_eksempel(app) if dev else None)
     try:
         uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
     finally:

@@ -169,10 +169,19 @@ def test_first_start_prints_docs_and_token_instructions_and_loads_the_demo_once(
     assert server.last_demo_ved_forste_start() > 0
     assert server.last_demo_ved_forste_start() == 0
     ut = io.StringIO()
-    server.velkomst("127.0.0.1", 8000, True, 4, ut)
+    from application.app import BrukervalgApp
+
+    app = BrukervalgApp()
+    kari = server.demo_eksempel(app)
+    app.close()
+    assert kari is not None
+    server.velkomst("127.0.0.1", 8000, True, 4, ut, eksempel_bruker=kari)
     tekst = ut.getvalue()
     assert "http://127.0.0.1:8000/schema/swagger" in tekst
-    assert "brukervalg token" in tekst and "Demodata" in tekst
+    assert "Demodata" in tekst
+    # commands that work as printed, and a ready-made example with a real id
+    assert "TOKEN=$(./bv token --person sb-frogner-1" in tekst
+    assert f"http://127.0.0.1:8000/brukere/{kari}" in tekst
 
 
 def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,

@@ -132,3 +132,25 @@ def test_en_lukket_pipe_er_en_linje_uten_traceback(demomappe: Path) -> None:
     assert "Traceback" not in feil
     assert feil.strip().splitlines() == ["brukervalg: utdata ble lukket før alt var skrevet "
                                          "(f.eks. av head)"]
+
+
+def test_start_paa_en_opptatt_port_feiler_for_banneret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`./bv start` with the port taken: one line, non-zero, and no "kjører" banner first."""
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    for key in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE"):
+        monkeypatch.delenv(key, raising=False)
+    with socket.socket() as opptatt:
+        opptatt.bind(("127.0.0.1", 0))
+        opptatt.listen()
+        port = opptatt.getsockname()[1]
+        status = main(["start", "--port", str(port)])
+    ut = capsys.readouterr()
+    assert status == 2
+    assert "kjører" not in ut.out and "Traceback" not in ut.err
+    assert ut.err.strip().splitlines() == [
+        f"brukervalg start: feil: porten {port} på 127.0.0.1 er i bruk (Address already in use); "
+        "stopp det andre programmet eller velg en annen med --port"]
+    assert not (tmp_path / "brukervalg.db").exists()  # nothing was set up
