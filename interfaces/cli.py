@@ -241,10 +241,28 @@ def importer(args: argparse.Namespace) -> int:
 def kjede_verifiser(args: argparse.Namespace) -> int:
     from application.ledger import cli as ledger_cli
 
+    for fil in args.sjekkpunkt:
+        if not os.path.isfile(fil):
+            raise Brukerfeil(f"fant ikke sjekkpunktfilen {fil}")
     app = _app()
     return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
                              trusted_public_keys=args.klarert_nokkel or None, as_json=args.json,
-                             out=sys.stdout, err=sys.stderr)
+                             out=sys.stdout, err=sys.stderr, summary=_kjedesammendrag)
+
+
+_BRUDD = {"changed": "endret", "deleted": "slettet", "inserted": "satt inn",
+          "reordered": "byttet rekkefølge", "truncated": "avkortet"}
+
+
+def _kjedesammendrag(r: Any) -> str:
+    """The chain verification's outcome in Norwegian (``OK``/``BRUDD`` first, for scripts)."""
+    if r.broken is None:
+        return (f"OK: {tall(r.count)} hendelser verifisert til og med posisjon "
+                f"{tall(r.head.position)} ({tall(r.rate)} hendelser/s), "
+                f"{tall(r.checkpoints_checked)} sjekkpunkt stemmer, hode {r.head.hash.hex()}")
+    return (f"BRUDD ved posisjon {tall(r.broken.position)}: "
+            f"{_BRUDD.get(str(r.broken.kind), str(r.broken.kind))} ({r.broken.detail}); "
+            f"{tall(r.count)} hendelser verifisert før den")
 
 
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:

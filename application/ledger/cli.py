@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -80,6 +80,7 @@ def verify(
     as_json: bool = False,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
+    summary: Callable[[VerifyReport], str] | None = None,
 ) -> int:
     """Verify the chain (and any checkpoints) and print the outcome.
 
@@ -89,6 +90,8 @@ def verify(
         trusted_public_keys: hex Ed25519 keys checkpoints must be signed with.
         progress: draw a progress bar on err.
         as_json: print the report as one JSON object instead of a sentence.
+        summary: how to say the outcome (default ``VerifyReport.summary``, English); the
+            ``brukervalg`` CLI passes its Norwegian sentence.
 
     Returns:
         The exit status: 0 the chain verifies, 1 it is broken, 2 a checkpoint is invalid.
@@ -99,7 +102,8 @@ def verify(
     except CheckpointError as e:
         err.write(f"invalid checkpoint: {e}\n")
         return EXIT_BAD_CHECKPOINT
-    out.write((json.dumps(report_as_dict(report)) if as_json else report.summary()) + "\n")
+    tekst = (summary or VerifyReport.summary)(report)
+    out.write((json.dumps(report_as_dict(report)) if as_json else tekst) + "\n")
     return EXIT_OK if report.ok else EXIT_BROKEN
 
 

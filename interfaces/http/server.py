@@ -24,6 +24,7 @@ from application.tidsrapport_kolonner import varm_opp
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
 from interfaces.http.sikkerhet import utstede_utviklingstoken
+from interfaces.norsk import tall
 
 __all__ = ["bygg_utdaterte_projeksjoner", "last_demo_ved_forste_start", "serve",
            "utstede_utviklingstoken", "velkomst"]
@@ -128,7 +129,8 @@ def bygg_utdaterte_projeksjoner(ut: TextIO = sys.stdout) -> bool:
                 print(f"  {e}: bygger lesemodellene på nytt (utviklingsmodus) …", file=ut,
                       flush=True)
                 r = p.gjenoppbygg()
-                print(f"  … {r.hendelser:,} hendelser på {r.sekunder:.1f} s.", file=ut, flush=True)
+                print(f"  … {tall(r.hendelser)} hendelser på {tall(r.sekunder, 1)} s.", file=ut,
+                      flush=True)
                 return True
     finally:
         app.close()

@@ -28,7 +28,8 @@ def test_r26_demo_then_checkpoint_then_tamper_is_caught(arbeidsmappe: Path,
     assert json.loads((arbeidsmappe / "cp.json").read_text())["algorithm"] == "Ed25519"
     capsys.readouterr()
     assert main(["kjede", "verifiser", "--sjekkpunkt", "cp.json"]) == 0
-    assert capsys.readouterr().out.startswith("OK")
+    ut = capsys.readouterr().out
+    assert ut.startswith("OK: ") and "hendelser verifisert" in ut and "1 sjekkpunkt stemmer" in ut
     with sqlite3.connect(arbeidsmappe / "brukervalg.db") as db:
         db.execute("UPDATE stored_events SET state = replace(state, 'Kari', 'Kara') WHERE rowid = 1")
     assert main(["kjede", "verifiser", "--sjekkpunkt", "cp.json", "--json"]) == 1

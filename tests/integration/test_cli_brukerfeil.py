@@ -81,7 +81,7 @@ FEIL = {
          "--fakturagrunnlag", "krav.csv"], "fant ikke filen krav.csv"),
     "projeksjoner: ukjent handling": (["projeksjoner", "slett"], "ugyldig valg: 'slett'"),
     "kjede verifiser: sjekkpunktet finnes ikke": (["kjede", "verifiser", "--sjekkpunkt",
-                                                  "cp.json"], "cp.json"),
+                                                  "cp.json"], "fant ikke sjekkpunktfilen cp.json"),
     "kjede sjekkpunkt: nøkkelen finnes ikke": (["kjede", "sjekkpunkt", "--nokkel", "k.pem"],
                                               "fant ikke filen k.pem"),
     "kjede nokkel: mappen finnes ikke": (["kjede", "nokkel", "--ut", "mangler/k.pem"],
