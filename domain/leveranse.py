@@ -22,7 +22,6 @@ from domain.felles import (
     Sluttarsak,
     Tjenestetype,
     kanal_for,
-    perioder_overlapper,
     projektor,
     ren_tekst,
 )
@@ -293,9 +292,6 @@ class Leveranse:
     videresendinger: dict[UUID, BekymringsmeldingVideresendt] = field(default_factory=dict)
     avvik: dict[UUID, AvvikRegistrert] = field(default_factory=dict)
     avviksbehandlinger: dict[UUID, AvvikBehandlet] = field(default_factory=dict)
-
-    def aktiv_paa(self, dato: date) -> bool:
-        return self.fom <= dato and (self.tom is None or dato <= self.tom)
 
 
 # --- evolve ---------------------------------------------------------------------------------
@@ -744,7 +740,3 @@ def behandle_avvik(lev: Leveranse, avvik_id: UUID, behandlet_tid: datetime, konk
     h = Hendelser(lev.id, lev.version, ktx)
     h.ny(AvvikBehandlet, avvik_id=avvik_id, behandlet_tid=behandlet_tid, konklusjon=konklusjon)
     return h.liste
-
-
-def overlapper(lev: Leveranse, fom: date, tom: date | None) -> bool:
-    return perioder_overlapper(lev.fom, lev.tom, fom, tom)
