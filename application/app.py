@@ -38,6 +38,7 @@ from domain.felles import (
     Regelbrudd,
     Sluttarsak,
 )
+from domain.frister import Fristregler
 from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
@@ -129,13 +130,21 @@ class BrukervalgApp(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
-                 referansedata: Referansedata | None = None) -> None:
+                 referansedata: Referansedata | None = None,
+                 fristregler: Fristregler | None = None) -> None:
         merged = {**os.environ, **(env or {})}
         # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
         # chain): every stored fact must be linked into the ledger.
         super().__init__(env={**(env or {}), **event_store_env(merged)})
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
+        if fristregler is None:
+            from projections.konfig import les_fristregler  # the settings file's one reader
+
+            fristregler = les_fristregler()
+        # The deadline rules' settings, read once: the vedtak's appeal deadline, the klagesak
+        # and the SLA projection all use these (Projeksjoner refuses other ones).
+        self.fristregler = fristregler
         self._buffer = Hendelsebuffer(self.events, int(merged.get(
             "BRUKERVALG_HENDELSEBUFFER", STANDARD_MAKS_HENDELSER)))
         nokkel = merged.get("BRUKERVALG_INDEKS_NOKKEL") or merged.get("BRUKERVALG_CIPHER_KEY") \
@@ -370,7 +379,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
-            v, cmd.mottatt_dato, ktx), aktor)
+            v, cmd.mottatt_dato, self.fristregler, ktx), aktor)
 
     @brukstilfelle
     def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor) -> Kvittering:
@@ -384,6 +393,11 @@ class BrukervalgApp(Application[UUID]):
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
             v, cmd.revurdering_id, cmd.besvart_tid, cmd.utfall, cmd.nytt_omfang, cmd.gyldig_fra,
             ktx), aktor)
+
+    @brukstilfelle
+    def revider_vedtak(self, cmd: k.ReviderVedtak, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.revider(
+            v, cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse, ktx), aktor)
 
     @brukstilfelle
     def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor) -> Kvittering:
@@ -403,7 +417,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
-            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, ktx), aktor)
+            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor)
 
     @brukstilfelle
     def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
@@ -438,7 +452,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
-            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx), aktor)
+            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx, cmd.gjelder, cmd.gjelder_fra), aktor)
 
     @brukstilfelle
     def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor) -> Kvittering:

@@ -20,6 +20,7 @@ from application import kommandoer as k
 from application.app import Kvittering
 from domain.bruker import Bruker, Mottaker
 from domain.felles import Form, Hendelse, Kanal, Sluttarsak, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse
 from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
 from interfaces.http.lager import Tilgangsoppforing
@@ -384,6 +385,19 @@ class RevurderingSvarInn(Inn):
             nytt_omfang=self.nytt_omfang.domene() if self.nytt_omfang else None)
 
 
+class VedtakRevisjonInn(Inn):
+    """The bydel's own revision of the scope (seed 001: "fatte, revurdere og avslutte vedtak")."""
+
+    gyldig_fra: Dato
+    nytt_omfang: OmfangInn
+    begrunnelse: Lang
+
+    def kommando(self, vedtak_id: UUID) -> k.ReviderVedtak:
+        return k.ReviderVedtak(vedtak_id=vedtak_id, gyldig_fra=self.gyldig_fra,
+                               nytt_omfang=self.nytt_omfang.domene(),
+                               begrunnelse=self.begrunnelse)
+
+
 class ForlengelseInn(Inn):
     ny_gyldig_til: Dato | None = Field(description="null: løpende")
 
@@ -514,6 +528,10 @@ class VarselInn(Inn):
     kanal: Kanal
     varslet_tid: Tidspunkt
     hast: bool = False
+    gjelder: Varselgrunn = Field(default=Varselgrunn.START, description=(
+        "hva varselet gjelder (R11): start, utvidelse, forlengelse eller bytte"))
+    gjelder_fra: Dato | None = Field(default=None, description=(
+        "R11: dagen utvidelsen eller forlengelsen gjelder fra (bare for de to)"))
 
     def kommando(self, leveranse_id: UUID) -> k.VarsleLeverandor:
         return k.VarsleLeverandor(leveranse_id=leveranse_id, **self.model_dump())
@@ -621,6 +639,8 @@ class VarselUt(Ut):
     kanal: Kanal
     varslet_tid: datetime
     hast: bool
+    gjelder: Varselgrunn
+    gjelder_fra: date | None
 
 
 class OppsigelsesvarselUt(Ut):
@@ -689,7 +709,8 @@ class LeveranseUt(Ut):
             avsluttet=LeveranseAvslutningUt(sluttdato=a.sluttdato, arsak=a.arsak,
                                             gerica_kode=a.arsak.gerica_kode,
                                             sluttnotat=a.sluttnotat) if a else None,
-            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast)
+            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast,
+                              gjelder=v.gjelder, gjelder_fra=v.gjelder_fra)
                      for v in lev.varsler],
             oppsigelsesvarsler=[OppsigelsesvarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid)
                                 for v in lev.oppsigelsesvarsler],

@@ -55,6 +55,7 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     "anmodRevurdering": frozenset({LEV}),
     "besvarRevurdering": frozenset({VM}),
     "forlengVedtak": frozenset({VM}),
+    "reviderVedtak": frozenset({VM}),
     "avsluttVedtak": frozenset({VM}),
     "mottaKlage": BYDEL | {KB},
     "avgjorKlage": frozenset({VM, KB}),
