@@ -465,3 +465,37 @@ def _r21(lev: Leveransefakta, regler: Fristregler, naa: datetime | None) -> list
     return ut
 
 
+
+
+@dataclass(frozen=True)
+class Forfall:
+    """How long until a deadline, as a worklist says it: hours of real time and working days."""
+
+    forfalt: bool
+    timer: int  # whole hours left (0 when overdue)
+    virkedager: int  # working days after today (Oslo) up to and including the deadline's day
+
+    def tekst(self) -> str:
+        if self.forfalt:
+            return "forfalt"
+        if self.timer < 24:
+            return f"innen {max(self.timer, 1)} time{'r' if self.timer > 1 else ''}"
+        return f"innen {self.virkedager} virkedag{'er' if self.virkedager != 1 else ''}"
+
+
+def forfall(frist: Frist, naa: datetime) -> Forfall:
+    """Time left to ``frist`` at ``naa`` (overdue exactly when ``Frist.passert``)."""
+    if frist.passert(naa):
+        return Forfall(True, 0, 0)
+    igjen = kalender.varighet(naa, frist.grense)
+    if frist.dato is not None:
+        fristdag = frist.dato
+    else:  # an exclusive deadline at midnight belongs to the day before
+        siste = frist.grense - (timedelta(0) if frist.inklusiv else timedelta(microseconds=1))
+        fristdag = kalender.lokal_dato(siste)
+    dag, virkedager = kalender.lokal_dato(naa), 0
+    while dag < fristdag:
+        dag = kalender.neste_virkedag(dag)
+        if dag <= fristdag:
+            virkedager += 1
+    return Forfall(False, int(igjen.total_seconds() // 3600), virkedager)

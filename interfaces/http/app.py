@@ -24,6 +24,7 @@ from interfaces.http.controllers.leverandorer import (
 from interfaces.http.controllers.leveranser import LeveranseController
 from interfaces.http.controllers.oppfolging import OppfolgingController
 from interfaces.http.controllers.revisjon import RevisjonController
+from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
 from interfaces.http.innstillinger import ApiSettings
@@ -91,7 +92,8 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController, BydelController, RevisjonController],
+                        OppfolgingController, BydelController, RevisjonController,
+                        ArbeidslisteController],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,

@@ -279,3 +279,15 @@ def test_fristregler_fra_toml_avviser_feil_verdi() -> None:
         Fristregler.fra_toml({"r21_terskel_minutter": -1})
     with pytest.raises(ValueError, match="r25_forleng_til_virkedag"):
         Fristregler.fra_toml({"r25_forleng_til_virkedag": "ja"})
+
+
+def test_forfall_i_timer_og_virkedager_over_jul() -> None:
+    """The worklist's "due within": from Wednesday 23 December 2026 12:00 to Monday 28 December
+    (R16 deadline 00:00 on the 29th, exclusive) is 2 working days (24th and 28th)."""
+    from domain.frister import forfall
+
+    frist = Frist(tidspunkt=oslo(2026, 12, 29, 0, 0), inklusiv=False)
+    f = forfall(frist, oslo(2026, 12, 23, 12, 0))
+    assert (f.forfalt, f.virkedager, f.tekst()) == (False, 2, "innen 2 virkedager")
+    assert forfall(frist, oslo(2026, 12, 28, 21, 30)).tekst() == "innen 2 timer"
+    assert forfall(frist, oslo(2026, 12, 29, 0, 0)).tekst() == "forfalt"
