@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 from uuid import UUID
 
@@ -16,8 +17,18 @@ from application.demo import DemoKlokke, last_demo
 from domain.kalender import lokal
 
 
-def _app(klokke: DemoKlokke | None = None) -> BrukervalgApp:
-    return BrukervalgApp(klokke=klokke)
+def _app(klokke: DemoKlokke | None = None, *, utvikling: bool = False) -> BrukervalgApp:
+    """The store for a command: operator commands open it in production, with both keys,
+    unless ``BRUKERVALG_UTVIKLING`` says development (``application/nokler.py``)."""
+    from application.nokler import er_utvikling
+
+    return BrukervalgApp.aapne(produksjon=not (utvikling or er_utvikling()), klokke=klokke)
+
+
+def _kjede() -> BrukervalgApp:
+    """The store's records as stored, for the chain: it is over the stored bytes, so verifying
+    and signing it needs neither key (an auditor need not be able to read the history)."""
+    return BrukervalgApp()
 
 
 def _tom(app: BrukervalgApp) -> bool:
@@ -46,7 +57,7 @@ def skriv_historikk(app: BrukervalgApp, bruker_id: UUID, ut: TextIO | None = Non
 
 def demo(args: argparse.Namespace) -> int:
     klokke = DemoKlokke()
-    app = _app(klokke)
+    app = _app(klokke, utvikling=True)  # synthetic people only
     if _tom(app):
         brukere = last_demo(app, klokke)
         print(f"Demodata lastet i {app.env.get('SQLITE_DBNAME') or 'lageret'}.")
@@ -118,7 +129,7 @@ def importer(args: argparse.Namespace) -> int:
 def kjede_verifiser(args: argparse.Namespace) -> int:
     from application.ledger import cli as ledger_cli
 
-    app = _app()
+    app = _kjede()
     return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
                              trusted_public_keys=args.klarert_nokkel or None, as_json=args.json,
                              out=sys.stdout, err=sys.stderr)
@@ -127,7 +138,7 @@ def kjede_verifiser(args: argparse.Namespace) -> int:
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
     from application.ledger import cli as ledger_cli
 
-    app = _app()
+    app = _kjede()
     doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut, previous=args.tidligere,
                                 progress=True, err=sys.stderr)
     print(json.dumps(doc, indent=2))
@@ -214,6 +225,32 @@ def projeksjoner(args: argparse.Namespace) -> int:
     return 0
 
 
+def nokler(args: argparse.Namespace) -> int:
+    """Make the store's two keys, or write the fødselsnummer index under the current key."""
+    from application import nokler as n
+
+    if args.nokkelkommando == "reindekser":
+        from domain.felles import Aktor, Rolle
+
+        app = BrukervalgApp(produksjon=not n.er_utvikling())
+        try:
+            nye = app.reindekser(Aktor(person_id=args.person, rolle=Rolle.SYSTEM,
+                                       organisasjon="etat:velferdsetaten"))
+        finally:
+            app.close()
+        print(f"Fødselsnummerindeksen: {nye} nye oppføringer under {n.INDEKS_NOKKEL}.")
+        return 0
+    if args.ut_mappe is None:
+        cipher, indeks = n.lag_nokler()
+        print(f"{n.CIPHER_KEY}={cipher}\n{n.INDEKS_NOKKEL}={indeks}")
+        return 0
+    cipher_fil, indeks_fil = n.skriv_nokler(Path(args.ut_mappe))
+    print(f"To nye nøkler (modus 0600); oppbevar dem utenfor lageret, hver for seg:\n"
+          f"  {n.CIPHER_KEY}_FIL={cipher_fil.resolve()}\n"
+          f"  {n.INDEKS_NOKKEL}_FIL={indeks_fil.resolve()}")
+    return 0
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brukervalg", description=__doc__)
     sub = p.add_subparsers(dest="kommando", required=True)
@@ -280,12 +317,29 @@ def lag_parser() -> argparse.ArgumentParser:
     n = kjsub.add_parser("nokkel", help="make a new signing key and print its public key")
     n.add_argument("--ut", required=True)
     n.set_defaults(func=kjede_nokkel)
+
+    nk = sub.add_parser("nokler", help="the store's keys: make them, or re-index under a new index key")
+    nksub = nk.add_subparsers(dest="nokkelkommando", required=True)
+    lag = nksub.add_parser("lag", help="make an AES key and an index key (print, or two 0600 files)")
+    lag.add_argument("--ut-mappe", help="write cipher-key and indeks-nokkel into this folder")
+    lag.set_defaults(func=nokler)
+    ri = nksub.add_parser("reindekser", help="index every user's fødselsnummer under "
+                          "BRUKERVALG_INDEKS_NOKKEL (once, after it replaced an older index key)")
+    ri.add_argument("--person", default="drift", help="who runs it (person id)")
+    ri.set_defaults(func=nokler)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from application.settings import Innstillingsfeil
+    from interfaces.http.innstillinger import Innstillingsfeil as ApiInnstillingsfeil
+
     args = lag_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (Innstillingsfeil, ApiInnstillingsfeil) as e:  # settings: a sentence, no traceback
+        print(f"feil: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
