@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -64,6 +66,14 @@ class Lagernokler:
     @property
     def ukryptert(self) -> bool:
         return self.cipher_key is None
+
+    def fingeravtrykk(self, data: bytes) -> str:
+        """A keyed fingerprint of a request (the API's idempotency check): a plain sha256 of
+        a registration (fødselsnummer, name, bydel) confirms who is registered to anyone who
+        recomputes it, as an unkeyed index would. Keyed by a key derived from the index key
+        under its own label, so it never equals an index id."""
+        nokkel = hmac.new(self.indeks_nokkel, b"brukervalg:http-fingeravtrykk", hashlib.sha256)
+        return hmac.new(nokkel.digest(), data, hashlib.sha256).hexdigest()
 
     @classmethod
     def fra_miljo(cls, environ: Mapping[str, str], *, produksjon: bool) -> Lagernokler:
