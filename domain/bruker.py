@@ -346,8 +346,15 @@ def valider_fodselsnummer(fnr: str) -> str:
     try:
         return stdnum_fnr.validate(fnr)
     except StdnumValidationError as e:
+        grunn = _STDNUM_GRUNN.get(type(e).__name__, "ugyldig")
         raise Regelbrudd("BV1", "fodselsnummer",
-                         f"ugyldig fødselsnummer eller D-nummer ({e.message})") from None
+                         f"ugyldig fødselsnummer eller D-nummer ({grunn})") from None
+
+
+# python-stdnum's reasons, in the language the message is read in.
+_STDNUM_GRUNN = {"InvalidLength": "må ha 11 siffer", "InvalidFormat": "bare siffer",
+                 "InvalidChecksum": "kontrollsifrene stemmer ikke",
+                 "InvalidComponent": "fødselsdatoen finnes ikke"}
 
 
 def sjekk_i_live(b: Bruker, dato: date, felt: str) -> None:
