@@ -396,14 +396,15 @@ class Klagesak:
             ubesvarte_revurderinger=len(v.ubesvarte_revurderinger()), klager=len(v.klager))
 
     def _leverandorer(self, b: Bruker, vedtak: list[Vedtak], dag: date) -> dict[str, str]:
-        """Per granted tjenestetype: the delivering provider, else the choice, else municipal (R03)."""
+        """Per granted tjenestetype: the provider on the day (R03, ``Bruker.leverandor_paa``);
+        none after death or moving out (R23)."""
         typer = {v.tjenestetype for v in vedtak if v.gjelder(dag)} | {
             r.tjenestetype for r in b.leveranser.values()}
         svar = {}
         for t in sorted(typer):
-            ref = b.leveranse_paa(t, dag)
-            svar[t.value] = ref.leverandor_id if ref else b.valgt_leverandor(
-                t, dag, self.app.ref.kommunal_id)
+            lev = b.leverandor_paa(t, dag, self.app.ref.kommunal_id).leverandor_id
+            if lev is not None:
+                svar[t.value] = lev
         return svar
 
     def _frister(self, vedtak: list[Vedtak], leveranser: list[Leveranse],

@@ -7,12 +7,13 @@ cannot be broken by a race.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import singledispatch
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
 from pydantic import Field
@@ -167,6 +168,7 @@ class Valg:
     gyldig_fra: date
     registrert: datetime
     korrigert_av: UUID | None = None
+    posisjon: int = 0  # where it was recorded in the user's history (R03's tie-break)
 
 
 @dataclass
@@ -177,11 +179,115 @@ class LeveranseRef:
     leverandor_id: str
     fom: date
     tom: date | None
+    posisjon: int = 0  # where it was recorded in the user's history (R03's tie-break)
 
     @property
     def annullert(self) -> bool:
         """Ended before it began (e.g. a pending switch when the user died)."""
         return self.tom is not None and self.tom < self.fom
+
+
+# --- R03: the current provider -----------------------------------------------------------------
+
+
+class Kilde(StrEnum):
+    """Where the answer of ``gjeldende_leverandor`` comes from."""
+
+    LEVERANSE = "leveranse"  # an active delivery on the date
+    VALG = "valg"  # no delivery that day, but a choice in force (R02)
+    KOMMUNAL = "ingen_valg_kommunal"  # no delivery, no choice: the municipal provider (R03)
+    AVSLUTTET = "avsluttet"  # the user died or moved out before the date (R23)
+
+
+class Valgfakta(Protocol):
+    """What R03 reads of a recorded choice (``Valg``, or a projection's row)."""
+
+    @property
+    def tjenestetype(self) -> Tjenestetype: ...
+    @property
+    def leverandor_id(self) -> str: ...
+    @property
+    def gyldig_fra(self) -> date: ...
+    @property
+    def korrigert_av(self) -> UUID | None: ...
+    @property
+    def posisjon(self) -> int: ...
+
+
+class Byttefakta(Protocol):
+    """What R07's pending switch reads of a ``LeverandorByttet`` (or a projection's row)."""
+
+    @property
+    def gammel_leveranse_id(self) -> UUID: ...
+    @property
+    def ny_leveranse_id(self) -> UUID: ...
+    @property
+    def oppsigelsesdato(self) -> date: ...
+    @property
+    def siste_dag_gammel(self) -> date: ...
+
+
+V = TypeVar("V", bound=Valgfakta)
+B = TypeVar("B", bound=Byttefakta)
+
+
+@dataclass(frozen=True)
+class Leverandorsvar:
+    """Who serves a user's tjenestetype on a date, and why (``kilde``)."""
+
+    leverandor_id: str | None
+    kilde: Kilde
+    leveranse: LeveranseRef | None = None
+
+
+def gjeldende_valg(valg: Iterable[V], tjenestetype: Tjenestetype, dato: date) -> V | None:
+    """R02/R26: the choice in force on a date: uncorrected, already effective, the latest
+    effective date; of two with the same date, the one recorded last in the user's history
+    (``posisjon``: not the clock, which two commands can read in either order)."""
+    aktuelle = [v for v in valg if v.tjenestetype == tjenestetype
+                and v.korrigert_av is None and v.gyldig_fra <= dato]
+    return max(aktuelle, key=lambda v: (v.gyldig_fra, v.posisjon), default=None)
+
+
+def aktiv_leveranse(leveranser: Iterable[LeveranseRef], tjenestetype: Tjenestetype,
+                    dato: date) -> LeveranseRef | None:
+    """The delivery of a tjenestetype running on a date (one, by R08; should two ever overlap,
+    the one that began last, then the one recorded last). One annulled before it began runs on
+    no date."""
+    aktive = [r for r in leveranser if r.tjenestetype == tjenestetype and not r.annullert
+              and perioder_overlapper(r.fom, r.tom, dato, dato)]
+    return max(aktive, key=lambda r: (r.fom, r.posisjon), default=None)
+
+
+def gjeldende_leverandor(valg: Iterable[Valgfakta], leveranser: Iterable[LeveranseRef],
+                         sluttdato: date | None, tjenestetype: Tjenestetype, dato: date,
+                         kommunal_id: str) -> Leverandorsvar:
+    """R03 (with R02, R07, R23, R26): THE answer to "who is the user's provider on this date".
+
+    In order: after death or moving out, nobody (R23); a delivery running that day, its
+    provider; otherwise the choice in force (``gjeldende_valg``); with no active choice, the
+    municipal provider (R03).
+    """
+    if sluttdato is not None and dato > sluttdato:
+        return Leverandorsvar(None, Kilde.AVSLUTTET)
+    ref = aktiv_leveranse(leveranser, tjenestetype, dato)
+    if ref is not None:
+        return Leverandorsvar(ref.leverandor_id, Kilde.LEVERANSE, ref)
+    v = gjeldende_valg(valg, tjenestetype, dato)
+    if v is not None:
+        return Leverandorsvar(v.leverandor_id, Kilde.VALG)
+    return Leverandorsvar(kommunal_id, Kilde.KOMMUNAL)
+
+
+def ventende_bytte(bytter: Iterable[B], leveranser: Iterable[LeveranseRef],
+                   leveranse_id: UUID, dato: date) -> B | None:
+    """R07: the switch away from a delivery that is pending on a date (from the notice date to
+    the old delivery's last day), unless its new delivery was annulled; the latest notice."""
+    annullert = {r.leveranse_id for r in leveranser if r.annullert}
+    kandidater = [x for x in bytter if x.gammel_leveranse_id == leveranse_id
+                  and x.oppsigelsesdato <= dato <= x.siste_dag_gammel
+                  and x.ny_leveranse_id not in annullert]
+    return max(kandidater, key=lambda x: x.oppsigelsesdato, default=None)
 
 
 @dataclass
@@ -212,22 +318,22 @@ class Bruker:
         return self.dodsdato or self.utflyttet
 
     def gjeldende_valg(self, tjenestetype: Tjenestetype, dato: date) -> Valg | None:
-        """The choice in force on a date: the latest uncorrected one already effective."""
-        aktuelle = [v for v in self.valg if v.tjenestetype == tjenestetype
-                    and v.korrigert_av is None and v.gyldig_fra <= dato]
-        return max(aktuelle, key=lambda v: (v.gyldig_fra, v.registrert), default=None)
+        """The choice in force on a date (``gjeldende_valg``)."""
+        return gjeldende_valg(self.valg, tjenestetype, dato)
 
     def valgt_leverandor(self, tjenestetype: Tjenestetype, dato: date, kommunal_id: str) -> str:
-        """R03: with no active choice, the municipal provider serves the user."""
+        """R03: the provider to order from: the active choice, else the municipal provider."""
         valg = self.gjeldende_valg(tjenestetype, dato)
         return valg.leverandor_id if valg else kommunal_id
 
+    def leverandor_paa(self, tjenestetype: Tjenestetype, dato: date,
+                       kommunal_id: str) -> Leverandorsvar:
+        """R03: who serves the user on a date (``gjeldende_leverandor``)."""
+        return gjeldende_leverandor(self.valg, self.leveranser.values(), self.sluttdato,
+                                    tjenestetype, dato, kommunal_id)
+
     def leveranse_paa(self, tjenestetype: Tjenestetype, dato: date) -> LeveranseRef | None:
-        for ref in self.leveranser.values():
-            if (ref.tjenestetype == tjenestetype and not ref.annullert
-                    and perioder_overlapper(ref.fom, ref.tom, dato, dato)):
-                return ref
-        return None
+        return aktiv_leveranse(self.leveranser.values(), tjenestetype, dato)
 
     def overlappende(self, tjenestetype: Tjenestetype, fom: date, tom: date | None,
                      unntatt: UUID | None = None) -> LeveranseRef | None:
@@ -263,7 +369,7 @@ def _(e: BrukervalgInformasjonGitt, b: Bruker) -> Bruker:
 @evolve.register
 def _(e: LeverandorValgt, b: Bruker) -> Bruker:
     b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
-                       e.timestamp))
+                       e.timestamp, posisjon=e.originator_version))
     return b
 
 
@@ -273,7 +379,7 @@ def _(e: LeverandorvalgKorrigert, b: Bruker) -> Bruker:
         if v.hendelse_id == e.korrigerer:
             v.korrigert_av = e.hendelse_id
     b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
-                       e.timestamp))
+                       e.timestamp, posisjon=e.originator_version))
     return b
 
 
@@ -281,14 +387,15 @@ def _(e: LeverandorvalgKorrigert, b: Bruker) -> Bruker:
 def _(e: LeverandorByttet, b: Bruker) -> Bruker:
     b.bytter.append(e)
     b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.til_leverandor_id, e.form,
-                       e.forste_dag_ny, e.timestamp))
+                       e.forste_dag_ny, e.timestamp, posisjon=e.originator_version))
     return b
 
 
 @evolve.register
 def _(e: LeveranseTilknyttet, b: Bruker) -> Bruker:
     b.leveranser[e.leveranse_id] = LeveranseRef(e.leveranse_id, e.vedtak_id, e.tjenestetype,
-                                                e.leverandor_id, e.fom, e.tom)
+                                                e.leverandor_id, e.fom, e.tom,
+                                                e.originator_version)
     return b
 
 
@@ -346,8 +453,15 @@ def valider_fodselsnummer(fnr: str) -> str:
     try:
         return stdnum_fnr.validate(fnr)
     except StdnumValidationError as e:
+        grunn = _STDNUM_GRUNN.get(type(e).__name__, "ugyldig")
         raise Regelbrudd("BV1", "fodselsnummer",
-                         f"ugyldig fødselsnummer eller D-nummer ({e.message})") from None
+                         f"ugyldig fødselsnummer eller D-nummer ({grunn})") from None
+
+
+# python-stdnum's reasons, in the language the message is read in.
+_STDNUM_GRUNN = {"InvalidLength": "må ha 11 siffer", "InvalidFormat": "bare siffer",
+                 "InvalidChecksum": "kontrollsifrene stemmer ikke",
+                 "InvalidComponent": "fødselsdatoen finnes ikke"}
 
 
 def sjekk_i_live(b: Bruker, dato: date, felt: str) -> None:

@@ -23,14 +23,18 @@ from domain.felles import (
     Sluttarsak,
     Tjenestetype,
     kanal_for,
-    perioder_overlapper,
     projektor,
+    ren_tekst,
 )
 from domain.frister import Varselgrunn
 
 LENGSTE_BESOK = timedelta(hours=24)
 _NULL = timedelta(0)
 _LIGNER_FNR = re.compile(r"^\d{11}$")
+# BV6: the longest staff pseudonym, measure code and journal reference a report may carry.
+ANSATT_MAKS = 64
+TILTAKSKODE_MAKS = 64
+JOURNAL_MAKS = 200
 
 
 class Besokskategori(StrEnum):
@@ -305,9 +309,6 @@ class Leveranse:
     avvik: dict[UUID, AvvikRegistrert] = field(default_factory=dict)
     avviksbehandlinger: dict[UUID, AvvikBehandlet] = field(default_factory=dict)
 
-    def aktiv_paa(self, dato: date) -> bool:
-        return self.fom <= dato and (self.tom is None or dato <= self.tom)
-
     def fristfakta(self) -> frister.Leveransefakta:
         """The facts the obligations of this delivery are computed from (domain.frister)."""
         return frister.Leveransefakta(
@@ -546,6 +547,9 @@ def sjekk_besok(start: datetime, slutt: datetime, ansatt: str, kategori: Besoksk
         raise Regelbrudd("R18", "slutt", "besøket må slutte etter at det startet")
     if varighet > LENGSTE_BESOK:
         raise Regelbrudd("R18", "slutt", "et besøk kan ikke vare mer enn 24 timer")
+    ren_tekst(ansatt, "ansatt", maks=ANSATT_MAKS)
+    if tiltakskode is not None:
+        ren_tekst(tiltakskode, "tiltakskode", maks=TILTAKSKODE_MAKS)
     if not ansatt.strip() or _LIGNER_FNR.match(ansatt.strip()):
         raise Regelbrudd("R28a", "ansatt", "ansatt-id må være et pseudonym (aldri fødselsnummer)")
     if kategori is Besokskategori.AKUTT_EKSTRA and not (tiltakskode or "").strip():
@@ -594,6 +598,7 @@ def sjekk_avbestilling(planlagt_start: datetime, planlagt_slutt: datetime,
         kalender.krev_tidssone(t, felt, "BV2")
     if not kalender.foer(planlagt_start, planlagt_slutt):
         raise Regelbrudd("BV3", "planlagt_slutt", "planlagt slutt må være etter planlagt start")
+    ren_tekst(journalreferanse, "journalreferanse", maks=JOURNAL_MAKS)
     if not journalreferanse.strip():
         raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
 
@@ -780,7 +785,3 @@ def behandle_avvik(lev: Leveranse, avvik_id: UUID, behandlet_tid: datetime, konk
     h = Hendelser(lev.id, lev.version, ktx)
     h.ny(AvvikBehandlet, avvik_id=avvik_id, behandlet_tid=behandlet_tid, konklusjon=konklusjon)
     return h.liste
-
-
-def overlapper(lev: Leveranse, fom: date, tom: date | None) -> bool:
-    return perioder_overlapper(lev.fom, lev.tom, fom, tom)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from fractions import Fraction
 from functools import singledispatch
 from uuid import UUID
 
@@ -35,11 +34,6 @@ class Omfang(BaseModel):
     minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, description="granted minutes per period")
     per_uker: int = Field(default=1, ge=1, le=52, description="the period in weeks")
     innhold: str = Field(default="", max_length=4000)
-
-    @property
-    def minutter_per_dag(self) -> Fraction:
-        """Ordered minutes per calendar day (exact, so monthly sums do not drift)."""
-        return Fraction(self.minutter, 7 * self.per_uker)
 
 
 class Utfall(StrEnum):

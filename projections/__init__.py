@@ -237,4 +237,9 @@ def gjenoppbygg(app: Any, progress: Fremdrift | None = None, *,
     events-per-second figure on stderr. This is ``brukervalg projeksjoner gjenoppbygg``.
     """
     with Projeksjoner(app, konfig=konfig) as p:
-        return p.gjenoppbygg(progress or FremdriftTilStderr(), navn).per_sekund
+        bar = FremdriftTilStderr() if progress is None else None
+        try:
+            return p.gjenoppbygg(progress or bar, navn).per_sekund
+        finally:
+            if bar is not None:
+                bar.lukk()

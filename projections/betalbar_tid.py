@@ -4,9 +4,10 @@ Two layers of tables:
 
 - *inputs*, written as events arrive: deliveries, users (death, moving, bydel history), vedtak
   and their omfang over time, revurdering requests, and per (delivery, month, kind) the delivered
-  microseconds of each of the month's 31 days (visits split at Oslo midnight). Sums add up, so
+  microseconds of each of the month's 31 days (where ``domain.betaling.plasser`` puts each visit
+  and cancellation: split at Oslo midnight). Sums add up, so
   the order the events arrive in does not matter.
-- *results* per (delivery, month), recomputed from the inputs by ``beregning.beregn`` for every
+- *results* per (delivery, month), recomputed from the inputs by ``domain.betaling.beregn`` for every
   (delivery, month) an event touched. The touched keys are marked in the same transaction as the
   inputs (a visit's part of the day sums marks its month until it is folded; other facts write
   ``prj_bt_skitten``), and computed after catching up (``etterarbeid``), so a month that
@@ -21,56 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from domain import kalender
+from domain import betaling, kalender
 from domain.felles import Sluttarsak
-from domain.kalender import OSLO
-from projections.beregning import (
-    AKUTT,
-    AVBESTILT,
-    ORDINAER,
-    SEN_AVBESTILT,
-    Grunnlag,
-    Maanedsresultat,
-    Omfangsperiode,
-    beregn,
-)
-from projections.felles import Emne, brok_tekst, dato, tid
+from projections import beregning
+from projections.beregning import RESULTAT_KOLONNER, RESULTAT_TYPER
+from projections.felles import Emne, tid
 from projections.lager import Lager, Markor
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
 
 _EN_DAG = timedelta(days=1)
 _fra_iso = datetime.fromisoformat
-_US = timedelta(microseconds=1)
 _LEVERT_HODE = ("INSERT INTO prj_bt_levert (leveranse_id, aar, maaned, art, del_nr, antall, "
                 "dager)")
 _LEVERT_TYPER = ("text", "bigint", "bigint", "text", "bigint", "bigint", "text")
 _NOKKEL_TYPER = ("text", "bigint", "bigint")
-_RESULTAT_TYPER = ("text", "bigint", "bigint", "text", "text", "text", "text", "text", "bigint",
-                   "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "text", "text")
-_RESULTAT_KOLONNER = (
-    "leveranse_id, aar, maaned, leverandor_id, bruker_id, tjenestetype, bydel, bestilt, "
-    "levert_ordinaer, levert_akutt, sen_avbestilt, antall_besok, antall_avbestilt, "
-    "betalbar_innenfor, betalbar_r17, betalbar_akutt, betalbar_sen_avbestilling, betalbar")
-
-
-def _del_ved_midnatt(start: datetime, slutt: datetime) -> list[tuple[date, int]]:
-    """(Oslo day, µs) parts of an interval, cut at each local midnight (kalender's instants)."""
-    deler = []
-    dag = kalender.lokal_dato(start)
-    while True:
-        midnatt = kalender.lokalt_tidspunkt(dag + _EN_DAG, time(0))
-        del_slutt = min(slutt, midnatt)
-        us = kalender.varighet(start, del_slutt) // _US
-        if us > 0 or not deler:
-            deler.append((dag, us))
-        if del_slutt >= slutt:
-            return deler
-        start, dag = del_slutt, dag + _EN_DAG
 
 
 def _maaneder(fom: date, tom: date) -> Iterable[tuple[int, int]]:
@@ -94,7 +64,10 @@ class _Batch:
 
 class BetalbarTid(Projeksjon):
     navn = "betalbar_tid"
-    VERSJON = 3  # 3: visits and cancellations reported in batches (time reports)
+    # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
+    # the planned time of cancellations made in time (``avbestilt``), so the invoice control
+    # places them in their days exactly as payable hours do (domain.betaling.plasser).
+    VERSJON = 4
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
                 "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
@@ -140,6 +113,7 @@ class BetalbarTid(Projeksjon):
         "antall_avbestilt BIGINT NOT NULL, betalbar_innenfor TEXT NOT NULL, "
         "betalbar_r17 TEXT NOT NULL, betalbar_akutt BIGINT NOT NULL, "
         "betalbar_sen_avbestilling TEXT NOT NULL, betalbar TEXT NOT NULL, "
+        "avbestilt BIGINT NOT NULL, "
         "PRIMARY KEY (leveranse_id, aar, maaned))",
         "CREATE INDEX IF NOT EXISTS prj_bt_maaned_leverandor "
         "ON prj_bt_maaned (leverandor_id, aar, maaned)",
@@ -350,22 +324,11 @@ class BetalbarTid(Projeksjon):
     @staticmethod
     def _legg_til(b: _Batch, leveranse_id: str, art: str, start: datetime,
                   slutt: datetime) -> None:
-        """Add [start, slutt) to the day sums, split at Oslo midnight, in real elapsed time.
-
-        The hot path (one call per visit) asks the datetime objects directly:
-        ``x.astimezone(OSLO).date()`` is ``kalender.lokal_dato(x)``, and ``slutt - start`` of
-        two instants parsed from the stored ISO text (fixed offsets) is
-        ``kalender.varighet(start, slutt)``. Only a visit across midnight asks kalender for
-        the midnight instant (``_del_ved_midnatt``). tests/projections check both agree.
-        """
-        dag = start.astimezone(OSLO).date()
-        if slutt.astimezone(OSLO).date() == dag:
-            deler: Iterable[tuple[date, int]] = ((dag, (slutt - start) // _US),)
-        else:
-            deler = _del_ved_midnatt(start, slutt)
+        """Add [start, slutt) to the day sums where ``betaling.plasser`` puts it; the item is
+        counted on its first part's day (``betaling.telledag``)."""
         forste = True
         levert = b.levert
-        for dag, us in deler:
+        for dag, us in betaling.plasser(start, slutt):
             nokkel = (leveranse_id, dag.year, dag.month, art)
             rad = levert.get(nokkel)
             if rad is None:
@@ -383,7 +346,7 @@ class BetalbarTid(Projeksjon):
         if not b.forste_id:
             b.forste_id = n.id
         self._legg_til(b, d["originator_id"],
-                       AKUTT if d.get("kategori") == "akutt_ekstra" else ORDINAER,
+                       betaling.art_for_besok(d.get("kategori")),
                        _fra_iso(d["start"]), _fra_iso(d["slutt"]))
 
     def _besok_rapportert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
@@ -394,7 +357,7 @@ class BetalbarTid(Projeksjon):
             b.forste_id = n.id
         leveranse_id, legg_til = d["originator_id"], self._legg_til
         for x in d["besok"]:
-            legg_til(b, leveranse_id, AKUTT if x.get("kategori") == "akutt_ekstra" else ORDINAER,
+            legg_til(b, leveranse_id, betaling.art_for_besok(x.get("kategori")),
                      _fra_iso(x["start"]), _fra_iso(x["slutt"]))
 
     def _besok_avbestilt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
@@ -415,9 +378,9 @@ class BetalbarTid(Projeksjon):
 
     def _avbestilling(self, b: _Batch, leveranse_id: str, x: dict[str, Any]) -> None:
         start = tid(x["planlagt_start"])
-        sen = kalender.varighet(tid(x["avbestilt_tid"]), start) < self.konfig.sen_avbestilling.terskel
-        self._legg_til(b, leveranse_id, SEN_AVBESTILT if sen else AVBESTILT, start,
-                       tid(x["planlagt_slutt"]))
+        art = betaling.art_for_avbestilling(tid(x["avbestilt_tid"]), start,
+                                            self.konfig.sen_avbestilling.terskel)
+        self._legg_til(b, leveranse_id, art, start, tid(x["planlagt_slutt"]))
 
     def skriv_batch(self, cur: Markor, b: _Batch) -> None:
         if b.levert:
@@ -519,12 +482,12 @@ class BetalbarTid(Projeksjon):
         vedtak = {r[0]: r for r in cur.i(
             "SELECT vedtak_id, gyldig_fra, gyldig_til FROM prj_bt_vedtak WHERE {i}", "vedtak_id",
             vedtak_ids)}
-        omfang: dict[str, list[Omfangsperiode]] = {}
+        omfang: dict[str, list[betaling.Omfangsperiode]] = {}
         for vedtak_id, fra, minutter, per_uker in sorted(cur.i(
                 "SELECT vedtak_id, fra, minutter, per_uker FROM prj_bt_omfang WHERE {i}",
                 "vedtak_id", vedtak_ids)):
             omfang.setdefault(vedtak_id, []).append(
-                Omfangsperiode(date.fromisoformat(fra), int(minutter), int(per_uker)))
+                beregning.omfangsperiode(fra, minutter, per_uker))
         revurderinger: dict[str, list[tuple[str, str, str | None]]] = {}
         for vedtak_id, leverandor_id, anmodet, besvart in cur.i(
                 "SELECT vedtak_id, leverandor_id, anmodet_tid, besvart_tid FROM prj_bt_revurdering "
@@ -564,50 +527,25 @@ class BetalbarTid(Projeksjon):
             lev = leveranser[lev_id]
             bruker = brukere.get(lev[1])
             v = vedtak.get(lev[6]) if lev[6] else None
-            ubesvart = tuple(
-                (kalender.lokal_dato(tid(anmodet)),
-                 kalender.lokal_dato(tid(besvart)) if besvart else None)
-                for leverandor_id, anmodet, besvart in sorted(revurderinger.get(lev[6] or "", []))
-                if leverandor_id == lev[3])
-            g = Grunnlag(
-                aar=aar, maaned=maaned,
-                leveranse_fom=date.fromisoformat(lev[4]), leveranse_tom=dato(lev[5]),
-                har_vedtak=v is not None,
-                vedtak_fra=date.fromisoformat(v[1]) if v else None,
-                vedtak_til=dato(v[2]) if v else None,
-                omfang=tuple(omfang.get(lev[6], ())) if v else (),
-                sluttdato=dato(bruker[1]) if bruker else None,
-                dodsfall=not bruker or bruker[2] != Sluttarsak.FLYTTET.value,
-                ubesvart=ubesvart,
-                dager=dager.get(nokkel, {}),
-                antall=antall.get(nokkel, {}),
-                sen_avbestilling_betalbar=betalbar_sen)
-            r = beregn(g)
+            g = beregning.grunnlag(aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
+                                   revurderinger.get(lev[6] or "", []), dager.get(nokkel, {}),
+                                   antall.get(nokkel, {}), betalbar_sen)
+            r = betaling.beregn(g)
             if r.tom and not r.avvik:
                 continue
             siste_dag = kalender.maaned_grenser(aar, maaned)[1].isoformat()
             bydel = next((by for fra, by in reversed(bydeler.get(lev[1], [])) if fra <= siste_dag),
                          None)
-            resultater.append(_resultatrad(lev, aar, maaned, bydel, r))
-            for a in r.avvik:
-                avviksrader.append((lev_id, aar, maaned, a.arsak, lev[3], lev[1],
-                                    brok_tekst(a.mengde),
-                                    ";".join(f"{d.isoformat()}={m}" for d, m in a.dager)))
+            resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r))
+            avviksrader += beregning.avviksrader(lev, aar, maaned, r)
         nokkelrader = sorted(onsket)
         kolonner = ("leveranse_id", "aar", "maaned")
         cur.slett_nokler("prj_bt_maaned", kolonner, nokkelrader, _NOKKEL_TYPER)
         cur.slett_nokler("prj_bt_avvik", kolonner, nokkelrader, _NOKKEL_TYPER)
-        cur.mange(f"INSERT INTO prj_bt_maaned ({_RESULTAT_KOLONNER})", resultater, "",
-                  _RESULTAT_TYPER)
+        cur.mange(f"INSERT INTO prj_bt_maaned ({RESULTAT_KOLONNER})", resultater, "",
+                  RESULTAT_TYPER)
         cur.mange("INSERT INTO prj_bt_avvik (leveranse_id, aar, maaned, arsak, leverandor_id, "
                   "bruker_id, mengde, dager)", avviksrader, "",
                   ("text", "bigint", "bigint", "text", "text", "text", "text", "text"))
         cur.slett_nokler("prj_bt_skitten", kolonner, nokkelrader, _NOKKEL_TYPER)
 
-
-def _resultatrad(lev: tuple[Any, ...], aar: int, maaned: int, bydel: str | None,
-                 r: Maanedsresultat) -> tuple[Any, ...]:
-    return (lev[0], aar, maaned, lev[3], lev[1], lev[2], bydel, brok_tekst(r.bestilt),
-            r.levert_ordinaer, r.levert_akutt, r.sen_avbestilt, r.antall_besok,
-            r.antall_avbestilt, brok_tekst(r.betalbar_innenfor), brok_tekst(r.betalbar_r17),
-            r.betalbar_akutt, brok_tekst(r.betalbar_sen_avbestilling), brok_tekst(r.betalbar))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from uuid import UUID
 
-from projections.fakturering import avrund_ore
+from domain.betaling import avrund_ore
 from projections.konfig import Egenandelskonfig, Egenandelstrinn, Konfigurasjonsfeil
 
 

@@ -1,8 +1,9 @@
 """Reading payable hours: invoice lines per provider, bruker, tjenestetype and month (R05, R18a).
 
-Rounding (the only place money is rounded): an invoice line is one provider's service to one user
-of one tjenestetype in one calendar month. Its amount is the exact payable time in hours times
-the hourly price of the tjenestetype and year, rounded once, half up, to whole øre. A provider's
+Rounding (``domain.betaling.belop``, the only place money is rounded): an invoice line is one
+provider's service to one user of one tjenestetype in one calendar month. Its amount is the exact
+payable time in hours times the hourly price of the tjenestetype and year, rounded once, half up,
+to whole øre. A provider's
 month total is the sum of its rounded lines (what the invoice shows). Hours are never rounded
 before they are multiplied; ``som_dict`` shows hours with two decimals for reading only.
 """
@@ -16,8 +17,9 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
+from domain.betaling import Avviksarsak, belop, timer
 from domain.felles import Tjenestetype
-from projections.beregning import US_PER_TIME, Avviksarsak
+from projections.beregning import RESULTAT_KOLONNER
 from projections.konfig import Timepriser
 from projections.lager import Markor
 
@@ -32,26 +34,9 @@ def _tall(verdi: int | str) -> Fraction | int:
     return Fraction(int(teller), int(nevner)) if nevner else int(teller)
 
 
-def timer(us: Fraction | int) -> Fraction:
-    """Exact hours from microseconds."""
-    return Fraction(us, US_PER_TIME)
-
-
-def avrund_ore(belop: Fraction) -> Decimal:
-    """Half up to whole øre, from an exact amount (the one rounding of money)."""
-    ore = belop * 100
-    hele = (ore.numerator * 2 + ore.denominator) // (2 * ore.denominator) if ore >= 0 else \
-        -((-ore.numerator * 2 + ore.denominator) // (2 * ore.denominator))
-    return (Decimal(hele) / 100).quantize(_ORE)
-
-
 def vis_timer(t: Fraction) -> Decimal:
     """Hours for display: two decimals, half up (never used in a computation)."""
     return (Decimal(t.numerator) / Decimal(t.denominator)).quantize(_ORE, ROUND_HALF_UP)
-
-
-def belop(timer_: Fraction, pris: Decimal | None) -> Decimal | None:
-    return None if pris is None else avrund_ore(timer_ * Fraction(pris))
 
 
 @dataclass(frozen=True)
@@ -91,6 +76,7 @@ class Fakturalinje:
     levert_us: int
     akutt_us: int
     sen_avbestilt_us: int
+    avbestilt_us: int  # cancelled in time (R20): planned time, not delivered
     antall_besok: int
     antall_avbestilt: int
     betalbar_innenfor_vedtak_us: Fraction | int
@@ -118,6 +104,10 @@ class Fakturalinje:
     @property
     def sen_avbestilt_timer(self) -> Fraction:
         return timer(self.sen_avbestilt_us)
+
+    @property
+    def avbestilt_timer(self) -> Fraction:
+        return timer(self.avbestilt_us)
 
     @property
     def betalbar_innenfor_vedtak_timer(self) -> Fraction:
@@ -174,10 +164,7 @@ class Leverandormaaned:
     mangler_pris: tuple[Tjenestetype, ...] = ()
 
 
-_KOLONNER = ("leveranse_id, aar, maaned, leverandor_id, bruker_id, tjenestetype, bydel, bestilt, "
-             "levert_ordinaer, levert_akutt, sen_avbestilt, antall_besok, antall_avbestilt, "
-             "betalbar_innenfor, betalbar_r17, betalbar_akutt, betalbar_sen_avbestilling, "
-             "betalbar")
+_KOLONNER = RESULTAT_KOLONNER
 
 
 def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[tuple[str, str, int, int],
@@ -216,8 +203,8 @@ def linjer(cur: Markor, priser: Timepriser, hvor: str, params: Sequence[Any],
             leverandor_id=leverandor_id, bruker_id=UUID(bruker_id), tjenestetype=t, aar=aar,
             maaned=maaned, bydel=rr[-1][6], leveranser=tuple(UUID(r[0]) for r in rr),
             bestilt_us=s(7), levert_us=int(s(8)), akutt_us=int(s(9)),
-            sen_avbestilt_us=int(s(10)), antall_besok=int(s(11)), antall_avbestilt=int(s(12)),
-            betalbar_innenfor_vedtak_us=s(13), betalbar_r17_us=s(14),
+            sen_avbestilt_us=int(s(10)), avbestilt_us=int(s(18)), antall_besok=int(s(11)),
+            antall_avbestilt=int(s(12)), betalbar_innenfor_vedtak_us=s(13), betalbar_r17_us=s(14),
             betalbar_akutt_us=int(s(15)), betalbar_sen_avbestilling_us=s(16),
             betalbar_us=betalbar, timepris=pris, belop=belop(timer(betalbar), pris),
             avvik=tuple(a for a in avvik.get((leverandor_id, bruker_id, aar, maaned), [])

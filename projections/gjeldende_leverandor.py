@@ -2,7 +2,10 @@
 
 Tables: the delivery periods (from the Leveranse events), the switches with their dates (R07),
 the user's choices with corrections (R02, R26), and the user's end date (R23). Reading is an
-indexed lookup; nothing is replayed.
+indexed lookup of one user's rows (or, for a caseload, of the candidate users' rows); nothing is
+replayed. The decision is the domain's: the rows are handed to ``domain.bruker``'s
+``gjeldende_leverandor`` and ``ventende_bytte`` (R03's one definition, tie-break included), so
+this view and the write side cannot answer differently.
 """
 
 from __future__ import annotations
@@ -14,19 +17,15 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from domain import bruker as b_mod
+from domain.bruker import Kilde, LeveranseRef
 from domain.felles import IkkeFunnet, Tjenestetype
 from projections.felles import Emne, dato
 from projections.lager import Markor
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
 
-
-class Kilde:
-    """Where the answer of ``leverandor_paa`` comes from."""
-
-    LEVERANSE = "leveranse"  # an active delivery on the date
-    VALG = "valg"  # no delivery that day, but a choice in force (R02)
-    KOMMUNAL = "ingen_valg_kommunal"  # no delivery, no choice: the municipal provider (R03)
-    AVSLUTTET = "avsluttet"  # the user died or moved out before the date (R23)
+__all__ = ["Caseload", "GjeldendeLeverandor", "Kilde", "LeverandorPaaDato", "VentendeBytte",
+           "caseload", "leverandor_paa"]
 
 
 @dataclass(frozen=True)
@@ -63,16 +62,36 @@ class Caseload:
     per_tjenestetype: dict[Tjenestetype, int]
 
 
+@dataclass(frozen=True)
+class _Valgrad:
+    tjenestetype: Tjenestetype
+    leverandor_id: str
+    gyldig_fra: date
+    korrigert_av: UUID | None
+    posisjon: int
+
+
+@dataclass(frozen=True)
+class _Bytterad:
+    gammel_leveranse_id: UUID
+    ny_leveranse_id: UUID
+    oppsigelsesdato: date
+    siste_dag_gammel: date
+    fra_leverandor_id: str
+    til_leverandor_id: str
+    forste_dag_ny: date
+
+
 class GjeldendeLeverandor(Projeksjon):
     navn = "gjeldende_leverandor"
-    VERSJON = 2
+    VERSJON = 3  # 3: a delivery keeps its position in the log (R03's tie-break, in the domain)
     tabeller = ("prj_gl_bruker", "prj_gl_leveranse", "prj_gl_bytte", "prj_gl_valg")
     ddl = (
         "CREATE TABLE IF NOT EXISTS prj_gl_bruker (bruker_id TEXT PRIMARY KEY, "
         "sluttdato TEXT, sluttarsak TEXT)",
         "CREATE TABLE IF NOT EXISTS prj_gl_leveranse (leveranse_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, leverandor_id TEXT NOT NULL, "
-        "fom TEXT NOT NULL, tom TEXT, vedtak_id TEXT, sluttarsak TEXT)",
+        "fom TEXT NOT NULL, tom TEXT, vedtak_id TEXT, sluttarsak TEXT, posisjon BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS prj_gl_leveranse_bruker "
         "ON prj_gl_leveranse (bruker_id, tjenestetype)",
         "CREATE INDEX IF NOT EXISTS prj_gl_leveranse_leverandor "
@@ -143,10 +162,10 @@ class GjeldendeLeverandor(Projeksjon):
 
     def _bestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_gl_leveranse (leveranse_id, bruker_id, tjenestetype, "
-                    "leverandor_id, fom, tom, vedtak_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "leverandor_id, fom, tom, vedtak_id, posisjon) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (leveranse_id) DO NOTHING",
                     (d["originator_id"], d["bruker_id"], d["tjenestetype"], d["leverandor_id"],
-                     d["fom"], d["tom"], d["vedtak_id"]))
+                     d["fom"], d["tom"], d["vedtak_id"], n.id))
 
     def _knyttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_gl_leveranse SET vedtak_id = ? WHERE leveranse_id = ?",
@@ -164,58 +183,84 @@ class GjeldendeLeverandor(Projeksjon):
 # --- queries ------------------------------------------------------------------------------------
 
 
+_LEVERANSE_SQL = ("SELECT leveranse_id, vedtak_id, tjenestetype, leverandor_id, fom, tom, posisjon "
+                  "FROM prj_gl_leveranse WHERE ")
+
+
+def _leveranse(r: tuple[Any, ...]) -> LeveranseRef:
+    return LeveranseRef(UUID(r[0]), UUID(r[1]) if r[1] else None, Tjenestetype(r[2]), r[3],
+                        date.fromisoformat(r[4]), dato(r[5]), int(r[6]))
+
+
+def _sluttdato(cur: Markor, bruker_id: UUID) -> date | None:
+    rad = cur.execute("SELECT sluttdato FROM prj_gl_bruker WHERE bruker_id = ?",
+                      (str(bruker_id),)).fetchone()
+    if rad is None:
+        raise IkkeFunnet("bruker", bruker_id)
+    return dato(rad[0])
+
+
 def leverandor_paa(cur: Markor, kommunal_id: str, bruker_id: UUID, tjenestetype: Tjenestetype,
                    paa: date) -> LeverandorPaaDato:
-    """The provider of a user's tjenestetype on a date (R03, R07, R23)."""
-    bid, t, d = str(bruker_id), Tjenestetype(tjenestetype), paa.isoformat()
-    bruker = cur.execute("SELECT sluttdato FROM prj_gl_bruker WHERE bruker_id = ?",
-                         (bid,)).fetchone()
-    if bruker is None:
-        raise IkkeFunnet("bruker", bruker_id)
-    if bruker[0] is not None and d > bruker[0]:
-        return LeverandorPaaDato(bruker_id, t, paa, None, Kilde.AVSLUTTET)
-    lev = cur.execute(
-        "SELECT leveranse_id, leverandor_id, fom, tom, vedtak_id FROM prj_gl_leveranse "
-        "WHERE bruker_id = ? AND tjenestetype = ? AND fom <= ? AND (tom IS NULL OR tom >= ?) "
-        "AND (tom IS NULL OR tom >= fom) ORDER BY fom DESC LIMIT 1", (bid, t.value, d, d)
-    ).fetchone()
-    if lev is not None:
-        bytte = cur.execute(
-            "SELECT b.fra_leverandor_id, b.til_leverandor_id, b.oppsigelsesdato, "
-            "b.siste_dag_gammel, b.forste_dag_ny, b.ny_leveranse_id "
-            "FROM prj_gl_bytte b JOIN prj_gl_leveranse ny ON ny.leveranse_id = b.ny_leveranse_id "
-            "WHERE b.gammel_leveranse_id = ? AND b.oppsigelsesdato <= ? "
-            "AND b.siste_dag_gammel >= ? AND (ny.tom IS NULL OR ny.tom >= ny.fom) "
-            "ORDER BY b.oppsigelsesdato DESC LIMIT 1", (lev[0], d, d)).fetchone()
-        ventende = None if bytte is None else VentendeBytte(
-            bytte[0], bytte[1], date.fromisoformat(bytte[2]), date.fromisoformat(bytte[3]),
-            date.fromisoformat(bytte[4]), UUID(bytte[5]))
-        return LeverandorPaaDato(bruker_id, t, paa, lev[1], Kilde.LEVERANSE, UUID(lev[0]),
-                                 date.fromisoformat(lev[2]), dato(lev[3]),
-                                 UUID(lev[4]) if lev[4] else None, ventende)
-    valg = cur.execute(
-        "SELECT leverandor_id FROM prj_gl_valg WHERE bruker_id = ? AND tjenestetype = ? "
-        "AND korrigert_av IS NULL AND gyldig_fra <= ? ORDER BY gyldig_fra DESC, posisjon DESC "
-        "LIMIT 1", (bid, t.value, d)).fetchone()
-    if valg is not None:
-        return LeverandorPaaDato(bruker_id, t, paa, valg[0], Kilde.VALG)
-    return LeverandorPaaDato(bruker_id, t, paa, kommunal_id, Kilde.KOMMUNAL)
+    """The provider of a user's tjenestetype on a date (R03, R07, R23): the user's rows, decided
+    by ``domain.bruker.gjeldende_leverandor``."""
+    bid, t = str(bruker_id), Tjenestetype(tjenestetype)
+    sluttdato = _sluttdato(cur, bruker_id)
+    leveranser = [_leveranse(r) for r in cur.execute(
+        _LEVERANSE_SQL + "bruker_id = ? AND tjenestetype = ?", (bid, t.value)).fetchall()]
+    valg = [_Valgrad(Tjenestetype(r[0]), r[1], date.fromisoformat(r[2]),
+                     UUID(r[3]) if r[3] else None, int(r[4])) for r in cur.execute(
+        "SELECT tjenestetype, leverandor_id, gyldig_fra, korrigert_av, posisjon FROM prj_gl_valg "
+        "WHERE bruker_id = ? AND tjenestetype = ?", (bid, t.value)).fetchall()]
+    svar = b_mod.gjeldende_leverandor(valg, leveranser, sluttdato, t, paa, kommunal_id)
+    lev = svar.leveranse
+    if lev is None:
+        return LeverandorPaaDato(bruker_id, t, paa, svar.leverandor_id, svar.kilde)
+    bytter = [_Bytterad(UUID(r[0]), UUID(r[1]), date.fromisoformat(r[2]),
+                        date.fromisoformat(r[3]), r[4], r[5], date.fromisoformat(r[6]))
+              for r in cur.execute(
+        "SELECT gammel_leveranse_id, ny_leveranse_id, oppsigelsesdato, siste_dag_gammel, "
+        "fra_leverandor_id, til_leverandor_id, forste_dag_ny FROM prj_gl_bytte "
+        "WHERE gammel_leveranse_id = ?", (str(lev.leveranse_id),)).fetchall()]
+    nye = [_leveranse(r) for r in cur.i(_LEVERANSE_SQL + "{i}", "leveranse_id",
+                                        sorted(str(x.ny_leveranse_id) for x in bytter))]
+    bytte = b_mod.ventende_bytte(bytter, nye, lev.leveranse_id, paa)
+    ventende = None if bytte is None else VentendeBytte(
+        bytte.fra_leverandor_id, bytte.til_leverandor_id, bytte.oppsigelsesdato,
+        bytte.siste_dag_gammel, bytte.forste_dag_ny, bytte.ny_leveranse_id)
+    return LeverandorPaaDato(bruker_id, t, paa, lev.leverandor_id, svar.kilde, lev.leveranse_id,
+                             lev.fom, lev.tom, lev.vedtak_id, ventende)
 
 
 def caseload(cur: Markor, leverandor_id: str, paa: date,
              tjenestetype: Tjenestetype | None = None) -> Caseload:
-    """Users with an active delivery from the provider on the date, in total and per type."""
+    """Users whose provider on the date is this one through a running delivery, in total and per
+    type. The SQL only narrows to candidate users (a delivery from the provider whose period
+    could contain the date); ``gjeldende_leverandor`` decides each one (R03, R08, R23)."""
     d = paa.isoformat()
-    sql = ("SELECT tjenestetype, bruker_id FROM prj_gl_leveranse WHERE leverandor_id = ? "
-           "AND fom <= ? AND (tom IS NULL OR tom >= ?) AND (tom IS NULL OR tom >= fom)")
+    sql = ("SELECT DISTINCT bruker_id FROM prj_gl_leveranse WHERE leverandor_id = ? "
+           "AND fom <= ? AND (tom IS NULL OR tom >= ?)")
     params: list[Any] = [leverandor_id, d, d]
     if tjenestetype is not None:
         sql += " AND tjenestetype = ?"
         params.append(Tjenestetype(tjenestetype).value)
+    kandidater = sorted(r[0] for r in cur.execute(sql, params).fetchall())
+    sluttdatoer = {r[0]: dato(r[1]) for r in cur.i(
+        "SELECT bruker_id, sluttdato FROM prj_gl_bruker WHERE {i}", "bruker_id", kandidater)}
+    per_bruker: dict[str, list[LeveranseRef]] = {}
+    for r in cur.i("SELECT bruker_id, leveranse_id, vedtak_id, tjenestetype, leverandor_id, fom, "
+                   "tom, posisjon FROM prj_gl_leveranse WHERE {i}", "bruker_id", kandidater):
+        per_bruker.setdefault(r[0], []).append(_leveranse(r[1:]))
+    typer = [Tjenestetype(tjenestetype)] if tjenestetype is not None else list(Tjenestetype)
     per_type: dict[Tjenestetype, set[str]] = {}
     alle: set[str] = set()
-    for t, bruker_id in cur.execute(sql, params).fetchall():
-        per_type.setdefault(Tjenestetype(t), set()).add(bruker_id)
-        alle.add(bruker_id)
+    for bruker_id, leveranser in per_bruker.items():
+        for t in typer:
+            # Only a delivery puts a user in a caseload, so choices are not read.
+            svar = b_mod.gjeldende_leverandor((), leveranser, sluttdatoer.get(bruker_id), t, paa,
+                                              "")
+            if svar.kilde is Kilde.LEVERANSE and svar.leverandor_id == leverandor_id:
+                per_type.setdefault(t, set()).add(bruker_id)
+                alle.add(bruker_id)
     return Caseload(leverandor_id, paa, len(alle),
                     {t: len(b) for t, b in sorted(per_type.items())})

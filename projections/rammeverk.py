@@ -310,25 +310,21 @@ class Kjoring:
 
 
 class FremdriftTilStderr:
-    """A one-line progress bar on stderr, ending with the events-per-second figure."""
+    """The projections' progress (position, head, seconds) on the one progress bar of the
+    commands (``application/fremdrift.py``): counts the log positions gone through since the
+    first call, so its last figure is the one the command's summary prints (``lukk()``)."""
 
-    def __init__(self, bredde: int = 40, strom: Any = None) -> None:
-        self.bredde = bredde
-        self.strom = strom or sys.stderr
-        self._sist = -1.0
+    def __init__(self, strom: Any = None) -> None:
+        from application.fremdrift import Fremdriftslinje
+
+        self._linje = Fremdriftslinje("lesemodellene", "hendelser", strom)
+        self._fra: int | None = None
 
     def __call__(self, posisjon: int, hode: int, sekunder: float) -> None:
-        naa = time.monotonic()
-        ferdig = hode == 0 or posisjon >= hode
-        if not ferdig and naa - self._sist < 0.2:
-            return
-        self._sist = naa
-        andel = 1.0 if hode == 0 else min(1.0, posisjon / hode)
-        fylt = int(andel * self.bredde)
-        fart = posisjon / sekunder if sekunder > 0 else 0.0
-        tall = f"{fart:,.0f}".replace(",", " ")
-        self.strom.write(f"\r[{'#' * fylt}{'.' * (self.bredde - fylt)}] {andel:6.1%} "
-                         f"{posisjon}/{hode} hendelser, {tall} hendelser/s")
-        if ferdig and sekunder > 0:
-            self.strom.write("\n")
-        self.strom.flush()
+        if self._fra is None:
+            self._fra = posisjon
+        self._linje(posisjon - self._fra, hode - self._fra)
+
+    def lukk(self) -> int:
+        """End the bar's line (once); the number of log positions it counted."""
+        return self._linje.lukk()

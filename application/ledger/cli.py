@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
+
+from application.fremdrift import Fremdriftslinje
 
 from application.ledger.checkpoints import (
     load_checkpoint,
@@ -27,40 +28,6 @@ from application.ledger.verify import verify as verify_chain
 EXIT_OK = 0
 EXIT_BROKEN = 1
 EXIT_BAD_CHECKPOINT = 2
-
-
-class TextProgressBar:
-    """A one-line progress bar for long verifications: ``[#####-----]  52%  1,234,567``.
-
-    Redraws at most ten times a second, so calling it often costs nothing.
-    """
-
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30, min_interval: float = 0.1):
-        self._stream = stream
-        self._width = width
-        self._min_interval = min_interval
-        self._last_draw = 0.0
-        self._drawn = False
-
-    def __call__(self, position: int, last_position: int) -> None:
-        now = time.monotonic()
-        done = last_position <= 0 or position >= last_position
-        if not done and now - self._last_draw < self._min_interval:
-            return
-        self._last_draw = now
-        fraction = 1.0 if last_position <= 0 else min(position / last_position, 1.0)
-        filled = int(fraction * self._width)
-        bar = "#" * filled + "-" * (self._width - filled)
-        self._stream.write(f"\r[{bar}] {fraction:4.0%}  {position:,}")
-        self._stream.flush()
-        self._drawn = True
-
-    def finish(self) -> None:
-        """End the bar's line, if one was drawn."""
-        if self._drawn:
-            self._stream.write("\n")
-            self._stream.flush()
-            self._drawn = False
 
 
 def checkpoint(
@@ -160,11 +127,11 @@ def _verify_with_bar(
     progress: bool,
     err: TextIO,
 ) -> VerifyReport:
-    bar = TextProgressBar(err) if progress else None
+    bar = Fremdriftslinje("verifiserer kjeden", "hendelser", err) if progress else None
     try:
         return verify_chain(
             store, checkpoints, bar, trusted_public_keys=trusted_public_keys
         )
     finally:
         if bar is not None:
-            bar.finish()
+            bar.lukk()

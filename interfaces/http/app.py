@@ -71,12 +71,15 @@ def create_app(app: BrukervalgApp | None = None,
 
     Raises:
         Innstillingsfeil: the settings would weaken authentication (e.g. a development key
-            outside development mode) or are out of range.
+            outside development mode) or are out of range; or, building its own application
+            outside development mode, a store key is missing or does not fit the store
+            (``application/nokler.py``; that one is ``application.settings.Innstillingsfeil``).
     """
     settings = settings or ApiSettings.fra_miljo()
     settings.valider()
     eier_app = app is None
-    brukervalg = app or BrukervalgApp()
+    # Outside development mode both store keys are required, and must fit the store.
+    brukervalg = app or BrukervalgApp.aapne(produksjon=not settings.utvikling)
     verifikator = Verifikator(settings, brukervalg.ref)
     lager = Sidelager.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from interfaces.rapport.felles import KORT, REGEL, komma, maanedsnavn, prosent
@@ -178,7 +179,8 @@ def _avvik(r: Oppfolgingsrapport) -> str:
     return f"<table><thead><tr><th>Årsak (timer)</th>{hode}</tr></thead><tbody>{kropp}</tbody></table>"
 
 
-def rapport_html(r: Oppfolgingsrapport, tittel: str = "Kontraktsoppfølging") -> str:
+def rapport_html(r: Oppfolgingsrapport, tittel: str = "Kontraktsoppfølging",
+                navn: Mapping[str, str] | None = None) -> str:
     data = json.dumps(_data(r), ensure_ascii=False).replace("<", "\\u003c")
     periode = (maanedsnavn(r.fra) if r.fra == r.til
                else f"{maanedsnavn(r.fra)} – {maanedsnavn(r.til)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl import Workbook
@@ -98,7 +99,7 @@ def kontroll_xlsx(k: Betalingskontroll) -> bytes:
     return _lagre(wb)
 
 
-def rapport_xlsx(r: Oppfolgingsrapport) -> bytes:
+def rapport_xlsx(r: Oppfolgingsrapport, navn: Mapping[str, str] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Oppfølging"

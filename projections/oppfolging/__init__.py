@@ -76,24 +76,13 @@ class Oppfolging:
             return sorted(str(r[0]) for r in cur.execute(
                 "SELECT DISTINCT leverandor_id FROM prj_opf_leveranse").fetchall())
 
-    def avbestilt_us(self, leverandor_id: str, aar: int, maaned: int) -> dict[tuple[str, str], int]:
-        """Planned microseconds of cancelled visits per (bruker id, tjenestetype) in the month."""
-        m = f"{aar:04d}-{maaned:02d}"
-        with self._les() as cur:
-            rader = cur.execute(
-                "SELECT l.bruker_id, l.tjenestetype, SUM(a.planlagt_us) FROM prj_opf_avbestilling a "
-                "JOIN prj_opf_leveranse l ON l.leveranse_id = a.leveranse_id WHERE "
-                "l.leverandor_id = ? AND a.dato >= ? AND a.dato <= ? GROUP BY l.bruker_id, "
-                "l.tjenestetype", (leverandor_id, f"{m}-01", f"{m}-31")).fetchall()
-        return {(str(b), str(t)): int(s) for b, t, s in rader}
-
     def betalingskontroll(self, leverandor_id: str, aar: int, maaned: int,
                           fakturagrunnlag: str | Sequence[Krav] | None = None) -> Betalingskontroll:
         """Payable next to claimed for one provider and month (claims: CSV text or parsed)."""
         krav = (les_fakturagrunnlag(fakturagrunnlag) if isinstance(fakturagrunnlag, str)
                 else fakturagrunnlag)
         mnd = self.p.betalbare_timer(leverandor_id, aar, maaned)
-        return kontroller(mnd, krav, self.avbestilt_us(leverandor_id, aar, maaned))
+        return kontroller(mnd, krav)
 
     def rapport(self, fra: str, til: str, leverandorer: Sequence[str] | None = None,
                 naa: datetime | None = None) -> Oppfolgingsrapport:

@@ -13,7 +13,8 @@ lines for the same pair are added together.
 Every difference between claimed and payable hours is explained, in this order: the projection's
 deviations (time claimed and not paid, with their reason: over vedtak, outside the delivery
 period, after death or moving out, without vedtak, late cancellation not payable); then planned
-time of cancelled visits (R20: a cancelled visit is not delivered time); what remains is
+time of visits cancelled in time (R20: a cancelled visit is not delivered time; its time is in
+the month where ``domain.betaling.plasser`` puts it, as in payable hours); what remains is
 unexplained (typically visits the time report import rejected, or never reported).
 """
 
@@ -27,9 +28,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from uuid import UUID
 
+from domain.betaling import Avviksarsak
 from domain.felles import Tjenestetype
-from projections.beregning import Avviksarsak
-from projections.fakturering import Leverandormaaned, timer, vis_timer
+from projections.fakturering import Leverandormaaned, vis_timer
 
 TOLERANSE = Fraction(1, 200)  # claims are written with two decimals: |difference| < 0.005 h is none
 
@@ -170,14 +171,13 @@ class Betalingskontroll:
         return ut
 
 
-def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None,
-               avbestilt_us: dict[tuple[str, str], int] | None = None) -> Betalingskontroll:
+def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingskontroll:
     """Compare a provider's month (``Projeksjoner.betalbare_timer``) with its claims.
 
-    ``avbestilt_us``: planned microseconds of cancelled visits per (bruker id, tjenestetype).
-    Without claims (``krav=None``) the control lists what is payable and the deviations.
+    Every hour comes from the invoice lines, so a visit or cancellation is in the same day and
+    month here as in payable hours (``domain.betaling.plasser``). Without claims
+    (``krav=None``) the control lists what is payable and the deviations.
     """
-    avbestilt_us = avbestilt_us or {}
     kravliste = {(k.bruker_id, k.tjenestetype): k for k in (krav or ())}
     har_krav = krav is not None
     ut: list[Kontrollinje] = []
@@ -211,8 +211,7 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None,
                 if brukt > 0:
                     forklaring_l.append((a, brukt))
                     rest -= brukt
-            avb = timer(avbestilt_us.get((str(li.bruker_id), li.tjenestetype.value), 0))
-            avb -= li.sen_avbestilt_timer  # late cancellations are already a deviation
+            avb = li.avbestilt_timer  # late cancellations are already a deviation
             if rest > TOLERANSE and avb > 0:
                 brukt = min(avb, rest)
                 forklaring_l.append((AVBESTILT, brukt))

@@ -6,8 +6,12 @@ Definitions (docs/oppfolging.md has them in Norwegian for the reader of the repo
   month (ordinary or acute). For the period: distinct users over the whole period.
 - **Timer**: bestilt (ordered), levert (ordinary + documented acute extra visits) and betalbar
   from ``Projeksjoner.betalbare_timer`` per month, exact; summed over the period.
-- **Andel av bestilt tid levert** (R28a): Σ min(levert ordinær, bestilt) / Σ bestilt over the
-  invoice lines, so over-delivery to one user does not hide under-delivery to another.
+- **Andel av bestilt tid levert** (R28a): Σ delivered time within the vedtak
+  (``domain.betaling.levert_innenfor_bestilt``: min(delivered on active days, ordered) per
+  delivery) / Σ bestilt, so over-delivery to one user does not hide under-delivery to another.
+- **Where a visit lands**: hours as payable hours place them (split at Oslo midnight); a visit
+  counts (users served, visits, continuity) on the Oslo date it starts, a cancellation likewise
+  (``domain.betaling.plasser`` / ``telledag``).
 - **Frister** (R11–R13, R16, R21): the SLA projection's obligations whose deadline falls in the
   month, per rule: met, breached, open. Share met = met / (met + breached).
 - **Bytter**: switches (``LeverandorByttet``) by notice date: in (to the provider) and out.
@@ -32,7 +36,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from projections.fakturering import Leverandormaaned
+from domain import betaling
+from projections.fakturering import Leverandormaaned, timer
 
 REGLER = ("R11", "R12", "R13", "R16", "R21")
 
@@ -169,7 +174,8 @@ def fra_betalbare(t: Tall, mnd: Leverandormaaned) -> None:
         t.levert_timer += li.levert_timer + li.akutt_timer
         t.akutt_timer += li.akutt_timer
         t.betalbare_timer += li.betalbare_timer
-        t.levert_innenfor_bestilt_timer += min(li.levert_timer, li.bestilt_timer)
+        t.levert_innenfor_bestilt_timer += timer(betaling.levert_innenfor_bestilt(
+            li.betalbar_innenfor_vedtak_us, li.betalbar_sen_avbestilling_us))
         t.avbestillinger += li.antall_avbestilt
         for a in li.avvik:
             t.avvik_timer[a.arsak] = t.avvik_timer.get(a.arsak, Fraction(0)) + a.timer

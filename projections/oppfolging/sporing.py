@@ -4,10 +4,8 @@ projection keeps in a form the follow-up report needs.
 Tables (ids, dates, staff pseudonyms and times only; no names, no fødselsnummer):
 
 - ``prj_opf_leveranse``: delivery → bruker, provider, tjenestetype (from ``LeveranseBestilt``);
-- ``prj_opf_besok``: one row per visit (single or from a time report): delivery, Oslo-local date,
-  staff pseudonym (R28a);
-- ``prj_opf_avbestilling``: one row per cancellation: delivery, local date, planned microseconds
-  (keyed by the event id; a cancellation of a time report by ``<event id>:<line>``);
+- ``prj_opf_besok``: one row per visit (single or from a time report): delivery, the Oslo date
+  it counts on (``domain.betaling.telledag``), staff pseudonym (R28a);
 - ``prj_opf_bytte``: one row per switch (``LeverandorByttet``): from, to, notice date (R06, R28);
 - ``prj_opf_bekymring``: concern reports received (R21);
 - ``prj_opf_avvik``: deviations and complaints registered about the service (R27).
@@ -23,8 +21,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from domain import betaling, kalender
 from domain import bruker as b_mod
-from domain import kalender
 from domain import leveranse as l_mod
 from projections.felles import Emne, emne, tid
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
@@ -35,20 +33,15 @@ LEVERANDOR_BYTTET = emne(b_mod.LeverandorByttet)
 
 _BESOK_SQL = ("INSERT INTO prj_opf_besok (besok_id, leveranse_id, dato, ansatt) "
               "VALUES (?, ?, ?, ?) ON CONFLICT (besok_id) DO NOTHING")
-_AVBESTILLING_SQL = ("INSERT INTO prj_opf_avbestilling (hendelse_id, leveranse_id, dato, "
-                     "planlagt_us) VALUES (?, ?, ?, ?) ON CONFLICT (hendelse_id) DO NOTHING")
-
-
-def _us(start: str, slutt: str) -> int:
-    d = tid(slutt) - tid(start)
-    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
 
 
 class Oppfolgingssporing(Projeksjon):
     navn: ClassVar[str] = "oppfolging"
-    VERSJON: ClassVar[int] = 2  # 2: visits and cancellations reported in batches
+    # 2: visits and cancellations reported in batches; 3: cancellations are no longer kept here
+    # (the invoice control reads them from payable hours, placed in the same days)
+    VERSJON: ClassVar[int] = 3
     tabeller: ClassVar[tuple[str, ...]] = (
-        "prj_opf_leveranse", "prj_opf_besok", "prj_opf_avbestilling", "prj_opf_bytte",
+        "prj_opf_leveranse", "prj_opf_besok", "prj_opf_bytte",
         "prj_opf_bekymring", "prj_opf_avvik")
     ddl: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS prj_opf_leveranse (leveranse_id TEXT PRIMARY KEY, "
@@ -57,8 +50,6 @@ class Oppfolgingssporing(Projeksjon):
         "CREATE TABLE IF NOT EXISTS prj_opf_besok (besok_id TEXT PRIMARY KEY, "
         "leveranse_id TEXT NOT NULL, dato TEXT NOT NULL, ansatt TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS prj_opf_besok_dato ON prj_opf_besok (dato)",
-        "CREATE TABLE IF NOT EXISTS prj_opf_avbestilling (hendelse_id TEXT PRIMARY KEY, "
-        "leveranse_id TEXT NOT NULL, dato TEXT NOT NULL, planlagt_us BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS prj_opf_bytte (hendelse_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, fra_leverandor_id TEXT NOT NULL, "
         "til_leverandor_id TEXT NOT NULL, dato TEXT NOT NULL)",
@@ -72,9 +63,7 @@ class Oppfolgingssporing(Projeksjon):
         return {
             Emne.LEVERANSE_BESTILT: self._bestilt,
             Emne.BESOK_UTFORT: self._besok,
-            Emne.BESOK_AVBESTILT: self._avbestilt,
             Emne.BESOK_RAPPORTERT: self._besok_rapportert,
-            Emne.AVBESTILLINGER_RAPPORTERT: self._avbestillinger_rapportert,
             LEVERANDOR_BYTTET: self._byttet,
             Emne.BEKYMRING_MOTTATT: self._bekymring,
             AVVIK_REGISTRERT: self._avvik,
@@ -89,7 +78,7 @@ class Oppfolgingssporing(Projeksjon):
     def _besok(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute(_BESOK_SQL,
                     (str(d["besok_id"]), str(d["originator_id"]),
-                     kalender.lokal_dato(tid(d["start"])).isoformat(), d["ansatt"]))
+                     betaling.telledag(tid(d["start"])).isoformat(), d["ansatt"]))
 
     def _besok_rapportert(self, cur: Skrivebuffer, b: Any, n: Notification,
                           d: dict[str, Any]) -> None:
@@ -98,22 +87,7 @@ class Oppfolgingssporing(Projeksjon):
         for x in d["besok"]:
             besok_id = l_mod.rapportert_besok_id(leveranse_id, sha, x["linje"])
             cur.execute(_BESOK_SQL, (str(besok_id), str(leveranse_id),
-                                     kalender.lokal_dato(tid(x["start"])).isoformat(), x["ansatt"]))
-
-    def _avbestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
-        cur.execute(_AVBESTILLING_SQL,
-                    (str(d["hendelse_id"]), str(d["originator_id"]),
-                     kalender.lokal_dato(tid(d["planlagt_start"])).isoformat(),
-                     _us(d["planlagt_start"], d["planlagt_slutt"])))
-
-    def _avbestillinger_rapportert(self, cur: Skrivebuffer, b: Any, n: Notification,
-                                   d: dict[str, Any]) -> None:
-        """A time report's cancellations: one row each, keyed by the event and the line."""
-        for x in d["avbestillinger"]:
-            cur.execute(_AVBESTILLING_SQL,
-                        (f"{d['hendelse_id']}:{x['linje']}", str(d["originator_id"]),
-                         kalender.lokal_dato(tid(x["planlagt_start"])).isoformat(),
-                         _us(x["planlagt_start"], x["planlagt_slutt"])))
+                                     betaling.telledag(tid(x["start"])).isoformat(), x["ansatt"]))
 
     def _byttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_opf_bytte (hendelse_id, bruker_id, tjenestetype, "

@@ -16,6 +16,7 @@ def arbeidsmappe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     for key in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("BRUKERVALG_UTVIKLING", "1")  # the demo store: no keys needed
     return tmp_path
 
 
@@ -71,7 +72,12 @@ def test_importer_reads_the_file_as_bytes_with_bom_and_crlf_and_writes_the_recei
     fil.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(linjer).encode() + b"\r\n")
     capsys.readouterr()
     assert main(["importer", str(fil), "--leverandor", "nordlys", "--kvittering", "k.csv"]) == 0
-    assert "3 linjer: 2 godtatt, 0 allerede registrert, 1 avvist {'R18': 1}" in capsys.readouterr().out
+    ut = capsys.readouterr()
+    assert "3 linjer: 2 godtatt, 0 allerede registrert, 1 avvist (1 R18); lagret" in ut.out
+    assert "{" not in ut.out  # no Python dict in the summary
+    # one progress bar, drawn to its end once, on the same count as the summary
+    assert ut.err.count("\n") == 1 and ut.err.rstrip().rsplit("\r", 1)[1].startswith(
+        "importerer: 3 linjer")
     kvittering = (arbeidsmappe / "k.csv").read_text(encoding="utf-8").splitlines()
     assert kvittering[0] == "linje;status;regel;felt;melding;leveranse_id"
     assert [x.split(";")[:4] for x in kvittering[1:]] == [

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from application.fremdrift import Fremdriftslinje
 from application.ledger import ChainBrokenError, generate_private_key, public_key_hex, save_private_key
 from application.ledger.cli import (
     EXIT_BAD_CHECKPOINT,
     EXIT_BROKEN,
     EXIT_OK,
-    TextProgressBar,
     checkpoint,
     verify,
 )
@@ -113,12 +113,15 @@ def test_no_checkpoint_is_signed_over_a_broken_chain(
 
 
 def test_the_progress_bar_draws_one_line() -> None:
+    """The one progress bar of the commands (tqdm): ends on the final count, one line."""
     stream = io.StringIO()
-    bar = TextProgressBar(stream, width=10)
+    bar = Fremdriftslinje("verifiserer kjeden", "hendelser", stream)
 
     bar(500, 1000)
     bar(1000, 1000)
-    bar.finish()
+    assert bar.lukk() == 1000
 
-    assert stream.getvalue().endswith("[##########] 100%  1,000\n")
-    assert "[#####-----]  50%  500" in stream.getvalue()
+    assert stream.getvalue().endswith("1\xa0000 av 1\xa0000 hendelser, " + stream.getvalue()
+                                      .rsplit(", ", 1)[1])
+    assert stream.getvalue().count("\n") == 1
+    assert "verifiserer kjeden: 100\xa0%" in stream.getvalue()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import kalender
-from projections.beregning import (
+from domain.betaling import (
     AKUTT,
     ORDINAER,
     SEN_AVBESTILT,
@@ -17,8 +17,9 @@ from projections.beregning import (
     Grunnlag,
     Omfangsperiode,
     beregn,
+    plasser,
 )
-from projections.betalbar_tid import BetalbarTid, _Batch, _del_ved_midnatt
+from projections.betalbar_tid import BetalbarTid, _Batch
 from projections.felles import tid
 
 DAGER = st.lists(st.integers(0, 4 * 3_600_000_000), min_size=31, max_size=31)
@@ -104,4 +105,6 @@ def test_r18_delingen_ved_midnatt_stemmer_med_kalenderen(start: datetime, us: in
                if v}
     assert faktisk == {d: v for d, v in fasit.items() if v}
     assert sum(faktisk.values()) == us
-    assert sum(v for _, v in _del_ved_midnatt(s, e)) == us
+    assert sum(v for _, v in plasser(s, e)) == us
+    # The same instants in Oslo's zone (not fixed offsets) are placed the same way.
+    assert plasser(kalender.lokal(s), kalender.lokal(e)) == plasser(s, e)

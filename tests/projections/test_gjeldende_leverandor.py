@@ -127,3 +127,35 @@ def test_ukjent_bruker_gir_ikke_funnet(projeksjoner: Projeksjoner) -> None:
     projeksjoner.oppdater()
     with pytest.raises(IkkeFunnet):
         projeksjoner.leverandor_paa(uuid4(), HSP, date(2026, 3, 2))
+
+
+@pytest.mark.parametrize("andre_klokke", [(2026, 3, 2, 10, 0), (2026, 3, 2, 9, 0)],
+                         ids=["samme-klokke", "klokka-bakover"])
+def test_r03_to_valg_med_samme_dato_det_sist_registrerte_gjelder_overalt(
+        scenario: Scenario, projeksjoner: Projeksjoner,
+        andre_klokke: tuple[int, int, int, int, int]) -> None:
+    """R03 tie-break (with R02): two choices for the same tjenestetype and the same effective
+    date; the one recorded last in the user's history is in force, whatever the clocks said.
+
+    Before: the domain took the later *timestamp* (and the first of two equal ones), the
+    projection the later log position, so the order placed and the report disagreed. Now the
+    write side, the klagesak and the projection all ask ``domain.bruker.gjeldende_leverandor``.
+    """
+    b = scenario.bruker()
+    scenario.naa(2026, 3, 2, 10, 0)
+    scenario.velg(b, "nordlys", date(2026, 4, 1))
+    scenario.naa(*andre_klokke)  # another server's clock, or the same instant
+    scenario.velg(b, "2care", date(2026, 4, 1))
+    projeksjoner.oppdater()
+    dag = date(2026, 4, 2)
+    bruker = scenario.app.bruker(b)
+    assert bruker.valgt_leverandor(HSP, dag, "kommunal") == "2care"
+    assert bruker.leverandor_paa(HSP, dag, "kommunal").leverandor_id == "2care"
+    assert projeksjoner.leverandor_paa(b, HSP, dag).leverandor_id == "2care"
+    # The order placed without a named provider goes to the same one (saksgang, R03).
+    v = scenario.vedtak(b, dag)
+    lev = scenario.bestill(b, v, dag)
+    assert scenario.app.leveranse(lev).leverandor_id == "2care"
+    projeksjoner.oppdater()
+    assert projeksjoner.caseload("2care", dag).brukere == 1
+    assert projeksjoner.caseload("nordlys", dag).brukere == 0

@@ -202,10 +202,14 @@ def test_gjenoppbygg_viser_fremdrift_og_hendelser_per_sekund(
     fart = gjenoppbygg(app)
     feil = capsys.readouterr().err
     assert fart > 0
-    assert "100.0%" in feil and "hendelser/s" in feil and feil.endswith("\n")
+    assert "100\xa0%" in feil and "hendelser/s" in feil and feil.endswith("\n")
+    assert feil.count("\n") == 1  # drawn to its end once
     strom = io.StringIO()
-    FremdriftTilStderr(bredde=10, strom=strom)(5, 10, 1.0)
-    assert strom.getvalue() == "\r[#####.....]  50.0% 5/10 hendelser, 5 hendelser/s"
+    bar = FremdriftTilStderr(strom=strom)
+    bar(5, 10, 0.0)  # counts from where it started: 5 of the 5 left
+    bar(10, 10, 1.0)
+    assert bar.lukk() == 5
+    assert "5 av 5 hendelser" in strom.getvalue() and strom.getvalue().count("\n") == 1
 
 
 def test_posisjonen_flyttes_forbi_hendelser_ingen_projeksjon_leser(
