@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -205,14 +206,10 @@ def test_sla_klagesak_og_arbeidsliste_gir_samme_forpliktelser_sqlite(
     _egenskap(lag_app, "sqlite", klokke, historie)
 
 
+@pytest.mark.postgres
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(historie=historier())
 def test_sla_klagesak_og_arbeidsliste_gir_samme_forpliktelser_postgres(
         lag_app: Callable[..., BrukervalgApp], klokke: Klokke, historie: Any) -> None:
     _egenskap(lag_app, "postgres", klokke, historie)
-
-
-test_sla_klagesak_og_arbeidsliste_gir_samme_forpliktelser_postgres = (  # type: ignore[misc]
-    __import__("pytest").mark.postgres(
-        test_sla_klagesak_og_arbeidsliste_gir_samme_forpliktelser_postgres))
