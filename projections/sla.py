@@ -70,6 +70,7 @@ class SlaAggregat:
     brutt: int
     apen: int
     utlopt: int
+    ikke_aktuell: int = 0  # listed with the reason, never counted as met or breached
 
     @property
     def avgjort(self) -> int:
@@ -489,11 +490,11 @@ def aggregat(cur: Markor, naa: datetime, gruppering: Sequence[str],
     rader = forpliktelser(cur, naa, leverandor_id, bydel, maaned, regel,
                           bare_utestaaende=bare_utestaaende)
     tall: dict[tuple[Any, ...], dict[str, int]] = {}
+    ikke = frister.Status.IKKE_AKTUELL.value
     for x in rader:
-        if x.status not in STATUSER:
-            continue  # not applicable: counted by nobody
         noekkel = tuple(getattr(x, _GRUPPER[g]) for g in gruppering)
-        tall.setdefault(noekkel, dict.fromkeys(STATUSER, 0))[x.status] += 1
-    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), *(v[s] for s in STATUSER))
+        tall.setdefault(noekkel, dict.fromkeys((*STATUSER, ikke), 0))[x.status] += 1
+    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), *(v[s] for s in STATUSER),
+                        ikke_aktuell=v[ikke])
             for k, v in sorted(tall.items(), key=lambda kv: tuple((x is None, x or "")
                                                                     for x in kv[0]))]

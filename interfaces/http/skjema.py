@@ -969,7 +969,7 @@ class SlaForpliktelseUt(Ut):
     bydel: str | None
     frist: str = Field(description="Oslo-tid (ISO 8601), eller dato for R13/R25")
     faktisk: str | None
-    status: str = Field(examples=["overholdt"], description="overholdt, brutt, apen, utlopt")
+    status: str = Field(examples=["overholdt"], description="overholdt, brutt, apen, utlopt, ikke_aktuell")
     maaned: str = Field(examples=["2026-03"])
     merknad: str
 
