@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.bruker import Mottaker
-from domain.felles import Form, Kanal, Sluttarsak, Tjenestetype
+from domain.felles import Flerlinjetekst, Form, Kanal, Sluttarsak, Tekst, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besokskategori
 from domain.vedtak import Klageutfall, Omfang, Utfall
 
@@ -19,23 +20,23 @@ class Kommando(BaseModel):
 
 
 class RegistrerBruker(Kommando):
-    fodselsnummer: str = Field(examples=["15108695088"])
-    navn: str = Field(min_length=1, max_length=200)
-    bydel: str = Field(examples=["frogner"])
+    fodselsnummer: Tekst = Field(examples=["15108695088"])
+    navn: Tekst = Field(min_length=1, max_length=200)
+    bydel: Tekst = Field(examples=["frogner"])
 
 
 class RegistrerInformasjonGitt(Kommando):
     bruker_id: UUID
     gitt_tid: datetime
-    gitt_av: str = Field(min_length=1, max_length=200)
+    gitt_av: Tekst = Field(min_length=1, max_length=200)
     gitt_til: Mottaker
-    mottaker_navn: str | None = None
+    mottaker_navn: Tekst | None = None
 
 
 class VelgLeverandor(Kommando):
     bruker_id: UUID
     tjenestetype: Tjenestetype
-    leverandor_id: str
+    leverandor_id: Tekst
     form: Form
     gyldig_fra: date
 
@@ -43,16 +44,16 @@ class VelgLeverandor(Kommando):
 class KorrigerLeverandorvalg(Kommando):
     bruker_id: UUID
     korrigerer: UUID = Field(description="hendelse_id of the choice being corrected")
-    leverandor_id: str
+    leverandor_id: Tekst
     form: Form
     gyldig_fra: date
-    begrunnelse: str
+    begrunnelse: Flerlinjetekst
 
 
 class ByttLeverandor(Kommando):
     bruker_id: UUID
     tjenestetype: Tjenestetype
-    til_leverandor_id: str
+    til_leverandor_id: Tekst
     form: Form
     oppsigelsesdato: date
     ny_leveranse_id: UUID = Field(default_factory=uuid4)
@@ -69,12 +70,12 @@ class RegistrerHusstandsinntekt(Kommando):
     bruker_id: UUID
     nettoinntekt: Decimal = Field(ge=0, max_digits=12, decimal_places=2, examples=["285000.00"])
     gyldig_fra: date
-    kilde: str = Field(default="siste likning", max_length=200)
+    kilde: Tekst = Field(default="siste likning", max_length=200)
 
 
 class FlyttTilBydel(Kommando):
     bruker_id: UUID
-    til_bydel: str
+    til_bydel: Tekst
     dato: date
 
 
@@ -108,8 +109,8 @@ class RegistrerVedtakMottatt(Kommando):
 class AnmodRevurdering(Kommando):
     vedtak_id: UUID
     anmodet_tid: datetime
-    leverandor_id: str
-    begrunnelse: str
+    leverandor_id: Tekst
+    begrunnelse: Flerlinjetekst
     revurdering_id: UUID = Field(default_factory=uuid4)
 
 
@@ -120,6 +121,15 @@ class BesvarRevurdering(Kommando):
     utfall: Utfall
     nytt_omfang: Omfang | None = None
     gyldig_fra: date | None = None
+
+
+class ReviderVedtak(Kommando):
+    """The bydel revises the scope on its own initiative (seed 001: "revurdere")."""
+
+    vedtak_id: UUID
+    gyldig_fra: date
+    nytt_omfang: Omfang
+    begrunnelse: str = Field(min_length=1, max_length=4000)
 
 
 class ForlengVedtak(Kommando):
@@ -136,7 +146,7 @@ class AvsluttVedtak(Kommando):
 class MottaKlage(Kommando):
     vedtak_id: UUID
     mottatt_dato: date
-    gjelder: str
+    gjelder: Flerlinjetekst
     klage_id: UUID = Field(default_factory=uuid4)
 
 
@@ -145,14 +155,14 @@ class AvgjorKlage(Kommando):
     klage_id: UUID
     avgjort_dato: date
     utfall: Klageutfall
-    begrunnelse: str = ""
+    begrunnelse: Flerlinjetekst = ""
 
 
 class BestillLeveranse(Kommando):
     bruker_id: UUID
     tjenestetype: Tjenestetype
     vedtak_id: UUID | None = Field(default=None, description="None: started before the vedtak (R14)")
-    leverandor_id: str | None = Field(
+    leverandor_id: Tekst | None = Field(
         default=None, description="None: the user's choice, else the municipal provider (R03)")
     fom: date
     tom: date | None = None
@@ -164,6 +174,10 @@ class VarsleLeverandor(Kommando):
     kanal: Kanal
     varslet_tid: datetime
     hast: bool = False
+    gjelder: Varselgrunn = Field(default=Varselgrunn.START,
+                                 description="R11: what the notice is about")
+    gjelder_fra: date | None = Field(
+        default=None, description="R11: the day an expansion or extension takes effect")
 
 
 class VarsleOppsigelse(Kommando):
@@ -181,9 +195,9 @@ class RegistrerBesok(Kommando):
     leveranse_id: UUID
     start: datetime
     slutt: datetime
-    ansatt: str = Field(min_length=1, max_length=64)
+    ansatt: Tekst = Field(min_length=1, max_length=64)
     kategori: Besokskategori = Besokskategori.ORDINAER
-    tiltakskode: str | None = None
+    tiltakskode: Tekst | None = None
     besok_id: UUID = Field(default_factory=uuid4)
 
 
@@ -192,15 +206,15 @@ class AvbestillBesok(Kommando):
     planlagt_start: datetime
     planlagt_slutt: datetime
     avbestilt_tid: datetime
-    journalreferanse: str
+    journalreferanse: Tekst
 
 
 class MottaBekymringsmelding(Kommando):
     leveranse_id: UUID
     mottatt_tid: datetime
-    fagjournal: str
+    fagjournal: Tekst
     videresendt_tid: datetime | None = None
-    beskjedjournal: str | None = None
+    beskjedjournal: Tekst | None = None
     melding_id: UUID = Field(default_factory=uuid4)
 
 
@@ -208,21 +222,21 @@ class VideresendBekymringsmelding(Kommando):
     leveranse_id: UUID
     melding_id: UUID
     videresendt_tid: datetime
-    beskjedjournal: str
+    beskjedjournal: Tekst
 
 
 class AvsluttLeveranse(Kommando):
     leveranse_id: UUID
     sluttdato: date
     arsak: Sluttarsak
-    sluttnotat: str = ""
+    sluttnotat: Flerlinjetekst = ""
 
 
 class RegistrerAvvik(Kommando):
     leveranse_id: UUID
     type: Avvikstype
     mottatt_tid: datetime
-    beskrivelse: str
+    beskrivelse: Flerlinjetekst
     avvik_id: UUID = Field(default_factory=uuid4)
 
 
@@ -230,4 +244,4 @@ class BehandleAvvik(Kommando):
     leveranse_id: UUID
     avvik_id: UUID
     behandlet_tid: datetime
-    konklusjon: str
+    konklusjon: Flerlinjetekst

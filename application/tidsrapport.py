@@ -74,6 +74,7 @@ from domain.felles import (
     Kontekst,
     Regelbrudd,
     Tjenestetype,
+    ren_tekst,
 )
 from domain.leveranse import Besokskategori, Leveranse
 
@@ -181,8 +182,15 @@ def les_hode(fil: IO[str] | IO[bytes]) -> Hode:
     header = _tekst(lest.removeprefix(b"\xef\xbb\xbf")) if isinstance(lest, bytes) else lest
     if not header.strip():
         raise Filfeil("filen er tom")
+    if "\r" in header.rstrip("\r\n"):
+        raise Filfeil("filen har CR alene som linjeskift (gammelt Mac-format); lagre den med "
+                      "LF eller CRLF")
     skille = ";" if header.count(";") >= header.count(",") else ","
-    navn = [h.strip().lower().lstrip("\ufeff") for h in next(csv.reader([header], delimiter=skille))]
+    try:
+        celler = next(csv.reader([header], delimiter=skille))
+    except csv.Error as e:
+        raise Filfeil(f"overskriften kan ikke leses: {_csv_feil(str(e))}") from None
+    navn = [h.strip().lower().lstrip("\ufeff") for h in celler]
     mangler = [k for k in PAKREVDE if k not in navn]
     ukjente = [k for k in navn if k not in KOLONNER]
     if mangler or ukjente:
@@ -193,11 +201,36 @@ def les_hode(fil: IO[str] | IO[bytes]) -> Hode:
     return Hode(skille, navn, _Kolonner(bredde=max(plass.values()) + 1, **plass))
 
 
+# The first cell of a row the csv module could not read (a cell longer than its limit...): no
+# text can hold NUL (BV6), so no real row starts with it. The line is rejected, the rest read.
+ULESELIG = "\x00uleselig\x00"
+_CSV_FEIL = {"field larger than field limit": "en celle er lengre enn {n} tegn",
+             "new-line character seen in unquoted field": "linjeskift inne i en celle uten "
+                                                         "anførselstegn"}
+
+
 def csv_rader(linjer: Iterable[str], skille: str, forste: int) -> Iterator[Rad]:
     """The non-blank rows of CSV text with their line numbers (``forste`` is the first's)."""
-    for nr, rad in enumerate(csv.reader(linjer, delimiter=skille), start=forste):
+    leser = csv.reader(linjer, delimiter=skille)
+    nr = forste - 1
+    while True:
+        nr += 1
+        try:
+            rad = next(leser)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield nr, [ULESELIG, _csv_feil(str(e))]
+            continue
         if rad and "".join(rad).strip():
             yield nr, rad
+
+
+def _csv_feil(melding: str) -> str:
+    for engelsk, norsk in _CSV_FEIL.items():
+        if melding.startswith(engelsk):
+            return norsk.format(n=csv.field_size_limit())
+    return f"linjen kan ikke leses som CSV ({melding})"
 
 
 def fil_sha256(filer: Callable[[], IO[str] | IO[bytes]]) -> str:
@@ -296,6 +329,13 @@ class _Cache(OrderedDict[UUID, object]):
                 self.ved_ut(ut, verdi)
 
 
+class _Ukjent(Regelbrudd):
+    """No such user: answered as "none of this provider's" (``_egne_leveranser``)."""
+
+    def __init__(self) -> None:
+        super().__init__("R18", "bruker", "ukjent bruker")
+
+
 _Egne = list[tuple[date, date | None, UUID]]  # the provider's deliveries: fom, tom, id
 _Kv = tuple[int, Status, str | None, str | None, str, UUID | None]  # a receipt, before it is one
 
@@ -390,7 +430,7 @@ class Tidsrapportimport:
                 self._fnr[ref] = self.app.finn_bruker_id(ref)  # type: ignore[attr-defined]
             funnet = self._fnr[ref]
             if funnet is None:
-                raise Regelbrudd("R18", "bruker", "ukjent bruker")
+                raise _Ukjent()
             return funnet
         try:
             return UUID(ref)
@@ -401,7 +441,7 @@ class Tidsrapportimport:
         try:
             return self._brukere.hent(bruker_id, self.app.bruker)  # type: ignore[attr-defined,return-value]
         except IkkeFunnet:
-            raise Regelbrudd("R18", "bruker", "ukjent bruker") from None
+            raise _Ukjent() from None
 
     def _egne_leveranser(self, ref: str, tjenestetype: Tjenestetype) -> _Egne:
         """The uploading provider's deliveries of the tjenestetype to the user (kept per file)."""
@@ -414,9 +454,14 @@ class Tidsrapportimport:
                         if r.tjenestetype == tjenestetype and r.leverandor_id == self.leverandor_id
                         and not r.annullert]
                 if not egne:
-                    raise Regelbrudd("R18", "bruker", f"{self.leverandor_id} har ingen leveranse av "
-                                     f"{tjenestetype} til denne brukeren")
+                    raise _Ukjent()
             except Regelbrudd as e:
+                if isinstance(e, _Ukjent):
+                    # The same words whether the user does not exist or is not this provider's:
+                    # a receipt is no way to learn who is registered (issue 14).
+                    e = Regelbrudd("R18", "bruker", f"{self.leverandor_id} har ingen leveranse "
+                                   f"av {tjenestetype} til denne brukeren, eller brukeren finnes "
+                                   "ikke")
                 egne = e.with_traceback(None)  # kept: no frame (and no cycle) with it
             if len(self._egne) >= EGNE_MAKS:
                 self._egne.clear()
@@ -462,6 +507,8 @@ class Tidsrapportimport:
         eneste: dict[tuple[str, str], tuple[UUID, l_mod.Tidsrapport]] = {}
         for nr, rad in bit:
             try:
+                if rad[0] is ULESELIG:
+                    raise Regelbrudd("BV0", "linje", rad[1])
                 if len(rad) < bredde:
                     rad = rad + [""] * (bredde - len(rad))
                 type_ = rad[i_type].strip().lower()
@@ -503,11 +550,14 @@ class Tidsrapportimport:
                     if len(self._egne_leveranser(bruker, tjenestetype)) == 1:
                         eneste[(bruker, tj)] = (lev_id, rapport)
                 if er_besok:
-                    ny = rapport.besok_linje(nr, start, slutt, rad[i_ansatt].strip(), kategori,
-                                             rad[i_tiltak].strip() or None)
+                    tiltak = rad[i_tiltak].strip()
+                    ny = rapport.besok_linje(nr, start, slutt,
+                                             ren_tekst(rad[i_ansatt].strip(), "ansatt"), kategori,
+                                             ren_tekst(tiltak, "tiltakskode") if tiltak else None)
                 else:
-                    ny = rapport.avbestilling_linje(nr, start, slutt, avbestilt,  # type: ignore[arg-type]
-                                                    rad[i_journal].strip())
+                    ny = rapport.avbestilling_linje(
+                        nr, start, slutt, avbestilt,  # type: ignore[arg-type]
+                        ren_tekst(rad[i_journal].strip(), "journalreferanse"))
             except kalender.NaivtTidspunktError as e:
                 kvitteringer.append((nr, AVVIST, e.regel or "BV2", e.felt, str(e), None))
                 continue

@@ -24,8 +24,9 @@ and the import's own parsing):
 - a cancellation: ``avbestilt_tid`` and a journal reference given, planned end after start (R20);
 - no accepted visit overlaps a cancellation of its delivery, and no accepted cancellation a visit
   (R20), counting what the delivery already knows and the chunk's own lines;
-- the text fields that go into the event contain no ``"``, ``\\`` or control characters (their
-  JSON is then the text itself, as orjson writes it).
+- the text fields that go into the event are printable ASCII without ``"`` and ``\\``, or Latin
+  letters up to U+02FF (their JSON is then the text itself, as orjson writes it; BV6 allows them
+  and they are already NFC).
 
 A line is "already recorded" exactly as in the domain: a visit with the same start, end and staff
 member (the same instants), a cancellation with the same planned start, on the delivery or on an
@@ -60,7 +61,11 @@ _MIKRO = timedelta(microseconds=1)
 # The forms of an instant this path reads itself (anything else goes line by line).
 _TIDSFORM = (r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
              r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$")
-_TRYGG_TEKST = r"^[^\"\\\x00-\x1f]*$"  # JSON-escaped by orjson as itself
+# Printable ASCII but ``"`` and ``\``, and Latin-1 to IPA (U+00A0-U+02FF): JSON-escaped by orjson
+# as itself, allowed by BV6 (``felles.ren_tekst``) and already NFC, so the line-by-line path would
+# store exactly this text. Anything else goes line by line, as does a text longer than BV6
+# allows (``leveranse.ANSATT_MAKS``...).
+_TRYGG_TEGN = "[ !#-\\[\\]-~\u00a0-\u02ff]"
 _LIGNER_FNR = l_mod._LIGNER_FNR.pattern
 _TJENESTETYPER = [t.value for t in Tjenestetype]
 _KATEGORIER = [k.value for k in Besokskategori] + [""]
@@ -264,8 +269,9 @@ def forbered(df: pl.DataFrame, nr0: int) -> pl.DataFrame:
                 else pl.lit("")).alias(navn)
 
     s, e = pl.col("start_us"), pl.col("slutt_us")
-    trygg = [pl.col(x).str.contains(_TRYGG_TEKST) for x in ("ansatt", "tiltakskode",
-                                                              "journalreferanse")]
+    trygg = [pl.col(x).str.contains(f"^{_TRYGG_TEGN}{{0,{n}}}$") for x, n in (
+        ("ansatt", l_mod.ANSATT_MAKS), ("tiltakskode", l_mod.TILTAKSKODE_MAKS),
+        ("journalreferanse", l_mod.JOURNAL_MAKS))]
     besok_ok = ((e > s) & ((e - s) <= _LENGSTE_US) & (pl.col("ansatt") != "")
                 & ~pl.col("ansatt").str.contains(_LIGNER_FNR) & trygg[0] & trygg[1]
                 & ((pl.col("kategori") != Besokskategori.AKUTT_EKSTRA.value)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class Regelbrudd(ValueError):
@@ -19,6 +21,64 @@ class Regelbrudd(ValueError):
         self.regel = regel
         self.felt = felt
         self.melding = melding
+
+
+# BV6: what a text field may hold. Every C0 control (tab, CR and LF included), DEL and C1, a
+# lone surrogate (not a character; PostgreSQL and UTF-8 cannot store it), the bidi overrides
+# and isolates (they make a name or an id read differently from what it is) and the
+# noncharacters U+FFFE/U+FFFF. A multi-line field (a description, a reason) also allows LF and
+# tab; CRLF is read as LF, a bare CR is refused (no line ending anyone reads the same way).
+_FORBUDT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+                      "\u2028\u2029\ufffe\uffff]")
+_FORBUDT_FLERLINJE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+                                "\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]")
+
+
+def ren_tekst(verdi: str, felt: str, *, flerlinje: bool = False, maks: int | None = None) -> str:
+    """BV6: the text as stored (NFC), or Regelbrudd naming the field and the first bad character.
+
+    The one check every text a person or a system sends passes through: the HTTP schemas
+    (``Tekst``/``Flerlinjetekst``), the commands, the time-report import and the domain's own
+    checks of a visit and a cancellation. ``maks``: the most characters the field may hold.
+    """
+    if maks is not None and len(verdi) > maks:
+        raise Regelbrudd("BV6", felt, f"teksten kan ha høyst {maks} tegn, har {len(verdi)}")
+    if flerlinje:
+        verdi = verdi.replace("\r\n", "\n")
+    treff = (_FORBUDT_FLERLINJE if flerlinje else _FORBUDT).search(verdi)
+    if treff is not None:
+        tegn = treff.group()
+        raise Regelbrudd("BV6", felt, f"teksten inneholder et tegn som ikke er tillatt "
+                         f"(U+{ord(tegn):04X}, {_tegnnavn(tegn)}) på plass {treff.start() + 1}")
+    return verdi if unicodedata.is_normalized("NFC", verdi) else unicodedata.normalize("NFC", verdi)
+
+
+def _tegnnavn(tegn: str) -> str:
+    if tegn == "\x00":
+        return "NUL"
+    if tegn in "\r\n":
+        return "linjeskift"
+    if tegn == "\t":
+        return "tabulator"
+    if "\ud800" <= tegn <= "\udfff":
+        return "enslig surrogat"
+    if unicodedata.category(tegn) == "Cf":
+        return "retningsstyring"
+    if unicodedata.category(tegn) in ("Zl", "Zp"):
+        return "linjeskift"
+    return "kontrolltegn" if unicodedata.category(tegn) == "Cc" else "ikke-tegn"
+
+
+def _pydantic_tekst(flerlinje: bool) -> Any:
+    def sjekk(verdi: str, info: ValidationInfo) -> str:
+        return ren_tekst(verdi, info.field_name or "tekst", flerlinje=flerlinje)
+    return AfterValidator(sjekk)
+
+
+Tekst = Annotated[str, _pydantic_tekst(False)]
+"""A one-line text field (BV6): no control characters, stored NFC."""
+Flerlinjetekst = Annotated[str, _pydantic_tekst(True)]
+"""A multi-line text field (BV6): LF and tab allowed, CRLF read as LF, stored NFC."""
 
 
 class IkkeFunnet(LookupError):

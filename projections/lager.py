@@ -30,6 +30,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
+from application.lagerfiler import beskytt_sqlite
+
 MILJO_SQLITE_STI = "BRUKERVALG_PROJEKSJONER_SQLITE_PATH"
 
 
@@ -133,6 +135,7 @@ class SqliteLager(Lager):
 
     def __init__(self, sti: str) -> None:
         self.sti = sti
+        beskytt_sqlite(sti)  # 0600 before SQLite creates it (and its WAL) with 0644
         self._conn = sqlite3.connect(sti, isolation_level=None, check_same_thread=False)
         self._laas = threading.RLock()
         if sti != ":memory:":
@@ -165,6 +168,40 @@ class SqliteLager(Lager):
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
+# PostgreSQL text cannot hold NUL (SQLite can). New input is refused it (BV6), but an event
+# stored before that check may carry one, and events are never changed: the read models then
+# get U+FFFD in its place, so a rebuild and every report still run. Only values that hold a
+# NUL are walked; the check on the rest is one C-level search.
+_NUL, _ERSTATNING = "\x00", "\ufffd"
+
+
+def _uten_nul(verdi: Any) -> Any:
+    if isinstance(verdi, str):
+        return verdi.replace(_NUL, _ERSTATNING) if _NUL in verdi else verdi
+    if isinstance(verdi, list | tuple):
+        return [_uten_nul(v) for v in verdi]
+    if isinstance(verdi, dict):
+        return {_uten_nul(k): _uten_nul(v) for k, v in verdi.items()}
+    return verdi
+
+
+def _json(verdier: Any) -> str:
+    tekst = orjson.dumps(verdier).decode()
+    return orjson.dumps(_uten_nul(verdier)).decode() if "\\u0000" in tekst else tekst
+
+
+def _har_nul(verdi: Any) -> bool:
+    if isinstance(verdi, str):
+        return _NUL in verdi
+    return isinstance(verdi, list | tuple) and any(_har_nul(v) for v in verdi)
+
+
+def _parametre(params: Sequence[Any]) -> Sequence[Any]:
+    if any(_har_nul(p) for p in params):
+        return [_uten_nul(p) for p in params]
+    return params
+
+
 class _PgMarkor(Markor):
     """One psycopg cursor per statement: in pipeline mode a reused cursor can be left holding
     an earlier statement's result when a later one is fetched."""
@@ -185,13 +222,13 @@ class _PgMarkor(Markor):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Markor:
         self._cur = self._conn.cursor()
-        self._cur.execute(self._pg(sql), params)
+        self._cur.execute(self._pg(sql), _parametre(params))
         return self
 
     def executemany(self, sql: str, rader: Sequence[Sequence[Any]]) -> None:
         if rader:
             self._cur = self._conn.cursor()
-            self._cur.executemany(self._pg(sql), rader)
+            self._cur.executemany(self._pg(sql), [_parametre(r) for r in rader])
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return self._cur.fetchall()
@@ -211,7 +248,7 @@ class _PgMarkor(Markor):
         # instead of hashing the values and scanning the whole table.
         self.execute(sql.replace("{i}", f"{kolonne} = ANY(ARRAY(SELECT "
                                         "jsonb_array_elements_text(?::jsonb)))"),
-                     [orjson.dumps(list(verdier)).decode(), *params])
+                     [_json(list(verdier)), *params])
         return self.fetchall() if hent else []
 
     @staticmethod
@@ -225,7 +262,7 @@ class _PgMarkor(Markor):
         if len(typer) != len(rader[0]):
             raise ValueError(f"mange(): {len(typer)} typer for {len(rader[0])} kolonner")
         self.execute(f"{hode} SELECT {self._fra_json(typer)} FROM jsonb_array_elements(?::jsonb) e "
-                     f"{hale}", [orjson.dumps(rader).decode()])
+                     f"{hale}", [_json(rader)])
 
     def slett_nokler(self, tabell: str, kolonner: Sequence[str], nokler: Sequence[Sequence[Any]],
                      typer: Sequence[str] = ()) -> None:
@@ -235,7 +272,7 @@ class _PgMarkor(Markor):
             raise ValueError(f"slett_nokler(): {len(typer)} typer for {len(kolonner)} kolonner")
         self.execute(f"DELETE FROM {tabell} WHERE ({', '.join(kolonner)}) IN "
                      f"(SELECT {self._fra_json(typer)} FROM jsonb_array_elements(?::jsonb) e)",
-                     [orjson.dumps(nokler).decode()])
+                     [_json(nokler)])
 
 
 class PostgresLager(Lager):

@@ -9,6 +9,7 @@ too many requests → 429. Anything unexpected → 500 without internals.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from application.app import SamtidigEndring, UtdatertVersjon
 from domain.felles import IkkeFunnet, Regelbrudd
+from domain.kalender import NaivtTidspunktError
 from projections import ProjeksjonUtdatert
 
 PROBLEM_JSON = "application/problem+json"
@@ -113,9 +115,16 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return problem_svar(request, 409, "en annen endret den samme saken samtidig; hent "
                             "siste versjon og prøv igjen")
     if isinstance(exc, ValidationException):
-        feil = _valideringsfeil(exc.extra)
-        return problem_svar(request, 400, "forespørselen oppfyller ikke skjemaet",
-                            regel="BV0", felt=feil[0]["felt"] if feil else None, feil=feil)
+        feil = _valideringsfeil(exc.extra) or _uten_detaljer(exc.detail)
+        detail = feil[0]["melding"] if len(feil) == 1 else "forespørselen oppfyller ikke skjemaet"
+        return problem_svar(request, 400, detail, regel=_regel(feil), felt=feil[0]["felt"],
+                            feil=feil)
+    if isinstance(exc, NaivtTidspunktError):
+        return problem_svar(request, 400, "tidspunktet må ha tidssone, f.eks. "
+                            "2026-11-01T10:00:00+01:00", regel=exc.regel or "BV2", felt=exc.felt)
+    if isinstance(exc, RecursionError):
+        return problem_svar(request, 400, "JSON-innholdet er nøstet for dypt", regel="BV0",
+                            felt="body")
     if isinstance(exc, Uleselig):
         return problem_svar(request, 400, exc.detail, regel="BV0", felt=exc.felt)
     if isinstance(exc, IdempotensKonflikt):
@@ -126,7 +135,16 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return problem_svar(request, 503, str(exc))
     if isinstance(exc, HTTPException):
         status = exc.status_code
-        detail = exc.detail if status < 500 else None
+        if status == 400:  # the request could not be read at all (e.g. the body is not JSON)
+            return problem_svar(request, 400, oversett(exc.detail), regel="BV0", felt="body",
+                                headers=exc.headers)
+        if status == 413:
+            return problem_svar(request, 413, "forespørselen er større enn API-et tar imot",
+                                felt="body", headers=exc.headers)
+        if status == 415:
+            return problem_svar(request, 415, "innholdstypen støttes ikke", felt="Content-Type",
+                                headers=exc.headers)
+        detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
         return problem_svar(request, status, detail, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
     return problem_svar(request, 500, None)
@@ -136,23 +154,108 @@ def _valideringsfeil(extra: Any) -> list[dict[str, str]]:
     feil: list[dict[str, str]] = []
     for e in extra if isinstance(extra, list) else []:
         if isinstance(e, dict):
-            felt = str(e.get("key") or e.get("source") or "?")
-            feil.append({"felt": felt, "melding": str(e.get("message", "ugyldig verdi"))})
+            felt = str(e.get("key") or e.get("source") or "body")
+            melding = str(e.get("message", ""))
+            rad = {"felt": felt, "melding": oversett(melding)}
+            if regel := _BV6.match(melding):
+                rad["regel"] = regel.group(1)
+            if kilde := e.get("source"):
+                rad["kilde"] = str(getattr(kilde, "value", kilde))
+            feil.append(rad)
     return feil
+
+
+# Litestar's own answers (routing, methods) in Norwegian.
+_LITESTAR = {"Not Found": "finnes ikke (ukjent sti, eller en id i stien som ikke er gyldig)",
+             "Method Not Allowed": "metoden er ikke tillatt på denne ressursen",
+             "Unauthorized": "ikke autentisert", "Forbidden": "ingen tilgang"}
+
+_MANGLER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+
+
+def _uten_detaljer(detail: str) -> list[dict[str, str]]:
+    """A validation error Litestar raises without a list of fields (a missing parameter...)."""
+    if m := _MANGLER.match(detail or ""):
+        return [{"felt": m.group(2), "melding": "mangler", "kilde": m.group(1)}]
+    return [{"felt": "body", "melding": oversett(detail)}]
+
+
+def _regel(feil: list[dict[str, str]]) -> str:
+    """A text rule (BV6) when every error is one, else the schema's BV0."""
+    regler = {f.get("regel", "BV0") for f in feil}
+    return regler.pop() if len(regler) == 1 else "BV0"
+
+
+_BV6 = re.compile(r"^(?:Value error, )?(BV\d+|R\d+a?) \([^)]*\): ")
+
+# Library messages (pydantic, msgspec, Litestar) in Norwegian. The original stays in
+# parentheses when a message is not in the table, so nothing is lost.
+_OVERSETTELSER: list[tuple[re.Pattern[str], str]] = [(re.compile(m), n) for m, n in [
+    # Our own validators' messages are Norwegian already: only pydantic's prefix goes.
+    (r"^Value error, (?:(?:BV|R)\d+a? \([^)]*\): )?(?P<x>.*)$", "{x}"),
+    (r"^Field required$|^Missing required", "mangler"),
+    (r"^Extra inputs are not permitted$|^Object contains unknown field",
+     "ukjent felt (ikke i skjemaet)"),
+    (r"^Input should be a valid date\b.*|^Expected `date`.*|^Invalid date",
+     "må være en dato (ÅÅÅÅ-MM-DD)"),
+    (r"^Input should be a valid datetime.*|^Input should have timezone info|"
+     r"^Invalid RFC3339 encoded datetime|^Expected `datetime`.*|^Datetime.*",
+     "må være et tidspunkt med tidssone (RFC 3339, f.eks. 2026-03-02T09:00:00+01:00)"),
+    (r"^String should match pattern '(?P<m>.*)'$", "har feil form (mønster {m})"),
+    (r"^Expected `str` matching regex '(?P<m>.*)'.*", "har feil form (mønster {m})"),
+    (r"^String should have at least (?P<n>\d+) characters?$", "må ha minst {n} tegn"),
+    (r"^String should have at most (?P<n>\d+) characters?$", "kan ha høyst {n} tegn"),
+    (r"^Expected `str` of length >= (?P<n>\d+).*", "må ha minst {n} tegn"),
+    (r"^Expected `str` of length <= (?P<n>\d+).*", "kan ha høyst {n} tegn"),
+    (r"^Input should be a valid string.*|^Expected `str`.*", "må være tekst"),
+    (r"^Input should be a valid integer.*|^Expected `int`.*", "må være et heltall"),
+    (r"^Input should be a valid (?:number|decimal).*|^Decimal input should be.*|"
+     r"^Expected `(?:float|decimal)`.*", "må være et tall"),
+    (r"^Decimal input should have no more than (?P<n>\d+) decimal places?.*",
+     "kan ha høyst {n} desimaler"),
+    (r"^Decimal input should have no more than (?P<n>\d+) digits?.*", "kan ha høyst {n} sifre"),
+    (r"^Input should be a valid boolean.*|^Expected `bool`.*", "må være true eller false"),
+    (r"^Input should be a valid UUID.*|^Invalid UUID.*|^Expected `uuid`.*",
+     "må være en UUID"),
+    (r"^Input should be a valid (?:dictionary|object).*|^Input should be an object.*|"
+     r"^Expected `object`.*", "må være et objekt"),
+    (r"^Input should be a valid list.*|^Expected `array`.*", "må være en liste"),
+    (r"^List should have at least (?P<n>\d+) items?.*", "må ha minst {n} elementer"),
+    (r"^List should have at most (?P<n>\d+) items?.*", "kan ha høyst {n} elementer"),
+    (r"^Input should be greater than or equal to (?P<n>\S+)$|^Expected `int` >= (?P<n2>\S+)$",
+     "må være minst {n}{n2}"),
+    (r"^Input should be less than or equal to (?P<n>\S+)$|^Expected `int` <= (?P<n2>\S+)$",
+     "kan være høyst {n}{n2}"),
+    (r"^Input should be greater than (?P<n>\S+)$", "må være større enn {n}"),
+    (r"^Input should be less than (?P<n>\S+)$", "må være mindre enn {n}"),
+    (r"^Input should be (?P<v>'.*') or (?P<w>'[^']*')$", "må være en av {v} eller {w}"),
+    (r"^Input should be (?P<v>'.*')$", "må være {v}"),
+    (r"^Invalid enum value (?P<v>.*)$", "ukjent verdi {v}"),
+    (r"^JSON is malformed.*|^Unable to decode.*|^Invalid JSON.*", "innholdet er ikke gyldig JSON"),
+]]
+
+
+def oversett(melding: str | None) -> str:
+    """A validation message in Norwegian (the rule text of a broken BV/R rule as it is)."""
+    melding = (melding or "").strip()
+    for monster, norsk in _OVERSETTELSER:
+        if m := monster.match(melding):
+            return norsk.format(**{k: v or "" for k, v in m.groupdict().items()})
+    return f"ugyldig verdi ({melding})" if melding else "ugyldig verdi"
 
 
 # --- OpenAPI: every error an operation can answer, with schema and example --------------------
 
 _EKSEMPLER: dict[int, dict[str, Any]] = {
-    400: {"detail": "forespørselen oppfyller ikke skjemaet", "regel": "BV0",
-          "felt": "gyldig_fra", "feil": [{"felt": "gyldig_fra",
-                                          "melding": "Input should be a valid date"}]},
+    400: {"detail": "må være en dato (ÅÅÅÅ-MM-DD)", "regel": "BV0",
+          "felt": "gyldig_fra", "feil": [{"felt": "gyldig_fra", "kilde": "body",
+                                          "melding": "må være en dato (ÅÅÅÅ-MM-DD)"}]},
     401: {"detail": "mangler bearer-token"},
     403: {"detail": "rollen leverandor kan ikke gjøre dette"},
     404: {"detail": "bruker 0b8f2c1e-5d7a-4e7b-9a51-3f6f0d1c2b4a finnes ikke"},
     409: {"detail": "en annen endret den samme saken samtidig; hent siste versjon og prøv igjen"},
     412: {"detail": "If-Match \"3\" er ikke gjeldende versjon \"4\""},
-    413: {"detail": "Request Entity Too Large"},
+    413: {"detail": "forespørselen er større enn API-et tar imot", "felt": "body"},
     422: {"detail": "valg med virkning før 2024-06-01 registreres ikke", "regel": "R04",
           "felt": "gyldig_fra"},
     429: {"detail": "for mange forespørsler fra denne identiteten; vent litt"},

@@ -38,8 +38,9 @@ def _er_loopback(host: str) -> bool:
 
 
 def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
-             ut: TextIO = sys.stdout) -> None:
-    """Print where the docs are and how to get a token."""
+             ut: TextIO | None = None, ukryptert: str | None = None) -> None:
+    """Print where the docs are and how to get a token; ``ukryptert`` names the store when it
+    is written without encryption (development mode only)."""
     base = f"http://{host}:{port}"
     linjer = [
         f"Brukervalg API kjører på {base}",
@@ -57,10 +58,13 @@ def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
             "  Bruk det slik:",
             f'    curl -H "Authorization: Bearer $TOKEN" -H "X-Formaal: test" {base}/brukere/<id>',
         ]
+        if ukryptert:
+            linjer.append(f"  Lageret ({ukryptert}) er UKRYPTERT og fødselsnummerindeksen har "
+                          "utviklingsnøkkelen: bare syntetiske data her.")
         if demo_brukere:
             linjer.append(f"  Demodata lastet ved første start: {demo_brukere} syntetiske brukere "
                           "(se `brukervalg demo`).")
-    print("\n".join(linjer), file=ut, flush=True)
+    print("\n".join(linjer), file=ut or sys.stdout, flush=True)
 
 
 def last_demo_ved_forste_start() -> int:
@@ -131,6 +135,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
             raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=sqlite "
                                    "eller postgres (et lager alle prosessene deler) og ikke "
                                    "utviklingsmodus")
+        # Refused here, before the processes start, when a key is missing or does not fit.
+        BrukervalgApp.aapne(produksjon=not settings.utvikling).close()
         velkomst(host, port, dev)
         # Each process builds its own application and API from the environment.
         uvicorn.run("interfaces.http.server:serverapp", factory=True, host=host, port=port,
@@ -139,13 +145,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
     demo_brukere = last_demo_ved_forste_start() if dev else 0
     if dev:
         bygg_utdaterte_projeksjoner()
-    app = BrukervalgApp()
+    app = BrukervalgApp.aapne(produksjon=not settings.utvikling)
     api = serverapp(app, settings)
-    velkomst(host, port, dev, demo_brukere)
+    velkomst(host, port, dev, demo_brukere, ukryptert=_lagernavn(app) if app.nokler.ukryptert
+             else None)
     try:
         uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
     finally:
         app.close()
+
+
+def _lagernavn(app: BrukervalgApp) -> str:
+    return app.env.get("SQLITE_DBNAME") or app.env.get("POSTGRES_DBNAME") or "minnet"
 
 
 def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = None) -> Litestar:

@@ -8,18 +8,20 @@ is computed here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from application import kommandoer as k
 from application.app import Kvittering
 from domain.bruker import Bruker, Mottaker
-from domain.felles import Form, Hendelse, Kanal, Sluttarsak, Tjenestetype
+from domain.felles import Flerlinjetekst, Form, Hendelse, Kanal, Sluttarsak, Tekst, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse
 from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
 from interfaces.http.lager import Tilgangsoppforing
@@ -43,12 +45,33 @@ def _tid_i_rekkevidde(t: datetime) -> datetime:
     return t
 
 
+_DATOFORM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_dato(v: Any) -> Any:
+    """A date is ISO text (or a date from Python), never a number of days or seconds."""
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v
+    if not isinstance(v, str) or not _DATOFORM.match(v):
+        raise ValueError("må være en dato (ÅÅÅÅ-MM-DD)")
+    return v
+
+
+def _iso_tid(v: Any) -> Any:
+    """An instant is RFC 3339 text (or a datetime from Python), never a Unix timestamp."""
+    if isinstance(v, datetime) or isinstance(v, str) and _DATOFORM.match(v[:10]):
+        return v
+    raise ValueError("må være et tidspunkt med tidssone (RFC 3339, f.eks. "
+                     "2026-03-02T09:00:00+01:00)")
+
+
 # The range is in the schema as a pattern on the year, so clients (and fuzzers) can see it.
 AARSTALL = r"^(?:19|2[01])[0-9]{2}-"
-Dato = Annotated[date, AfterValidator(_dato_i_rekkevidde),
+Dato = Annotated[date, BeforeValidator(_iso_dato), AfterValidator(_dato_i_rekkevidde),
                  Field(description="dato (ISO 8601), mellom 1900-01-01 og 2199-12-31",
                        json_schema_extra={"pattern": AARSTALL})]
-Tidspunkt = Annotated[AwareDatetime, AfterValidator(_tid_i_rekkevidde),
+Tidspunkt = Annotated[AwareDatetime, BeforeValidator(_iso_tid),
+                      AfterValidator(_tid_i_rekkevidde),
                       Field(description="tidspunkt med tidssone (RFC 3339), "
                             "f.eks. 2026-03-02T09:00:00+01:00, år 1900–2199",
                             json_schema_extra={"pattern": AARSTALL})]
@@ -60,11 +83,11 @@ def monster(regex: str) -> dict[str, Any]:
 
 
 FNR_MONSTER = r"^[0-9]{11}$"
-LeverandorId = Annotated[str, Field(examples=["2care"], **monster(r"^[a-z0-9][a-z0-9-]{0,39}$"))]
-BydelId = Annotated[str, Field(examples=["frogner"], **monster(r"^[a-z][a-z-]{0,39}$"))]
-Kort = Annotated[str, Field(min_length=1, max_length=200)]
-Lang = Annotated[str, Field(min_length=1, max_length=4000)]
-Journal = Annotated[str, Field(min_length=1, max_length=200, examples=["OL-2026-0042"])]
+LeverandorId = Annotated[Tekst, Field(examples=["2care"], **monster(r"^[a-z0-9][a-z0-9-]{0,39}$"))]
+BydelId = Annotated[Tekst, Field(examples=["frogner"], **monster(r"^[a-z][a-z-]{0,39}$"))]
+Kort = Annotated[Tekst, Field(min_length=1, max_length=200)]
+Lang = Annotated[Flerlinjetekst, Field(min_length=1, max_length=4000)]
+Journal = Annotated[Tekst, Field(min_length=1, max_length=200, examples=["OL-2026-0042"])]
 
 
 class Inn(BaseModel):
@@ -84,7 +107,7 @@ class Ut(BaseModel):
 
 
 class BrukerInn(Inn):
-    fodselsnummer: str = Field(examples=["15108695088"], **monster(FNR_MONSTER),
+    fodselsnummer: Tekst = Field(examples=["15108695088"], **monster(FNR_MONSTER),
                                description="fødselsnummer eller D-nummer (11 siffer)")
     navn: Kort = Field(examples=["Kari Nordmann"])
     bydel: BydelId
@@ -95,7 +118,7 @@ class BrukerInn(Inn):
 
 
 class BrukerSokInn(Inn):
-    fodselsnummer: str = Field(examples=["15108695088"], **monster(FNR_MONSTER))
+    fodselsnummer: Tekst = Field(examples=["15108695088"], **monster(FNR_MONSTER))
 
 
 class BrukerSokUt(Ut):
@@ -207,7 +230,7 @@ class OmfangInn(Inn):
     minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, examples=[120],
                           description="tildelte minutter per periode")
     per_uker: int = Field(default=1, ge=1, le=52, description="perioden i uker")
-    innhold: str = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
+    innhold: Flerlinjetekst = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
 
     def domene(self) -> Omfang:
         return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold)
@@ -384,6 +407,19 @@ class RevurderingSvarInn(Inn):
             nytt_omfang=self.nytt_omfang.domene() if self.nytt_omfang else None)
 
 
+class VedtakRevisjonInn(Inn):
+    """The bydel's own revision of the scope (seed 001: "fatte, revurdere og avslutte vedtak")."""
+
+    gyldig_fra: Dato
+    nytt_omfang: OmfangInn
+    begrunnelse: Lang
+
+    def kommando(self, vedtak_id: UUID) -> k.ReviderVedtak:
+        return k.ReviderVedtak(vedtak_id=vedtak_id, gyldig_fra=self.gyldig_fra,
+                               nytt_omfang=self.nytt_omfang.domene(),
+                               begrunnelse=self.begrunnelse)
+
+
 class ForlengelseInn(Inn):
     ny_gyldig_til: Dato | None = Field(description="null: løpende")
 
@@ -412,7 +448,7 @@ class KlageInn(Inn):
 class KlageavgjorelseInn(Inn):
     avgjort_dato: Dato
     utfall: Klageutfall
-    begrunnelse: str = Field(default="", max_length=4000)
+    begrunnelse: Flerlinjetekst = Field(default="", max_length=4000)
 
     def kommando(self, vedtak_id: UUID, klage_id: UUID) -> k.AvgjorKlage:
         return k.AvgjorKlage(vedtak_id=vedtak_id, klage_id=klage_id, **self.model_dump())
@@ -514,6 +550,10 @@ class VarselInn(Inn):
     kanal: Kanal
     varslet_tid: Tidspunkt
     hast: bool = False
+    gjelder: Varselgrunn = Field(default=Varselgrunn.START, description=(
+        "hva varselet gjelder (R11): start, utvidelse, forlengelse eller bytte"))
+    gjelder_fra: Dato | None = Field(default=None, description=(
+        "R11: dagen utvidelsen eller forlengelsen gjelder fra (bare for de to)"))
 
     def kommando(self, leveranse_id: UUID) -> k.VarsleLeverandor:
         return k.VarsleLeverandor(leveranse_id=leveranse_id, **self.model_dump())
@@ -537,10 +577,10 @@ class StartInn(Inn):
 class BesokInn(Inn):
     start: Tidspunkt = Field(examples=["2026-03-02T09:00:00+01:00"])
     slutt: Tidspunkt = Field(examples=["2026-03-02T09:45:00+01:00"])
-    ansatt: str = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
-                        description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
+    ansatt: Tekst = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
+                          description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
     kategori: Besokskategori = Besokskategori.ORDINAER
-    tiltakskode: str | None = Field(default=None, max_length=64)
+    tiltakskode: Tekst | None = Field(default=None, max_length=64)
     besok_id: UUID | None = None
 
     def kommando(self, leveranse_id: UUID, ny_id: IdLager, nr: int = 0) -> k.RegistrerBesok:
@@ -590,7 +630,7 @@ class VideresendingInn(Inn):
 class LeveranseAvslutningInn(Inn):
     sluttdato: Dato
     arsak: Sluttarsak
-    sluttnotat: str = Field(default="", max_length=4000)
+    sluttnotat: Flerlinjetekst = Field(default="", max_length=4000)
 
     def kommando(self, leveranse_id: UUID) -> k.AvsluttLeveranse:
         return k.AvsluttLeveranse(leveranse_id=leveranse_id, **self.model_dump())
@@ -621,6 +661,8 @@ class VarselUt(Ut):
     kanal: Kanal
     varslet_tid: datetime
     hast: bool
+    gjelder: Varselgrunn
+    gjelder_fra: date | None
 
 
 class OppsigelsesvarselUt(Ut):
@@ -689,7 +731,8 @@ class LeveranseUt(Ut):
             avsluttet=LeveranseAvslutningUt(sluttdato=a.sluttdato, arsak=a.arsak,
                                             gerica_kode=a.arsak.gerica_kode,
                                             sluttnotat=a.sluttnotat) if a else None,
-            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast)
+            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast,
+                              gjelder=v.gjelder, gjelder_fra=v.gjelder_fra)
                      for v in lev.varsler],
             oppsigelsesvarsler=[OppsigelsesvarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid)
                                 for v in lev.oppsigelsesvarsler],

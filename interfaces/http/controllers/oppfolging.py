@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, Parameter
 
 from domain.felles import Rolle
 from interfaces.http.controllers.felles import Tjenester
 from interfaces.http.lager import Tilgangsoppforing
-from interfaces.http.problem import RAPPORTFEIL, feilsvar
+from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar
 from interfaces.http.sikkerhet import Identitet
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from projections import Projeksjoner
@@ -57,13 +59,17 @@ def _leverandorer(request: Request, kjerne: Any, leverandor: str | None) -> list
     raise PermissionDeniedException(detail=f"rollen {ident.rolle} ser ikke kontraktsoppfølging")
 
 
-def _logg(request: Request, kjerne: Any, utfall: int) -> None:
+def _logg(request: Request, kjerne: Any, utfall: int,
+          brukere: Sequence[UUID | None] = (None,)) -> None:
+    """One access-log row per bruker the answer lists (a report of none: one row without)."""
     ident: Identitet = request.user
+    formaal = request.headers.get("X-Formaal")
     kjerne.lager.skriv([Tilgangsoppforing(
         tidspunkt=datetime.now(UTC), person_id=ident.person_id, rolle=str(ident.rolle),
-        organisasjon=ident.organisasjon, bruker_id=None,
+        organisasjon=ident.organisasjon, bruker_id=b,
         handling=str(request.route_handler.operation_id), metode=request.method,
-        ressurs=request.url.path, formaal=request.headers.get("X-Formaal"), utfall=utfall)])
+        ressurs=request.url.path, formaal=formaal, utfall=utfall)
+        for b in list(dict.fromkeys(brukere)) or [None]])
 
 
 def _sjekk(request: Request, kjerne: Any, leverandor: str | None) -> list[str] | None:
@@ -74,9 +80,12 @@ def _sjekk(request: Request, kjerne: Any, leverandor: str | None) -> list[str] |
         raise
 
 
-def _periode(fra: str, til: str) -> None:
-    if not _MAANED.match(fra) or not _MAANED.match(til) or fra > til:
-        raise ValidationException(detail="fra og til er måneder på formen ÅÅÅÅ-MM, fra ≤ til")
+def _periode(fra: str, til: str, felt: tuple[str, str] = ("fra", "til")) -> None:
+    for navn, verdi in zip(felt, (fra, til), strict=True):
+        if not _MAANED.match(verdi):
+            raise Uleselig(navn, f"{navn} er en måned på formen ÅÅÅÅ-MM")
+    if fra > til:
+        raise Uleselig(felt[1], "til kan ikke være før fra")
 
 
 def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
@@ -102,6 +111,8 @@ class OppfolgingController(Controller):
                 leverandor: LeverandorFilter = None, format: Format = "html") -> Response[Any]:
         levs = _sjekk(request, kjerne, leverandor)
         _periode(fra, til)
+        if format not in ("html", "csv", "xlsx"):
+            raise Uleselig("format", "format er html, csv eller xlsx")
         r = _oppfolging(kjerne.app).rapport(fra, til, levs)
         _logg(request, kjerne, 200)
         navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
@@ -109,8 +120,6 @@ class OppfolgingController(Controller):
             return _fil(rapport_csv(r), "text/csv", f"{navn}.csv")
         if format == "xlsx":
             return _fil(rapport_xlsx(r), XLSX, f"{navn}.xlsx")
-        if format != "html":
-            raise ValidationException(detail="format er html, csv eller xlsx")
         return Response(rapport_html(r), media_type="text/html")
 
     @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
@@ -122,7 +131,10 @@ class OppfolgingController(Controller):
     async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
                        maaned: FromPath[str],
                        format: Format = "csv") -> Response[Any]:
-        tekst = (await request.body()).decode("utf-8-sig")
+        try:
+            tekst = (await request.body()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Uleselig("body", "fakturagrunnlaget må være UTF-8") from None
         return self._kontroll(request, kjerne, leverandor, maaned, format, tekst or None)
 
     @get("/betalingskontroll/{leverandor:str}/{maaned:str}",
@@ -136,14 +148,21 @@ class OppfolgingController(Controller):
     @staticmethod
     def _kontroll(request: Request, kjerne: Any, leverandor: str, maaned: str, format: str,
                   tekst: str | None) -> Response[Any]:
+        try:  # it lists brukere: a purpose is required, as for every read of their data
+            kjerne.formaal(request, paakrevd=True)
+        except Uleselig as e:
+            _logg(request, kjerne, e.status_code)
+            raise
         _sjekk(request, kjerne, leverandor)
-        _periode(maaned, maaned)
+        if format not in ("csv", "xlsx"):
+            raise Uleselig("format", "format er csv eller xlsx")
+        _periode(maaned, maaned, ("maaned", "maaned"))
         try:
             k = _oppfolging(kjerne.app).betalingskontroll(
                 leverandor, int(maaned[:4]), int(maaned[5:7]), tekst)
         except Grunnlagsfeil as e:
-            raise ValidationException(detail=str(e)) from None
-        _logg(request, kjerne, 200)
+            raise Uleselig("body", f"fakturagrunnlaget: {e}") from None
+        _logg(request, kjerne, 200, [x.bruker_id for x in k.linjer])
         navn = f"betalingskontroll-{leverandor}-{maaned}"
         if format == "xlsx":
             return _fil(kontroll_xlsx(k), XLSX, f"{navn}.xlsx")

@@ -16,6 +16,7 @@ from application.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
 from interfaces.http.controllers.felles import Id, Tjenester
 from interfaces.http.dokumentasjon import leserute
+from interfaces.http.problem import Uleselig
 from interfaces.http.tilgang import Ref
 
 _laas = Lock()
@@ -35,6 +36,13 @@ FraDato = Annotated[date | None, Parameter(description="bare fakta med virkning 
 TilDato = Annotated[date | None, Parameter(description="bare fakta med virkning til denne datoen")]
 
 
+def _med_tidssone(per: datetime | None) -> datetime | None:
+    """BV2 for the query parameter: a naive instant is a 400 naming ``per``, before any read."""
+    if per is not None and per.utcoffset() is None:
+        raise Uleselig("per", "tidspunktet må ha tidssone, f.eks. 2026-11-01T10:00:00+01:00")
+    return per
+
+
 class RevisjonController(Controller):
     tags = ["revisjon"]
 
@@ -45,6 +53,8 @@ class RevisjonController(Controller):
     def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
                       ) -> Response[dict[str, Any]]:
+        per = _med_tidssone(per)
+
         def hent(sikt: object) -> tuple[dict[str, Any], None]:
             return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=per, fra=fra,
                            til=til), None
@@ -56,6 +66,8 @@ class RevisjonController(Controller):
         etag=False))
     def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
                                bruker_id: Id, per: Per = None) -> Response[str]:
+        per = _med_tidssone(per)
+
         def hent(sikt: object) -> tuple[str, None]:
             app = kjerne.app
             doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=per)
