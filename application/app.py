@@ -16,13 +16,16 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
 from application import kommandoer as k
 from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
+from application.lagerfiler import beskytt_sqlite
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
+from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
 from application.referansedata import Referansedata
-from application.settings import event_store_env
+from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
 from domain import leveranse as l_mod
 from domain import saksgang
@@ -38,6 +41,7 @@ from domain.felles import (
     Regelbrudd,
     Sluttarsak,
 )
+from domain.frister import Fristregler
 from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
@@ -129,18 +133,42 @@ class BrukervalgApp(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
-                 referansedata: Referansedata | None = None) -> None:
+                 referansedata: Referansedata | None = None, *,
+                 produksjon: bool = False, fristregler: Fristregler | None = None) -> None:
+        """Open the store the environment selects.
+
+        Args:
+            produksjon: refuse to open without both secrets (``application/nokler.py``). The
+                server and the CLI's operator commands pass it outside development mode; a
+                library user (tests, benchmarks) gets development keys unless it asks.
+            fristregler: the deadline rules' settings; default read once from ``sla.toml``.
+
+        Raises:
+            Innstillingsfeil: a secret missing, weak or reused in production, or unreadable.
+        """
         merged = {**os.environ, **(env or {})}
+        self.nokler = Lagernokler.fra_miljo(merged, produksjon=produksjon)
+        lager = event_store_env(merged)
+        if self.nokler.cipher_key is not None:
+            lager |= {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+                      "CIPHER_KEY": self.nokler.cipher_key}
+        if "SQLITE_DBNAME" in lager:
+            beskytt_sqlite(lager["SQLITE_DBNAME"])
         # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
         # chain): every stored fact must be linked into the ledger.
-        super().__init__(env={**(env or {}), **event_store_env(merged)})
+        super().__init__(env={**(env or {}), **lager})
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
+        if fristregler is None:
+            from projections.konfig import les_fristregler  # the settings file's one reader
+
+            fristregler = les_fristregler()
+        # The deadline rules' settings, read once: the vedtak's appeal deadline, the klagesak
+        # and the SLA projection all use these (Projeksjoner refuses other ones).
+        self.fristregler = fristregler
         self._buffer = Hendelsebuffer(self.events, int(merged.get(
             "BRUKERVALG_HENDELSEBUFFER", STANDARD_MAKS_HENDELSER)))
-        nokkel = merged.get("BRUKERVALG_INDEKS_NOKKEL") or merged.get("BRUKERVALG_CIPHER_KEY") \
-            or "utvikling-ikke-for-produksjon"
-        self._indeks_nokkel = nokkel.encode()
+        self._indeks_nokkel = self.nokler.indeks_nokkel
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -234,15 +262,86 @@ class BrukervalgApp(Application[UUID]):
         self.save(*nye, medfolgende=skriv)
         return kvittering
 
-    def _indeks_id(self, fodselsnummer: str) -> UUID:
-        digest = hmac.new(self._indeks_nokkel, fodselsnummer.encode(), hashlib.sha256).hexdigest()
+    def _indeks_id(self, fodselsnummer: str, nokkel: bytes | None = None) -> UUID:
+        digest = hmac.new(nokkel or self._indeks_nokkel, fodselsnummer.encode(),
+                          hashlib.sha256).hexdigest()
         return uuid5(INDEKS_NAVNEROM, digest)
+
+    @classmethod
+    def aapne(cls, *, produksjon: bool, klokke: Callable[[], datetime] | None = None,
+              env: dict[str, str] | None = None) -> BrukervalgApp:
+        """The application as an entry point (server, CLI) opens it: only when its keys open
+        the store (:meth:`sjekk_nokler`)."""
+        app = cls(env=env, klokke=klokke, produksjon=produksjon)
+        try:
+            app.sjekk_nokler()
+        except BaseException:
+            app.close()
+            raise
+        return app
+
+    def sjekk_nokler(self) -> None:
+        """Refuse a store these keys do not open: the first registered user must decrypt and
+        be found through the index (a new index key would silently make everyone unfindable,
+        and registering them again would make duplicates).
+
+        Raises:
+            Innstillingsfeil: naming which key does not fit and what to do.
+        """
+        forste = self.recorder.select_notifications(
+            start=1, limit=1, topics=[get_topic(b_mod.BrukerRegistrert)])
+        if not forste:
+            return
+        try:
+            registrert = self.mapper.to_domain_event(forste[0])
+        except Exception as e:  # the cipher's error (a wrong key, or a store written in clear)
+            raise Innstillingsfeil(
+                f"{CIPHER_KEY} åpner ikke dette lageret ({type(e).__name__}): feil nøkkel, eller "
+                "lageret ble skrevet ukryptert (et utviklingslager kan ikke tas i bruk i "
+                "produksjon). Uten riktig nøkkel kan historikken ikke leses.") from None
+        if self.finn_bruker_id(registrert.fodselsnummer) == registrert.originator_id:
+            return
+        fnr = registrert.fodselsnummer
+        tidligere = [navn for navn, nokkel in (
+            (f"{CIPHER_KEY}, slik indeksen ble nøklet når {INDEKS_NOKKEL} manglet",
+             self.nokler.cipher_key), ("utviklingsnøkkelen", UTVIKLING_INDEKS_NOKKEL))
+            if nokkel and list(self.events.get(self._indeks_id(fnr, nokkel.encode()), limit=1))]
+        hvordan = tidligere[0] if tidligere else "en annen nøkkel"
+        raise Innstillingsfeil(
+            f"{INDEKS_NOKKEL} finner ikke brukerne i dette lageret: indeksen er laget med "
+            f"{hvordan}. Start med den nøkkelen indeksen ble laget med, eller skriv indeksen på "
+            "nytt under den nye nøkkelen med `brukervalg nokler reindekser`.")
 
     def finn_bruker_id(self, fodselsnummer: str) -> UUID | None:
         """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
         fnr = b_mod.valider_fodselsnummer(fodselsnummer)
         hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
         return hendelser[0].bruker_id if hendelser else None
+
+    @brukstilfelle
+    def reindekser(self, aktor: Aktor) -> int:
+        """Index every registered user's fødselsnummer under the current index key, in one
+        atomic save; returns how many entries were new (0 when run again).
+
+        For a store whose index was keyed otherwise (by the cipher key, before the index key
+        was required): the old entries stay, as every fact does; under a key no longer
+        configured they find no one.
+        """
+        ktx = self._ktx(aktor)
+        nye: list[Hendelse] = []
+        start = 1
+        while side := self.recorder.select_notifications(
+                start=start, limit=1000, topics=[get_topic(b_mod.BrukerRegistrert)]):
+            for n in side:
+                e = self.mapper.to_domain_event(n)
+                if self.finn_bruker_id(e.fodselsnummer) is None:
+                    indeks = Hendelser(self._indeks_id(e.fodselsnummer), 0, ktx)
+                    indeks.ny(FodselsnummerIndeksert, bruker_id=e.originator_id)
+                    nye.extend(indeks.liste)
+            start = side[-1].id + 1
+        if nye:
+            self.save(*nye)
+        return len(nye)
 
     # --- Bruker -----------------------------------------------------------------------------
 
@@ -370,7 +469,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
-            v, cmd.mottatt_dato, ktx), aktor)
+            v, cmd.mottatt_dato, self.fristregler, ktx), aktor)
 
     @brukstilfelle
     def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor) -> Kvittering:
@@ -384,6 +483,11 @@ class BrukervalgApp(Application[UUID]):
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
             v, cmd.revurdering_id, cmd.besvart_tid, cmd.utfall, cmd.nytt_omfang, cmd.gyldig_fra,
             ktx), aktor)
+
+    @brukstilfelle
+    def revider_vedtak(self, cmd: k.ReviderVedtak, aktor: Aktor) -> Kvittering:
+        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.revider(
+            v, cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse, ktx), aktor)
 
     @brukstilfelle
     def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor) -> Kvittering:
@@ -403,7 +507,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
-            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, ktx), aktor)
+            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor)
 
     @brukstilfelle
     def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
@@ -438,7 +542,7 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
-            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx), aktor)
+            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx, cmd.gjelder, cmd.gjelder_fra), aktor)
 
     @brukstilfelle
     def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor) -> Kvittering:

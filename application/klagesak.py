@@ -22,7 +22,7 @@ from application import kjede
 from application.beskrivelse import Beskriver
 from application.kjede import Lenke
 from domain import bruker as b_mod
-from domain import kalender
+from domain import frister, kalender
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
 from domain.bruker import Bruker
@@ -91,11 +91,56 @@ _GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hend
 
 
 class Frist(BaseModel):
+    """An obligation still owed at T (open, or overdue: ``overskredet``)."""
+
     regel: str
     gjelder: str
     frist: date | datetime
     overskredet: bool
     beskrivelse: str
+
+
+class FristSomKjent(BaseModel):
+    """One obligation as known at T, with its status then (domain.frister decides)."""
+
+    plikt_id: str
+    regel: str
+    plikt: str
+    skyldig: str
+    utlost_av: str
+    kilde_id: str
+    leverandor_id: str | None
+    frist: date | datetime
+    frist_inklusiv: bool
+    oppfylt: date | datetime | None
+    status: str
+    merknad: str
+
+    @classmethod
+    def fra(cls, x: frister.Forpliktelse) -> FristSomKjent:
+        f = x.frist
+        return cls(plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig.value,
+                   utlost_av=x.utlost_av, kilde_id=x.kilde_id, leverandor_id=x.leverandor_id,
+                   frist=f.dato if f.dato is not None else f.grense,
+                   frist_inklusiv=f.inklusiv if f.dato is None else True, oppfylt=x.oppfylt,
+                   status=x.status.value, merknad=x.merknad)
+
+    @property
+    def utestaaende(self) -> bool:
+        return self.oppfylt is None and self.status in ("apen", "brutt")
+
+
+_BESKRIVELSE = {
+    "varsel_pasientovergang": "leverandøren skal varsles senest kl. 14 virkedagen før oppstart",
+    "varsel_utvidelse": "leverandøren skal varsles om utvidelsen senest kl. 14 virkedagen før",
+    "varsel_forlengelse": "leverandøren skal varsles om forlengelsen senest kl. 14 virkedagen før",
+    "oppstart_2t": "tjenesten skal starte innen 2 timer etter telefonvarsel",
+    "oppstart_14d": "praktisk bistand skal starte innen 2 uker etter varsel",
+    "videresending": "bekymringsmeldingen skal straks videresendes til bydelen",
+    "svar_revurdering": "bydelen skal svare på revurderingen innen neste virkedag",
+    "klagefrist": "brukeren kan klage på vedtaket til og med fristen",
+    "telefonvarsel": "telefonvarsel senest kl. 15:30 på hverdager",
+}
 
 
 class VedtakSomKjent(BaseModel):
@@ -135,6 +180,7 @@ class TilstandSomKjent(BaseModel):
     vedtak: list[VedtakSomKjent]
     leveranser: list[LeveranseSomKjent]
     gjeldende_leverandor: dict[str, str]
+    forpliktelser: list[FristSomKjent]
     apne_frister: list[Frist]
     antall_fakta: int
 
@@ -320,26 +366,33 @@ class Klagesak:
         vedtak = [v_mod.projiser(None, f.per_aggregat[i]) for i in b.vedtak if f.per_aggregat.get(i)]
         leveranser = [l_mod.projiser(None, f.per_aggregat[i]) for i in b.leveranser
                       if f.per_aggregat.get(i)]
+        plikter = self._frister(vedtak, leveranser, tidspunkt)
         return TilstandSomKjent(
             tidspunkt=tidspunkt, bruker_id=b.id, navn=b.navn, bydel=b.bydel, dodsdato=b.dodsdato,
-            vedtak=[self._vedtak(v, dag) for v in vedtak],
+            vedtak=[self._vedtak(v, dag, self.app.fristregler) for v in vedtak],
             leveranser=[LeveranseSomKjent(
                 id=lv.id, tjenestetype=lv.tjenestetype, leverandor_id=lv.leverandor_id,
                 vedtak_id=lv.vedtak_id, fom=lv.fom, tom=lv.tom,
                 sluttarsak=lv.avsluttet.arsak.value if lv.avsluttet else None,
                 startet=lv.startet_tid, besok=len(lv.besok)) for lv in leveranser],
             gjeldende_leverandor=self._leverandorer(b, vedtak, dag),
-            apne_frister=self._frister(vedtak, leveranser, tidspunkt),
+            forpliktelser=plikter,
+            apne_frister=[Frist(regel=x.regel, gjelder=x.plikt_id.split(":")[1]
+                                if x.regel in ("R16", "R21") else x.kilde_id, frist=x.frist,
+                                overskredet=x.status == "brutt",
+                                beskrivelse=_BESKRIVELSE.get(x.plikt, x.plikt))
+                          for x in plikter if x.utestaaende],
             antall_fakta=len(f.bruker) + sum(len(x) for x in f.per_aggregat.values()))
 
     @staticmethod
-    def _vedtak(v: Vedtak, dag: date) -> VedtakSomKjent:
+    def _vedtak(v: Vedtak, dag: date, regler: frister.Fristregler) -> VedtakSomKjent:
         omfang = v.omfang_paa(dag)
         return VedtakSomKjent(
             id=v.id, tjenestetype=v.tjenestetype, gyldig_fra=v.gyldig_fra, gyldig_til=v.gyldig_til,
             omfang_minutter=omfang.minutter if omfang else None,
             omfang_per_uker=omfang.per_uker if omfang else None, mottatt_dato=v.mottatt_dato,
-            klagefrist=v.klagefrist, avsluttet=v.avsluttet.dato if v.avsluttet else None,
+            klagefrist=frister.klagefrist(v.mottatt_dato, regler).dato if v.mottatt_dato else None,
+            avsluttet=v.avsluttet.dato if v.avsluttet else None,
             ubesvarte_revurderinger=len(v.ubesvarte_revurderinger()), klager=len(v.klager))
 
     def _leverandorer(self, b: Bruker, vedtak: list[Vedtak], dag: date) -> dict[str, str]:
@@ -354,42 +407,12 @@ class Klagesak:
                 svar[t.value] = lev
         return svar
 
-    @staticmethod
-    def _frister(vedtak: list[Vedtak], leveranser: list[Leveranse], t: datetime) -> list[Frist]:
-        """Obligations not yet met at ``t`` with their deadline (computed by domain.kalender)."""
-        frister: list[Frist] = []
-
-        def legg(regel: str, gjelder: str, frist: date | datetime, tekst: str) -> None:
-            passert = (kalender.foer(frist, t) if isinstance(frist, datetime)
-                       else frist < kalender.lokal_dato(t))
-            frister.append(Frist(regel=regel, gjelder=gjelder, frist=frist, overskredet=passert,
-                                 beskrivelse=tekst))
-
-        for lv in leveranser:
-            if lv.avsluttet is not None and lv.tom is not None and lv.tom < lv.fom:
-                continue
-            hast = next((x for x in lv.varsler if x.hast), None)
-            if lv.tjenestetype.er_hjemmesykepleie and not lv.varsler and lv.startet_tid is None:
-                legg("R11", str(lv.id), kalender.frist_r11_varsel(lv.fom),
-                     "leverandøren skal varsles senest kl. 14 virkedagen før oppstart")
-            if hast is not None and lv.startet_tid is None:
-                legg("R12", str(lv.id), kalender.frist_r12_oppstart(hast.varslet_tid),
-                     "tjenesten skal starte innen 2 timer etter telefonvarsel")
-            if not lv.tjenestetype.er_hjemmesykepleie and lv.varsler and lv.startet_tid is None:
-                legg("R13", str(lv.id), kalender.frist_r13_oppstart(lv.varsler[0].varslet_tid),
-                     "praktisk bistand skal starte innen 2 uker etter varsel")
-            for mid, melding in lv.bekymringsmeldinger.items():
-                if mid not in lv.videresendinger:
-                    legg("R21", str(mid), kalender.frist_r21_videresending(melding.mottatt_tid),
-                         "bekymringsmeldingen skal straks videresendes til bydelen")
-        for v in vedtak:
-            for rid, rev in v.revurderinger.items():
-                if rev.svar is None:
-                    legg("R16", str(rid), kalender.frist_r16_svar(rev.anmodning.anmodet_tid),
-                         "bydelen skal svare på revurderingen innen neste virkedag")
-            if v.klagefrist is not None and v.klagefrist >= kalender.lokal_dato(t):
-                legg("R25", str(v.id), v.klagefrist, "brukeren kan klage på vedtaket til og med fristen")
-        return sorted(frister, key=lambda f: (str(f.frist), f.regel))
+    def _frister(self, vedtak: list[Vedtak], leveranser: list[Leveranse],
+                 t: datetime) -> list[FristSomKjent]:
+        """Every obligation known at ``t`` with its status then (decided by domain.frister)."""
+        plikter = frister.forpliktelser([lv.fristfakta() for lv in leveranser],
+                                        [v.fristfakta() for v in vedtak], self.app.fristregler, t)
+        return [FristSomKjent.fra(x) for x in plikter]
 
 
 _POSISJON = operator.attrgetter("posisjon")

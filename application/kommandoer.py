@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.bruker import Mottaker
 from domain.felles import Flerlinjetekst, Form, Kanal, Sluttarsak, Tekst, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besokskategori
 from domain.vedtak import Klageutfall, Omfang, Utfall
 
@@ -122,6 +123,15 @@ class BesvarRevurdering(Kommando):
     gyldig_fra: date | None = None
 
 
+class ReviderVedtak(Kommando):
+    """The bydel revises the scope on its own initiative (seed 001: "revurdere")."""
+
+    vedtak_id: UUID
+    gyldig_fra: date
+    nytt_omfang: Omfang
+    begrunnelse: str = Field(min_length=1, max_length=4000)
+
+
 class ForlengVedtak(Kommando):
     vedtak_id: UUID
     ny_gyldig_til: date | None
@@ -164,6 +174,10 @@ class VarsleLeverandor(Kommando):
     kanal: Kanal
     varslet_tid: datetime
     hast: bool = False
+    gjelder: Varselgrunn = Field(default=Varselgrunn.START,
+                                 description="R11: what the notice is about")
+    gjelder_fra: date | None = Field(
+        default=None, description="R11: the day an expansion or extension takes effect")
 
 
 class VarsleOppsigelse(Kommando):

@@ -29,7 +29,7 @@ RECORDER_POSTGRES = "application.medfolgende:PostgresRecorder"
 
 
 def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """eventsourcing settings for the configured store (and encryption, when a key is set)."""
+    """eventsourcing settings for the configured store (its keys: ``application/nokler.py``)."""
     environ = dict(os.environ if environ is None else environ)
     store = environ.get("BRUKERVALG_STORE", "sqlite").lower()
     env: dict[str, str] = {
@@ -55,8 +55,4 @@ def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
     else:
         raise Innstillingsfeil(f"BRUKERVALG_STORE={store!r}: use sqlite, postgres or memory")
-    key = environ.get("BRUKERVALG_CIPHER_KEY")
-    if key:
-        env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
-        env["CIPHER_KEY"] = key
     return env

@@ -33,7 +33,7 @@ from uuid import UUID, uuid4
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
-from domain import kalender
+from domain import frister, kalender
 from domain import leveranse as l_mod
 from domain.bruker import Mottaker
 from domain.felles import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
@@ -264,7 +264,7 @@ class _Generator:
             startet = varslet + timedelta(minutes=rng.randint(30, 170))
             self.stats.hasteoppstarter += 1
         else:
-            frist = kalender.frist_r11_varsel(fom)
+            frist = frister.r11_varsel_senest(fom)
             if rng.random() < 0.9:
                 varslet = min(frist, self.naa) - timedelta(minutes=rng.randint(0, 600))
             else:

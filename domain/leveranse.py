@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import singledispatch
+from typing import Any, ClassVar
 from uuid import UUID, uuid4, uuid5
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import kalender
+from domain import frister, kalender
 from domain.felles import (
     FeilAggregattype,
     Hendelse,
@@ -25,6 +26,7 @@ from domain.felles import (
     projektor,
     ren_tekst,
 )
+from domain.frister import Varselgrunn
 
 LENGSTE_BESOK = timedelta(hours=24)
 _NULL = timedelta(0)
@@ -60,11 +62,25 @@ class LeveranseBestilt(Hendelse):
 
 
 class LeverandorVarslet(Hendelse):
-    """R09, R11-R13: the bydel notified the provider (channel and time)."""
+    """R09, R11-R13: the bydel notified the provider (channel, time, and what about).
 
+    Schema 2 added ``gjelder`` (start, expansion, extension, switch) and ``gjelder_fra`` (the day
+    an expansion or extension takes effect: the notice names it); schema 1 reads back as
+    ``ikke_oppgitt``.
+    """
+
+    SKJEMA: ClassVar[int] = 2
     kanal: Kanal
     varslet_tid: datetime
     hast: bool = False
+    gjelder: Varselgrunn = Varselgrunn.START
+    gjelder_fra: date | None = None
+
+    @classmethod
+    def oppgrader(cls, data: dict[str, Any], fra_skjema: int) -> dict[str, Any]:
+        if fra_skjema < 2:
+            data = {**data, "gjelder": Varselgrunn.IKKE_OPPGITT.value, "gjelder_fra": None}
+        return data
 
 
 class OppsigelseVarslet(Hendelse):
@@ -293,6 +309,20 @@ class Leveranse:
     avvik: dict[UUID, AvvikRegistrert] = field(default_factory=dict)
     avviksbehandlinger: dict[UUID, AvvikBehandlet] = field(default_factory=dict)
 
+    def fristfakta(self) -> frister.Leveransefakta:
+        """The facts the obligations of this delivery are computed from (domain.frister)."""
+        return frister.Leveransefakta(
+            leveranse_id=str(self.id), bruker_id=str(self.bruker_id),
+            tjenestetype=self.tjenestetype, leverandor_id=self.leverandor_id,
+            vedtak_id=str(self.vedtak_id) if self.vedtak_id else None, fom=self.fom,
+            tom=self.tom, startet=self.startet_tid,
+            varsler=tuple(frister.Varsel(v.kanal, v.varslet_tid, v.hast, v.gjelder,
+                                         v.gjelder_fra) for v in self.varsler),
+            meldinger=tuple(frister.Melding(
+                str(mid), m.mottatt_tid, self.videresendinger[mid].videresendt_tid
+                if mid in self.videresendinger else None)
+                for mid, m in self.bekymringsmeldinger.items()))
+
 
 # --- evolve ---------------------------------------------------------------------------------
 
@@ -440,9 +470,22 @@ def bestill(leveranse_id: UUID, bruker_id: UUID, vedtak_id: UUID | None,
 
 
 def varsle(lev: Leveranse, kanal: Kanal, varslet_tid: datetime, hast: bool,
-           ktx: Kontekst) -> list[Hendelse]:
-    """R09/R11-R13: record the notice; the channel must fit the tjenestetype."""
+           ktx: Kontekst, gjelder: Varselgrunn = Varselgrunn.START,
+           gjelder_fra: date | None = None) -> list[Hendelse]:
+    """R09/R11-R13: record the notice; the channel must fit the tjenestetype, and a notice of
+    an expansion or extension names the day it takes effect."""
     kalender.krev_tidssone(varslet_tid, "varslet_tid", "BV2")
+    if gjelder is Varselgrunn.IKKE_OPPGITT:
+        raise Regelbrudd("R11", "gjelder", "varselet må si hva det gjelder: start, utvidelse, "
+                         "forlengelse eller bytte")
+    endring = gjelder in (Varselgrunn.UTVIDELSE, Varselgrunn.FORLENGELSE)
+    if endring and gjelder_fra is None:
+        raise Regelbrudd("R11", "gjelder_fra", f"et varsel om {gjelder} må si fra hvilken dato "
+                         "endringen gjelder")
+    if not endring and gjelder_fra is not None:
+        raise Regelbrudd("R11", "gjelder_fra", "fra-dato oppgis bare for utvidelse og forlengelse")
+    if hast and gjelder is not Varselgrunn.START:
+        raise Regelbrudd("R12", "gjelder", "et hastevarsel på telefon gjelder oppstart")
     if hast and (kanal is not Kanal.TELEFON or not lev.tjenestetype.er_hjemmesykepleie):
         raise Regelbrudd("R12", "kanal", "hastevarsel gis på telefon, og bare for hjemmesykepleie")
     if kanal is Kanal.TELEFON and not lev.tjenestetype.er_hjemmesykepleie:
@@ -450,10 +493,12 @@ def varsle(lev: Leveranse, kanal: Kanal, varslet_tid: datetime, hast: bool,
     if kanal is not Kanal.TELEFON and kanal is not kanal_for(lev.tjenestetype):
         raise Regelbrudd("R09", "kanal", f"{lev.tjenestetype} varsles gjennom "
                          f"{kanal_for(lev.tjenestetype)}, ikke {kanal}")
-    if any((v.kanal, v.varslet_tid, v.hast) == (kanal, varslet_tid, hast) for v in lev.varsler):
+    ny = (kanal, varslet_tid, hast, gjelder, gjelder_fra)
+    if any((v.kanal, v.varslet_tid, v.hast, v.gjelder, v.gjelder_fra) == ny for v in lev.varsler):
         return []
     h = Hendelser(lev.id, lev.version, ktx)
-    h.ny(LeverandorVarslet, kanal=kanal, varslet_tid=varslet_tid, hast=hast)
+    h.ny(LeverandorVarslet, kanal=kanal, varslet_tid=varslet_tid, hast=hast, gjelder=gjelder,
+         gjelder_fra=gjelder_fra)
     return h.liste
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import kalender
+from domain import frister, kalender
 from domain.felles import (
     FeilAggregattype,
     Hendelse,
@@ -84,6 +84,15 @@ class RevurderingBesvart(Hendelse):
     gyldig_fra: date | None = None
 
 
+class VedtakRevidert(Hendelse):
+    """The bydel revises the scope on its own initiative (seed 001: "fatte, revurdere og
+    avslutte vedtak"), from ``gyldig_fra``."""
+
+    gyldig_fra: date
+    nytt_omfang: Omfang
+    begrunnelse: str
+
+
 class VedtakForlenget(Hendelse):
     ny_gyldig_til: date | None
 
@@ -136,6 +145,21 @@ class Vedtak:
     klager: dict[UUID, KlageMottatt] = field(default_factory=dict)
     klageavgjorelser: dict[UUID, KlageAvgjort] = field(default_factory=dict)
     avsluttet: VedtakAvsluttet | None = None
+    # R11: every scope and every extension as recorded (version, ..., when recorded).
+    omfangshistorikk: list[frister.Omfangsendring] = field(default_factory=list)
+    forlengelser: list[frister.Forlengelse] = field(default_factory=list)
+    gyldig_til_fattet: date | None = None
+
+    def fristfakta(self) -> frister.Vedtaksfakta:
+        """The facts the obligations of this vedtak are computed from (domain.frister)."""
+        return frister.Vedtaksfakta(
+            vedtak_id=str(self.id), bruker_id=str(self.bruker_id), tjenestetype=self.tjenestetype,
+            gyldig_til_fattet=self.gyldig_til_fattet, omfang=tuple(self.omfangshistorikk),
+            forlengelser=tuple(self.forlengelser), mottatt_dato=self.mottatt_dato,
+            klager=tuple(k.mottatt_dato for k in self.klager.values()),
+            revurderinger=tuple(frister.Revurderingsfakta(
+                str(rid), r.anmodning.leverandor_id, r.anmodning.anmodet_tid,
+                r.svar.besvart_tid if r.svar else None) for rid, r in self.revurderinger.items()))
 
     def omfang_paa(self, dato: date) -> Omfang | None:
         """The scope in force on a date, or None outside the validity."""
@@ -164,7 +188,18 @@ def _(e: VedtakFattet, state: Vedtak | None) -> Vedtak:
     return Vedtak(id=e.originator_id, version=e.originator_version, bruker_id=e.bruker_id,
                   tjenestetype=e.tjenestetype, gyldig_fra=e.gyldig_fra, gyldig_til=e.gyldig_til,
                   vedtaksdato=e.vedtaksdato, vedtaksmyndig=e.aktor.person_id,
-                  omfang=[(e.gyldig_fra, e.omfang)])
+                  omfang=[(e.gyldig_fra, e.omfang)], gyldig_til_fattet=e.gyldig_til,
+                  omfangshistorikk=[_omfangsendring(e, e.gyldig_fra, e.omfang)])
+
+
+def _omfangsendring(e: Hendelse, fra: date, omfang: Omfang) -> frister.Omfangsendring:
+    return frister.Omfangsendring(e.originator_version, fra, omfang.minutter, omfang.per_uker,
+                                  e.timestamp)
+
+
+def _nytt_omfang(v: Vedtak, e: Hendelse, fra: date, omfang: Omfang) -> None:
+    v.omfang = sorted([*(x for x in v.omfang if x[0] != fra), (fra, omfang)], key=lambda x: x[0])
+    v.omfangshistorikk.append(_omfangsendring(e, fra, omfang))
 
 
 @evolve.register
@@ -183,14 +218,20 @@ def _(e: RevurderingAnmodet, v: Vedtak) -> Vedtak:
 def _(e: RevurderingBesvart, v: Vedtak) -> Vedtak:
     v.revurderinger[e.revurdering_id].svar = e
     if e.utfall is Utfall.ENDRET and e.nytt_omfang is not None and e.gyldig_fra is not None:
-        v.omfang = sorted([*(x for x in v.omfang if x[0] != e.gyldig_fra),
-                           (e.gyldig_fra, e.nytt_omfang)], key=lambda x: x[0])
+        _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
+    return v
+
+
+@evolve.register
+def _(e: VedtakRevidert, v: Vedtak) -> Vedtak:
+    _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
     return v
 
 
 @evolve.register
 def _(e: VedtakForlenget, v: Vedtak) -> Vedtak:
     v.gyldig_til = e.ny_gyldig_til
+    v.forlengelser.append(frister.Forlengelse(e.originator_version, e.ny_gyldig_til, e.timestamp))
     return v
 
 
@@ -235,14 +276,34 @@ def fatt(vedtak_id: UUID, bruker_id: UUID, tjenestetype: Tjenestetype, gyldig_fr
     return h.liste
 
 
-def registrer_mottatt(v: Vedtak, mottatt_dato: date, ktx: Kontekst) -> list[Hendelse]:
+def registrer_mottatt(v: Vedtak, mottatt_dato: date, regler: frister.Fristregler,
+                      ktx: Kontekst) -> list[Hendelse]:
     """R25: record when the vedtak reached the user and compute the appeal deadline."""
     if v.mottatt_dato == mottatt_dato:
         return []
     if mottatt_dato < v.vedtaksdato:
         raise Regelbrudd("R25", "mottatt_dato", "vedtaket kan ikke ha kommet fram før det ble fattet")
+    frist = frister.klagefrist(mottatt_dato, regler).dato
     h = Hendelser(v.id, v.version, ktx)
-    h.ny(VedtakMottatt, mottatt_dato=mottatt_dato, klagefrist=kalender.frist_r25_klage(mottatt_dato))
+    h.ny(VedtakMottatt, mottatt_dato=mottatt_dato, klagefrist=frist)
+    return h.liste
+
+
+def revider(v: Vedtak, gyldig_fra: date, nytt_omfang: Omfang, begrunnelse: str,
+            ktx: Kontekst) -> list[Hendelse]:
+    """The bydel changes the scope on its own initiative (only a vedtaksmyndig decides)."""
+    if ktx.aktor.rolle is not Rolle.VEDTAKSMYNDIG:
+        raise Regelbrudd("BV5", "aktor.rolle", "bare en vedtaksmyndig kan revidere vedtak")
+    if v.avsluttet is not None:
+        raise Regelbrudd("R23", "vedtak_id", f"vedtaket ble avsluttet {v.avsluttet.dato}")
+    if not v.gjelder(gyldig_fra):
+        raise Regelbrudd("R16", "gyldig_fra", "endringen må gjelde innenfor vedtakets periode")
+    if (gyldig_fra, nytt_omfang) in v.omfang:
+        return []
+    if not begrunnelse.strip():
+        raise Regelbrudd("R16", "begrunnelse", "en revisjon av vedtaket må begrunnes")
+    h = Hendelser(v.id, v.version, ktx)
+    h.ny(VedtakRevidert, gyldig_fra=gyldig_fra, nytt_omfang=nytt_omfang, begrunnelse=begrunnelse)
     return h.liste
 
 
@@ -313,16 +374,18 @@ def avslutt(v: Vedtak, dato: date, arsak: Sluttarsak, ktx: Kontekst) -> list[Hen
 
 
 def motta_klage(v: Vedtak, klage_id: UUID, mottatt_dato: date, gjelder: str,
-                ktx: Kontekst) -> list[Hendelse]:
-    """R25: record the appeal; if after the deadline, flag it (it is still recorded)."""
+                regler: frister.Fristregler, ktx: Kontekst) -> list[Hendelse]:
+    """R25: record the appeal; if after the deadline, flag it (it is still recorded). The
+    deadline is computed from the settings, as in the SLA and the klagesak."""
     if klage_id in v.klager:
         return []
     if not gjelder.strip():
         raise Regelbrudd("R25", "gjelder", "klagen må si hva den gjelder")
-    for_sen = v.klagefrist is not None and mottatt_dato > v.klagefrist
+    frist = frister.klagefrist(v.mottatt_dato, regler) if v.mottatt_dato else None
+    for_sen = frist is not None and not frist.overholdt_av(mottatt_dato)
     h = Hendelser(v.id, v.version, ktx)
-    h.ny(KlageMottatt, klage_id=klage_id, mottatt_dato=mottatt_dato, klagefrist=v.klagefrist,
-         for_sen=for_sen, gjelder=gjelder)
+    h.ny(KlageMottatt, klage_id=klage_id, mottatt_dato=mottatt_dato,
+         klagefrist=frist.dato if frist else None, for_sen=for_sen, gjelder=gjelder)
     return h.liste
 
 

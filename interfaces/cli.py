@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 from uuid import UUID
 
@@ -147,8 +148,18 @@ def _leverandor(app: BrukervalgApp, leverandor_id: str) -> str:
     return leverandor_id
 
 
-def _app(klokke: DemoKlokke | None = None) -> BrukervalgApp:
-    return BrukervalgApp(klokke=klokke)
+def _app(klokke: DemoKlokke | None = None, *, utvikling: bool = False) -> BrukervalgApp:
+    """The store for a command: operator commands open it in production, with both keys,
+    unless ``BRUKERVALG_UTVIKLING`` says development (``application/nokler.py``)."""
+    from application.nokler import er_utvikling
+
+    return BrukervalgApp.aapne(produksjon=not (utvikling or er_utvikling()), klokke=klokke)
+
+
+def _kjede() -> BrukervalgApp:
+    """The store's records as stored, for the chain: it is over the stored bytes, so verifying
+    and signing it needs neither key (an auditor need not be able to read the history)."""
+    return BrukervalgApp()
 
 
 def _tom(app: BrukervalgApp) -> bool:
@@ -177,7 +188,7 @@ def skriv_historikk(app: BrukervalgApp, bruker_id: UUID, ut: TextIO | None = Non
 
 def demo(args: argparse.Namespace) -> int:
     klokke = DemoKlokke()
-    app = _app(klokke)
+    app = _app(klokke, utvikling=True)  # synthetic people only
     if _tom(app):
         brukere = last_demo(app, klokke)
         print(f"Demodata lastet i {app.env.get('SQLITE_DBNAME') or 'lageret'}.")
@@ -244,7 +255,7 @@ def kjede_verifiser(args: argparse.Namespace) -> int:
     for fil in args.sjekkpunkt:
         if not os.path.isfile(fil):
             raise Brukerfeil(f"fant ikke sjekkpunktfilen {fil}")
-    app = _app()
+    app = _kjede()
     return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
                              trusted_public_keys=args.klarert_nokkel or None, as_json=args.json,
                              out=sys.stdout, err=sys.stderr, summary=_kjedesammendrag)
@@ -268,7 +279,7 @@ def _kjedesammendrag(r: Any) -> str:
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
     from application.ledger import cli as ledger_cli
 
-    app = _app()
+    app = _kjede()
     doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut, previous=args.tidligere,
                                 progress=True, err=sys.stderr)
     print(json.dumps(doc, indent=2))
@@ -419,6 +430,32 @@ def projeksjoner(args: argparse.Namespace) -> int:
 _ROLLER = [r.value for r in Rolle if r is not Rolle.SYSTEM]
 
 
+def nokler(args: argparse.Namespace) -> int:
+    """Make the store's two keys, or write the fødselsnummer index under the current key."""
+    from application import nokler as n
+
+    if args.nokkelkommando == "reindekser":
+        from domain.felles import Aktor
+
+        app = BrukervalgApp(produksjon=not n.er_utvikling())
+        try:
+            nye = app.reindekser(Aktor(person_id=args.person, rolle=Rolle.SYSTEM,
+                                       organisasjon="etat:velferdsetaten"))
+        finally:
+            app.close()
+        print(f"Fødselsnummerindeksen: {tall(nye)} nye oppføringer under {n.INDEKS_NOKKEL}.")
+        return 0
+    if args.ut_mappe is None:
+        cipher, indeks = n.lag_nokler()
+        print(f"{n.CIPHER_KEY}={cipher}\n{n.INDEKS_NOKKEL}={indeks}")
+        return 0
+    cipher_fil, indeks_fil = n.skriv_nokler(Path(args.ut_mappe))
+    print(f"To nye nøkler (modus 0600); oppbevar dem utenfor lageret, hver for seg:\n"
+          f"  {n.CIPHER_KEY}_FIL={cipher_fil.resolve()}\n"
+          f"  {n.INDEKS_NOKKEL}_FIL={indeks_fil.resolve()}")
+    return 0
+
+
 def lag_parser() -> argparse.ArgumentParser:
     p = NorskParser(prog="brukervalg", description=__doc__.split("\n\n")[0],
                     epilog="Skriv `brukervalg KOMMANDO -h` for hjelp til én kommando.")
@@ -523,12 +560,26 @@ def lag_parser() -> argparse.ArgumentParser:
     n = kjsub.add_parser("nokkel", help="lag en ny signeringsnøkkel og vis den offentlige nøkkelen")
     n.add_argument("--ut", required=True, help="filen den private nøkkelen skrives til")
     n.set_defaults(func=kjede_nokkel)
+
+    nk = sub.add_parser("nokler", help="lagerets to nøkler: lag dem, eller skriv "
+                        "fødselsnummerindeksen på nytt under en ny indeksnøkkel")
+    nksub = nk.add_subparsers(dest="nokkelkommando", required=True, metavar="KOMMANDO",
+                              title="kommandoer")
+    lag = nksub.add_parser("lag", help="lag en AES-nøkkel og en indeksnøkkel (vis dem, eller to "
+                           "filer med modus 0600)")
+    lag.add_argument("--ut-mappe", help="skriv cipher-key og indeks-nokkel i denne mappen")
+    lag.set_defaults(func=nokler)
+    ri = nksub.add_parser("reindekser", help="indekser hver brukers fødselsnummer under "
+                          "BRUKERVALG_INDEKS_NOKKEL (én gang, etter at den erstattet en eldre)")
+    ri.add_argument("--person", default="drift", help="hvem som kjører den (person-id)")
+    ri.set_defaults(func=nokler)
     return p
 
 
 def _feilmelding(e: BaseException) -> str | None:
     """The one line for an error the user can act on; None for a defect."""
     from application.ledger.errors import ChainBrokenError, CheckpointError
+    from application.settings import Innstillingsfeil as Lagerinnstillingsfeil
     from interfaces.http.innstillinger import Innstillingsfeil
 
     if isinstance(e, Brukerfeil):
@@ -545,7 +596,7 @@ def _feilmelding(e: BaseException) -> str | None:
         return f"ingen tilgang til {e.filename}"
     if isinstance(e, OSError) and e.filename:
         return f"{e.filename}: {e.strerror}"
-    if isinstance(e, Innstillingsfeil | CheckpointError | ChainBrokenError):
+    if isinstance(e, Innstillingsfeil | Lagerinnstillingsfeil | CheckpointError | ChainBrokenError):
         return str(e)
     if type(e).__name__ == "ProjeksjonUtdatert":
         return str(e)

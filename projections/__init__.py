@@ -14,6 +14,8 @@ Use one ``Projeksjoner`` per application (it owns a small connection pool)::
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -92,7 +94,15 @@ class Projeksjoner:
     def __init__(self, app: Any, *, konfig: Konfig | None = None, lager: Lager | None = None,
                  batchstorrelse: int = 10_000) -> None:
         self.app = app
-        self.konfig = konfig or Konfig.last()
+        regler = getattr(app, "fristregler", None)
+        if konfig is None:
+            konfig = Konfig.last()
+            if regler is not None:  # the application's settings, read once, win
+                konfig = dataclasses.replace(konfig, sla=regler)
+        elif regler is not None and konfig.sla != regler:
+            raise ValueError("fristreglene (sla.toml) må være de samme som applikasjonens: én "
+                             "innstilling gir ett svar i klagesaken og i SLA-rapporten")
+        self.konfig = konfig
         self.lager = lager or lager_for(app)
         self._eier_lager = lager is None
         self.gjeldende_leverandor = GjeldendeLeverandor(self.konfig)
@@ -200,12 +210,14 @@ class Projeksjoner:
 
     def sla(self, leverandor_id: str | None = None, bydel: str | None = None,
             maaned: str | None = None, regel: str | None = None,
-            naa: datetime | None = None, grense: int | None = None) -> list[SlaForpliktelse]:
+            naa: datetime | None = None, grense: int | None = None,
+            **filtre: Any) -> list[SlaForpliktelse]:
         """Obligations (filtered, ordered by deadline, at most ``grense``); an open one past
-        its deadline reads as breached at ``naa`` (default: the application's clock)."""
+        its deadline reads as breached at ``naa`` (default: the application's clock).
+        ``filtre``: bruker_id, tjenestetype, skyldig, bare_utestaaende, frist_foer, hopp_over."""
         with self._les() as cur:
             return sla_mod.forpliktelser(cur, self._naa(naa), leverandor_id, bydel, maaned,
-                                         regel, grense)
+                                         regel, grense, **filtre)
 
     def sla_oppsummering(self, gruppering: Sequence[str] = ("regel",),
                          leverandor_id: str | None = None, bydel: str | None = None,

@@ -137,6 +137,7 @@ class BetalbarTid(Projeksjon):
             Emne.VEDTAK_FATTET: self._vedtak_fattet,
             Emne.REVURDERING_ANMODET: self._revurdering_anmodet,
             Emne.REVURDERING_BESVART: self._revurdering_besvart,
+            Emne.VEDTAK_REVIDERT: self._vedtak_revidert,
             Emne.VEDTAK_FORLENGET: self._vedtak_forlenget,
             Emne.VEDTAK_AVSLUTTET: self._vedtak_avsluttet,
             Emne.LEVERANSE_BESTILT: self._leveranse_bestilt,
@@ -267,6 +268,13 @@ class BetalbarTid(Projeksjon):
                     (d["besvart_tid"], d["revurdering_id"]))
         if d["utfall"] == "endret" and d.get("nytt_omfang") and d.get("gyldig_fra"):
             self._sett_omfang(cur, d["originator_id"], d["gyldig_fra"], d["nytt_omfang"])
+        b.vedtak.add(d["originator_id"])
+
+    def _vedtak_revidert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+                         d: dict[str, Any]) -> None:
+        """The bydel's own revision of the scope governs from its date, like an answer."""
+        self._tidspunkt(b, d)
+        self._sett_omfang(cur, d["originator_id"], d["gyldig_fra"], d["nytt_omfang"])
         b.vedtak.add(d["originator_id"])
 
     def _vedtak_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ class Emne:
     REVURDERING_ANMODET = emne(v_mod.RevurderingAnmodet)
     REVURDERING_BESVART = emne(v_mod.RevurderingBesvart)
     VEDTAK_FORLENGET = emne(v_mod.VedtakForlenget)
+    VEDTAK_REVIDERT = emne(v_mod.VedtakRevidert)
     VEDTAK_AVSLUTTET = emne(v_mod.VedtakAvsluttet)
     KLAGE_MOTTATT = emne(v_mod.KlageMottatt)
 

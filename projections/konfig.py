@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.felles import Tjenestetype
+from domain.frister import Fristregler
 
 STANDARD_MAPPE = Path(__file__).parent / "config"
 MILJO_MAPPE = "BRUKERVALG_PROJEKSJONER_KONFIG"
@@ -161,13 +162,14 @@ class Egenandelskonfig:
         return cls(tuple(tabeller), tuple(grunnbelop))
 
 
-@dataclass(frozen=True)
-class SlaKonfig:
-    """Choices the SLA rules leave open; the deadlines themselves come from domain.kalender."""
+# The choices the deadline rules leave open: defined (and parsed) in the domain, read here.
+SlaKonfig = Fristregler
 
-    r21_terskel: timedelta
-    r12_helligdag_teller_som_hverdag: bool
-    r25_forleng_til_virkedag: bool
+
+def les_fristregler(mappe: Path | None = None) -> Fristregler:
+    """The deadline rules' settings from ``sla.toml`` (read once by whoever composes the app)."""
+    return Konfig._les(Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE), "sla.toml",
+                       Fristregler.fra_toml)
 
 
 @dataclass(frozen=True)
@@ -177,24 +179,30 @@ class Konfig:
     egenandel: Egenandelskonfig
     sla: SlaKonfig
 
+    @staticmethod
+    def _les(mappe: Path, navn: str, tolk: Any = None) -> Any:
+        sti = mappe / navn
+        try:
+            with sti.open("rb") as f:
+                data = tomllib.load(f)
+        except FileNotFoundError:
+            raise Konfigurasjonsfeil(f"konfigurasjonsfilen {sti} finnes ikke") from None
+        if tolk is None:
+            return data
+        try:
+            return tolk(data)
+        except ValueError as e:
+            raise Konfigurasjonsfeil(str(e)) from None
+
     @classmethod
     def last(cls, mappe: Path | None = None) -> Konfig:
         mappe = Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE)
 
         def les(navn: str) -> dict[str, Any]:
-            sti = mappe / navn
-            try:
-                with sti.open("rb") as f:
-                    return tomllib.load(f)
-            except FileNotFoundError:
-                raise Konfigurasjonsfeil(f"konfigurasjonsfilen {sti} finnes ikke") from None
+            return cls._les(mappe, navn)  # type: ignore[no-any-return]
 
         betaling = les("betaling.toml")
         sen = betaling.get("sen_avbestilling", {})
-        sla = les("sla.toml")
-        r21 = sla.get("r21_terskel_minutter", 60)
-        if not isinstance(r21, int) or r21 < 0:
-            raise Konfigurasjonsfeil("r21_terskel_minutter må være et heltall >= 0")
         terskel = sen.get("terskel_timer", 24)
         if not isinstance(terskel, int | float) or terskel < 0:
             raise Konfigurasjonsfeil("sen_avbestilling.terskel_timer må være et tall >= 0")
@@ -203,11 +211,7 @@ class Konfig:
             sen_avbestilling=SenAvbestilling(betalbar=bool(sen.get("betalbar", False)),
                                              terskel=timedelta(hours=terskel)),
             egenandel=Egenandelskonfig.fra_toml(les("egenandel.toml")),
-            sla=SlaKonfig(
-                r21_terskel=timedelta(minutes=r21),
-                r12_helligdag_teller_som_hverdag=bool(
-                    sla.get("r12_helligdag_teller_som_hverdag", False)),
-                r25_forleng_til_virkedag=bool(sla.get("r25_forleng_til_virkedag", True))))
+            sla=les_fristregler(mappe))
 
     def fingeravtrykk(self, *deler: str) -> str:
         """A short hash of the settings that change stored rows (not prices: read at query time)."""

@@ -30,6 +30,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
+from application.lagerfiler import beskytt_sqlite
+
 MILJO_SQLITE_STI = "BRUKERVALG_PROJEKSJONER_SQLITE_PATH"
 
 
@@ -133,6 +135,7 @@ class SqliteLager(Lager):
 
     def __init__(self, sti: str) -> None:
         self.sti = sti
+        beskytt_sqlite(sti)  # 0600 before SQLite creates it (and its WAL) with 0644
         self._conn = sqlite3.connect(sti, isolation_level=None, check_same_thread=False)
         self._laas = threading.RLock()
         if sti != ":memory:":

@@ -24,6 +24,7 @@ from interfaces.http.controllers.leverandorer import (
 from interfaces.http.controllers.leveranser import LeveranseController
 from interfaces.http.controllers.oppfolging import OppfolgingController
 from interfaces.http.controllers.revisjon import RevisjonController
+from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
 from interfaces.http.dokumentasjon import regelkatalog, swagger_ui, swagger_ui_filer
@@ -71,12 +72,15 @@ def create_app(app: BrukervalgApp | None = None,
 
     Raises:
         Innstillingsfeil: the settings would weaken authentication (e.g. a development key
-            outside development mode) or are out of range.
+            outside development mode) or are out of range; or, building its own application
+            outside development mode, a store key is missing or does not fit the store
+            (``application/nokler.py``; that one is ``application.settings.Innstillingsfeil``).
     """
     settings = settings or ApiSettings.fra_miljo()
     settings.valider()
     eier_app = app is None
-    brukervalg = app or BrukervalgApp()
+    # Outside development mode both store keys are required, and must fit the store.
+    brukervalg = app or BrukervalgApp.aapne(produksjon=not settings.utvikling)
     verifikator = Verifikator(settings, brukervalg.ref)
     lager = Sidelager.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
@@ -93,7 +97,7 @@ def create_app(app: BrukervalgApp | None = None,
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
                         OppfolgingController, BydelController, RevisjonController,
-                        swagger_ui_filer(), regelkatalog],
+                        ArbeidslisteController, swagger_ui_filer(), regelkatalog],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,

@@ -1,7 +1,8 @@
 """The API's own tables, in the same database as the events: idempotency keys and the access log.
 
 - ``http_idempotens``: the first successful response to each (identity, Idempotency-Key), so a
-  retried request is answered with it, also after a restart.
+  retried request is answered with it, also after a restart. An answer holds personal data
+  (names, fødselsnummer), so with the store's AES key it is stored encrypted like the events.
 - ``tilgangslogg``: one row per read or write touching a bruker's personal data (Normen). The
   database itself refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL) on it: append only.
 
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.cipher import Cipher
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -52,6 +54,11 @@ class LagretSvar:
     status: int
     body: bytes
     hoder: dict[str, str]
+
+
+KRYPTERT = b"\x00aes:"
+"""Prefix of an encrypted stored answer (a JSON answer never starts with a NUL byte), so
+answers stored before the store had a key are still read."""
 
 
 _SQLITE_DDL = [
@@ -130,9 +137,10 @@ class Sidelager:
     """Idempotency keys and the access log, stored next to the events."""
 
     def __init__(self, datastore: SQLiteDatastore | SqliteForbindelse | PostgresDatastore, *,
-                 eier: bool = True) -> None:
+                 eier: bool = True, cipher: Cipher | None = None) -> None:
         self.datastore = datastore
         self._eier = eier
+        self._cipher = cipher
         self.postgres = isinstance(datastore, PostgresDatastore)
         self._s = f'"{datastore.schema}"' if isinstance(datastore, PostgresDatastore) else ""
         self._ph = "%s" if self.postgres else "?"
@@ -152,7 +160,7 @@ class Sidelager:
         if isinstance(datastore, SQLiteDatastore):
             # The application's own pool: its writer lock orders our writes and the events'
             # in-process, instead of both waiting on SQLite's file lock (which sleeps and retries).
-            return cls(datastore, eier=False)
+            return cls(datastore, eier=False, cipher=app.mapper.cipher)
         if isinstance(datastore, PostgresDatastore):
             env = app.env
             egen = PostgresDatastore(
@@ -163,7 +171,7 @@ class Sidelager:
                 connect_timeout=float(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
                 pool_size=int(env.get("BRUKERVALG_HTTP_POOL_SIZE", "4")), max_overflow=4,
                 max_waiting=64)
-            return cls(egen)
+            return cls(egen, cipher=app.mapper.cipher)
         return cls(SqliteForbindelse(":memory:"))
 
     def close(self) -> None:
@@ -189,6 +197,17 @@ class Sidelager:
 
     # --- idempotency --------------------------------------------------------------------------
 
+    def _forsegl(self, body: bytes) -> bytes:
+        return KRYPTERT + self._cipher.encrypt(body) if self._cipher else body
+
+    def _svar(self, rad: Any) -> LagretSvar:
+        body = bytes(rad["body"])
+        if body.startswith(KRYPTERT):
+            if self._cipher is None:
+                raise ValueError("et kryptert lagret svar, men lageret er åpnet uten nøkkel")
+            body = self._cipher.decrypt(body[len(KRYPTERT):])
+        return LagretSvar(rad["fingeravtrykk"], int(rad["status"]), body, json.loads(rad["hoder"]))
+
     def hent_svar(self, identitet: str, nokkel: str, ikke_eldre_enn: datetime) -> LagretSvar | None:
         with self._tx(commit=False) as c:
             c.execute(self._sql("SELECT fingeravtrykk, status, body, hoder, opprettet "
@@ -202,8 +221,7 @@ class Sidelager:
             opprettet = datetime.fromisoformat(opprettet)
         if opprettet < ikke_eldre_enn:
             return None
-        return LagretSvar(rad["fingeravtrykk"], int(rad["status"]), bytes(rad["body"]),
-                          json.loads(rad["hoder"]))
+        return self._svar(rad)
 
     def skriv(self, logg: list[Tilgangsoppforing], identitet: str | None = None,
               nokkel: str | None = None, svar: LagretSvar | None = None) -> LagretSvar | None:
@@ -221,15 +239,14 @@ class Sidelager:
                     "INSERT INTO {s}.http_idempotens (identitet, nokkel, fingeravtrykk, status, "
                     "body, hoder, opprettet) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (identitet, nokkel) DO NOTHING"),
-                    (identitet, nokkel, svar.fingeravtrykk, svar.status, svar.body,
-                     json.dumps(svar.hoder), tid))
+                    (identitet, nokkel, svar.fingeravtrykk, svar.status,
+                     self._forsegl(svar.body), json.dumps(svar.hoder), tid))
                 if self._endret(c) == 0:
                     c.execute(self._sql("SELECT fingeravtrykk, status, body, hoder FROM "
                                         "{s}.http_idempotens WHERE identitet = ? AND nokkel = ?"),
                               (identitet, nokkel))
                     rad = c.fetchone()
-                    tidligere = LagretSvar(rad["fingeravtrykk"], int(rad["status"]),
-                                           bytes(rad["body"]), json.loads(rad["hoder"]))
+                    tidligere = self._svar(rad)
             if logg:
                 c.executemany(self._sett_inn_logg, [self._loggrad(o) for o in logg])
         return tidligere
@@ -247,8 +264,9 @@ class Sidelager:
         naa = datetime.now(UTC)
         idempotens: tuple[Any, ...] | None = None
         if svar is not None and identitet is not None and nokkel is not None:
-            idempotens = (identitet, nokkel, svar.fingeravtrykk, svar.status, svar.body,
-                          json.dumps(svar.hoder), naa if self.postgres else naa.isoformat())
+            idempotens = (identitet, nokkel, svar.fingeravtrykk, svar.status,
+                          self._forsegl(svar.body), json.dumps(svar.hoder),
+                          naa if self.postgres else naa.isoformat())
         rader = [self._loggrad(o) for o in logg]
         sett_inn_svar, sett_inn_logg = self._sett_inn_svar, self._sett_inn_logg
 

@@ -40,9 +40,11 @@ def _er_loopback(host: str) -> bool:
 
 
 def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
-             ut: TextIO = sys.stdout, eksempel_bruker: str | None = None) -> None:
-    """Print where the docs are and how to get a token; in development mode, commands that work
-    as printed (from the repository folder) and an example with a real demo user's id."""
+             ut: TextIO | None = None, ukryptert: str | None = None,
+             eksempel_bruker: str | None = None) -> None:
+    """Print where the docs are and how to get a token; ``ukryptert`` names the store when it
+    is written without encryption (development mode only). In development mode, commands that
+    work as printed (from the repository folder) and an example with a real demo user's id."""
     base = f"http://{host}:{port}"
     linjer = [
         f"Brukervalg API kjører på {base}",
@@ -64,10 +66,13 @@ def velkomst(host: str, port: int, dev: bool, demo_brukere: int = 0,
         ]
         if eksempel_bruker:
             linjer.append(f"    ({eksempel_bruker} er demobrukeren Kari Nordmann i Bydel Frogner)")
+        if ukryptert:
+            linjer.append(f"  Lageret ({ukryptert}) er UKRYPTERT og fødselsnummerindeksen har "
+                          "utviklingsnøkkelen: bare syntetiske data her.")
         if demo_brukere:
             linjer.append(f"  Demodata lastet ved første start: {demo_brukere} syntetiske brukere "
                           "(se `brukervalg demo`).")
-    print("\n".join(linjer), file=ut, flush=True)
+    print("\n".join(linjer), file=ut or sys.stdout, flush=True)
 
 
 def sjekk_ledig_port(host: str, port: int) -> None:
@@ -165,6 +170,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
                                    "eller postgres (et lager alle prosessene deler) og ikke "
                                    "utviklingsmodus")
         sjekk_ledig_port(host, port)
+        # Refused here, before the processes start, when a key is missing or does not fit.
+        BrukervalgApp.aapne(produksjon=not settings.utvikling).close()
         velkomst(host, port, dev)
         # Each process builds its own application and API from the environment.
         uvicorn.run("interfaces.http.server:serverapp", factory=True, host=host, port=port,
@@ -176,13 +183,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
     demo_brukere = last_demo_ved_forste_start() if dev else 0
     if dev:
         bygg_utdaterte_projeksjoner()
-    app = BrukervalgApp()
+    app = BrukervalgApp.aapne(produksjon=not settings.utvikling)
     api = serverapp(app, settings)
-    velkomst(host, port, dev, demo_brukere, eksempel_bruker=demo_eksempel(app) if dev else None)
+    velkomst(host, port, dev, demo_brukere, ukryptert=_lagernavn(app) if app.nokler.ukryptert
+             else None, eksempel_bruker=demo_eksempel(app) if dev else None)
     try:
         uvicorn.run(api, host=host, port=port, log_level="warning", access_log=False)
     finally:
         app.close()
+
+
+def _lagernavn(app: BrukervalgApp) -> str:
+    return app.env.get("SQLITE_DBNAME") or app.env.get("POSTGRES_DBNAME") or "minnet"
 
 
 def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = None) -> Litestar:

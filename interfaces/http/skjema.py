@@ -21,6 +21,7 @@ from application import kommandoer as k
 from application.app import Kvittering
 from domain.bruker import Bruker, Mottaker
 from domain.felles import Flerlinjetekst, Form, Hendelse, Kanal, Sluttarsak, Tekst, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse
 from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
 from interfaces.http.lager import Tilgangsoppforing
@@ -406,6 +407,19 @@ class RevurderingSvarInn(Inn):
             nytt_omfang=self.nytt_omfang.domene() if self.nytt_omfang else None)
 
 
+class VedtakRevisjonInn(Inn):
+    """The bydel's own revision of the scope (seed 001: "fatte, revurdere og avslutte vedtak")."""
+
+    gyldig_fra: Dato
+    nytt_omfang: OmfangInn
+    begrunnelse: Lang
+
+    def kommando(self, vedtak_id: UUID) -> k.ReviderVedtak:
+        return k.ReviderVedtak(vedtak_id=vedtak_id, gyldig_fra=self.gyldig_fra,
+                               nytt_omfang=self.nytt_omfang.domene(),
+                               begrunnelse=self.begrunnelse)
+
+
 class ForlengelseInn(Inn):
     ny_gyldig_til: Dato | None = Field(description="null: løpende")
 
@@ -536,6 +550,10 @@ class VarselInn(Inn):
     kanal: Kanal
     varslet_tid: Tidspunkt
     hast: bool = False
+    gjelder: Varselgrunn = Field(default=Varselgrunn.START, description=(
+        "hva varselet gjelder (R11): start, utvidelse, forlengelse eller bytte"))
+    gjelder_fra: Dato | None = Field(default=None, description=(
+        "R11: dagen utvidelsen eller forlengelsen gjelder fra (bare for de to)"))
 
     def kommando(self, leveranse_id: UUID) -> k.VarsleLeverandor:
         return k.VarsleLeverandor(leveranse_id=leveranse_id, **self.model_dump())
@@ -643,6 +661,8 @@ class VarselUt(Ut):
     kanal: Kanal
     varslet_tid: datetime
     hast: bool
+    gjelder: Varselgrunn
+    gjelder_fra: date | None
 
 
 class OppsigelsesvarselUt(Ut):
@@ -711,7 +731,8 @@ class LeveranseUt(Ut):
             avsluttet=LeveranseAvslutningUt(sluttdato=a.sluttdato, arsak=a.arsak,
                                             gerica_kode=a.arsak.gerica_kode,
                                             sluttnotat=a.sluttnotat) if a else None,
-            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast)
+            varsler=[VarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid, hast=v.hast,
+                              gjelder=v.gjelder, gjelder_fra=v.gjelder_fra)
                      for v in lev.varsler],
             oppsigelsesvarsler=[OppsigelsesvarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid)
                                 for v in lev.oppsigelsesvarsler],
@@ -948,7 +969,7 @@ class SlaForpliktelseUt(Ut):
     bydel: str | None
     frist: str = Field(description="Oslo-tid (ISO 8601), eller dato for R13/R25")
     faktisk: str | None
-    status: str = Field(examples=["overholdt"], description="overholdt, brutt, apen, utlopt")
+    status: str = Field(examples=["overholdt"], description="overholdt, brutt, apen, utlopt, ikke_aktuell")
     maaned: str = Field(examples=["2026-03"])
     merknad: str
 

@@ -55,6 +55,7 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     "anmodRevurdering": frozenset({LEV}),
     "besvarRevurdering": frozenset({VM}),
     "forlengVedtak": frozenset({VM}),
+    "reviderVedtak": frozenset({VM}),
     "avsluttVedtak": frozenset({VM}),
     "mottaKlage": BYDEL | {KB},
     "avgjorKlage": frozenset({VM, KB}),
@@ -77,6 +78,10 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     "hentCaseload": BYDEL | {KB, LEV, KO},
     "hentBetalbareTimer": BYDEL | {KB, LEV, KO},
     "hentSla": BYDEL | {KB, LEV, KO},
+    # the deadline worklist: each party what it owes; Velferdsetaten the counts
+    "hentArbeidsliste": BYDEL | {LEV},
+    "hentArbeidslisteSide": BYDEL | {LEV},
+    "hentArbeidslisteOversikt": frozenset({KO}),
     "lastOppTidsrapport": frozenset({LEV}),
     # Contract follow-up (R28): Velferdsetaten sees every provider, a provider only itself.
     "hentOppfolgingsrapport": frozenset({KO, LEV}),

@@ -11,7 +11,6 @@ included, with the bruker it concerned when there is one.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -285,11 +284,10 @@ class Kjerne:
             raise Uleselig(IDEMPOTENSNOKKEL, "Idempotency-Key må være 1–200 synlige ASCII-tegn")
         return verdi
 
-    @staticmethod
-    def _fingeravtrykk(request: Request, data: BaseModel) -> str:
+    def _fingeravtrykk(self, request: Request, data: BaseModel) -> str:
         innhold = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
-        return hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() +
-                              b"\n" + innhold).hexdigest()
+        return self.app.nokler.fingeravtrykk(request.method.encode() + b" " +
+                                             request.url.path.encode() + b"\n" + innhold)
 
     @staticmethod
     def _idlager(identitet: Identitet, nokkel: str | None) -> IdLager:

@@ -70,6 +70,8 @@ def foresporsler(sak: Sak, fnr: str) -> dict[str, tuple[str, str, dict[str, Any]
         "besvarRevurdering": ("POST", f"/vedtak/{v}/revurderinger/{x}/svar", {
             "besvart_tid": T, "utfall": "avslatt"}),
         "forlengVedtak": ("POST", f"/vedtak/{v}/forlengelser", {"ny_gyldig_til": None}),
+        "reviderVedtak": ("POST", f"/vedtak/{v}/revisjoner", {
+            "gyldig_fra": "2026-03-02", "nytt_omfang": {"minutter": 90}, "begrunnelse": "mer"}),
         "avsluttVedtak": ("POST", f"/vedtak/{v}/avslutning", {"dato": "2026-03-02",
                                                                "arsak": "vedtak_utlopt"}),
         "mottaKlage": ("POST", f"/vedtak/{v}/klager", {"mottatt_dato": "2026-03-01",
@@ -106,7 +108,9 @@ MATRISE_ROLLER = ["sb", "vm", "kb", "lev", "ko"]
 KONTRAKTSOPPFOLGING_BYEN_RUNDT = {"hentLeveranse", "listBesok"}
 RAPPORTER = {"hentGjeldendeLeverandor", "hentCaseload", "hentBetalbareTimer", "hentSla",
              "lastOppTidsrapport", "hentOppfolgingsrapport", "betalingskontroll",
-             "betalingskontrollUtenKrav", "listBydeler", "verifiserKjede"}
+             "betalingskontrollUtenKrav", "listBydeler", "verifiserKjede",
+             # the worklist lists the caller's own party: tested in test_arbeidsliste_http.py
+             "hentArbeidsliste", "hentArbeidslisteSide", "hentArbeidslisteOversikt"}
 
 
 def forventet(navn: str, operasjon: str) -> int:

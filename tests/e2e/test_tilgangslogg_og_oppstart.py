@@ -19,6 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from application.app import BrukervalgApp
+from application.nokler import lag_nokler
 from interfaces.http import server
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import UTVIKLING_UTSTEDER, ApiSettings, Innstillingsfeil
@@ -186,7 +187,9 @@ def test_first_start_prints_docs_and_token_instructions_and_loads_the_demo_once(
 
 def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
                       env: dict[str, str]) -> dict[str, str]:
+    cipher, indeks = lag_nokler()
     miljo = {"BRUKERVALG_JWT_UTSTEDER": UTSTEDER, "BRUKERVALG_JWT_PUBLIKUM": PUBLIKUM,
+             "BRUKERVALG_CIPHER_KEY": cipher, "BRUKERVALG_INDEKS_NOKKEL": indeks,
              "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": innstillinger.offentlig_nokkel or "",
              "BRUKERVALG_UTVIKLINGSNOKKEL": str(innstillinger.utviklingsnokkel), **env}
     for k, v in miljo.items():
@@ -227,6 +230,7 @@ def _to_prosesser(miljo: dict[str, str], utstedernokkel: ec.EllipticCurvePrivate
                     break
             except httpx.TransportError:
                 pass
+            assert prosess.poll() is None, f"the server stopped: {prosess.communicate()[0]!r}"
             assert time.monotonic() < frist, "the server did not start"
             time.sleep(0.2)
         token = lag_token(utstedernokkel, utsteder=UTSTEDER, publikum=PUBLIKUM,

@@ -16,6 +16,7 @@ def arbeidsmappe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     for key in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("BRUKERVALG_UTVIKLING", "1")  # the demo store: no keys needed
     return tmp_path
 
 

@@ -33,6 +33,7 @@ def i_demo(demomappe: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for key in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE",
                 "BRUKERVALG_SPOR"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("BRUKERVALG_UTVIKLING", "1")  # the demo store: no keys needed
     return demomappe
 
 

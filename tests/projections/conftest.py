@@ -12,6 +12,7 @@ import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
+from domain.frister import Varselgrunn
 from application.syntetisk import syntetisk_fodselsnummer
 from domain.felles import Aktor, Form, Kanal, Rolle, Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
@@ -85,9 +86,11 @@ class Scenario:
         return b, v, lev
 
     def varsle(self, lev: UUID, varslet: datetime, kanal: Kanal = Kanal.PASIENTOVERGANG,
-               hast: bool = False) -> None:
+               hast: bool = False, gjelder: Varselgrunn = Varselgrunn.START,
+               gjelder_fra: date | None = None) -> None:
         self.app.varsle_leverandor(k.VarsleLeverandor(leveranse_id=lev, kanal=kanal,
-                                                      varslet_tid=varslet, hast=hast),
+                                                      varslet_tid=varslet, hast=hast,
+                                                      gjelder=gjelder, gjelder_fra=gjelder_fra),
                                    SAKSBEHANDLER)
 
     def start(self, lev: UUID, startet: datetime, leverandor_id: str = "kommunal") -> None:

@@ -71,7 +71,8 @@ class SlaController(Controller):
                       "maaned": maaned, "regel": regel, "naa": naa}
             grupper = list(dict.fromkeys(gruppering or ["regel"]))
             oppsummering = p.sla_oppsummering(grupper, **felles)  # type: ignore[arg-type]
-            totalt = sum(a.overholdt + a.brutt + a.apen + a.utlopt for a in oppsummering)
+            totalt = sum(a.overholdt + a.brutt + a.apen + a.utlopt + a.ikke_aktuell
+                         for a in oppsummering)
             rader = p.sla(grense=fra + n, **felles)[fra:]  # type: ignore[arg-type]
             ut = SlaUt(
                 fra=fra, antall=len(rader), totalt=totalt,

@@ -17,6 +17,7 @@ from interfaces.http.skjema import (
     RevurderingSvarInn,
     VedtakAvslutningInn,
     VedtakMottattInn,
+    VedtakRevisjonInn,
     VedtakUt,
 )
 from interfaces.http.tilgang import Ref
@@ -68,6 +69,15 @@ class VedtakController(Controller):
                            data: JSONBody[RevurderingSvarInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.besvar_revurdering(data.kommando(vedtak_id, revurdering_id), a)), VEDTAK)
+
+    @post("/{vedtak_id:uuid}/revisjoner", **skriverute(
+        "reviderVedtak", "Bydelen endrer omfanget på eget initiativ (fatte, revurdere og "
+        "avslutte vedtak); det nye omfanget gjelder fra datoen. Mer omfang for en løpende "
+        "hjemmesykepleie skal varsles leverandøren senest kl. 14 virkedagen før (R11)."))
+    def revider_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+                       data: JSONBody[VedtakRevisjonInn]) -> Response[KvitteringUt]:
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
+            kjerne.app.revider_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
         "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))

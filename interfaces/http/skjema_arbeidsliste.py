@@ -1,0 +1,49 @@
+"""Request and response schemas of the deadline worklist (/arbeidsliste)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from interfaces.http.skjema import Side, Ut
+
+
+class OppgaveUt(Ut):
+    plikt_id: str
+    regel: str = Field(examples=["R11"])
+    plikt: str = Field(examples=["varsel_pasientovergang"])
+    skyldig: str = Field(examples=["bydel"], description="bydel, leverandor eller bruker (R25)")
+    utlost_av: str = Field(description="hva som utløste forpliktelsen")
+    bruker_id: UUID
+    leverandor_id: str | None
+    tjenestetype: str | None
+    bydel: str | None
+    frist: str = Field(description="Oslo-tid (ISO 8601), eller en dato: innen utgangen av dagen")
+    status: str = Field(examples=["apen"], description="apen, eller brutt (forfalt, skyldes ennå)")
+    forfalt: bool
+    timer_igjen: int = Field(ge=0, description="hele timer til fristen (faktisk tid)")
+    virkedager_igjen: int = Field(ge=0, description="virkedager etter i dag til og med fristdagen")
+    forfall: str = Field(examples=["innen 3 timer"])
+    merknad: str
+
+
+class ArbeidslisteUt(Side):
+    """Det parten skylder, sortert på frist; ``forfalte`` teller de som er forbi fristen."""
+
+    forfalte: int = Field(ge=0)
+    elementer: list[OppgaveUt]
+
+
+class OpptellingUt(Ut):
+    leverandor_id: str | None
+    bydel: str | None
+    skyldig: str
+    apne: int = Field(ge=0, description="ikke forfalt ennå")
+    forfalte: int = Field(ge=0)
+
+
+class ArbeidslisteOversiktUt(Ut):
+    """Velferdsetaten: utestående forpliktelser per leverandør og bydel."""
+
+    elementer: list[OpptellingUt]
