@@ -15,7 +15,6 @@ Use one ``Projeksjoner`` per application (it owns a small connection pool)::
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -16,7 +16,6 @@ the position update is also a compare-and-set, as a second guard.
 
 from __future__ import annotations
 
-import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence

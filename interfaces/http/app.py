@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Tag
 
 from application.app import BrukervalgApp
+from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.brukere import BrukerController
 from interfaces.http.controllers.bydeler import BydelController
 from interfaces.http.controllers.leverandorer import (
@@ -24,7 +25,6 @@ from interfaces.http.controllers.leverandorer import (
 from interfaces.http.controllers.leveranser import LeveranseController
 from interfaces.http.controllers.oppfolging import OppfolgingController
 from interfaces.http.controllers.revisjon import RevisjonController
-from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
 from interfaces.http.dokumentasjon import regelkatalog, swagger_ui, swagger_ui_filer

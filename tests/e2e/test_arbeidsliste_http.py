@@ -13,8 +13,8 @@ from uuid import UUID
 import pytest
 
 from tests.conftest import FNR
-from tests.oppfolging.test_html_chromium import ARTEFAKTER, CHROMIUM, _chromium
 from tests.e2e.conftest import Api, lag_sak
+from tests.oppfolging.test_html_chromium import ARTEFAKTER, CHROMIUM, _chromium
 
 
 @pytest.fixture

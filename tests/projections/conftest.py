@@ -12,9 +12,9 @@ import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.frister import Varselgrunn
 from application.syntetisk import syntetisk_fodselsnummer
 from domain.felles import Aktor, Form, Kanal, Rolle, Sluttarsak, Tjenestetype
+from domain.frister import Varselgrunn
 from domain.kalender import OSLO
 from domain.leveranse import Besokskategori
 from domain.vedtak import Omfang, Utfall
