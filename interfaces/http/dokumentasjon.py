@@ -118,7 +118,7 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
                     svar.headers = {**(svar.headers or {}), **suksesshoder}  # type: ignore[union-attr]
                     if lenker and kode in ("200", "201"):
                         svar.links = dict(lenker)  # type: ignore[union-attr]
-                elif kode == "429":
+                elif kode in ("429", "503"):
                     svar.headers = {"Retry-After": _RETRY}  # type: ignore[union-attr]
                 elif kode == "401":
                     svar.headers = {"WWW-Authenticate": _AUTH}  # type: ignore[union-attr]
