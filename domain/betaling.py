@@ -159,9 +159,10 @@ def ubesvarte_dager(revurderinger: Iterable[tuple[str, datetime, datetime | None
     """R17: the Oslo days a revurdering request from ``leverandor_id`` was unanswered, from the
     local date it was made through the local date it was answered (both included: the
     provider could not know the answer earlier that day). ``(leverandor, anmodet, besvart)``."""
-    return tuple(sorted(
-        (kalender.lokal_dato(anmodet), kalender.lokal_dato(besvart) if besvart else None)
-        for lev, anmodet, besvart in revurderinger if lev == leverandor_id))
+    dager = ((kalender.lokal_dato(anmodet), kalender.lokal_dato(besvart) if besvart else None)
+             for lev, anmodet, besvart in revurderinger if lev == leverandor_id)
+    # Ordered by first day, an unanswered one last (None does not compare with a date).
+    return tuple(sorted(dager, key=lambda d: (d[0], d[1] is None, d[1] or d[0])))
 
 
 @dataclass(frozen=True)
