@@ -16,7 +16,7 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Ta
 from application.app import BrukervalgApp
 from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.brukere import BrukerController
-from interfaces.http.controllers.bydeler import BydelController
+from interfaces.http.controllers.bydeler import BydelController, LeverandorlisteController
 from interfaces.http.controllers.leverandorer import (
     GjeldendeLeverandorController,
     LeverandorController,
@@ -96,8 +96,9 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController, BydelController, RevisjonController,
-                        ArbeidslisteController, swagger_ui_filer(), regelkatalog],
+                        OppfolgingController, BydelController, LeverandorlisteController,
+                        RevisjonController, ArbeidslisteController, swagger_ui_filer(),
+                        regelkatalog],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,
