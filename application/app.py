@@ -399,9 +399,11 @@ class BrukervalgApp(Application[UUID]):
         b = self.bruker(cmd.bruker_id)
         ref = b.leveranse_paa(cmd.tjenestetype, cmd.oppsigelsesdato)
         gammel = self.leveranse(ref.leveranse_id) if ref else None
+        bytte = b.ventende_bytte(cmd.tjenestetype, cmd.oppsigelsesdato)
+        ventende = self.leveranse(bytte.ny_leveranse_id) if bytte else None
         ut = saksgang.bytt_leverandor(b, gammel, cmd.tjenestetype, cmd.til_leverandor_id,
                                       cmd.form, cmd.oppsigelsesdato, cmd.ny_leveranse_id,
-                                      self._ktx(aktor))
+                                      self._ktx(aktor), ventende)
         return self._lagre_ny_leveranse(ut)
 
     @brukstilfelle

@@ -291,9 +291,12 @@ class OmfangInn(Inn):
                           description="tildelte minutter per periode")
     per_uker: int = Field(default=1, ge=1, le=52, description="perioden i uker")
     innhold: Flerlinjetekst = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
+    antall_ansatte: int = Field(default=1, ge=1, description="ansatte samtidig (2: dobbel "
+                                "bemanning); BV7: høyst 24 timer per dag per ansatt")
 
     def domene(self) -> Omfang:
-        return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold)
+        return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold,
+                      antall_ansatte=self.antall_ansatte)
 
 
 class VedtakInn(Inn):
@@ -586,6 +589,7 @@ class OmfangUt(Ut):
     minutter: int
     per_uker: int
     innhold: str
+    antall_ansatte: int = 1
 
 
 class RevurderingSvarUt(Ut):
@@ -642,15 +646,16 @@ class VedtakUt(Ut):
     @classmethod
     def fra(cls, v: Vedtak) -> VedtakUt:
         def omfang(o: Omfang | None) -> OmfangInn | None:
-            return OmfangInn(minutter=o.minutter, per_uker=o.per_uker,
-                             innhold=o.innhold) if o else None
+            return OmfangInn(minutter=o.minutter, per_uker=o.per_uker, innhold=o.innhold,
+                             antall_ansatte=o.antall_ansatte) if o else None
 
         return cls(
             id=v.id, versjon=v.version, bruker_id=v.bruker_id, tjenestetype=v.tjenestetype,
             gyldig_fra=v.gyldig_fra, gyldig_til=v.gyldig_til, vedtaksdato=v.vedtaksdato,
             vedtaksmyndig=v.vedtaksmyndig,
             omfang=[OmfangUt(gyldig_fra=fra, minutter=o.minutter, per_uker=o.per_uker,
-                             innhold=o.innhold) for fra, o in v.omfang],
+                             innhold=o.innhold, antall_ansatte=o.antall_ansatte)
+                    for fra, o in v.omfang],
             mottatt_dato=v.mottatt_dato,
             klagefrist=frist_ut(Frist(dato=v.klagefrist)) if v.klagefrist else None,
             revurderinger=[RevurderingUt(
