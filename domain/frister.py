@@ -415,7 +415,8 @@ def _navngir(varsel: Varsel, e: _Endring) -> bool:
 def _vedtak(v: Vedtaksfakta, leveranser: Sequence[Leveransefakta], regler: Fristregler,
             naa: datetime | None) -> list[Forpliktelse]:
     ut: list[Forpliktelse] = []
-    felles = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id, "tjenestetype": v.tjenestetype}
+    felles: dict[str, Any] = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id,
+                              "tjenestetype": v.tjenestetype}
     if v.tjenestetype.er_hjemmesykepleie:
         for e in endringer(v):
             # Owed to the provider of a delivery already running under the vedtak on that day.

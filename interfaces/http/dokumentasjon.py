@@ -16,7 +16,15 @@ from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Link, OpenAPIHeader, OpenAPIType, Operation, Parameter, Schema
+from litestar.openapi.spec import (
+    Link,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    Schema,
+)
 from litestar.static_files import create_static_files_router
 
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
@@ -110,18 +118,18 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
     @dataclass
     class MedDetaljer(Operation):
         def __post_init__(self) -> None:
-            self.parameters = [*(self.parameters or []), *parametre]  # type: ignore[list-item]
+            self.parameters = [*(self.parameters or []), *parametre]
             for kode, svar in (self.responses or {}).items():
-                if not hasattr(svar, "headers"):
+                if not isinstance(svar, OpenAPIResponse):  # a $ref has no headers of its own
                     continue
                 if kode.startswith("2"):
-                    svar.headers = {**(svar.headers or {}), **suksesshoder}  # type: ignore[union-attr]
+                    svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):
-                        svar.links = dict(lenker)  # type: ignore[union-attr]
+                        svar.links = dict(lenker)
                 elif kode == "429":
-                    svar.headers = {"Retry-After": _RETRY}  # type: ignore[union-attr]
+                    svar.headers = {"Retry-After": _RETRY}
                 elif kode == "401":
-                    svar.headers = {"WWW-Authenticate": _AUTH}  # type: ignore[union-attr]
+                    svar.headers = {"WWW-Authenticate": _AUTH}
 
     return MedDetaljer
 
