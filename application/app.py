@@ -102,6 +102,9 @@ class Kvittering:
     id: UUID
     versjon: int
     nye_hendelser: int
+    ider: tuple[UUID, ...] = ()
+    """The facts inside the aggregate the command is about (a revurdering, a visit …), new or, for
+    a repeated command, the ones recorded the first time."""
 
 
 def _regelbrudd_fra_validering(e: ValidationError) -> Regelbrudd:
@@ -243,13 +246,14 @@ class BrukervalgApp(Application[UUID]):
         finally:
             _MEDFOLGENDE.reset(token)
 
-    def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int) -> Kvittering:
+    def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int,
+               ider: tuple[UUID, ...] = ()) -> Kvittering:
         nye = list(hendelser)
         if not nye:
-            return Kvittering(id=id, versjon=versjon, nye_hendelser=0)
+            return Kvittering(id=id, versjon=versjon, nye_hendelser=0, ider=ider)
         versjon = max((e.originator_version for e in nye if e.originator_id == id),
                       default=versjon)
-        kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye))
+        kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye), ider=ider)
         rader = _MEDFOLGENDE.get()
         if rader is None or rader.brukt:
             self.save(*nye)
@@ -397,9 +401,11 @@ class BrukervalgApp(Application[UUID]):
         b = self.bruker(cmd.bruker_id)
         ref = b.leveranse_paa(cmd.tjenestetype, cmd.oppsigelsesdato)
         gammel = self.leveranse(ref.leveranse_id) if ref else None
+        bytte = b.ventende_bytte(cmd.tjenestetype, cmd.oppsigelsesdato)
+        ventende = self.leveranse(bytte.ny_leveranse_id) if bytte else None
         ut = saksgang.bytt_leverandor(b, gammel, cmd.tjenestetype, cmd.til_leverandor_id,
                                       cmd.form, cmd.oppsigelsesdato, cmd.ny_leveranse_id,
-                                      self._ktx(aktor))
+                                      self._ktx(aktor), ventende)
         return self._lagre_ny_leveranse(ut)
 
     @brukstilfelle
@@ -458,15 +464,17 @@ class BrukervalgApp(Application[UUID]):
         return self._lagre(ut.hendelser, cmd.vedtak_id, 0)
 
     def _kommando(self, hent: Callable[[UUID], Any], ident: UUID,
-                  beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor) -> Kvittering:
+                  beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor,
+                  ider: tuple[UUID, ...] = ()) -> Kvittering:
         """Load one aggregate, decide, save: the shape of every single-aggregate use case."""
         tilstand = hent(ident)
-        return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version)
+        return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version,
+                           ider)
 
     def _vedtak_kommando(self, vedtak_id: UUID,
                          beslutt: Callable[[Vedtak, Kontekst], list[Hendelse]],
-                         aktor: Aktor) -> Kvittering:
-        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor)
+                         aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
+        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor, ider)
 
     @brukstilfelle
     def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
@@ -478,7 +486,7 @@ class BrukervalgApp(Application[UUID]):
         self.ref.leverandor(cmd.leverandor_id)
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.anmod_revurdering(
             v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id, cmd.begrunnelse, ktx),
-            aktor)
+            aktor, (cmd.revurdering_id,))
 
     @brukstilfelle
     def besvar_revurdering(self, cmd: k.BesvarRevurdering, aktor: Aktor) -> Kvittering:
@@ -509,7 +517,8 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
-            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor)
+            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor,
+            (cmd.klage_id,))
 
     @brukstilfelle
     def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
@@ -538,8 +547,8 @@ class BrukervalgApp(Application[UUID]):
 
     def _leveranse_kommando(self, leveranse_id: UUID,
                             beslutt: Callable[[Leveranse, Kontekst], list[Hendelse]],
-                            aktor: Aktor) -> Kvittering:
-        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor)
+                            aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
+        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor, ider)
 
     @brukstilfelle
     def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
@@ -558,9 +567,11 @@ class BrukervalgApp(Application[UUID]):
 
     @brukstilfelle
     def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_besok(
-            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt, cmd.kategori, cmd.tiltakskode,
-            ktx), aktor)
+        lev = self.leveranse(cmd.leveranse_id)
+        hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt,
+                                          cmd.kategori, cmd.tiltakskode, self._ktx(aktor))
+        return self._lagre(hendelser, lev.id, lev.version, (l_mod.besokets_id(
+            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt),))
 
     @brukstilfelle
     def registrer_besok_samlet(self, leveranse_id: UUID, besok: list[k.RegistrerBesok],
@@ -569,6 +580,7 @@ class BrukervalgApp(Application[UUID]):
         lev = self.leveranse(leveranse_id)
         ktx = self._ktx(aktor)
         nye: list[Hendelse] = []
+        ider: list[UUID] = []
         for i, cmd in enumerate(besok):
             if cmd.leveranse_id != leveranse_id:
                 raise Regelbrudd("BV0", f"besok[{i}].leveranse_id", "alle besøk må gjelde samme "
@@ -578,24 +590,25 @@ class BrukervalgApp(Application[UUID]):
                                                   cmd.ansatt, cmd.kategori, cmd.tiltakskode, ktx)
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
+            ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
             for h in hendelser:
                 lev = l_mod.evolve(h, lev)
                 lev.version = h.originator_version
             nye += hendelser
-        return self._lagre(nye, lev.id, lev.version)
+        return self._lagre(nye, lev.id, lev.version, tuple(ider))
 
     @brukstilfelle
     def avbestill_besok(self, cmd: k.AvbestillBesok, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
             lev, cmd.planlagt_start, cmd.planlagt_slutt, cmd.avbestilt_tid, cmd.journalreferanse,
-            ktx), aktor)
+            ktx), aktor, (l_mod.avbestilling_id(cmd.leveranse_id, cmd.planlagt_start),))
 
     @brukstilfelle
     def motta_bekymringsmelding(self, cmd: k.MottaBekymringsmelding, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(
             cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
                 lev, cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal, cmd.videresendt_tid,
-                cmd.beskjedjournal, ktx), aktor)
+                cmd.beskjedjournal, ktx), aktor, (cmd.melding_id,))
 
     @brukstilfelle
     def videresend_bekymringsmelding(self, cmd: k.VideresendBekymringsmelding,
@@ -615,7 +628,8 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def registrer_avvik(self, cmd: k.RegistrerAvvik, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
-            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor)
+            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor,
+            (cmd.avvik_id,))
 
     @brukstilfelle
     def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor) -> Kvittering:

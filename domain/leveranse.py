@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import singledispatch
 from typing import Any, ClassVar
@@ -561,6 +561,15 @@ def besok_registrert(lev: Leveranse, start: datetime, slutt: datetime, ansatt: s
     return (start, slutt, ansatt) in lev.besoksnokler
 
 
+def besokets_id(lev: Leveranse, besok_id: UUID, start: datetime, slutt: datetime,
+                ansatt: str) -> UUID:
+    """The id the visit has once ``registrer_besok`` on ``lev`` is saved: its own, or the id the
+    same visit was recorded under before (a repeat records nothing)."""
+    if besok_id in lev.besok:
+        return besok_id
+    return lev.besoksnokler.get((start, slutt, ansatt), besok_id)
+
+
 def sjekk_besok_paa_leveranse(lev: Leveranse, start: datetime, slutt: datetime) -> None:
     """R23 and R20 for a new visit, against what the delivery already knows."""
     a = lev.avsluttet
@@ -601,6 +610,13 @@ def sjekk_avbestilling(planlagt_start: datetime, planlagt_slutt: datetime,
     ren_tekst(journalreferanse, "journalreferanse", maks=JOURNAL_MAKS)
     if not journalreferanse.strip():
         raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
+
+
+def avbestilling_id(leveranse_id: UUID, planlagt_start: datetime) -> UUID:
+    """A cancellation is the delivery's planned visit at that start (one per start, R20): its id
+    is derived from the two, so the same cancellation reported again, or in a time report, has
+    the same id."""
+    return uuid5(leveranse_id, f"avbestilling {planlagt_start.astimezone(UTC).isoformat()}")
 
 
 def avbestilling_registrert(lev: Leveranse, planlagt_start: datetime) -> bool:

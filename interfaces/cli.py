@@ -22,6 +22,7 @@ from application.app import BrukervalgApp
 from application.beskrivelse import Beskriver
 from application.demo import DemoKlokke, last_demo
 from application.fremdrift import Fremdriftslinje
+from application.klokke import klokke_fra_miljo
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle
 from interfaces.norsk import tall, tidspunkt
 
@@ -153,7 +154,10 @@ def _app(klokke: DemoKlokke | None = None, *, utvikling: bool = False) -> Bruker
     unless ``BRUKERVALG_UTVIKLING`` says development (``application/nokler.py``)."""
     from application.nokler import er_utvikling
 
-    return BrukervalgApp.aapne(produksjon=not (utvikling or er_utvikling()), klokke=klokke)
+    utvikling = utvikling or er_utvikling()
+    # The development clock (BRUKERVALG_KLOKKE) only in development mode (application/klokke.py).
+    return BrukervalgApp.aapne(produksjon=not utvikling,
+                               klokke=klokke or klokke_fra_miljo(os.environ, utvikling))
 
 
 def _kjede() -> BrukervalgApp:

@@ -484,12 +484,12 @@ _GRUPPER = {"leverandor": "leverandor_id", "bydel": "bydel", "maaned": "maaned",
 def aggregat(cur: Markor, naa: datetime, gruppering: Sequence[str],
              leverandor_id: str | None = None, bydel: str | None = None,
              maaned: str | None = None, regel: str | None = None, *,
-             bare_utestaaende: bool = False) -> list[SlaAggregat]:
+             bare_utestaaende: bool = False, bruker_id: str | None = None) -> list[SlaAggregat]:
     ukjent = [g for g in gruppering if g not in _GRUPPER]
     if ukjent:
         raise ValueError(f"ukjent gruppering {ukjent}; bruk {sorted(_GRUPPER)}")
     rader = forpliktelser(cur, naa, leverandor_id, bydel, maaned, regel,
-                          bare_utestaaende=bare_utestaaende)
+                          bare_utestaaende=bare_utestaaende, bruker_id=bruker_id)
     tall: dict[tuple[Any, ...], dict[str, int]] = {}
     ikke = frister.Status.IKKE_AKTUELL.value
     for x in rader:
