@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -24,6 +24,7 @@ from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.lagerfiler import beskytt_sqlite
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
+from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
 from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
@@ -133,6 +134,7 @@ def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
 
 class BrukervalgApp(Application[UUID]):
     name = "brukervalg"
+    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/settings.py)
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
@@ -222,13 +224,13 @@ class BrukervalgApp(Application[UUID]):
             _FORVENTET.reset(token)
 
     def bruker(self, bruker_id: UUID) -> Bruker:
-        return self._hent("bruker", bruker_id, b_mod.projiser)
+        return cast(Bruker, self._hent("bruker", bruker_id, b_mod.projiser))
 
     def vedtak(self, vedtak_id: UUID) -> Vedtak:
-        return self._hent("vedtak", vedtak_id, v_mod.projiser)
+        return cast(Vedtak, self._hent("vedtak", vedtak_id, v_mod.projiser))
 
     def leveranse(self, leveranse_id: UUID) -> Leveranse:
-        return self._hent("leveranse", leveranse_id, l_mod.projiser)
+        return cast(Leveranse, self._hent("leveranse", leveranse_id, l_mod.projiser))
 
     @property
     def skriver_medfolgende(self) -> bool:
@@ -297,7 +299,7 @@ class BrukervalgApp(Application[UUID]):
         if not forste:
             return
         try:
-            registrert = self.mapper.to_domain_event(forste[0])
+            registrert = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(forste[0]))
         except Exception as e:  # the cipher's error (a wrong key, or a store written in clear)
             raise Innstillingsfeil(
                 f"{CIPHER_KEY} åpner ikke dette lageret ({type(e).__name__}): feil nøkkel, eller "
@@ -320,7 +322,7 @@ class BrukervalgApp(Application[UUID]):
         """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
         fnr = b_mod.valider_fodselsnummer(fodselsnummer)
         hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
-        return hendelser[0].bruker_id if hendelser else None
+        return cast(FodselsnummerIndeksert, hendelser[0]).bruker_id if hendelser else None
 
     @brukstilfelle
     def reindekser(self, aktor: Aktor) -> int:
@@ -337,7 +339,7 @@ class BrukervalgApp(Application[UUID]):
         while side := self.recorder.select_notifications(
                 start=start, limit=1000, topics=[get_topic(b_mod.BrukerRegistrert)]):
             for n in side:
-                e = self.mapper.to_domain_event(n)
+                e = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(n))
                 if self.finn_bruker_id(e.fodselsnummer) is None:
                     indeks = Hendelser(self._indeks_id(e.fodselsnummer), 0, ktx)
                     indeks.ny(FodselsnummerIndeksert, bruker_id=e.originator_id)
@@ -589,9 +591,9 @@ class BrukervalgApp(Application[UUID]):
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
             ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
-            for e in hendelser:
-                lev = l_mod.evolve(e, lev)
-                lev.version = e.originator_version
+            for h in hendelser:
+                lev = l_mod.evolve(h, lev)
+                lev.version = h.originator_version
             nye += hendelser
         return self._lagre(nye, lev.id, lev.version, tuple(ider))
 
@@ -640,6 +642,6 @@ class BrukervalgApp(Application[UUID]):
         """Every fact about a user across Bruker, Vedtak and Leveranse, in recorded order."""
         b = self.bruker(bruker_id)
         ids = [b.id, *b.vedtak, *b.leveranser]
-        alle: list[Hendelse] = [e for i in ids for e in self.events.get(i)]
+        alle = [cast(Hendelse, e) for i in ids for e in self.events.get(i)]
         return sorted(alle, key=lambda e: (e.timestamp, str(e.originator_id),
                                            e.originator_version))

@@ -305,7 +305,7 @@ def beregn(g: Grunnlag) -> Maanedsresultat:
     rest = overskudd - r17
     if rest > 0:
         avvik.append(Avvik(Avviksarsak.OVER_VEDTAK if g.har_vedtak else Avviksarsak.UTEN_VEDTAK,
-                           rest))
+                           Fraction(rest)))
     sen_sum = sum(sen)
     if sen_sum and not g.sen_avbestilling_betalbar:
         avvik.append(Avvik(Avviksarsak.SEN_AVBESTILLING, Fraction(sen_sum),

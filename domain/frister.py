@@ -435,7 +435,8 @@ def _navngir(varsel: Varsel, e: _Endring) -> bool:
 def _vedtak(v: Vedtaksfakta, leveranser: Sequence[Leveransefakta], regler: Fristregler,
             naa: datetime | None) -> list[Forpliktelse]:
     ut: list[Forpliktelse] = []
-    felles = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id, "tjenestetype": v.tjenestetype}
+    felles: dict[str, Any] = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id,
+                              "tjenestetype": v.tjenestetype}
     if v.tjenestetype.er_hjemmesykepleie:
         # Owed to the provider of a delivery already running on the day the change takes
         # effect: under the vedtak for its own changes, under another (or none) for a new one.

@@ -456,7 +456,8 @@ def _med_status(r: tuple[Any, ...], naa: datetime) -> SlaForpliktelse:
     regel, frist, lagret = r[1], r[8], frister.Status(r[10])
     inklusiv = bool(r[15])
     st = frister.status_naa(regel, lagret, frister.Frist.fra_tekst(frist, inklusiv), naa)
-    return SlaForpliktelse(*r[:10], st.value, *r[11:15], inklusiv)
+    return SlaForpliktelse(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], st.value,
+                           r[11], r[12], r[13], r[14], inklusiv)
 
 
 def forpliktelser(cur: Markor, naa: datetime, leverandor_id: str | None = None,
@@ -497,7 +498,7 @@ def aggregat(cur: Markor, naa: datetime, gruppering: Sequence[str],
     for x in rader:
         noekkel = tuple(getattr(x, _GRUPPER[g]) for g in gruppering)
         tall.setdefault(noekkel, dict.fromkeys((*STATUSER, ikke), 0))[x.status] += 1
-    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), *(v[s] for s in STATUSER),
-                        ikke_aktuell=v[ikke])
+    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), v[OVERHOLDT], v[BRUTT], v[APEN],
+                        v[UTLOPT], ikke_aktuell=v[ikke])
             for k, v in sorted(tall.items(), key=lambda kv: tuple((x is None, x or "")
                                                                     for x in kv[0]))]

@@ -38,7 +38,7 @@ from interfaces.http.skjema import (
     VedtakInn,
 )
 from interfaces.http.tilgang import Ref
-from interfaces.http.tjenester import Skriving
+from interfaces.http.tjenester import Sikt, Skriving
 
 BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
 NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
@@ -89,8 +89,11 @@ class BrukerController(Controller):
                 raise IkkeFunnet("bruker", "med dette fødselsnummeret")
             return Ref("bruker", funnet)
 
-        return kjerne.les(request, None, lambda s: (BrukerSokUt(
-            bruker_id=s.bruker_id, lenke=f"/brukere/{s.bruker_id}"), None), finn=finn)
+        def hent(sikt: Sikt | None) -> tuple[BrukerSokUt, None]:
+            assert sikt is not None  # ``finn`` named the bruker
+            return BrukerSokUt(bruker_id=sikt.bruker_id, lenke=f"/brukere/{sikt.bruker_id}"), None
+
+        return kjerne.les(request, None, hent, finn=finn)
 
     @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
                                          "egne leveranser og ingen valg- eller byttehistorikk."))
