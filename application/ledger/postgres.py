@@ -256,7 +256,8 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
             self._prepare_statements()
         try:
             # The library's insert without its own ten retries (this method retries).
-            return _library_insert_events(self, stored_events, **kwargs)
+            ider: Sequence[int] | None = _library_insert_events(self, stored_events, **kwargs)
+            return ider
         except IntegrityError as e:
             # A violated link constraint is no optimistic-concurrency conflict, and must not
             # look like one (callers retry those): the chain no longer matches the events.
