@@ -37,7 +37,6 @@ save. Measured speed and where the time goes: docs/benchmarks.md.
 from __future__ import annotations
 
 import codecs
-import contextvars
 import csv
 import gc
 import hashlib
@@ -701,8 +700,7 @@ class Tidsrapportimport:
                                                              fremdrift):
                     # The block before was redone on fresh state: so is this one.
                     resultat = self._avgjor(blokk, hode, sha, ktx)
-                # The save runs in the caller's context (context variables included), as if here.
-                lagring = (lagrer.submit(contextvars.copy_context().run, resultat.lagre, self.app)
+                lagring = (lagrer.submit(resultat.lagre, self.app)
                            if lagre and resultat.antall_hendelser else None)
                 forrige = _Bit(blokk, ktx, resultat, lagring)
             if forrige is not None:

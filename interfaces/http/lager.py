@@ -258,7 +258,7 @@ class Sidelager:
                 ) -> Callable[[Any], None]:
         """The same rows as ``skriv``, written by the caller with another transaction's cursor.
 
-        Used to store them with a write's events (``BrukervalgApp.medfolgende``): one commit.
+        Used to store them with a write's events (``interfaces/http/siderader.py``): one commit.
         The answer is inserted without ON CONFLICT: if a concurrent request stored an answer
         under the same key first, the whole transaction, events included, fails and nothing of
         this request is stored (the caller then answers with the stored one).

@@ -173,8 +173,12 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return svar(exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
         return svar(str(exc))
-    if isinstance(exc, UtdatertVersjon):
-        return svar(f"If-Match: {exc}")
+    if isinstance(exc, UtdatertVersjon):  # found by the use case, on the state it decides on
+        gjeldende = f'"{exc.gjeldende}"'
+        if not exc.forventet:
+            return svar(f"If-Match nevner ingen sterk ETag; gjeldende versjon er {gjeldende}")
+        oppgitt = ", ".join(f'"{v}"' for v in sorted(exc.forventet))
+        return svar(f"If-Match {oppgitt} er ikke gjeldende versjon {gjeldende}")
     if isinstance(exc, SamtidigEndring | IntegrityError):
         return svar("en annen endret den samme saken samtidig; hent siste versjon og prøv igjen")
     if isinstance(exc, ValidationException):

@@ -2,8 +2,10 @@
 
 A read: role → reach → stated purpose → access-log entry (committed) → data.
 A write: role → reach → Idempotency-Key (replay, or 422 if reused for something else) →
-If-Match (412 if stale) → the application's use case → response stored under the key and the
-access-log entry, in one transaction → response.
+If-Match read → the application's use case, given the expected version and the side rows
+(``interfaces/http/siderader.py``) as explicit arguments: it checks the version on the state it
+decides on (412 if stale) and saves the events, the response stored under the key and the
+access-log entry in one transaction → response.
 
 Every attempt that gets as far as a verified identity is written to the access log, refused ones
 included, with the bruker it concerned when there is one.
@@ -23,16 +25,16 @@ from litestar import Request, Response
 from litestar.exceptions import PermissionDeniedException
 from pydantic import BaseModel
 
-from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
+from application.app import BrukervalgApp, Kvittering, SamtidigEndring, Skrivevalg
 from domain.felles import Aktor
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 from interfaces.http.problem import (
-    ForhandsbetingelseFeilet,
     IdempotensKonflikt,
     Uleselig,
     status_for,
 )
+from interfaces.http.siderader import Siderader
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
@@ -159,9 +161,13 @@ class Kjerne:
     # --- writes -----------------------------------------------------------------------------
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
-              utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
+              utfor: Callable[[Aktor, IdLager, Skrivevalg], Kvittering], svar: Skriving,
               bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
+
+        ``utfor`` calls the use case with the actor, the ids of new facts and the ``Skrivevalg``
+        (the versions If-Match accepts, and the side rows), e.g.
+        ``lambda a, _, valg: app.velg_leverandor(cmd, a, **valg)``.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
         ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
@@ -189,25 +195,16 @@ class Kjerne:
                 gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel, avtrykk)
                 if gjentatt is not None:
                     return gjentatt
-            versjoner = self._sjekk_if_match(request, ref)
             # The answer (under the key) and the access-log entry are stored with the events, in
             # one transaction. A key used before makes that transaction fail on the answer's
             # primary key, so nothing is recorded twice; the stored answer is found below.
-            svaret: list[LagretSvar] = []
-
-            def rader(kvittering: Kvittering) -> Callable[[Any], None]:
-                svaret.append(self._svar(kvittering, svar, avtrykk))
-                logg = self.logg(request, identitet, bruker_id if ref else kvittering.id,
-                                 formaal, svaret[0].status)
-                return self.lager.skriver([logg], identitet.nokkel if nokkel else None, nokkel,
-                                          svaret[0] if nokkel else None)
-
-            with self.app.medfolgende(Medfolgende(rader)) as medfolgende:
-                if versjoner is not None and ref is not None:
-                    with self.app.forventer(ref.id, versjoner):
-                        kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
-                else:
-                    kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+            rader = Siderader(
+                self.lager, lambda kvittering: self._svar(kvittering, svar, avtrykk),
+                lambda kvittering, status: self.logg(
+                    request, identitet, bruker_id if ref else kvittering.id, formaal, status),
+                (identitet.nokkel, nokkel) if nokkel else None)
+            kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel), Skrivevalg(
+                forventet_versjon=self._sjekk_if_match(request, ref), medfolgende=rader))
         except Exception as e:
             if nokkel is not None and not isinstance(e, IdempotensKonflikt):
                 # A retry: the first attempt's effects make this one fail (a conflict on the
@@ -224,12 +221,12 @@ class Kjerne:
                     if isinstance(e, SamtidigEndring) and self.lager.rydd_nokkel(
                             identitet.nokkel, nokkel, self.eldste_nokkel()):
                         # An expired answer was in the way (nothing was stored): try again.
-                        return self.skriv(request, ref, data, utfor, svar, bydel)
+                        return self.skriv(request, ref, data, utfor, svar, bydel, naevnt)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
             self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
             raise
-        if medfolgende.skrevet:
-            return self._svar_respons(svaret[0])
+        if rader.skrevet and rader.svaret is not None:
+            return self._svar_respons(rader.svaret)
         # Nothing new was recorded (a repeated command): the first answer, if there was one,
         # else the rows in a transaction of their own.
         if nokkel is not None:
@@ -307,9 +304,13 @@ class Kjerne:
             return lambda _felt: uuid4()
         return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
-    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
-        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
-        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+    @staticmethod
+    def _sjekk_if_match(request: Request, ref: Ref | None) -> set[int] | None:
+        """The versions If-Match accepts (None: any), for the use case to check on the state it
+        decides on (``forventet_versjon``; 412 if stale). Only read here: checking it also
+        against the store's current version would be a second, earlier check of the same thing.
+        Strong comparison (RFC 9110): a weak ETag or anything but a quoted version matches none.
+        """
         hode = request.headers.get("If-Match")
         if hode is None or ref is None:
             return None
@@ -317,10 +318,6 @@ class Kjerne:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
         if hode.strip() == "*":
             return None
-        gjeldende = etag(self.tilgang.versjon(ref))
-        oppgitt = {t.strip() for t in hode.split(",")}
-        if gjeldende not in oppgitt:
-            raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
-                                           f"versjon {gjeldende}")
-        return {int(t.removeprefix("W/").strip('"')) for t in oppgitt
-                if t.removeprefix("W/").strip('"').isdigit()}
+        oppgitt = (t.strip() for t in hode.split(","))
+        return {int(t[1:-1]) for t in oppgitt
+                if len(t) > 2 and t[0] == t[-1] == '"' and t[1:-1].isdigit()}

@@ -74,8 +74,8 @@ class BrukerController(Controller):
                             "(200).", oppretter=True, lenker=_TIL_BRUKER))
     def registrer_bruker(self, request: Request, kjerne: Tjenester,
                          data: JSONBody[BrukerInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, None, data, lambda a, _: kjerne.app.registrer_bruker(
-            data.kommando(), a), NY_BRUKER, bydel=data.bydel)
+        return kjerne.skriv(request, None, data, lambda a, _, valg: kjerne.app.registrer_bruker(
+            data.kommando(), a, medfolgende=valg["medfolgende"]), NY_BRUKER, bydel=data.bydel)
 
     @post("/sok", status_code=200, **leserute(
         "finnBruker", "Finn en bruker ved fødselsnummer (nummeret sendes i body, aldri i URL).",
@@ -151,32 +151,32 @@ class BrukerController(Controller):
         "hvem, til hvem (R01)."))
     def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
         "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
         "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
     def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                    data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
         "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
     def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.velg_leverandor(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.velg_leverandor(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
         "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
         "det (R26)."))
     def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/bytter", **skriverute(
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
@@ -184,39 +184,39 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_LEVERANSE))
     def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
 
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
     def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/dodsfall", **skriverute(
         "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
         "datoen (R23)."))
     def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                            data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/flyttinger", **skriverute(
         "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
         "blir (R24)."))
     def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/utflytting", **skriverute(
         "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
         "(R23)."))
     def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                              data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/vedtak", **skriverute(
         "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
@@ -224,8 +224,8 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_VEDTAK))
     def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a, **valg)), NY_VEDTAK,
             naevnt=[Ref("leveranse", data.knytt_til_leveranse_id)]
             if data.knytt_til_leveranse_id else [])
 
@@ -235,6 +235,6 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_LEVERANSE))
     def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE,
             naevnt=[Ref("vedtak", data.vedtak_id)] if data.vedtak_id else [])
