@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,6 +63,20 @@ class Uleselig(HTTPException):
     def __init__(self, felt: str, melding: str) -> None:
         super().__init__(detail=melding)
         self.felt = felt
+
+
+class IngenTilgang(PermissionDeniedException):
+    """403 about one field of the request (e.g. a bydel outside the caller's own)."""
+
+    def __init__(self, felt: str, melding: str) -> None:
+        super().__init__(detail=melding)
+        self.felt = felt
+
+
+# What a 4xx Litestar raises itself is about, when it names nothing: the token (who may), the
+# path (what does not exist), the method.
+_STANDARDFELT = {401: "Authorization", 403: "Authorization", 404: "sti", 405: "metode",
+                 412: "If-Match"}
 
 
 class IdempotensKonflikt(HTTPException):
@@ -120,9 +134,9 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
     if isinstance(exc, Regelbrudd):
         return problem_svar(request, 422, exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
-        return problem_svar(request, 404, str(exc))
+        return problem_svar(request, 404, str(exc), felt=exc.felt)
     if isinstance(exc, UtdatertVersjon):
-        return problem_svar(request, 412, f"If-Match: {exc}")
+        return problem_svar(request, 412, f"If-Match: {exc}", felt="If-Match")
     if isinstance(exc, SamtidigEndring | IntegrityError):
         return problem_svar(request, 409, "en annen endret den samme saken samtidig; hent "
                             "siste versjon og prøv igjen")
@@ -157,7 +171,8 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
             return problem_svar(request, 415, "innholdstypen støttes ikke", felt="Content-Type",
                                 headers=exc.headers)
         detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
-        return problem_svar(request, status, detail, headers=exc.headers)
+        felt = getattr(exc, "felt", None) or _STANDARDFELT.get(status)
+        return problem_svar(request, status, detail, felt=felt, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
     return problem_svar(request, 500, None)
 
@@ -168,6 +183,9 @@ def _valideringsfeil(extra: Any) -> list[dict[str, str]]:
         if isinstance(e, dict):
             felt = str(e.get("key") or e.get("source") or "body")
             melding = str(e.get("message", ""))
+            if felt == "data":  # Litestar's name for the whole body (no body: its message)
+                felt = "body"
+                melding = "mangler" if melding in ("'data'", "data", "") else melding
             rad = {"felt": felt, "melding": oversett(melding)}
             if regel := _BV6.match(melding):
                 rad["regel"] = regel.group(1)

@@ -21,14 +21,19 @@ from uuid import UUID, uuid4, uuid5
 import orjson
 from eventsourcing.persistence import IntegrityError
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions import HTTPException
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
 from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
-from interfaces.http.problem import ForhandsbetingelseFeilet, IdempotensKonflikt, Uleselig
+from interfaces.http.problem import (
+    ForhandsbetingelseFeilet,
+    IdempotensKonflikt,
+    IngenTilgang,
+    Uleselig,
+)
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
@@ -39,6 +44,9 @@ ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
 NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
+# If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
+IF_MATCH_MONSTER = r'^(?:\*|(?:W/)?"[0-9]{1,18}"(?:[ \t]*,[ \t]*(?:W/)?"[0-9]{1,18}")*)$'
+_IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
 
@@ -169,7 +177,7 @@ class Kjerne:
             formaal = self.formaal(request, paakrevd=False)
             sikt = self._sikt(identitet, operasjon, ref)
             if bydel is not None and bydel != identitet.bydel:
-                raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
+                raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
             nokkel = self.idempotensnokkel(request)
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
@@ -304,6 +312,8 @@ class Kjerne:
             return None
         if len(hode) > 200:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
+        if not _IF_MATCH.match(hode.strip()):
+            raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
         if hode.strip() == "*":
             return None
         gjeldende = etag(self.tilgang.versjon(ref))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from domain.felles import IkkeFunnet
+from application.app import Kvittering
+from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.controllers.felles import Antall, Fra, Id, Tjenester, side_lenke
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import (
@@ -79,7 +80,7 @@ class BrukerController(Controller):
         def finn() -> Ref:
             funnet = kjerne.app.finn_bruker_id(data.fodselsnummer)
             if funnet is None:
-                raise IkkeFunnet("bruker", "med dette fødselsnummeret")
+                raise IkkeFunnet("bruker", "med dette fødselsnummeret", felt="fodselsnummer")
             return Ref("bruker", funnet)
 
         return kjerne.les(request, None, lambda s: (BrukerSokUt(
@@ -157,8 +158,15 @@ class BrukerController(Controller):
         "det (R26)."))
     def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: Id, hendelse_id: Id,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)), BRUKER)
+        def korriger(a: Aktor, _: object) -> Kvittering:
+            try:
+                return kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)
+            except Regelbrudd as e:  # the command's "korrigerer" is the path's hendelse_id
+                if e.felt != "korrigerer":
+                    raise
+                raise Regelbrudd(e.regel, "hendelse_id", e.melding) from None
+
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, korriger, BRUKER)
 
     @post("/{bruker_id:uuid}/bytter", **skriverute(
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "

@@ -13,13 +13,14 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, Parameter
+from litestar.params import Parameter
 
 from domain.felles import Rolle
 from interfaces.http.controllers.felles import Tjenester
 from interfaces.http.lager import Tilgangsoppforing
 from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar
 from interfaces.http.sikkerhet import Identitet
+from interfaces.http.skjema import LEVERANDOR_MONSTER
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from projections import Projeksjoner
 from projections.oppfolging import Grunnlagsfeil, Oppfolging
@@ -93,9 +94,17 @@ def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
                     headers={"Content-Disposition": f'attachment; filename="{navn}"'})
 
 
-Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM")]
-LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)")]
-Format = Annotated[str, Parameter(description="html, csv eller xlsx")]
+# The schema says what the checks below accept, so a client (or a fuzzer) can see it.
+Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM",
+                                  schema_extra={"pattern": _MAANED.pattern})]
+LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)",
+                                                   schema_extra={"pattern": LEVERANDOR_MONSTER})]
+Leverandor = Annotated[str, Parameter(description="leverandørens id",
+                                      schema_extra={"pattern": LEVERANDOR_MONSTER})]
+Format = Annotated[str, Parameter(description="html, csv eller xlsx",
+                                  schema_extra={"enum": ["html", "csv", "xlsx"]})]
+Filformat = Annotated[str, Parameter(description="csv eller xlsx",
+                                     schema_extra={"enum": ["csv", "xlsx"]})]
 
 
 class OppfolgingController(Controller):
@@ -129,9 +138,9 @@ class OppfolgingController(Controller):
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
-    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
-                       maaned: FromPath[str],
-                       format: Format = "csv") -> Response[Any]:
+    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: Leverandor,
+                       maaned: Maaned,
+                       format: Filformat = "csv") -> Response[Any]:
         try:
             tekst = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -142,8 +151,8 @@ class OppfolgingController(Controller):
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
          responses=feilsvar(*RAPPORTFEIL),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
-    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
-                           maaned: FromPath[str], format: Format = "csv") -> Response[Any]:
+    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: Leverandor,
+                           maaned: Maaned, format: Filformat = "csv") -> Response[Any]:
         return self._kontroll(request, kjerne, leverandor, maaned, format, None)
 
     @staticmethod

@@ -14,9 +14,8 @@ from application.klagesak import Klagesak, eksport
 from application.ledger import verify
 from application.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
-from interfaces.http.controllers.felles import Id, Tjenester
+from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, Id, Tjenester, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
-from interfaces.http.problem import Uleselig
 from interfaces.http.tilgang import Ref
 
 _laas = Lock()
@@ -30,17 +29,16 @@ def _klagesak(state: State, app: Any) -> Klagesak:
         return state["klagesak"]  # type: ignore[no-any-return]
 
 
-Per = Annotated[datetime | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
-                                                     "tilstanden slik den var kjent da")]
+Per = Annotated[str | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
+                                                   "tilstanden slik den var kjent da",
+                                       schema_extra=TIDSPUNKT_SKJEMA)]
 FraDato = Annotated[date | None, Parameter(description="bare fakta med virkning fra denne datoen")]
 TilDato = Annotated[date | None, Parameter(description="bare fakta med virkning til denne datoen")]
 
 
-def _med_tidssone(per: datetime | None) -> datetime | None:
+def _med_tidssone(per: str | None) -> datetime | None:
     """BV2 for the query parameter: a naive instant is a 400 naming ``per``, before any read."""
-    if per is not None and per.utcoffset() is None:
-        raise Uleselig("per", "tidspunktet må ha tidssone, f.eks. 2026-11-01T10:00:00+01:00")
-    return per
+    return les_tidspunkt("per", per)
 
 
 class RevisjonController(Controller):
@@ -53,10 +51,10 @@ class RevisjonController(Controller):
     def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
                       ) -> Response[dict[str, Any]]:
-        per = _med_tidssone(per)
+        tidspunkt = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[dict[str, Any], None]:
-            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=per, fra=fra,
+            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=tidspunkt, fra=fra,
                            til=til), None
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
@@ -66,11 +64,11 @@ class RevisjonController(Controller):
         etag=False))
     def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
                                bruker_id: Id, per: Per = None) -> Response[str]:
-        per = _med_tidssone(per)
+        tidspunkt = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[str, None]:
             app = kjerne.app
-            doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=per)
+            doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=tidspunkt)
 
             def navn_paa(ident: str) -> str:
                 kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
