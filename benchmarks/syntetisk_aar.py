@@ -367,8 +367,9 @@ class _Generator:
             lev.uke.append(("besok", start, slutt, self.ansatt(lev), Besokskategori.ORDINAER))
 
     def rapporter_uke(self, dag: date) -> None:
-        """Providers report the week's visits on Sunday evening."""
-        naa = self.sett(dag, time(21, 0))
+        """Providers report the week's visits on Monday morning, after the last one (a visit
+        is reported once it has happened, BV8; Sunday's evening and night visits included)."""
+        naa = self.sett(dag + timedelta(days=1), time(7, 0))
         for b in self.brukere:
             for tj in b.tjenester:
                 for lev in tj.leveranser:
@@ -378,6 +379,10 @@ class _Generator:
 
     def rapporter(self, lev: _Lev, naa: datetime) -> None:
         aktor = self.aktor(lev.leverandor_id)
+        # Only what has happened is reported (BV8); a visit later today waits for the next report.
+        senere = [x for x in lev.uke if kalender.foer(naa, x[2])]
+        if senere:
+            lev.uke = [x for x in lev.uke if not kalender.foer(naa, x[2])]
         if self.besok_via == "samlet":
             besok = [k.RegistrerBesok(leveranse_id=lev.id, start=s, slutt=e, ansatt=a, kategori=kat,
                                       tiltakskode="AKUTT-01" if hva == "akutt" else None)
@@ -392,7 +397,7 @@ class _Generator:
                         journalreferanse="OL-beskjed"), aktor)
             self.stats.hendelser += len(lev.uke)
             self._tell(lev)
-            lev.uke = []
+            lev.uke = senere
             self.synk(lev)
             return
         ktx = Kontekst(aktor=aktor, naa=naa)
@@ -417,7 +422,7 @@ class _Generator:
         tilstand.besoksnokler.clear()
         tilstand.besok_per_dag.clear()  # the per-day index of the same visits (R20 checks)
         lev.tilstand = tilstand
-        lev.uke = []
+        lev.uke = senere
         self.lagre_ventende()
 
     def _tell(self, lev: _Lev) -> None:
@@ -463,9 +468,10 @@ class _Generator:
         ny = _Lev(ny_id, til, ny_state.fom, ny_state.tom, ny_state)
         tj.leveranser.append(ny)
         self.stats.leveranser += 1
+        varslet = naa + timedelta(minutes=self.rng.randint(5, 300))
+        self.naa = max(self.naa, varslet)  # recorded once it was given (BV8)
         self.app.varsle_leverandor(k.VarsleLeverandor(
-            leveranse_id=ny_id, kanal=kanal,
-            varslet_tid=naa + timedelta(minutes=self.rng.randint(5, 300))), SB)
+            leveranse_id=ny_id, kanal=kanal, varslet_tid=varslet), SB)
         self.synk(ny)
         startet = kalender.lokalt_tidspunkt(ny.fom, time(8, 15))
 
@@ -538,6 +544,7 @@ class _Generator:
         mottatt = self.tid(dag, time(8, 0), time(20, 0))
         self.naa = max(self.naa, mottatt)
         videresendt = mottatt + timedelta(minutes=self.rng.choice([5, 20, 45, 90, 240]))
+        self.naa = max(self.naa, videresendt)  # both recorded once forwarded (BV8)
         self.app.motta_bekymringsmelding(k.MottaBekymringsmelding(
             leveranse_id=lev.id, mottatt_tid=mottatt, fagjournal="OL-fagjournal",
             videresendt_tid=videresendt, beskjedjournal="OL-beskjedjournal"),

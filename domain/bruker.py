@@ -90,7 +90,12 @@ class LeverandorvalgKorrigert(Hendelse):
 
 
 class LeverandorByttet(Hendelse):
-    """R06-R07: notice of switch; the old delivery ends on day ten, the new starts the next day."""
+    """R06-R07: notice of switch; the old delivery ends on day ten, the new starts the next day.
+
+    A notice while an earlier switch is pending (a change of mind) names the pending delivery it
+    annuls (``annullert_leveranse_id``); the old delivery's end then stays as the first notice
+    set it, and the new provider takes over on the pending one's first day.
+    """
 
     tjenestetype: Tjenestetype
     fra_leverandor_id: str
@@ -101,6 +106,7 @@ class LeverandorByttet(Hendelse):
     siste_dag_gammel: date
     ny_leveranse_id: UUID
     forste_dag_ny: date
+    annullert_leveranse_id: UUID | None = Field(default=None, exclude_if=lambda x: x is None)
 
 
 class LeveranseTilknyttet(Hendelse):
@@ -335,6 +341,16 @@ class Bruker:
     def leveranse_paa(self, tjenestetype: Tjenestetype, dato: date) -> LeveranseRef | None:
         return aktiv_leveranse(self.leveranser.values(), tjenestetype, dato)
 
+    def ventende_bytte(self, tjenestetype: Tjenestetype, dato: date) -> LeverandorByttet | None:
+        """The switch noticed before ``dato`` whose new provider has not yet taken over on it
+        (its delivery starts after ``dato`` and is not annulled), if any."""
+        for x in reversed(self.bytter):
+            ny = self.leveranser.get(x.ny_leveranse_id)
+            if (x.tjenestetype == tjenestetype and x.forste_dag_ny > dato and ny is not None
+                    and not ny.annullert):
+                return x
+        return None
+
     def overlappende(self, tjenestetype: Tjenestetype, fom: date, tom: date | None,
                      unntatt: UUID | None = None) -> LeveranseRef | None:
         """R08: the delivery of the same tjenestetype that the period would overlap, if any."""
@@ -527,6 +543,13 @@ def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
     if original.korrigert_av is not None:
         raise Regelbrudd("R26", "korrigerer",
                          f"valget er allerede korrigert av {original.korrigert_av}")
+    if any(x.hendelse_id == korrigerer for x in b.bytter):
+        # Correcting it alone would leave the delivery the switch ordered saying another
+        # provider than the choice; a new notice moves both together (R06-R08).
+        raise Regelbrudd("R07", "korrigerer", "valget ble registrert ved et bytte av leverandør "
+                         "og kan ikke korrigeres alene; registrer et nytt bytte med samme "
+                         "oppsigelsesdato og riktig leverandør (før overtakelsen annullerer det "
+                         "den ventende leveransen)")
     sjekk_valgdato(gyldig_fra)
     if not begrunnelse.strip():
         raise Regelbrudd("R26", "begrunnelse", "en korreksjon må begrunnes")

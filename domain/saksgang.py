@@ -81,8 +81,13 @@ def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestety
 
 def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestetype,
                     til_leverandor_id: str, form: Form, oppsigelsesdato: date,
-                    ny_leveranse_id: UUID, ktx: Kontekst) -> Utfall:
-    """R06-R08: switch at any time without a reason; ten days' notice; no overlap."""
+                    ny_leveranse_id: UUID, ktx: Kontekst,
+                    ventende: Leveranse | None = None) -> Utfall:
+    """R06-R08: switch at any time without a reason; ten days' notice; no overlap.
+
+    ``ventende``: the delivery of a switch not yet taken over (``Bruker.ventende_bytte``); a new
+    notice then is a change of mind (``_skift_mening``).
+    """
     for x in b.bytter:
         if (x.tjenestetype, x.oppsigelsesdato, x.til_leverandor_id) == (
                 tjenestetype, oppsigelsesdato, til_leverandor_id):
@@ -92,6 +97,12 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
     if gammel is None:
         raise Regelbrudd("R07", "tjenestetype", f"brukeren har ingen aktiv leveranse av "
                          f"{tjenestetype} {oppsigelsesdato} å si opp; registrer et valg i stedet")
+    bytte = b.ventende_bytte(tjenestetype, oppsigelsesdato)
+    if bytte is not None and bytte.gammel_leveranse_id == gammel.id:
+        if ventende is None or ventende.id != bytte.ny_leveranse_id:
+            raise ValueError("the pending switch's delivery must be given")  # a caller's defect
+        return _skift_mening(b, gammel, ventende, bytte, til_leverandor_id, form,
+                             oppsigelsesdato, ny_leveranse_id, ktx)
     if gammel.avsluttet is not None and gammel.avsluttet.arsak is Sluttarsak.BYTTE_AV_LEVERANDOR:
         raise Regelbrudd("R08", "oppsigelsesdato", "et bytte er allerede registrert; leveransen "
                          f"slutter {gammel.avsluttet.sluttdato} og en ny leverandør tar over")
@@ -119,6 +130,52 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
          arsak=Sluttarsak.BYTTE_AV_LEVERANDOR)
     h.ny(b_mod.LeveranseTilknyttet, leveranse_id=ny_leveranse_id, vedtak_id=gammel.vedtak_id,
          tjenestetype=tjenestetype, leverandor_id=til_leverandor_id, fom=forste_dag, tom=ny_tom)
+    ut.legg_til(h.liste)
+    return ut
+
+
+def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
+                  bytte: b_mod.LeverandorByttet, til_leverandor_id: str, form: Form,
+                  oppsigelsesdato: date, ny_leveranse_id: UUID, ktx: Kontekst) -> Utfall:
+    """R06 during a pending switch: the user may choose again "når som helst" (seed 003).
+
+    The old provider was given notice by the first switch, and its ten days (R07) run from that
+    oppsigelsesdato: its end stays. The pending delivery never began, so it is annulled (ended the
+    day before its start, reason 16; its provider is told by a recorded termination notice, R09),
+    and the newest choice takes over on the day the pending one would have. So choice, deliveries
+    and current provider agree on every date, and nothing overlaps (R08).
+    """
+    if oppsigelsesdato < bytte.oppsigelsesdato:
+        raise Regelbrudd("R07", "oppsigelsesdato", f"et nytt bytte kan ikke ha oppsigelsesdato "
+                         f"før det ventende byttets ({bytte.oppsigelsesdato})")
+    if ventende.leverandor_id == til_leverandor_id:
+        raise Regelbrudd("R06", "til_leverandor_id", f"{til_leverandor_id} er allerede valgt og "
+                         f"tar over {ventende.fom}")
+    if ventende.startet_tid is not None or ventende.besok:
+        raise Regelbrudd("R08", "oppsigelsesdato", f"leveransen hos {ventende.leverandor_id} er "
+                         "allerede påbegynt; et bytte fra den registreres når den har tatt over")
+    overtar, tom = ventende.fom, ventende.tom
+    b_mod.sjekk_i_live(b, overtar, "oppsigelsesdato")
+    _sjekk_overlapp(b, ventende.tjenestetype, overtar, tom, unntatt=ventende.id,
+                    felt="oppsigelsesdato")
+    annullert = overtar - timedelta(days=1)
+    ut = Utfall(id=ny_leveranse_id)
+    ut.legg_til(l_mod.avslutt(ventende, annullert, Sluttarsak.BYTTE_AV_LEVERANDOR,
+                              f"annullert før oppstart: brukeren valgte {til_leverandor_id} "
+                              f"(oppsigelsesdato {oppsigelsesdato})", ktx))
+    ut.legg_til(l_mod.bestill(ny_leveranse_id, b.id, ventende.vedtak_id, ventende.tjenestetype,
+                              til_leverandor_id, overtar, tom, ktx))
+    h = Hendelser(b.id, b.version, ktx)
+    h.ny(b_mod.LeverandorByttet, tjenestetype=ventende.tjenestetype,
+         fra_leverandor_id=gammel.leverandor_id, til_leverandor_id=til_leverandor_id, form=form,
+         oppsigelsesdato=oppsigelsesdato, gammel_leveranse_id=gammel.id,
+         siste_dag_gammel=bytte.siste_dag_gammel, ny_leveranse_id=ny_leveranse_id,
+         forste_dag_ny=overtar, annullert_leveranse_id=ventende.id)
+    h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=ventende.id, tom=annullert,
+         arsak=Sluttarsak.BYTTE_AV_LEVERANDOR)
+    h.ny(b_mod.LeveranseTilknyttet, leveranse_id=ny_leveranse_id, vedtak_id=ventende.vedtak_id,
+         tjenestetype=ventende.tjenestetype, leverandor_id=til_leverandor_id, fom=overtar,
+         tom=tom)
     ut.legg_til(h.liste)
     return ut
 

@@ -27,13 +27,44 @@ from domain.felles import (
 MINSTE_VARIGHET = timedelta(days=14)
 
 
+# BV7: how many staff members a vedtak may grant at the same time (double staffing, e.g. for
+# lifts, is the usual exception; three covers the rare heavier case).
+MAKS_ANSATTE_SAMTIDIG = 3
+
+
+def _en(x: int) -> bool:
+    return x == 1
+
+
 class Omfang(BaseModel):
-    """Scope: minutes per N weeks, plus the free-text content of the service."""
+    """Scope: minutes per N weeks, plus the free-text content of the service.
+
+    ``antall_ansatte`` staff members at once (double staffing is 2) is part of the vedtak; it is
+    left out of the stored event when 1, so single-staff scopes keep their old shape.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, description="granted minutes per period")
     per_uker: int = Field(default=1, ge=1, le=52, description="the period in weeks")
     innhold: str = Field(default="", max_length=4000)
+    antall_ansatte: int = Field(default=1, exclude_if=_en, description="staff members at once "
+                                "(2: double staffing); bounded by ``sjekk_omfang`` (BV7)")
+
+
+def sjekk_omfang(omfang: Omfang, felt: str = "omfang") -> None:
+    """BV7: a scope is possible: at most 24 hours a day per staff member at once, for every day of
+    its period, and at most ``MAKS_ANSATTE_SAMTIDIG`` staff members at once."""
+    if not 1 <= omfang.antall_ansatte <= MAKS_ANSATTE_SAMTIDIG:
+        raise Regelbrudd("BV7", f"{felt}.antall_ansatte", f"{omfang.antall_ansatte} ansatte "
+                         f"samtidig er utenfor 1–{MAKS_ANSATTE_SAMTIDIG}")
+    dager = 7 * omfang.per_uker
+    tak = 24 * 60 * dager * omfang.antall_ansatte
+    if omfang.minutter > tak:
+        per_dag = omfang.minutter / dager / 60
+        raise Regelbrudd("BV7", felt, f"{omfang.minutter} minutter per {omfang.per_uker} uke(r) "
+                         f"er {per_dag:.1f} timer per dag; med {omfang.antall_ansatte} ansatt(e) "
+                         f"samtidig er det mulige høyst {tak} minutter (24 timer per dag per "
+                         "ansatt)")
 
 
 class Utfall(StrEnum):
@@ -267,6 +298,7 @@ def fatt(vedtak_id: UUID, bruker_id: UUID, tjenestetype: Tjenestetype, gyldig_fr
     if ktx.aktor.rolle is not Rolle.VEDTAKSMYNDIG:
         raise Regelbrudd("BV5", "aktor.rolle", "bare en vedtaksmyndig kan fatte vedtak")
     sjekk_periode(gyldig_fra, gyldig_til, "gyldig_til")
+    sjekk_omfang(omfang)
     if gyldig_til is not None and (gyldig_til - gyldig_fra + timedelta(days=1)) <= MINSTE_VARIGHET:
         raise Regelbrudd("R15", "gyldig_til",
                          "vedtak fattes for tjenester som forventes å vare mer enn 14 dager")
@@ -342,6 +374,7 @@ def besvar_revurdering(v: Vedtak, revurdering_id: UUID, besvart_tid: datetime, u
             raise Regelbrudd("R16", felt, "endret omfang krever nytt omfang og dato")
         if not v.gjelder(gyldig_fra):
             raise Regelbrudd("R16", "gyldig_fra", "endringen må gjelde innenfor vedtakets periode")
+        sjekk_omfang(nytt_omfang, "nytt_omfang")
     elif nytt_omfang is not None:
         raise Regelbrudd("R16", "nytt_omfang", "et avslag endrer ikke omfanget")
     h = Hendelser(v.id, v.version, ktx)

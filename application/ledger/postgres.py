@@ -248,7 +248,8 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
         if self._linking_statements is None and stored_events:
             self._prepare_statements()
         try:
-            return super().insert_events(stored_events, **kwargs)
+            ider: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ider
         except IntegrityError as e:
             # A violated link constraint is no optimistic-concurrency conflict, and must not
             # look like one (callers retry those): the chain no longer matches the events.

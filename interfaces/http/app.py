@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from litestar import Litestar, get
@@ -15,9 +16,10 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Ta
 from litestar.routes import HTTPRoute
 
 from application.app import BrukervalgApp
+from application.klokke import klokke_fra_miljo
 from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.brukere import BrukerController
-from interfaces.http.controllers.bydeler import BydelController
+from interfaces.http.controllers.bydeler import BydelController, LeverandorlisteController
 from interfaces.http.controllers.leverandorer import (
     GjeldendeLeverandorController,
     LeverandorController,
@@ -65,7 +67,9 @@ def create_app(app: BrukervalgApp | None = None,
 
     Args:
         app: the application (the only write path). Default: one on the store the environment
-            selects (``BRUKERVALG_STORE``), closed when the server shuts down.
+            selects (``BRUKERVALG_STORE``), on the development clock if one is set (refused
+            outside development mode, ``application/klokke.py``), closed when the server shuts
+            down.
         settings: the API's settings. Default: ``ApiSettings.fra_miljo()``.
 
     Returns:
@@ -81,7 +85,8 @@ def create_app(app: BrukervalgApp | None = None,
     settings.valider()
     eier_app = app is None
     # Outside development mode both store keys are required, and must fit the store.
-    brukervalg = app or BrukervalgApp.aapne(produksjon=not settings.utvikling)
+    brukervalg = app or BrukervalgApp.aapne(
+        produksjon=not settings.utvikling, klokke=klokke_fra_miljo(os.environ, settings.utvikling))
     verifikator = Verifikator(settings, brukervalg.ref)
     lager = Sidelager.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
@@ -97,8 +102,9 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController, BydelController, RevisjonController,
-                        ArbeidslisteController, swagger_ui_filer(), regelkatalog],
+                        OppfolgingController, BydelController, LeverandorlisteController,
+                        RevisjonController, ArbeidslisteController, swagger_ui_filer(),
+                        regelkatalog],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,

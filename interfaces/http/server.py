@@ -20,6 +20,7 @@ from litestar import Litestar
 
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
+from application.klokke import klokke_fra_miljo
 from application.tidsrapport_kolonner import varm_opp
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
@@ -155,10 +156,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
             at (``application/skrivelaas.py``). Not in development mode.
 
     Raises:
-        Innstillingsfeil: development keys outside development mode, a non-loopback host in
+        Innstillingsfeil: development keys or a development clock (``BRUKERVALG_KLOKKE``)
+            outside development mode, a non-loopback host in
             development mode, or several workers in development mode or on the memory store.
     """
     settings = ApiSettings.fra_miljo(utvikling=True) if dev else ApiSettings.fra_miljo()
+    klokke = klokke_fra_miljo(os.environ, settings.utvikling)  # refused outside development mode
     if dev and not _er_loopback(host):
         raise Innstillingsfeil("utviklingsmodus lytter bare på loopback (127.0.0.1/localhost)")
     settings.valider()
@@ -183,7 +186,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
     demo_brukere = last_demo_ved_forste_start() if dev else 0
     if dev:
         bygg_utdaterte_projeksjoner()
-    app = BrukervalgApp.aapne(produksjon=not settings.utvikling)
+    app = BrukervalgApp.aapne(produksjon=not settings.utvikling, klokke=klokke)
     api = serverapp(app, settings)
     velkomst(host, port, dev, demo_brukere, ukryptert=_lagernavn(app) if app.nokler.ukryptert
              else None, eksempel_bruker=demo_eksempel(app) if dev else None)

@@ -74,6 +74,7 @@ class Skriving:
 
     lenke: Callable[[Kvittering], str]
     oppretter: bool = False
+    modell: type[KvitteringUt] = KvitteringUt
 
 
 class Kjerne:
@@ -266,7 +267,7 @@ class Kjerne:
         hoder = {"ETag": etag(kvittering.versjon)}
         if svar.oppretter:
             hoder["Location"] = lenke
-        body = KvitteringUt.fra(kvittering, lenke).model_dump_json().encode()
+        body = svar.modell.fra(kvittering, lenke).model_dump_json().encode()
         return LagretSvar(avtrykk, status, body, hoder)
 
     def eldste_nokkel(self) -> datetime:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import pytest
+
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.klagesak import Klagesak
@@ -11,6 +13,13 @@ from domain.felles import Aktor, Form, Rolle
 from domain.vedtak import Omfang
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, d, oslo
 from tests.integration.conftest import PB, Sak
+
+
+@pytest.fixture
+def klokke() -> Klokke:
+    """These tests read the state as known at instants in March 2026: the case is recorded then."""
+    return Klokke(oslo(2026, 3, 2, 9))
+
 
 SB2 = Aktor(person_id="sb-frogner-2", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
 
@@ -63,6 +72,7 @@ def test_r26_facts_recorded_after_t_are_invisible_even_if_they_take_effect_befor
 
 
 def test_r16_r25_open_deadlines_as_known(app: BrukervalgApp, sak: Sak, klokke: Klokke) -> None:
+    klokke.sett(oslo(2026, 3, 5, 12))  # recorded the day it reached the user (BV8)
     app.registrer_vedtak_mottatt(k.RegistrerVedtakMottatt(vedtak_id=sak.vedtak_id,
                                                           mottatt_dato=d("2026-03-05")), SAKSBEHANDLER)
     klokke.sett(oslo(2026, 4, 1, 10, 1))
@@ -82,6 +92,7 @@ def test_timeline_filters_by_vedtak_and_effective_period(app: BrukervalgApp, sak
     bare = ks.tidslinje(sak.bruker_id, vedtak_id=sak.vedtak_id)
     assert {p.aggregat_id for p in bare if p.aggregat != "bruker"} == {sak.vedtak_id, sak.leveranse_id}
     assert all(p.hendelse != "LeverandorValgt" for p in bare)
+    klokke.sett(oslo(2026, 3, 10, 12))  # reported after the visit (BV8)
     app.registrer_besok(k.RegistrerBesok(leveranse_id=sak.leveranse_id, start=oslo(2026, 3, 10, 8),
                                          slutt=oslo(2026, 3, 10, 9), ansatt="ans-1"), KOMMUNAL)
     dag_10 = ks.tidslinje(sak.bruker_id, fra=d("2026-03-10"), til=d("2026-03-10"))

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 import orjson
+import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
@@ -26,6 +27,12 @@ from domain.bruker import LeverandorValgt
 from domain.felles import Form, Tjenestetype
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, Klokke, d, oslo
 from tests.integration.conftest import HSP, Sak, lag_sak
+
+
+@pytest.fixture
+def klokke() -> Klokke:
+    """These cases are recorded in March 2026 (and read as known at instants then)."""
+    return Klokke(oslo(2026, 3, 2, 9))
 
 
 def _bibliotekets_vei(app: BrukervalgApp) -> Klagesak:

@@ -15,7 +15,7 @@ from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
 from domain.felles import Aktor, Form, Kanal, Rolle, Sluttarsak, Tjenestetype
 from domain.frister import Varselgrunn
-from domain.kalender import OSLO
+from domain.kalender import OSLO, foer, lokal_dato
 from domain.leveranse import Besokskategori
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner
@@ -47,6 +47,19 @@ class Scenario:
     def naa(self, *args: int) -> None:
         self.klokke.sett(oslo(*args))
 
+    def _ved(self, *observert: datetime | date | None) -> None:
+        """A fact that reports something that happened is recorded when it has happened (BV8):
+        the clock moves on to the latest observed time if it is behind (never back)."""
+        for t in observert:
+            if t is None:
+                continue
+            naa = self.klokke.naa
+            if isinstance(t, datetime):
+                if foer(naa, t):
+                    self.klokke.sett(t)
+            elif lokal_dato(naa) < t:
+                self.klokke.sett(oslo(t.year, t.month, t.day, 12))
+
     def bruker(self, bydel: str = "frogner") -> UUID:
         while True:
             fnr = syntetisk_fodselsnummer(self._rng)
@@ -60,8 +73,9 @@ class Scenario:
                til: date | None = None, minutter: int = 420, per_uker: int = 1) -> UUID:
         return self.app.fatt_vedtak(k.FattVedtak(
             bruker_id=bruker, tjenestetype=tjenestetype, gyldig_fra=fra, gyldig_til=til,
-            omfang=Omfang(minutter=minutter, per_uker=per_uker), vedtaksdato=fra),
-            VEDTAKSMYNDIG).id
+            omfang=Omfang(minutter=minutter, per_uker=per_uker),
+            # made on its first day, or today when it starts ahead (BV8: not made in the future)
+            vedtaksdato=min(fra, lokal_dato(self.klokke.naa))), VEDTAKSMYNDIG).id
 
     def velg(self, bruker: UUID, leverandor_id: str, fra: date,
              tjenestetype: Tjenestetype = HSP) -> None:
@@ -88,17 +102,20 @@ class Scenario:
     def varsle(self, lev: UUID, varslet: datetime, kanal: Kanal = Kanal.PASIENTOVERGANG,
                hast: bool = False, gjelder: Varselgrunn = Varselgrunn.START,
                gjelder_fra: date | None = None) -> None:
+        self._ved(varslet)
         self.app.varsle_leverandor(k.VarsleLeverandor(leveranse_id=lev, kanal=kanal,
                                                       varslet_tid=varslet, hast=hast,
                                                       gjelder=gjelder, gjelder_fra=gjelder_fra),
                                    SAKSBEHANDLER)
 
     def start(self, lev: UUID, startet: datetime, leverandor_id: str = "kommunal") -> None:
+        self._ved(startet)
         self.app.start_leveranse(k.StartLeveranse(leveranse_id=lev, startet_tid=startet),
                                  leverandor(leverandor_id))
 
     def besok(self, lev: UUID, start: datetime, slutt: datetime, *, akutt: bool = False,
               leverandor_id: str = "kommunal") -> None:
+        self._ved(slutt)
         self.app.registrer_besok(k.RegistrerBesok(
             leveranse_id=lev, start=start, slutt=slutt, ansatt="ans-07",
             kategori=Besokskategori.AKUTT_EKSTRA if akutt else Besokskategori.ORDINAER,
@@ -115,10 +132,12 @@ class Scenario:
                                           slutt=s + timedelta(minutes=minutter),
                                           ansatt="ans-07"))
             dag += timedelta(days=1)
+        self._ved(*(b.slutt for b in besok))
         self.app.registrer_besok_samlet(lev, besok, leverandor(leverandor_id))
 
     def avbestill(self, lev: UUID, start: datetime, slutt: datetime, avbestilt: datetime,
                   leverandor_id: str = "kommunal") -> None:
+        self._ved(avbestilt)
         self.app.avbestill_besok(k.AvbestillBesok(
             leveranse_id=lev, planlagt_start=start, planlagt_slutt=slutt,
             avbestilt_tid=avbestilt, journalreferanse="OL-beskjed 17"),
@@ -126,11 +145,13 @@ class Scenario:
 
     def bytt(self, bruker: UUID, til: str, oppsigelsesdato: date,
              tjenestetype: Tjenestetype = HSP) -> UUID:
+        self._ved(oppsigelsesdato)
         return self.app.bytt_leverandor(k.ByttLeverandor(
             bruker_id=bruker, tjenestetype=tjenestetype, til_leverandor_id=til,
             form=Form.MUNTLIG, oppsigelsesdato=oppsigelsesdato), SAKSBEHANDLER).id
 
     def dod(self, bruker: UUID, dato: date) -> None:
+        self._ved(dato)
         self.app.registrer_dodsfall(k.RegistrerDodsfall(bruker_id=bruker, dodsdato=dato),
                                     SAKSBEHANDLER)
 
@@ -141,6 +162,7 @@ class Scenario:
 
     def anmod_revurdering(self, vedtak: UUID, anmodet: datetime,
                           leverandor_id: str = "kommunal") -> UUID:
+        self._ved(anmodet)
         rid = UUID(int=self._rng.getrandbits(128))
         self.app.anmod_revurdering(k.AnmodRevurdering(
             vedtak_id=vedtak, anmodet_tid=anmodet, leverandor_id=leverandor_id,
@@ -149,6 +171,7 @@ class Scenario:
 
     def besvar_revurdering(self, vedtak: UUID, rid: UUID, besvart: datetime,
                            nytt: int | None = None, fra: date | None = None) -> None:
+        self._ved(besvart)
         self.app.besvar_revurdering(k.BesvarRevurdering(
             vedtak_id=vedtak, revurdering_id=rid, besvart_tid=besvart,
             utfall=Utfall.ENDRET if nytt else Utfall.AVSLATT,
@@ -156,6 +179,7 @@ class Scenario:
 
     def bekymring(self, lev: UUID, mottatt: datetime, videresendt: datetime | None,
                   leverandor_id: str = "kommunal") -> None:
+        self._ved(mottatt, videresendt)
         self.app.motta_bekymringsmelding(k.MottaBekymringsmelding(
             leveranse_id=lev, mottatt_tid=mottatt, fagjournal="OL-fagjournal 3",
             videresendt_tid=videresendt,
@@ -163,11 +187,13 @@ class Scenario:
             leverandor(leverandor_id))
 
     def vedtak_mottatt(self, vedtak: UUID, dato: date) -> None:
+        self._ved(dato)
         self.app.registrer_vedtak_mottatt(k.RegistrerVedtakMottatt(vedtak_id=vedtak,
                                                                    mottatt_dato=dato),
                                           SAKSBEHANDLER)
 
     def klage(self, vedtak: UUID, dato: date) -> None:
+        self._ved(dato)
         self.app.motta_klage(k.MottaKlage(vedtak_id=vedtak, mottatt_dato=dato,
                                           gjelder="Omfanget"), SAKSBEHANDLER)
 

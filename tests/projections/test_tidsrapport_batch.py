@@ -125,6 +125,7 @@ def test_r18_a_visit_reported_twice_in_one_batch_counts_once(scenario: Scenario,
     linje = (f"besok;{b};{HSP.value};{start.isoformat()};"
              f"{(start + timedelta(minutes=30)).isoformat()};ans-07;;;;")
     tekst = "\n".join([";".join(KOLONNER), linje, linje]) + "\n"
+    scenario.naa(2026, 3, 2, 12)  # reported after the visit (BV8)
     ut = Tidsrapportimport(scenario.app, "kommunal", leverandor("kommunal")).importer(fra_tekst(tekst))
     assert (ut.godtatt, ut.allerede_registrert) == (1, 1)
     projeksjoner.oppdater()
@@ -138,6 +139,7 @@ def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change
     gjenoppbygg` (what ProjeksjonUtdatert tells the operator to run) rebuilds it too."""
     scenario.naa(2026, 3, 1, 9)
     b, _, _ = scenario.sak(date(2026, 3, 1))
+    scenario.naa(2026, 4, 5, 10)  # the month's report, after its visits (BV8)
     Tidsrapportimport(scenario.app, "kommunal", leverandor("kommunal")).importer(fra_tekst(_fil(b)))
     o = Oppfolging(projeksjoner)
     o.oppdater()

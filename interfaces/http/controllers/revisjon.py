@@ -14,8 +14,9 @@ from application.klagesak import Klagesak, eksport
 from application.ledger import verify
 from application.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
-from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, Id, Tjenester, les_tidspunkt
+from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, BrukerId, Tjenester, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
+from interfaces.http.skjema_revisjon import Kjedeverifisering, KlagesakUt
 from interfaces.http.tilgang import Ref
 
 _laas = Lock()
@@ -26,7 +27,7 @@ def _klagesak(state: State, app: Any) -> Klagesak:
     with _laas:
         if "klagesak" not in state:
             state["klagesak"] = Klagesak(app)
-        return state["klagesak"]  # type: ignore[no-any-return]
+        return state["klagesak"]
 
 
 Per = Annotated[str | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
@@ -48,12 +49,13 @@ class RevisjonController(Controller):
         "hentKlagesak", "Klagesaken: alle fakta om brukeren i registrert rekkefølge med "
         "virkningstid, registreringstid, aktør, en setning på norsk og kjedeposisjon/-lenke; med "
         "`per` også tilstanden slik den var kjent på det tidspunktet (R26).", etag=False))
-    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
+    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
-                      ) -> Response[dict[str, Any]]:
+                      ) -> Response[KlagesakUt]:
         tidspunkt = _med_tidssone(per)
 
-        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+        # The document is sent as the application built it (KlagesakUt describes it).
+        def hent(sikt: object) -> tuple[Any, None]:
             return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=tidspunkt, fra=fra,
                            til=til), None
 
@@ -63,7 +65,7 @@ class RevisjonController(Controller):
         "hentKlagesakDokument", "Klagesaken som utskriftsvennlig dokument (HTML) til saksmappen.",
         etag=False))
     def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
-                               bruker_id: Id, per: Per = None) -> Response[str]:
+                               bruker_id: BrukerId, per: Per = None) -> Response[str]:
         tidspunkt = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[str, None]:
@@ -82,8 +84,8 @@ class RevisjonController(Controller):
         "verifiserKjede", "Går gjennom hele hendelseskjeden og regner hver lenke på nytt; svarer "
         "OK med antall og hastighet, eller første posisjon der kjeden brytes og hvordan.",
         etag=False))
-    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[dict[str, Any]]:
-        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[Kjedeverifisering]:
+        def hent(sikt: object) -> tuple[Any, None]:
             return report_as_dict(verify(kjerne.app.recorder)), None
 
         return kjerne.les(request, None, hent)
