@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from application import kommandoer as k
 from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.lagerfiler import beskytt_sqlite
+from application.ledger.retries import reconnect_promptly
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
 from application.persistence import HendelseMapper
@@ -162,6 +163,7 @@ class BrukervalgApp(Application[UUID]):
         # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
         # chain): every stored fact must be linked into the ledger.
         super().__init__(env={**(env or {}), **lager})
+        reconnect_promptly(getattr(self.recorder, "datastore", None))
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
         if fristregler is None:

@@ -135,7 +135,7 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
                     svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):
                         svar.links = dict(lenker)
-                elif kode == "429":
+                elif kode in ("429", "503"):
                     svar.headers = {"Retry-After": _RETRY}
                 elif kode == "401":
                     svar.headers = {"WWW-Authenticate": _AUTH}

@@ -137,7 +137,7 @@ class BrukerController(Controller):
                                     neste=side_lenke(request, fra, n, totalt),
                                     elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return kjerne.les(request, Ref("bruker", bruker_id), hent, logg_foerst=True)
 
     @post("/{bruker_id:uuid}/informasjon", **skriverute(
         "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
