@@ -92,6 +92,8 @@ _FORMAAL = Parameter(
 _FORMAAL_PAAKREVD = Parameter(
     name="X-Formaal", param_in="header", required=True, description=_FORMAAL.description,
     schema=_FORMAAL.schema, examples=_FORMAAL.examples)
+FORMAAL_PAAKREVD = _FORMAAL_PAAKREVD
+"""X-Formaal, required: for routes that build their own operation class."""
 _IDEMPOTENS = Parameter(
     name="Idempotency-Key", param_in="header", required=False,
     description="Samme nøkkel og samme forespørsel gir det første svaret på nytt (også etter "

@@ -80,7 +80,10 @@ def _iso_tid(v: Any) -> Any:
 
 
 def _heltall(v: Any) -> Any:
-    """A count is a JSON integer: not "120", not true, not 120.5 (Litestar validates laxly)."""
+    """A count is a JSON integer: not "120", not true, not 120.5 (Litestar validates laxly);
+    120.0 is one (JSON Schema counts it an integer)."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
     if isinstance(v, bool) or not isinstance(v, int):
         raise ValueError("må være et heltall")
     return v
@@ -186,7 +189,8 @@ class InformasjonInn(Inn):
     gitt_tid: Tidspunkt
     gitt_av: Kort = Field(examples=["sb-frogner-1"])
     gitt_til: Mottaker
-    mottaker_navn: Kort | None = Field(default=None, **monster(TEKST_MONSTER))
+    mottaker_navn: Kort | None = Field(default=None, min_length=1, max_length=200,
+                                       **monster(TEKST_MONSTER))
 
     def kommando(self, bruker_id: UUID) -> k.RegistrerInformasjonGitt:
         return k.RegistrerInformasjonGitt(bruker_id=bruker_id, **self.model_dump())
@@ -194,7 +198,8 @@ class InformasjonInn(Inn):
 
 class HusstandsinntektInn(Inn):
     nettoinntekt: Decimal = Field(ge=0, le=Decimal("999999999.99"), max_digits=11, decimal_places=2,
-                                  examples=["285000.00"])
+                                  examples=["285000.00"],
+                                  json_schema_extra={"multipleOf": 0.01})
     gyldig_fra: Dato = Field(examples=["2026-01-01"])
     kilde: Kort = Field(default="siste likning", examples=["siste likning"])
 
@@ -309,8 +314,9 @@ class OmfangInn(Inn):
                           description="tildelte minutter per periode")
     per_uker: Heltall = Field(default=1, ge=1, le=52, description="perioden i uker")
     innhold: Flerlinjetekst = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
-    antall_ansatte: int = Field(default=1, ge=1, description="ansatte samtidig (2: dobbel "
-                                "bemanning); BV7: høyst 24 timer per dag per ansatt")
+    antall_ansatte: Heltall = Field(default=1, ge=1, le=1000, description=(
+        "ansatte samtidig (2: dobbel bemanning); BV7: høyst 3, og høyst 24 timer per dag per "
+        "ansatt (grensen 1000 er bare lagringens)"))
 
     def domene(self) -> Omfang:
         return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold,
@@ -761,7 +767,7 @@ class BekymringsmeldingInn(Inn):
     mottatt_tid: Tidspunkt
     fagjournal: Journal
     videresendt_tid: Tidspunkt | None = None
-    beskjedjournal: Journal | None = Field(default=None, max_length=200,
+    beskjedjournal: Journal | None = Field(default=None, min_length=1, max_length=200,
                                            **monster(TEKST_MONSTER))
     melding_id: UUID | None = None
 

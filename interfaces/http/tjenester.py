@@ -44,7 +44,8 @@ SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
 NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
 # If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
-IF_MATCH_MONSTER = r'^(?:\*|(?:W/)?"[0-9]{1,18}"(?:[ \t]*,[ \t]*(?:W/)?"[0-9]{1,18}")*)$'
+_ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
+IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
 _IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
@@ -317,10 +318,12 @@ class Kjerne:
             raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
         if hode.strip() == "*":
             return None
-        gjeldende = etag(self.tilgang.versjon(ref))
-        oppgitt = {t.strip() for t in hode.split(",")}
-        if gjeldende not in oppgitt:
+        versjon = self.tilgang.versjon(ref)
+        oppgitt = [t.strip() for t in hode.split(",")]
+        # Strong comparison (RFC 9110): a weak ETag never matches. A version without quotes
+        # (If-Match: 3) is read as the ETag "3", a slip clients make.
+        sterke = {int(t.strip('"')) for t in oppgitt if not t.startswith("W/")}
+        if versjon not in sterke:
             raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
-                                           f"versjon {gjeldende}")
-        return {int(t.removeprefix("W/").strip('"')) for t in oppgitt
-                if t.removeprefix("W/").strip('"').isdigit()}
+                                           f"versjon {etag(versjon)}")
+        return sterke
