@@ -182,6 +182,7 @@ class Kjerne:
                 raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
             nokkel = self.idempotensnokkel(request)
+            self._if_match_form(request)  # a malformed header is a 400, a replay or not
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:
                 # Without a shared transaction the stored answer must be looked up first.
@@ -306,16 +307,24 @@ class Kjerne:
             return lambda _felt: uuid4()
         return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
-    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
-        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
-        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+    @staticmethod
+    def _if_match_form(request: Request) -> str | None:
+        """The If-Match header if it is well formed (400 naming it if not), None without one."""
         hode = request.headers.get("If-Match")
-        if hode is None or ref is None:
+        if hode is None:
             return None
         if len(hode) > 200:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
         if not _IF_MATCH.match(hode.strip()):
             raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
+        return hode
+
+    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
+        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
+        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+        hode = self._if_match_form(request)
+        if hode is None or ref is None:
+            return None
         if hode.strip() == "*":
             return None
         versjon = self.tilgang.versjon(ref)
