@@ -36,6 +36,7 @@ from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport
 from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
 from projections import Projeksjoner
 from projections.oppfolging import Grunnlagsfeil, Oppfolging
+from projections.oppfolging.rapport import MAKS_MAANEDER
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAANED = re.compile(r"^(?:19|2[01])[0-9]{2}-(?:0[1-9]|1[0-2])$")  # years 1900–2199
@@ -93,6 +94,9 @@ def _periode(fra: str, til: str, felt: tuple[str, str] = ("fra", "til")) -> None
             raise Uleselig(navn, f"{navn} er en måned på formen ÅÅÅÅ-MM")
     if fra > til:  # each month is readable; together they break BV3 (a schema cannot say it)
         raise Regelbrudd("BV3", felt[1], "til kan ikke være før fra")
+    maaneder = (int(til[:4]) - int(fra[:4])) * 12 + int(til[5:7]) - int(fra[5:7]) + 1
+    if maaneder > MAKS_MAANEDER:  # a report or control is read by a person: 20 years at most
+        raise Uleselig(felt[1], f"perioden kan være høyst {MAKS_MAANEDER} måneder (20 år)")
 
 
 def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
