@@ -12,7 +12,7 @@ included, with the bruker it concerned when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from litestar import Request, Response
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
-from domain.felles import Aktor
+from domain.felles import Aktor, IkkeFunnet
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 from interfaces.http.problem import (
@@ -164,11 +164,12 @@ class Kjerne:
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
               utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
-              bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
+              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
-        ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
+        ``naevnt``: other resources the body names, by the field naming them (a vedtak to order a
+        delivery under): one
         outside the caller's reach is answered as one that does not exist (404), never with a
         rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
@@ -184,8 +185,11 @@ class Kjerne:
             if bydel is not None and bydel != identitet.bydel:
                 raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
-            for annen in naevnt:
-                self.tilgang.sjekk(identitet, annen)
+            for felt, annen in (naevnt or {}).items():
+                try:
+                    self.tilgang.sjekk(identitet, annen)
+                except IkkeFunnet as e:  # the answer names the body's field, not the resource kind
+                    raise IkkeFunnet(e.hva, e.ident, felt=felt) from None
             nokkel = self.idempotensnokkel(request)
             self._if_match_form(request)  # a malformed header is a 400, a replay or not
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""

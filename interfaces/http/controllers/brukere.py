@@ -234,8 +234,8 @@ class BrukerController(Controller):
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
-            naevnt=[Ref("leveranse", data.knytt_til_leveranse_id)]
-            if data.knytt_til_leveranse_id else [])
+            naevnt={"knytt_til_leveranse_id": Ref("leveranse", data.knytt_til_leveranse_id)}
+            if data.knytt_til_leveranse_id else None)
 
     @post("/{bruker_id:uuid}/leveranser", **skriverute(
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
@@ -245,4 +245,4 @@ class BrukerController(Controller):
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
-            naevnt=[Ref("vedtak", data.vedtak_id)] if data.vedtak_id else [])
+            naevnt={"vedtak_id": Ref("vedtak", data.vedtak_id)} if data.vedtak_id else None)

@@ -95,8 +95,8 @@ def _periode(fra: str, til: str, felt: tuple[str, str] = ("fra", "til")) -> None
     if fra > til:  # each month is readable; together they break BV3 (a schema cannot say it)
         raise Regelbrudd("BV3", felt[1], "til kan ikke være før fra")
     maaneder = (int(til[:4]) - int(fra[:4])) * 12 + int(til[5:7]) - int(fra[5:7]) + 1
-    if maaneder > MAKS_MAANEDER:  # a report or control is read by a person: 20 years at most
-        raise Uleselig(felt[1], f"perioden kan være høyst {MAKS_MAANEDER} måneder (20 år)")
+    if maaneder > MAKS_MAANEDER:  # readable months, together too long (a schema cannot say it)
+        raise Regelbrudd("BV3", felt[1], f"perioden kan være høyst {MAKS_MAANEDER} måneder (20 år)")
 
 
 def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
