@@ -14,7 +14,7 @@ included, with the bruker it concerned when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -22,15 +22,15 @@ from uuid import UUID, uuid4, uuid5
 
 import orjson
 from litestar import Request, Response
-from litestar.exceptions import PermissionDeniedException
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, SamtidigEndring, Skrivevalg
-from domain.felles import Aktor
+from domain.felles import Aktor, IkkeFunnet
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 from interfaces.http.problem import (
     IdempotensKonflikt,
+    IngenTilgang,
     Uleselig,
     status_for,
 )
@@ -45,6 +45,10 @@ ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
 NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
+# If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
+_ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
+IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
+_IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
 
@@ -162,7 +166,7 @@ class Kjerne:
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
               utfor: Callable[[Aktor, IdLager, Skrivevalg], Kvittering], svar: Skriving,
-              bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
+              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``utfor`` calls the use case with the actor, the ids of new facts and the ``Skrivevalg``
@@ -170,7 +174,8 @@ class Kjerne:
         ``lambda a, _, valg: app.velg_leverandor(cmd, a, **valg)``.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
-        ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
+        ``naevnt``: other resources the body names, by the field naming them (a vedtak to order a
+        delivery under): one
         outside the caller's reach is answered as one that does not exist (404), never with a
         rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
@@ -184,11 +189,15 @@ class Kjerne:
             formaal = self.formaal(request, paakrevd=False)
             sikt = self._sikt(identitet, operasjon, ref)
             if bydel is not None and bydel != identitet.bydel:
-                raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
+                raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
-            for annen in naevnt:
-                self.tilgang.sjekk(identitet, annen)
+            for felt, annen in (naevnt or {}).items():
+                try:
+                    self.tilgang.sjekk(identitet, annen)
+                except IkkeFunnet as e:  # the answer names the body's field, not the resource kind
+                    raise IkkeFunnet(e.hva, e.ident, felt=felt) from None
             nokkel = self.idempotensnokkel(request)
+            self._if_match_form(request)  # a malformed header is a 400, a replay or not
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:
                 # Without a shared transaction the stored answer must be looked up first.
@@ -305,19 +314,28 @@ class Kjerne:
         return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
     @staticmethod
-    def _sjekk_if_match(request: Request, ref: Ref | None) -> set[int] | None:
-        """The versions If-Match accepts (None: any), for the use case to check on the state it
-        decides on (``forventet_versjon``; 412 if stale). Only read here: checking it also
-        against the store's current version would be a second, earlier check of the same thing.
-        Strong comparison (RFC 9110): a weak ETag or anything but a quoted version matches none.
-        """
+    def _if_match_form(request: Request) -> str | None:
+        """The If-Match header if it is well formed (400 naming it if not), None without one."""
         hode = request.headers.get("If-Match")
-        if hode is None or ref is None:
+        if hode is None:
             return None
         if len(hode) > 200:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
+        if not _IF_MATCH.match(hode.strip()):
+            raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
+        return hode
+
+    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
+        """The versions If-Match accepts (None: any), for the use case to check on the state it
+        decides on (``forventet_versjon``; 412 if stale). Only read here: checking it also
+        against the store's current version would be a second, earlier check of the same thing.
+        """
+        hode = self._if_match_form(request)
+        if hode is None or ref is None:
+            return None
         if hode.strip() == "*":
             return None
-        oppgitt = (t.strip() for t in hode.split(","))
-        return {int(t[1:-1]) for t in oppgitt
-                if len(t) > 2 and t[0] == t[-1] == '"' and t[1:-1].isdigit()}
+        oppgitt = [t.strip() for t in hode.split(",")]
+        # Strong comparison (RFC 9110): a weak ETag never matches. A version without quotes
+        # (If-Match: 3) is read as the ETag "3", a slip clients make.
+        return {int(t.strip('"')) for t in oppgitt if not t.startswith("W/")}
