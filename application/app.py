@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -22,8 +22,10 @@ from pydantic import ValidationError
 from application import kommandoer as k
 from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.lagerfiler import beskytt_sqlite
+from application.ledger.retries import reconnect_promptly
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
+from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
 from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
@@ -101,6 +103,9 @@ class Kvittering:
     id: UUID
     versjon: int
     nye_hendelser: int
+    ider: tuple[UUID, ...] = ()
+    """The facts inside the aggregate the command is about (a revurdering, a visit …), new or, for
+    a repeated command, the ones recorded the first time."""
 
 
 def _regelbrudd_fra_validering(e: ValidationError) -> Regelbrudd:
@@ -130,6 +135,7 @@ def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
 
 class BrukervalgApp(Application[UUID]):
     name = "brukervalg"
+    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/settings.py)
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
@@ -157,6 +163,7 @@ class BrukervalgApp(Application[UUID]):
         # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
         # chain): every stored fact must be linked into the ledger.
         super().__init__(env={**(env or {}), **lager})
+        reconnect_promptly(getattr(self.recorder, "datastore", None))
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
         if fristregler is None:
@@ -219,13 +226,13 @@ class BrukervalgApp(Application[UUID]):
             _FORVENTET.reset(token)
 
     def bruker(self, bruker_id: UUID) -> Bruker:
-        return self._hent("bruker", bruker_id, b_mod.projiser)
+        return cast(Bruker, self._hent("bruker", bruker_id, b_mod.projiser))
 
     def vedtak(self, vedtak_id: UUID) -> Vedtak:
-        return self._hent("vedtak", vedtak_id, v_mod.projiser)
+        return cast(Vedtak, self._hent("vedtak", vedtak_id, v_mod.projiser))
 
     def leveranse(self, leveranse_id: UUID) -> Leveranse:
-        return self._hent("leveranse", leveranse_id, l_mod.projiser)
+        return cast(Leveranse, self._hent("leveranse", leveranse_id, l_mod.projiser))
 
     @property
     def skriver_medfolgende(self) -> bool:
@@ -241,13 +248,14 @@ class BrukervalgApp(Application[UUID]):
         finally:
             _MEDFOLGENDE.reset(token)
 
-    def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int) -> Kvittering:
+    def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int,
+               ider: tuple[UUID, ...] = ()) -> Kvittering:
         nye = list(hendelser)
         if not nye:
-            return Kvittering(id=id, versjon=versjon, nye_hendelser=0)
+            return Kvittering(id=id, versjon=versjon, nye_hendelser=0, ider=ider)
         versjon = max((e.originator_version for e in nye if e.originator_id == id),
                       default=versjon)
-        kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye))
+        kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye), ider=ider)
         rader = _MEDFOLGENDE.get()
         if rader is None or rader.brukt:
             self.save(*nye)
@@ -293,7 +301,7 @@ class BrukervalgApp(Application[UUID]):
         if not forste:
             return
         try:
-            registrert = self.mapper.to_domain_event(forste[0])
+            registrert = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(forste[0]))
         except Exception as e:  # the cipher's error (a wrong key, or a store written in clear)
             raise Innstillingsfeil(
                 f"{CIPHER_KEY} åpner ikke dette lageret ({type(e).__name__}): feil nøkkel, eller "
@@ -316,7 +324,7 @@ class BrukervalgApp(Application[UUID]):
         """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
         fnr = b_mod.valider_fodselsnummer(fodselsnummer)
         hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
-        return hendelser[0].bruker_id if hendelser else None
+        return cast(FodselsnummerIndeksert, hendelser[0]).bruker_id if hendelser else None
 
     @brukstilfelle
     def reindekser(self, aktor: Aktor) -> int:
@@ -333,7 +341,7 @@ class BrukervalgApp(Application[UUID]):
         while side := self.recorder.select_notifications(
                 start=start, limit=1000, topics=[get_topic(b_mod.BrukerRegistrert)]):
             for n in side:
-                e = self.mapper.to_domain_event(n)
+                e = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(n))
                 if self.finn_bruker_id(e.fodselsnummer) is None:
                     indeks = Hendelser(self._indeks_id(e.fodselsnummer), 0, ktx)
                     indeks.ny(FodselsnummerIndeksert, bruker_id=e.originator_id)
@@ -458,15 +466,17 @@ class BrukervalgApp(Application[UUID]):
         return self._lagre(ut.hendelser, cmd.vedtak_id, 0)
 
     def _kommando(self, hent: Callable[[UUID], Any], ident: UUID,
-                  beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor) -> Kvittering:
+                  beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor,
+                  ider: tuple[UUID, ...] = ()) -> Kvittering:
         """Load one aggregate, decide, save: the shape of every single-aggregate use case."""
         tilstand = hent(ident)
-        return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version)
+        return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version,
+                           ider)
 
     def _vedtak_kommando(self, vedtak_id: UUID,
                          beslutt: Callable[[Vedtak, Kontekst], list[Hendelse]],
-                         aktor: Aktor) -> Kvittering:
-        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor)
+                         aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
+        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor, ider)
 
     @brukstilfelle
     def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
@@ -478,7 +488,7 @@ class BrukervalgApp(Application[UUID]):
         self.ref.leverandor(cmd.leverandor_id)
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.anmod_revurdering(
             v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id, cmd.begrunnelse, ktx),
-            aktor)
+            aktor, (cmd.revurdering_id,))
 
     @brukstilfelle
     def besvar_revurdering(self, cmd: k.BesvarRevurdering, aktor: Aktor) -> Kvittering:
@@ -509,7 +519,8 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
         return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
-            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor)
+            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor,
+            (cmd.klage_id,))
 
     @brukstilfelle
     def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
@@ -538,8 +549,8 @@ class BrukervalgApp(Application[UUID]):
 
     def _leveranse_kommando(self, leveranse_id: UUID,
                             beslutt: Callable[[Leveranse, Kontekst], list[Hendelse]],
-                            aktor: Aktor) -> Kvittering:
-        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor)
+                            aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
+        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor, ider)
 
     @brukstilfelle
     def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
@@ -558,9 +569,11 @@ class BrukervalgApp(Application[UUID]):
 
     @brukstilfelle
     def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_besok(
-            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt, cmd.kategori, cmd.tiltakskode,
-            ktx), aktor)
+        lev = self.leveranse(cmd.leveranse_id)
+        hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt,
+                                          cmd.kategori, cmd.tiltakskode, self._ktx(aktor))
+        return self._lagre(hendelser, lev.id, lev.version, (l_mod.besokets_id(
+            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt),))
 
     @brukstilfelle
     def registrer_besok_samlet(self, leveranse_id: UUID, besok: list[k.RegistrerBesok],
@@ -569,6 +582,7 @@ class BrukervalgApp(Application[UUID]):
         lev = self.leveranse(leveranse_id)
         ktx = self._ktx(aktor)
         nye: list[Hendelse] = []
+        ider: list[UUID] = []
         for i, cmd in enumerate(besok):
             if cmd.leveranse_id != leveranse_id:
                 raise Regelbrudd("BV0", f"besok[{i}].leveranse_id", "alle besøk må gjelde samme "
@@ -578,24 +592,25 @@ class BrukervalgApp(Application[UUID]):
                                                   cmd.ansatt, cmd.kategori, cmd.tiltakskode, ktx)
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
-            for e in hendelser:
-                lev = l_mod.evolve(e, lev)
-                lev.version = e.originator_version
+            ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
+            for h in hendelser:
+                lev = l_mod.evolve(h, lev)
+                lev.version = h.originator_version
             nye += hendelser
-        return self._lagre(nye, lev.id, lev.version)
+        return self._lagre(nye, lev.id, lev.version, tuple(ider))
 
     @brukstilfelle
     def avbestill_besok(self, cmd: k.AvbestillBesok, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
             lev, cmd.planlagt_start, cmd.planlagt_slutt, cmd.avbestilt_tid, cmd.journalreferanse,
-            ktx), aktor)
+            ktx), aktor, (l_mod.avbestilling_id(cmd.leveranse_id, cmd.planlagt_start),))
 
     @brukstilfelle
     def motta_bekymringsmelding(self, cmd: k.MottaBekymringsmelding, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(
             cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
                 lev, cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal, cmd.videresendt_tid,
-                cmd.beskjedjournal, ktx), aktor)
+                cmd.beskjedjournal, ktx), aktor, (cmd.melding_id,))
 
     @brukstilfelle
     def videresend_bekymringsmelding(self, cmd: k.VideresendBekymringsmelding,
@@ -615,7 +630,8 @@ class BrukervalgApp(Application[UUID]):
     @brukstilfelle
     def registrer_avvik(self, cmd: k.RegistrerAvvik, aktor: Aktor) -> Kvittering:
         return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
-            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor)
+            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor,
+            (cmd.avvik_id,))
 
     @brukstilfelle
     def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor) -> Kvittering:
@@ -628,6 +644,6 @@ class BrukervalgApp(Application[UUID]):
         """Every fact about a user across Bruker, Vedtak and Leveranse, in recorded order."""
         b = self.bruker(bruker_id)
         ids = [b.id, *b.vedtak, *b.leveranser]
-        alle: list[Hendelse] = [e for i in ids for e in self.events.get(i)]
+        alle = [cast(Hendelse, e) for i in ids for e in self.events.get(i)]
         return sorted(alle, key=lambda e: (e.timestamp, str(e.originator_id),
                                            e.originator_version))

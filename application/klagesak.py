@@ -353,7 +353,7 @@ class Klagesak:
         return Tidslinjepost(
             posisjon, hash_, e.timestamp, tid if isinstance(tid, date) else e.timestamp, e.aktor,
             navn, e.hendelse_id, aggregat, e.originator_id, e.originator_version, self.beskriv(e),
-            e.korrigerer if korrigerer else None, e)  # type: ignore[attr-defined]
+            getattr(e, "korrigerer", None) if korrigerer else None, e)
 
     # --- the state as known at T -------------------------------------------------------------
 
@@ -465,7 +465,8 @@ def _les_postgres(recorder: Any, ledger: str | None, etter: dict[UUID, int]
     ider = [i if idtype == "uuid" else str(i) for i in etter]
     with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
         curs.execute(sql, (ider, list(etter.values())), binary=True)  # bytea without hex text
-        return curs.fetchall()
+        rader: list[tuple[Any, ...]] = curs.fetchall()
+        return rader
 
 
 def _les_sqlite(recorder: Any, ledger: str | None, etter: dict[UUID, int]

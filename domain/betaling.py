@@ -159,9 +159,10 @@ def ubesvarte_dager(revurderinger: Iterable[tuple[str, datetime, datetime | None
     """R17: the Oslo days a revurdering request from ``leverandor_id`` was unanswered, from the
     local date it was made through the local date it was answered (both included: the
     provider could not know the answer earlier that day). ``(leverandor, anmodet, besvart)``."""
-    return tuple(sorted(
-        (kalender.lokal_dato(anmodet), kalender.lokal_dato(besvart) if besvart else None)
-        for lev, anmodet, besvart in revurderinger if lev == leverandor_id))
+    dager = ((kalender.lokal_dato(anmodet), kalender.lokal_dato(besvart) if besvart else None)
+             for lev, anmodet, besvart in revurderinger if lev == leverandor_id)
+    # Ordered by first day, an unanswered one last (None does not compare with a date).
+    return tuple(sorted(dager, key=lambda d: (d[0], d[1] is None, d[1] or d[0])))
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def beregn(g: Grunnlag) -> Maanedsresultat:
     rest = overskudd - r17
     if rest > 0:
         avvik.append(Avvik(Avviksarsak.OVER_VEDTAK if g.har_vedtak else Avviksarsak.UTEN_VEDTAK,
-                           rest))
+                           Fraction(rest)))
     sen_sum = sum(sen)
     if sen_sum and not g.sen_avbestilling_betalbar:
         avvik.append(Avvik(Avviksarsak.SEN_AVBESTILLING, Fraction(sen_sum),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from functools import singledispatch
 from typing import Any, ClassVar
@@ -581,6 +581,15 @@ def besok_registrert(lev: Leveranse, start: datetime, slutt: datetime, ansatt: s
     return (start, slutt, ansatt) in lev.besoksnokler
 
 
+def besokets_id(lev: Leveranse, besok_id: UUID, start: datetime, slutt: datetime,
+                ansatt: str) -> UUID:
+    """The id the visit has once ``registrer_besok`` on ``lev`` is saved: its own, or the id the
+    same visit was recorded under before (a repeat records nothing)."""
+    if besok_id in lev.besok:
+        return besok_id
+    return lev.besoksnokler.get((start, slutt, ansatt), besok_id)
+
+
 def sjekk_besok_paa_leveranse(lev: Leveranse, start: datetime, slutt: datetime) -> None:
     """R23 and R20 for a new visit, against what the delivery already knows."""
     a = lev.avsluttet
@@ -623,6 +632,13 @@ def sjekk_avbestilling(planlagt_start: datetime, planlagt_slutt: datetime,
         raise Regelbrudd("R20", "journalreferanse", "avbestillingen må dokumenteres i journal")
 
 
+def avbestilling_id(leveranse_id: UUID, planlagt_start: datetime) -> UUID:
+    """A cancellation is the delivery's planned visit at that start (one per start, R20): its id
+    is derived from the two, so the same cancellation reported again, or in a time report, has
+    the same id."""
+    return uuid5(leveranse_id, f"avbestilling {planlagt_start.astimezone(UTC).isoformat()}")
+
+
 def avbestilling_registrert(lev: Leveranse, planlagt_start: datetime) -> bool:
     """The visit planned at this start is already cancelled on the delivery."""
     return planlagt_start in lev.avbestilte_starter
@@ -652,6 +668,12 @@ def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime
     h.ny(BesokAvbestilt, planlagt_start=planlagt_start, planlagt_slutt=planlagt_slutt,
          avbestilt_tid=avbestilt_tid, journalreferanse=journalreferanse)
     return h.liste
+
+
+def _tid(verdi: object) -> datetime:
+    """A line's instant as collected by :class:`Tidsrapport` (always an aware datetime)."""
+    assert isinstance(verdi, datetime)
+    return verdi
 
 
 class Tidsrapport:
@@ -711,7 +733,8 @@ class Tidsrapport:
         return True
 
     def hendelser(self) -> list[Hendelse]:
-        lev, ktx, ut = self.lev, self.ktx, []
+        lev, ktx = self.lev, self.ktx
+        ut: list[Hendelse] = []
         for cls, felt, rader, hid, start, slutt in (
                 (BesokRapportert, "besok", self.besok, self._besok_id, "start", "slutt"),
                 (AvbestillingerRapportert, "avbestillinger", self.avbestillinger,
@@ -724,8 +747,8 @@ class Tidsrapport:
                     "fil_sha256": self.fil_sha256,
                     # The earliest instant has the first Oslo date (a wall-clock comparison
                     # within one zone can only err inside the repeated autumn hour: same date).
-                    "fom": kalender.lokal_dato(min(r[start] for r in rader)),  # type: ignore[type-var]
-                    "tom": kalender.lokal_dato(max(r[slutt] for r in rader)),  # type: ignore[type-var]
+                    "fom": kalender.lokal_dato(min(_tid(r[start]) for r in rader)),
+                    "tom": kalender.lokal_dato(max(_tid(r[slutt]) for r in rader)),
                     felt: rader}))
         return ut
 

@@ -221,11 +221,12 @@ class Projeksjoner:
     def sla_oppsummering(self, gruppering: Sequence[str] = ("regel",),
                          leverandor_id: str | None = None, bydel: str | None = None,
                          maaned: str | None = None, regel: str | None = None,
-                         naa: datetime | None = None) -> list[SlaAggregat]:
+                         naa: datetime | None = None,
+                         bruker_id: str | None = None) -> list[SlaAggregat]:
         """Counts per status, grouped by any of leverandor, bydel, maaned, regel, plikt."""
         with self._les() as cur:
             return sla_mod.aggregat(cur, self._naa(naa), gruppering, leverandor_id, bydel,
-                                    maaned, regel)
+                                    maaned, regel, bruker_id=bruker_id)
 
 
 def gjenoppbygg(app: Any, progress: Fremdrift | None = None, *,

@@ -41,6 +41,11 @@ class Oppgave:
     virkedager_igjen: int
     forfall: str
     merknad: str
+    inklusiv: bool = True
+
+    @property
+    def fristen(self) -> frister.Frist:
+        return frister.Frist.fra_tekst(self.frist, self.inklusiv)
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def oppgaver(p: Any, naa: datetime, skyldige: tuple[str, ...], *, bydel: str | N
         f = frister.forfall(r.fristen, naa)
         ut.append(Oppgave(r.plikt_id, r.regel, r.plikt, r.skyldig, r.utlost_av, r.bruker_id,
                           r.leverandor_id, r.tjenestetype, r.bydel, r.frist, r.status,
-                          f.forfalt, f.timer, f.virkedager, f.tekst(), r.merknad))
+                          f.forfalt, f.timer, f.virkedager, f.tekst(), r.merknad, r.inklusiv))
     return ut
 
 

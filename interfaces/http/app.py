@@ -18,7 +18,7 @@ from application.app import BrukervalgApp
 from application.klokke import klokke_fra_miljo
 from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.brukere import BrukerController
-from interfaces.http.controllers.bydeler import BydelController
+from interfaces.http.controllers.bydeler import BydelController, LeverandorlisteController
 from interfaces.http.controllers.leverandorer import (
     GjeldendeLeverandorController,
     LeverandorController,
@@ -101,8 +101,9 @@ def create_app(app: BrukervalgApp | None = None,
     api = Litestar(
         route_handlers=[BrukerController, VedtakController, LeveranseController, helse,
                         GjeldendeLeverandorController, LeverandorController, SlaController,
-                        OppfolgingController, BydelController, RevisjonController,
-                        ArbeidslisteController, swagger_ui_filer(), regelkatalog],
+                        OppfolgingController, BydelController, LeverandorlisteController,
+                        RevisjonController, ArbeidslisteController, swagger_ui_filer(),
+                        regelkatalog],
         dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,

@@ -16,7 +16,16 @@ from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Link, OpenAPIHeader, OpenAPIType, Operation, Parameter, Schema
+from litestar.openapi.spec import (
+    Link,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    Schema,
+)
 from litestar.static_files import create_static_files_router
 
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
@@ -105,23 +114,30 @@ _RETRY = OpenAPIHeader(description="Sekunder å vente", schema=Schema(type=OpenA
 _AUTH = OpenAPIHeader(description="Bearer-utfordring", schema=Schema(type=OpenAPIType.STRING))
 
 
+_HTML_SIDE = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING), example=(
+    '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>…</title></head>'
+    "<body>…</body></html>"))
+
+
 def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAPIHeader],
-                      lenker: dict[str, Link] | None) -> type[Operation]:
+                      lenker: dict[str, Link] | None, html: bool = False) -> type[Operation]:
     @dataclass
     class MedDetaljer(Operation):
         def __post_init__(self) -> None:
-            self.parameters = [*(self.parameters or []), *parametre]  # type: ignore[list-item]
+            self.parameters = [*(self.parameters or []), *parametre]
             for kode, svar in (self.responses or {}).items():
-                if not hasattr(svar, "headers"):
+                if not isinstance(svar, OpenAPIResponse):  # a $ref has no headers of its own
                     continue
+                if html and kode == "200" and svar.content is not None:  # type: ignore[union-attr]
+                    svar.content["text/html"] = _HTML_SIDE  # type: ignore[union-attr]
                 if kode.startswith("2"):
-                    svar.headers = {**(svar.headers or {}), **suksesshoder}  # type: ignore[union-attr]
+                    svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):
-                        svar.links = dict(lenker)  # type: ignore[union-attr]
-                elif kode == "429":
-                    svar.headers = {"Retry-After": _RETRY}  # type: ignore[union-attr]
+                        svar.links = dict(lenker)
+                elif kode in ("429", "503"):
+                    svar.headers = {"Retry-After": _RETRY}
                 elif kode == "401":
-                    svar.headers = {"WWW-Authenticate": _AUTH}  # type: ignore[union-attr]
+                    svar.headers = {"WWW-Authenticate": _AUTH}
 
     return MedDetaljer
 
@@ -158,15 +174,17 @@ def skriverute(operasjon: str, beskrivelse: str, *, oppretter: bool = False,
 
 def leserute(operasjon: str, beskrivelse: str, *, formaal: bool = True,
              etag: bool = True, lenker: dict[str, Link] | None = None,
-             ekstra_feil: tuple[int, ...] = ()) -> dict[str, Any]:
-    """Decorator arguments of a read (GET, or a search by POST) of personal data."""
+             ekstra_feil: tuple[int, ...] = (), html: bool = False) -> dict[str, Any]:
+    """Decorator arguments of a read (GET, or a search by POST) of personal data. ``html``: the
+    200 can also be an HTML page (chosen by a ``format`` parameter)."""
     parametre = [_FORMAAL_PAAKREVD] if formaal else [_FORMAAL]
     return {
         "operation_id": operasjon,
         "summary": _kort(beskrivelse),
         "description": beskrivelse,
         "responses": feilsvar(*LESEFEIL, *ekstra_feil),
-        "operation_class": _operasjonsklasse(parametre, {"ETag": _ETAG} if etag else {}, lenker),
+        "operation_class": _operasjonsklasse(parametre, {"ETag": _ETAG} if etag else {}, lenker,
+                                             html),
         "sync_to_thread": I_TRAAD,
     }
 

@@ -12,18 +12,31 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from application import kommandoer as k
 from application.app import Kvittering
-from domain.bruker import Bruker, Mottaker
-from domain.felles import Flerlinjetekst, Form, Hendelse, Kanal, Sluttarsak, Tekst, Tjenestetype
-from domain.frister import Varselgrunn
-from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse
+from application.tidsrapport import Status as Linjestatus
+from domain.betaling import Avviksarsak
+from domain.bruker import Bruker, Kilde, Mottaker
+from domain.felles import (
+    Flerlinjetekst,
+    Form,
+    Hendelse,
+    Kanal,
+    Rolle,
+    Sluttarsak,
+    Tekst,
+    Tjenestetype,
+)
+from domain.frister import Frist, Varselgrunn
+from domain.frister import Status as Fristatus
+from domain.leveranse import Avvikstype, Besok, Besokskategori, Leveranse, avbestilling_id
 from domain.vedtak import Klageutfall, Omfang, Utfall, Vedtak
+from interfaces.http.frist import FristUt, frist_ut
 from interfaces.http.lager import Tilgangsoppforing
 
 MINSTE_DATO = date(1900, 1, 1)
@@ -70,10 +83,13 @@ AARSTALL = r"^(?:19|2[01])[0-9]{2}-"
 Dato = Annotated[date, BeforeValidator(_iso_dato), AfterValidator(_dato_i_rekkevidde),
                  Field(description="dato (ISO 8601), mellom 1900-01-01 og 2199-12-31",
                        json_schema_extra={"pattern": AARSTALL})]
+# Litestar describes every AwareDatetime field with one shared schema object, so a field's own
+# examples would show on all of them: the alias carries the one example (operations have theirs).
 Tidspunkt = Annotated[AwareDatetime, BeforeValidator(_iso_tid),
                       AfterValidator(_tid_i_rekkevidde),
                       Field(description="tidspunkt med tidssone (RFC 3339), "
                             "f.eks. 2026-03-02T09:00:00+01:00, år 1900–2199",
+                            examples=["2026-03-02T09:00:00+01:00"],
                             json_schema_extra={"pattern": AARSTALL})]
 
 
@@ -90,6 +106,18 @@ Lang = Annotated[Flerlinjetekst, Field(min_length=1, max_length=4000)]
 Journal = Annotated[Tekst, Field(min_length=1, max_length=200, examples=["OL-2026-0042"])]
 
 
+def eget_skjematillegg(modell: type[BaseModel]) -> None:
+    """Give every field its own ``json_schema_extra``.
+
+    Litestar writes a field's examples into that dict in place while it builds the document, and
+    the fields that share an ``Annotated`` alias (``Dato``, ``Timer`` …) share the alias's dict:
+    without a copy each field's examples piled up on every other field of that alias.
+    """
+    for felt in modell.model_fields.values():
+        if isinstance(felt.json_schema_extra, dict):
+            felt.json_schema_extra = dict(felt.json_schema_extra)
+
+
 class Inn(BaseModel):
     """A request body: unknown fields are refused (the schema says additionalProperties: false).
 
@@ -98,9 +126,19 @@ class Inn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", regex_engine="python-re")
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        eget_skjematillegg(cls)
+
 
 class Ut(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        eget_skjematillegg(cls)
 
 
 # --- brukere ---------------------------------------------------------------------------------
@@ -158,6 +196,28 @@ class EgenandelUt(BaseModel):
     kr_per_time: str
     timer: str
     belop: str
+
+
+class EgenandelUtenGrunnlagUt(Ut):
+    maaned: int = Field(ge=1, le=12)
+    regel: str = Field(examples=["R19"])
+    felt: str = Field(examples=["husstandsinntekt"])
+    melding: str
+
+
+class EgenandelAarUt(Ut):
+    """R19 over et år: hver måned beregnet som enkeltmåneden (årstaket gjelder over månedene),
+    og summen."""
+
+    bruker_id: UUID
+    aar: int = Field(examples=[2026])
+    maaneder: list[EgenandelUt] = Field(description="månedene som kan beregnes, i rekkefølge")
+    uten_grunnlag: list[EgenandelUtenGrunnlagUt] = Field(
+        description="måneder som ikke kan beregnes (f.eks. ingen husstandsinntekt registrert)")
+    timer: str = Field(description="timer praktisk bistand i månedene som er beregnet",
+                       examples=["52.50"])
+    belop: str = Field(description="sum egenandel i kroner for månedene som er beregnet",
+                       examples=["1995.00"])
 
 
 class ValgInn(Inn):
@@ -284,7 +344,74 @@ class KvitteringUt(Ut):
 
     @classmethod
     def fra(cls, kv: Kvittering, lenke: str) -> KvitteringUt:
-        return cls(id=kv.id, versjon=kv.versjon, nye_hendelser=kv.nye_hendelser, lenke=lenke)
+        return cls(id=kv.id, versjon=kv.versjon, nye_hendelser=kv.nye_hendelser, lenke=lenke,
+                   **cls.nye(kv.ider))
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        """The receipt's fields for the facts inside the resource (none on the plain receipt)."""
+        return {}
+
+
+class RevurderingKvitteringUt(KvitteringUt):
+    revurdering_id: UUID = Field(description="den nye revurderingsanmodningens id "
+                                 "(til besvarRevurdering)")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"revurdering_id": ider[0]}
+
+
+class KlageKvitteringUt(KvitteringUt):
+    klage_id: UUID = Field(description="klagens id (til avgjorKlage)")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"klage_id": ider[0]}
+
+
+class BesokKvitteringUt(KvitteringUt):
+    besok_id: UUID = Field(description="besøkets id; samme besøk rapportert igjen gir id-en "
+                           "det ble registrert med første gang")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"besok_id": ider[0]}
+
+
+class BesokSamletKvitteringUt(KvitteringUt):
+    besok_ider: list[UUID] = Field(description="besøkenes id-er, i samme rekkefølge som i "
+                                   "forespørselen")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"besok_ider": list(ider)}
+
+
+class AvbestillingKvitteringUt(KvitteringUt):
+    avbestilling_id: UUID = Field(description="avbestillingens id (avledet av leveransen og "
+                                  "planlagt start: samme avbestilling har alltid samme id)")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"avbestilling_id": ider[0]}
+
+
+class BekymringsmeldingKvitteringUt(KvitteringUt):
+    melding_id: UUID = Field(description="bekymringsmeldingens id (til "
+                             "videresendBekymringsmelding)")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"melding_id": ider[0]}
+
+
+class AvvikKvitteringUt(KvitteringUt):
+    avvik_id: UUID = Field(description="avvikets id (til behandleAvvik)")
+
+    @classmethod
+    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
+        return {"avvik_id": ider[0]}
 
 
 class InformasjonUt(Ut):
@@ -489,7 +616,7 @@ class KlageavgjorelseUt(Ut):
 class KlageUt(Ut):
     klage_id: UUID
     mottatt_dato: date
-    klagefrist: date | None
+    klagefrist: FristUt | None = Field(description="klagefristen (R25) da klagen kom")
     for_sen: bool
     gjelder: str
     avgjorelse: KlageavgjorelseUt | None
@@ -511,7 +638,7 @@ class VedtakUt(Ut):
     vedtaksmyndig: str
     omfang: list[OmfangUt]
     mottatt_dato: date | None
-    klagefrist: date | None
+    klagefrist: FristUt | None = Field(description="klagefristen (R25), når vedtaket er mottatt")
     revurderinger: list[RevurderingUt]
     klager: list[KlageUt]
     avsluttet: AvslutningUt | None
@@ -529,7 +656,8 @@ class VedtakUt(Ut):
             omfang=[OmfangUt(gyldig_fra=fra, minutter=o.minutter, per_uker=o.per_uker,
                              innhold=o.innhold, antall_ansatte=o.antall_ansatte)
                     for fra, o in v.omfang],
-            mottatt_dato=v.mottatt_dato, klagefrist=v.klagefrist,
+            mottatt_dato=v.mottatt_dato,
+            klagefrist=frist_ut(Frist(dato=v.klagefrist)) if v.klagefrist else None,
             revurderinger=[RevurderingUt(
                 revurdering_id=rid, anmodet_tid=r.anmodning.anmodet_tid,
                 leverandor_id=r.anmodning.leverandor_id, begrunnelse=r.anmodning.begrunnelse,
@@ -538,7 +666,8 @@ class VedtakUt(Ut):
                                        gyldig_fra=r.svar.gyldig_fra) if r.svar else None)
                 for rid, r in v.revurderinger.items()],
             klager=[KlageUt(
-                klage_id=kid, mottatt_dato=kl.mottatt_dato, klagefrist=kl.klagefrist,
+                klage_id=kid, mottatt_dato=kl.mottatt_dato,
+                klagefrist=frist_ut(Frist(dato=kl.klagefrist)) if kl.klagefrist else None,
                 for_sen=kl.for_sen, gjelder=kl.gjelder,
                 avgjorelse=KlageavgjorelseUt(avgjort_dato=a.avgjort_dato, utfall=a.utfall,
                                              begrunnelse=a.begrunnelse)
@@ -580,8 +709,8 @@ class StartInn(Inn):
 
 
 class BesokInn(Inn):
-    start: Tidspunkt = Field(examples=["2026-03-02T09:00:00+01:00"])
-    slutt: Tidspunkt = Field(examples=["2026-03-02T09:45:00+01:00"])
+    start: Tidspunkt
+    slutt: Tidspunkt
     ansatt: Tekst = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
                           description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
     kategori: Besokskategori = Besokskategori.ORDINAER
@@ -683,6 +812,7 @@ class LeveranseAvslutningUt(Ut):
 
 
 class AvbestillingUt(Ut):
+    avbestilling_id: UUID
     planlagt_start: datetime
     planlagt_slutt: datetime
     avbestilt_tid: datetime
@@ -742,7 +872,8 @@ class LeveranseUt(Ut):
             oppsigelsesvarsler=[OppsigelsesvarselUt(kanal=v.kanal, varslet_tid=v.varslet_tid)
                                 for v in lev.oppsigelsesvarsler],
             antall_besok=len(lev.besok),
-            avbestillinger=[AvbestillingUt(planlagt_start=x.planlagt_start,
+            avbestillinger=[AvbestillingUt(avbestilling_id=avbestilling_id(lev.id, x.planlagt_start),
+                                           planlagt_start=x.planlagt_start,
                                            planlagt_slutt=x.planlagt_slutt,
                                            avbestilt_tid=x.avbestilt_tid,
                                            journalreferanse=x.journalreferanse)
@@ -783,11 +914,18 @@ class BesokUt(Ut):
 
 class AktorUt(Ut):
     person_id: str
-    rolle: str
+    rolle: Rolle
     organisasjon: str
 
 
 _GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hendelse_id"}
+
+# A fact's own fields, as JSON: scalars, lists and objects two levels deep (a reported batch of
+# visits is a list of objects of scalars). Numbers are integers: facts hold no floats (amounts are
+# exact decimals, sent as text), and "integer" beside "number" would break the schema's oneOf.
+Skalar = str | int | bool | None
+Verdi1 = Skalar | list[Skalar] | dict[str, Skalar]
+JsonVerdi = Skalar | list[Verdi1] | dict[str, Verdi1]
 
 
 class HendelseUt(Ut):
@@ -799,7 +937,7 @@ class HendelseUt(Ut):
     versjon: int
     registrert: datetime
     aktor: AktorUt
-    data: dict[str, Any] = Field(description="hendelsens innhold (virkningstidspunkt m.m.)")
+    data: dict[str, JsonVerdi] = Field(description="hendelsens innhold (virkningstidspunkt m.m.)")
 
     @classmethod
     def fra(cls, e: Hendelse) -> HendelseUt:
@@ -815,7 +953,7 @@ class TilgangsoppforingUt(Ut):
 
     tidspunkt: datetime
     person_id: str
-    rolle: str
+    rolle: Rolle
     organisasjon: str
     handling: str = Field(description="operasjonen (operationId)")
     metode: str
@@ -880,7 +1018,8 @@ class GjeldendeLeverandorUt(Ut):
     dato: date = Field(examples=["2026-03-10"])
     leverandor_id: str | None = Field(examples=["2care"],
                                       description="null når brukeren er død eller flyttet ut")
-    kilde: str = Field(examples=["leveranse"], description=(
+    kilde: Literal[Kilde.LEVERANSE, Kilde.VALG, Kilde.KOMMUNAL, Kilde.AVSLUTTET] = Field(  # type: ignore[valid-type]
+        examples=["leveranse"], description=(
         "leveranse (aktiv leveranse den dagen), valg (valg i kraft, ingen leveranse ennå), "
         "ingen_valg_kommunal (kommunal leverandør, R03), avsluttet (død/utflyttet, R23)"))
     leveranse_id: UUID | None = None
@@ -902,9 +1041,12 @@ class AvviksdagUt(Ut):
     timer: Timer
 
 
+Arsak = Literal[tuple(Avviksarsak.BESKRIVELSE)]  # type: ignore[valid-type]
+
+
 class BetalingsavvikUt(Ut):
     leveranse_id: UUID
-    arsak: str = Field(examples=["over_vedtak"], description=(
+    arsak: Arsak = Field(examples=["over_vedtak"], description=(
         "utenfor_leveranseperiode, etter_dodsfall, etter_utflytting, over_vedtak, uten_vedtak, "
         "sen_avbestilling_ikke_betalbar"))
     beskrivelse: str
@@ -948,7 +1090,7 @@ class BetalbarMaanedUt(Side):
     levert_timer: Timer
     betalbare_timer: Timer
     belop: Belop | None
-    avvik_timer: dict[str, Timer] = Field(examples=[{"over_vedtak": "1.50"}])
+    avvik_timer: dict[Arsak, Timer] = Field(examples=[{"over_vedtak": "1.50"}])
     mangler_pris: list[Tjenestetype]
     elementer: list[FakturalinjeUt]
 
@@ -970,11 +1112,15 @@ class SlaForpliktelseUt(Ut):
     kilde_id: str
     bruker_id: UUID
     leverandor_id: str | None
-    tjenestetype: str | None
+    tjenestetype: Tjenestetype | None
     bydel: str | None
-    frist: str = Field(description="Oslo-tid (ISO 8601), eller dato for R13/R25")
-    faktisk: str | None
-    status: str = Field(examples=["overholdt"], description="overholdt, brutt, apen, utlopt, ikke_aktuell")
+    frist: FristUt
+    faktisk: str | None = Field(description="når plikten ble oppfylt: Oslo-tid (RFC 3339), "
+                                "eller dato for regler som måles i dager (R13, R25)")
+    status: Fristatus = Field(
+        examples=["overholdt"], description="overholdt, brutt, apen (ikke avgjort ennå), utlopt "
+        "(R25: klagefristen gikk ut uten klage), ikke_aktuell (plikten gjaldt ikke, f.eks. R12 "
+        "etter et sent varsel)")
     maaned: str = Field(examples=["2026-03"])
     merknad: str
 
@@ -999,8 +1145,8 @@ class TidsrapportSammendragUt(Ut):
 
 class LinjekvitteringUt(Ut):
     linje: int = Field(ge=2, description="linjenummer i filen (overskriften er linje 1)")
-    status: str = Field(examples=["godtatt"],
-                        description="godtatt, allerede_registrert eller avvist")
+    status: Linjestatus = Field(examples=["godtatt"],
+                                description="godtatt, allerede_registrert eller avvist")
     regel: str | None = Field(examples=["R18"])
     felt: str | None = Field(examples=["bruker"])
     melding: str

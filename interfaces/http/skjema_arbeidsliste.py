@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
+from domain.felles import Tjenestetype
+from domain.frister import Skyldig
+from interfaces.http.frist import FristUt
 from interfaces.http.skjema import Side, Ut
 
 
@@ -13,14 +17,15 @@ class OppgaveUt(Ut):
     plikt_id: str
     regel: str = Field(examples=["R11"])
     plikt: str = Field(examples=["varsel_pasientovergang"])
-    skyldig: str = Field(examples=["bydel"], description="bydel, leverandor eller bruker (R25)")
+    skyldig: Skyldig = Field(examples=["bydel"], description="bydel, leverandor eller bruker (R25)")
     utlost_av: str = Field(description="hva som utløste forpliktelsen")
     bruker_id: UUID
     leverandor_id: str | None
-    tjenestetype: str | None
+    tjenestetype: Tjenestetype | None
     bydel: str | None
-    frist: str = Field(description="Oslo-tid (ISO 8601), eller en dato: innen utgangen av dagen")
-    status: str = Field(examples=["apen"], description="apen, eller brutt (forfalt, skyldes ennå)")
+    frist: FristUt
+    status: Literal["apen", "brutt"] = Field(
+        examples=["apen"], description="apen, eller brutt (forfalt, skyldes ennå)")
     forfalt: bool
     timer_igjen: int = Field(ge=0, description="hele timer til fristen (faktisk tid)")
     virkedager_igjen: int = Field(ge=0, description="virkedager etter i dag til og med fristdagen")
@@ -38,7 +43,7 @@ class ArbeidslisteUt(Side):
 class OpptellingUt(Ut):
     leverandor_id: str | None
     bydel: str | None
-    skyldig: str
+    skyldig: Skyldig
     apne: int = Field(ge=0, description="ikke forfalt ennå")
     forfalte: int = Field(ge=0)
 

@@ -88,12 +88,14 @@ TILGANG: dict[str, frozenset[Rolle]] = {
     # R19: the bydel records household income and reads the co-payment
     "registrerHusstandsinntekt": BYDEL,
     "hentEgenandel": BYDEL | {KB},
+    "hentEgenandelAar": BYDEL | {KB},
     # R26: the klagesak for appeals (own bydel); the chain is verified by the auditors
     "hentKlagesak": BYDEL | {KB},
     "hentKlagesakDokument": BYDEL | {KB},
     "verifiserKjede": frozenset({KO, KB}),
     # R29: every role may see who each bydel's contact person for brukervalg is.
     "listBydeler": BYDEL | {KB, LEV, KO},
+    "listLeverandorer": BYDEL | {KB, LEV, KO},
     "betalingskontroll": frozenset({KO, LEV}),
     "betalingskontrollUtenKrav": frozenset({KO, LEV}),
 }

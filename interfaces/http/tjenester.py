@@ -19,16 +19,20 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 import orjson
-from eventsourcing.persistence import IntegrityError
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
-from domain.felles import Aktor, IkkeFunnet, Regelbrudd
+from domain.felles import Aktor
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
-from interfaces.http.problem import ForhandsbetingelseFeilet, IdempotensKonflikt, Uleselig
+from interfaces.http.problem import (
+    ForhandsbetingelseFeilet,
+    IdempotensKonflikt,
+    Uleselig,
+    status_for,
+)
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
@@ -43,19 +47,6 @@ _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
 
 
-def status_for(exc: BaseException) -> int:
-    """The status the exception mapper will answer with (for the access log)."""
-    if isinstance(exc, Regelbrudd | IdempotensKonflikt):
-        return 422
-    if isinstance(exc, IkkeFunnet):
-        return 404
-    if isinstance(exc, SamtidigEndring | IntegrityError):
-        return 409
-    if isinstance(exc, HTTPException):
-        return exc.status_code
-    return 500
-
-
 def etag(versjon: int) -> str:
     return f'"{versjon}"'
 
@@ -66,6 +57,7 @@ class Skriving:
 
     lenke: Callable[[Kvittering], str]
     oppretter: bool = False
+    modell: type[KvitteringUt] = KvitteringUt
 
 
 class Kjerne:
@@ -122,10 +114,14 @@ class Kjerne:
 
     def les(self, request: Request, ref: Ref | None,
             hent: Callable[[Sikt | None], tuple[M, int | None]],
-            finn: Callable[[], Ref] | None = None) -> Response[M]:
+            finn: Callable[[], Ref] | None = None, *,
+            logg_foerst: bool = False) -> Response[M]:
         """A read of personal data: checked, logged (with purpose) before anything is returned.
 
         ``finn`` resolves the resource from the request first (a search by fødselsnummer).
+        The data is read before the row is written, so a read that fails (a stale read model,
+        the store down, R19) is logged with its own status; ``logg_foerst`` writes the row
+        first instead (the access log's own read, which shows itself).
         """
         identitet: Identitet = request.user
         formaal: str | None = None
@@ -136,7 +132,14 @@ class Kjerne:
             if finn is not None:
                 ref = finn()
             sikt = self._sikt(identitet, self.operasjon(request), ref)
+            if logg_foerst:
+                self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
+                                             formaal, 200)])
+                return self._svar_lest(*hent(sikt))
+            innhold, versjon = hent(sikt)
         except Exception as e:
+            if logg_foerst and sikt is not None:
+                raise  # logged already
             if ref is None and finn is not None:
                 try:  # the log names the bruker the search was about, also when refused
                     ref = finn()
@@ -147,7 +150,10 @@ class Kjerne:
             raise
         self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
                                      formaal, 200)])
-        innhold, versjon = hent(sikt)
+        return self._svar_lest(innhold, versjon)
+
+    @staticmethod
+    def _svar_lest(innhold: M, versjon: int | None) -> Response[M]:
         return Response(innhold, headers={"ETag": etag(versjon)} if versjon is not None else None)
 
     # --- writes -----------------------------------------------------------------------------
@@ -258,7 +264,7 @@ class Kjerne:
         hoder = {"ETag": etag(kvittering.versjon)}
         if svar.oppretter:
             hoder["Location"] = lenke
-        body = KvitteringUt.fra(kvittering, lenke).model_dump_json().encode()
+        body = svar.modell.fra(kvittering, lenke).model_dump_json().encode()
         return LagretSvar(avtrykk, status, body, hoder)
 
     def eldste_nokkel(self) -> datetime:

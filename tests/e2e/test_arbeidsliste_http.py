@@ -39,7 +39,8 @@ def test_bydelen_ser_sine_frister_sortert_med_forfalte_merket(api: Api, sak: tup
     assert regler == [("R11", "bydel", True), ("R16", "bydel", False)]  # by deadline
     r16 = doc["elementer"][1]
     assert (r16["frist"], r16["virkedager_igjen"], r16["forfall"]) == (
-        "2026-03-04T00:00:00+01:00", 1, "innen 1 virkedag")
+        {"tidspunkt": "2026-03-04T00:00:00+01:00", "dato": None, "inklusiv": False}, 1,
+        "innen 1 virkedag")
     assert (doc["totalt"], doc["forfalte"]) == (2, 1)
     assert {x["bruker_id"] for x in doc["elementer"]} == {str(bruker)}  # not Sagene's user
     logget = [x for x in api.logg() if x.handling == "hentArbeidsliste" and x.utfall == 200]

@@ -90,7 +90,8 @@ def test_vedtak_life_cycle(api: Api, saker: dict[str, Sak]) -> None:
     ok(api.post("kb", f"/vedtak/{sak.vedtak}/klager/{kid}/avgjorelse", {
         "avgjort_dato": "2026-03-02", "utfall": "delvis_medhold", "begrunnelse": "mer tid"}))
     vedtak = ok(api.get("kb", f"/vedtak/{sak.vedtak}"))
-    assert vedtak["klagefrist"] == "2026-03-16"  # R25: four weeks from 2026-02-16
+    # R25: four weeks from 2026-02-16, in time all of that day
+    assert vedtak["klagefrist"] == {"tidspunkt": None, "dato": "2026-03-16", "inklusiv": True}
     assert vedtak["revurderinger"][0]["leverandor_id"] == "2care"  # from the token
     assert vedtak["revurderinger"][0]["svar"]["utfall"] == "endret"
     assert [o["minutter"] for o in vedtak["omfang"]] == [120, 180]

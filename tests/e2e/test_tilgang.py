@@ -40,6 +40,7 @@ def foresporsler(sak: Sak, fnr: str) -> dict[str, tuple[str, str, dict[str, Any]
         "registrerHusstandsinntekt": ("POST", f"/brukere/{b}/husstandsinntekt", {
             "nettoinntekt": "250000.00", "gyldig_fra": "2026-01-01"}),
         "hentEgenandel": ("GET", f"/brukere/{b}/egenandel/2026/3", None),
+        "hentEgenandelAar": ("GET", f"/brukere/{b}/egenandel/2026", None),
         "hentKlagesak": ("GET", f"/brukere/{b}/klagesak", None),
         "hentKlagesakDokument": ("GET", f"/brukere/{b}/klagesak/dokument", None),
         "velgLeverandor": ("POST", f"/brukere/{b}/valg", {
@@ -108,7 +109,7 @@ MATRISE_ROLLER = ["sb", "vm", "kb", "lev", "ko"]
 KONTRAKTSOPPFOLGING_BYEN_RUNDT = {"hentLeveranse", "listBesok"}
 RAPPORTER = {"hentGjeldendeLeverandor", "hentCaseload", "hentBetalbareTimer", "hentSla",
              "lastOppTidsrapport", "hentOppfolgingsrapport", "betalingskontroll",
-             "betalingskontrollUtenKrav", "listBydeler", "verifiserKjede",
+             "betalingskontrollUtenKrav", "listBydeler", "listLeverandorer", "verifiserKjede",
              # the worklist lists the caller's own party: tested in test_arbeidsliste_http.py
              "hentArbeidsliste", "hentArbeidslisteSide", "hentArbeidslisteOversikt"}
 

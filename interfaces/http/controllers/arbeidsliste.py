@@ -8,7 +8,7 @@ Every bruker listed gets its own access-log row, as every other read.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get
@@ -20,6 +20,7 @@ from interfaces.arbeidsliste_html import arbeidsliste_html, oversikt_html
 from interfaces.http.controllers.felles import Antall, Fra, Tjenester
 from interfaces.http.controllers.leverandorer import les_rapport, neste_side, rapporter
 from interfaces.http.dokumentasjon import leserute
+from interfaces.http.frist import frist_ut
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema_arbeidsliste import (
     ArbeidslisteOversiktUt,
@@ -80,7 +81,7 @@ class ArbeidslisteController(Controller):
                     plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig,
                     utlost_av=x.utlost_av, bruker_id=UUID(x.bruker_id),
                     leverandor_id=x.leverandor_id, tjenestetype=x.tjenestetype, bydel=x.bydel,
-                    frist=x.frist, status=x.status, forfalt=x.forfalt,
+                    frist=frist_ut(x.fristen), status=x.status, forfalt=x.forfalt,
                     timer_igjen=x.timer_igjen, virkedager_igjen=x.virkedager_igjen,
                     forfall=x.forfall, merknad=x.merknad) for x in s.elementer]), brukere
 
@@ -113,10 +114,12 @@ class ArbeidslisteController(Controller):
 
     @get("/oversikt", **leserute(
         "hentArbeidslisteOversikt", "Velferdsetaten: antall utestående og forfalte frister per "
-        "leverandør og bydel.", etag=False, ekstra_feil=(503,)))
+        "leverandør og bydel (format=html: som side).", etag=False, ekstra_feil=(503,),
+        html=True))
     def hent_oversikt(self, request: Request, kjerne: Tjenester, state: State,
-                      format: Annotated[str, Parameter(description="json eller html")] = "json"
-                      ) -> Response[Any]:
+                      format: Annotated[Literal["json", "html"], Parameter(
+                          description="json eller html")] = "json"
+                      ) -> Response[ArbeidslisteOversiktUt]:
         def hent(_: Identitet) -> tuple[Any, list[UUID]]:
             naa = kjerne.app.klokke()
             tall = al.oversikt(rapporter(state).fersk(), naa)

@@ -6,7 +6,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from domain.felles import IkkeFunnet
-from interfaces.http.controllers.felles import Antall, Fra, Id, Tjenester, side_lenke
+from interfaces.http.controllers.felles import (
+    Antall,
+    BrukerId,
+    Fra,
+    HendelseId,
+    Tjenester,
+    side_lenke,
+)
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import (
     BrukerInn,
@@ -31,7 +38,7 @@ from interfaces.http.skjema import (
     VedtakInn,
 )
 from interfaces.http.tilgang import Ref
-from interfaces.http.tjenester import Skriving
+from interfaces.http.tjenester import Sikt, Skriving
 
 BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
 NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
@@ -82,12 +89,15 @@ class BrukerController(Controller):
                 raise IkkeFunnet("bruker", "med dette fødselsnummeret")
             return Ref("bruker", funnet)
 
-        return kjerne.les(request, None, lambda s: (BrukerSokUt(
-            bruker_id=s.bruker_id, lenke=f"/brukere/{s.bruker_id}"), None), finn=finn)
+        def hent(sikt: Sikt | None) -> tuple[BrukerSokUt, None]:
+            assert sikt is not None  # ``finn`` named the bruker
+            return BrukerSokUt(bruker_id=sikt.bruker_id, lenke=f"/brukere/{sikt.bruker_id}"), None
+
+        return kjerne.les(request, None, hent, finn=finn)
 
     @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
                                          "egne leveranser og ingen valg- eller byttehistorikk."))
-    def hent_bruker(self, request: Request, kjerne: Tjenester, bruker_id: Id) -> Response[BrukerUt]:
+    def hent_bruker(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId) -> Response[BrukerUt]:
         ident = request.user
 
         def hent(sikt: object) -> tuple[BrukerUt, int]:
@@ -99,7 +109,7 @@ class BrukerController(Controller):
     @get("/{bruker_id:uuid}/historikk", **leserute(
         "hentHistorikk", "Hele historikken til en bruker (bruker, vedtak og leveranser) i "
         "registrert rekkefølge, med hvem som registrerte hva og når (R26).", etag=False))
-    def hent_historikk(self, request: Request, kjerne: Tjenester, bruker_id: Id, fra: Fra = 0,
+    def hent_historikk(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, fra: Fra = 0,
                        antall: Antall = None) -> Response[HistorikkSide]:
         n = antall or kjerne.inn.standard_sidestorrelse
 
@@ -116,7 +126,7 @@ class BrukerController(Controller):
         "hentTilgangslogg", "Brukerens tilgangslogg: hvem som har lest eller endret "
         "opplysningene, i hvilken rolle og organisasjon, når og med hvilket formål (Normen). "
         "Loggen kan ikke endres gjennom API-et.", etag=False))
-    def hent_tilgangslogg(self, request: Request, kjerne: Tjenester, bruker_id: Id, fra: Fra = 0,
+    def hent_tilgangslogg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, fra: Fra = 0,
                           antall: Antall = None) -> Response[TilgangsloggSide]:
         n = antall or kjerne.inn.standard_sidestorrelse
 
@@ -126,12 +136,12 @@ class BrukerController(Controller):
                                     neste=side_lenke(request, fra, n, totalt),
                                     elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return kjerne.les(request, Ref("bruker", bruker_id), hent, logg_foerst=True)
 
     @post("/{bruker_id:uuid}/informasjon", **skriverute(
         "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
         "hvem, til hvem (R01)."))
-    def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a)), BRUKER)
@@ -139,7 +149,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
         "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
         "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
-    def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                    data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a)), BRUKER)
@@ -147,7 +157,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
         "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
-    def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.velg_leverandor(data.kommando(bruker_id), a)), BRUKER)
@@ -155,7 +165,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
         "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
         "det (R26)."))
-    def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: Id, hendelse_id: Id,
+    def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)), BRUKER)
@@ -164,14 +174,14 @@ class BrukerController(Controller):
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
         "oppsigelsesdatoen, ny starter dagen etter. Svarer med den nye leveransen.",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
 
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
-    def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a)), BRUKER)
@@ -179,7 +189,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/dodsfall", **skriverute(
         "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
         "datoen (R23)."))
-    def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                            data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a)), BRUKER)
@@ -187,7 +197,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/flyttinger", **skriverute(
         "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
         "blir (R24)."))
-    def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a)), BRUKER)
@@ -195,7 +205,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/utflytting", **skriverute(
         "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
         "(R23)."))
-    def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                              data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
             kjerne.app.registrer_utflytting(data.kommando(bruker_id), a)), BRUKER)
@@ -204,7 +214,7 @@ class BrukerController(Controller):
         "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
         "enn 14 dager (R15); en tjeneste som startet før vedtaket knyttes til det (R14).",
         oppretter=True, lenker=_TIL_VEDTAK))
-    def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK)
@@ -213,7 +223,7 @@ class BrukerController(Controller):
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
         "R03); leveranser av samme tjenestetype overlapper aldri (R08).",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: Id,
+    def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)

@@ -31,8 +31,9 @@ from pydantic import BaseModel
 
 from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_bytes
 from domain import kalender
-from domain.felles import IkkeFunnet, Rolle, Tjenestetype
-from interfaces.http.controllers.felles import Antall, Fra, Id, Tjenester
+from domain.betaling import timer
+from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
+from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
 from interfaces.http.lager import LagretSvar
 from interfaces.http.problem import PROBLEM_JSON, IdempotensKonflikt, Uleselig
@@ -43,7 +44,9 @@ from interfaces.http.skjema import (
     BetalingsavvikUt,
     CaseloadUt,
     Dato,
+    EgenandelAarUt,
     EgenandelUt,
+    EgenandelUtenGrunnlagUt,
     FakturalinjeUt,
     GjeldendeLeverandorUt,
     LinjekvitteringUt,
@@ -55,13 +58,15 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref, sjekk_rolle
 from interfaces.http.tjenester import Kjerne, status_for
 from projections import Fakturalinje, KonkurrerendeOppdatering, Projeksjoner
-from projections.fakturering import timer, vis_timer
+from projections.egenandel import Egenandel
+from projections.fakturering import vis_timer
 
 M = TypeVar("M", bound=BaseModel)
 LEVERANDOR_MONSTER = r"^[a-z0-9][a-z0-9-]{0,39}$"
 LeverandorSti = Annotated[str, Parameter(pattern=LEVERANDOR_MONSTER, max_length=40,
                                          description="leverandørens id")]
 CSV = "text/csv"
+EgenandelAar = Annotated[int, Parameter(ge=2019, le=2100, description="året")]
 
 
 class Rapporter:
@@ -104,7 +109,7 @@ class Rapporter:
 
 
 def rapporter(state: State) -> Rapporter:
-    return state["rapporter"]  # type: ignore[no-any-return]
+    return state["rapporter"]
 
 
 # --- the read path for reports (role → reach → purpose → data → one log row per bruker) ------
@@ -126,7 +131,7 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     except Exception as e:
         kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
         raise
-    unike = list(dict.fromkeys(brukere)) or [None]
+    unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
     kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, 200) for b in unike])
     return Response(innhold)
 
@@ -210,7 +215,7 @@ class GjeldendeLeverandorController(Controller):
         "et ventende bytte begge leverandørene og overgangsdatoen (R07).", etag=False,
         ekstra_feil=(503,)))
     def hent_gjeldende_leverandor(
-            self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
+            self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
             tjenestetype: FromQuery[Tjenestetype],
             dato: Annotated[Dato | None, Parameter(description="dato (standard: i dag)")] = None,
     ) -> Response[GjeldendeLeverandorUt]:
@@ -235,18 +240,44 @@ class GjeldendeLeverandorController(Controller):
         "inntektstrinn ut fra registrert husstandsinntekt og grunnbeløpet, timepris, timer og "
         "tak. 422 (R19) når ingen husstandsinntekt er registrert.", etag=False,
         ekstra_feil=(422, 503)))
-    def hent_egenandel(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
-                       aar: Annotated[int, Parameter(ge=2019, le=2100)],
-                       maaned: Annotated[int, Parameter(ge=1, le=12)]) -> Response[EgenandelUt]:
+    def hent_egenandel(self, request: Request, kjerne: Tjenester, state: State,
+                       bruker_id: BrukerId, aar: EgenandelAar,
+                       maaned: Annotated[int, Parameter(ge=1, le=12, description="måneden (1–12)")],
+                       ) -> Response[EgenandelUt]:
         def hent(sikt: object) -> tuple[EgenandelUt, None]:
-            e = rapporter(state).fersk().egenandel(bruker_id, aar, maaned)
-            return EgenandelUt(
-                bruker_id=e.bruker_id, aar=e.aar, maaned=e.maaned,
-                husstandsinntekt=str(e.husstandsinntekt), grunnbelop=str(e.grunnbelop),
-                trinn=e.trinn, kr_per_time=str(e.kr_per_time),
-                timer=f"{float(e.timer):.2f}", belop=str(e.belop)), None
+            return _egenandel_ut(rapporter(state).fersk().egenandel(bruker_id, aar, maaned)), None
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+    @get("/{bruker_id:uuid}/egenandel/{aar:int}", **leserute(
+        "hentEgenandelAar", "Brukerens egenandel for praktisk bistand et helt år (R19): hver "
+        "måned slik hentEgenandel beregner den (årstaket gjelder over månedene), summen, og "
+        "månedene som ikke kan beregnes med grunnen.", etag=False, ekstra_feil=(503,)))
+    def hent_egenandel_aar(self, request: Request, kjerne: Tjenester, state: State,
+                           bruker_id: BrukerId, aar: EgenandelAar) -> Response[EgenandelAarUt]:
+        def hent(sikt: object) -> tuple[EgenandelAarUt, None]:
+            p = rapporter(state).fersk()
+            maaneder, mangler = [], []
+            for m in range(1, 13):
+                try:
+                    maaneder.append(p.egenandel(bruker_id, aar, m))
+                except Regelbrudd as e:
+                    mangler.append(EgenandelUtenGrunnlagUt(maaned=m, regel=e.regel, felt=e.felt,
+                                                           melding=e.melding))
+            timer = sum((e.timer for e in maaneder), Fraction(0))
+            return EgenandelAarUt(
+                bruker_id=bruker_id, aar=aar, maaneder=[_egenandel_ut(e) for e in maaneder],
+                uten_grunnlag=mangler, timer=f"{float(timer):.2f}",
+                belop=str(sum((e.belop for e in maaneder), Decimal("0.00")))), None
+
+        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+
+
+def _egenandel_ut(e: Egenandel) -> EgenandelUt:
+    return EgenandelUt(
+        bruker_id=e.bruker_id, aar=e.aar, maaned=e.maaned,
+        husstandsinntekt=str(e.husstandsinntekt), grunnbelop=str(e.grunnbelop), trinn=e.trinn,
+        kr_per_time=str(e.kr_per_time), timer=f"{float(e.timer):.2f}", belop=str(e.belop))
 
 
 AVVIST_422 = ResponseSpec(
@@ -319,8 +350,10 @@ class LeverandorController(Controller):
     def hent_betalbare_timer(
             self, request: Request, kjerne: Tjenester, state: State,
             leverandor_id: FromPath[LeverandorSti],
-            aar: Annotated[int, Parameter(ge=1900, le=2199)],
-            maaned: Annotated[int, Parameter(ge=1, le=12)],
+            aar: Annotated[int, Parameter(ge=1900, le=2199, description="fakturaåret")],
+            maaned: Annotated[int, Parameter(ge=1, le=12, description="fakturamåneden (1–12)")],
+            bruker_id: Annotated[UUID | None, Parameter(
+                description="bare én brukers linjer (og summene for dem)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[BetalbarMaanedUt]:
         n = antall or kjerne.inn.standard_sidestorrelse
 
@@ -329,6 +362,8 @@ class LeverandorController(Controller):
             linjer = list(mnd.linjer)
             if i.rolle not in (Rolle.LEVERANDOR, Rolle.KONTRAKTSOPPFOLGING):
                 linjer = [x for x in linjer if x.bydel is not None and x.bydel == i.bydel]
+            if bruker_id is not None:
+                linjer = [x for x in linjer if x.bruker_id == bruker_id]
             ut = maaned_ut(leverandor_id, aar, maaned, linjer, fra, n, request)
             return ut, [x.bruker_id for x in ut.elementer]
 

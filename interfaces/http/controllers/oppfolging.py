@@ -7,12 +7,22 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath, Parameter
 
 from domain.felles import Rolle
@@ -21,6 +31,7 @@ from interfaces.http.lager import Tilgangsoppforing
 from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar
 from interfaces.http.sikkerhet import Identitet
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
+from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
 from projections import Projeksjoner
 from projections.oppfolging import Grunnlagsfeil, Oppfolging
 
@@ -95,7 +106,45 @@ def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
 
 Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM")]
 LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)")]
-Format = Annotated[str, Parameter(description="html, csv eller xlsx")]
+Format = Annotated[Literal["html", "csv", "xlsx"], Parameter(description="html, csv eller xlsx")]
+Filformat = Annotated[Literal["csv", "xlsx"], Parameter(description="csv eller xlsx")]
+LeverandorSti = Annotated[str, Parameter(description="leverandørens id, f.eks. 2care")]
+MaanedSti = Annotated[str, Parameter(description="fakturamåneden, ÅÅÅÅ-MM")]
+
+_TEKST = Schema(type=OpenAPIType.STRING)
+_BINAER = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+_HTML = OpenAPIMediaType(schema=_TEKST, example=(
+    '<!doctype html><html lang="nb"><head><title>Kontraktsoppfølging 2026-01–2026-03</title>'
+    "</head><body>…</body></html>"))
+# The examples' headers are the exports' own, so they cannot drift from what is sent.
+_RAPPORT_CSV = OpenAPIMediaType(schema=_TEKST, example=";".join(RAPPORT_HODE) + "\r\n…")
+_KONTROLL_CSV = OpenAPIMediaType(schema=_TEKST, example=";".join(KONTROLL_HODE) + "\r\n"
+                                 "6f0c2b1e-9a51-4e7b-8d3c-1f2e3d4c5b6a;Praktisk bistand;frogner;"
+                                 "16,00;15,50;0,00;15,50;390,50;6052,75;16,00;6248,00;0,50;"
+                                 "195,25;avvik;krevd mer enn betalbart\r\n")
+_XLSX = OpenAPIMediaType(schema=_BINAER)
+_GRUNNLAG = RequestBody(required=False, description=(
+    "Leverandørens fakturagrunnlag for måneden: UTF-8 CSV med overskrift, kolonnene "
+    "bruker;tjenestetype;timer;belop. Tom: bare det betalbare."),
+    content={"text/csv": OpenAPIMediaType(schema=_TEKST, example=(
+        "bruker;tjenestetype;timer;belop\n"
+        "6f0c2b1e-9a51-4e7b-8d3c-1f2e3d4c5b6a;praktisk_bistand;16.00;6248.00\n"))})
+
+
+def _filsvar(beskrivelse: str, innhold: dict[str, OpenAPIMediaType],
+             inn: RequestBody | None = None) -> type[Operation]:
+    """The operation's 200 is a file in one of the media types of ``innhold`` (``format`` picks
+    it); ``inn`` is its request body (Litestar cannot infer a raw CSV body)."""
+
+    @dataclass
+    class Filsvar(Operation):
+        def __post_init__(self) -> None:
+            self.responses = {**(self.responses or {}),
+                              "200": OpenAPIResponse(description=beskrivelse, content=innhold)}
+            if inn is not None:
+                self.request_body = inn
+
+    return Filsvar
 
 
 class OppfolgingController(Controller):
@@ -104,6 +153,8 @@ class OppfolgingController(Controller):
 
     @get("/rapport", operation_id="hentOppfolgingsrapport", sync_to_thread=True,
          responses=feilsvar(*RAPPORTFEIL),
+         operation_class=_filsvar("Rapporten i valgt format", {
+             "text/html": _HTML, "text/csv": _RAPPORT_CSV, XLSX: _XLSX}),
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
          description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
@@ -126,12 +177,14 @@ class OppfolgingController(Controller):
     @post("/betalingskontroll/{leverandor:str}/{maaned:str}",
           operation_id="betalingskontroll", status_code=200,
           responses=feilsvar(*RAPPORTFEIL, 413),
+          operation_class=_filsvar("Kontrollen i valgt format",
+                                   {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, _GRUNNLAG),
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
-    async def kontroll(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
-                       maaned: FromPath[str],
-                       format: Format = "csv") -> Response[Any]:
+    async def kontroll(self, request: Request, kjerne: Tjenester,
+                       leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
+                       format: Filformat = "csv") -> Response[Any]:
         try:
             tekst = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -141,9 +194,12 @@ class OppfolgingController(Controller):
     @get("/betalingskontroll/{leverandor:str}/{maaned:str}",
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
          responses=feilsvar(*RAPPORTFEIL),
+         operation_class=_filsvar("Kontrollen i valgt format",
+                                  {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
-    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester, leverandor: FromPath[str],
-                           maaned: FromPath[str], format: Format = "csv") -> Response[Any]:
+    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester,
+                           leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
+                           format: Filformat = "csv") -> Response[Any]:
         return self._kontroll(request, kjerne, leverandor, maaned, format, None)
 
     @staticmethod

@@ -14,9 +14,10 @@ from application.klagesak import Klagesak, eksport
 from application.ledger import verify
 from application.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
-from interfaces.http.controllers.felles import Id, Tjenester
+from interfaces.http.controllers.felles import BrukerId, Tjenester
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.problem import Uleselig
+from interfaces.http.skjema_revisjon import Kjedeverifisering, KlagesakUt
 from interfaces.http.tilgang import Ref
 
 _laas = Lock()
@@ -27,7 +28,7 @@ def _klagesak(state: State, app: Any) -> Klagesak:
     with _laas:
         if "klagesak" not in state:
             state["klagesak"] = Klagesak(app)
-        return state["klagesak"]  # type: ignore[no-any-return]
+        return state["klagesak"]
 
 
 Per = Annotated[datetime | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
@@ -50,12 +51,13 @@ class RevisjonController(Controller):
         "hentKlagesak", "Klagesaken: alle fakta om brukeren i registrert rekkefølge med "
         "virkningstid, registreringstid, aktør, en setning på norsk og kjedeposisjon/-lenke; med "
         "`per` også tilstanden slik den var kjent på det tidspunktet (R26).", etag=False))
-    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: Id,
+    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
-                      ) -> Response[dict[str, Any]]:
+                      ) -> Response[KlagesakUt]:
         per = _med_tidssone(per)
 
-        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+        # The document is sent as the application built it (KlagesakUt describes it).
+        def hent(sikt: object) -> tuple[Any, None]:
             return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=per, fra=fra,
                            til=til), None
 
@@ -65,7 +67,7 @@ class RevisjonController(Controller):
         "hentKlagesakDokument", "Klagesaken som utskriftsvennlig dokument (HTML) til saksmappen.",
         etag=False))
     def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
-                               bruker_id: Id, per: Per = None) -> Response[str]:
+                               bruker_id: BrukerId, per: Per = None) -> Response[str]:
         per = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[str, None]:
@@ -84,8 +86,8 @@ class RevisjonController(Controller):
         "verifiserKjede", "Går gjennom hele hendelseskjeden og regner hver lenke på nytt; svarer "
         "OK med antall og hastighet, eller første posisjon der kjeden brytes og hvordan.",
         etag=False))
-    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[dict[str, Any]]:
-        def hent(sikt: object) -> tuple[dict[str, Any], None]:
+    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[Kjedeverifisering]:
+        def hent(sikt: object) -> tuple[Any, None]:
             return report_as_dict(verify(kjerne.app.recorder)), None
 
         return kjerne.les(request, None, hent)

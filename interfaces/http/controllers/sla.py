@@ -23,6 +23,7 @@ from interfaces.http.controllers.leverandorer import (
     rapporter,
 )
 from interfaces.http.dokumentasjon import leserute
+from interfaces.http.frist import frist_ut
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import MAANED_MONSTER, SlaAggregatUt, SlaForpliktelseUt, SlaUt
 
@@ -48,6 +49,8 @@ class SlaController(Controller):
                 pattern=MAANED_MONSTER, description="fristens måned, ÅÅÅÅ-MM")] = None,
             regel: Annotated[str | None, Parameter(
                 pattern=r"^R[0-9]{2}$", description="regel, f.eks. R12")] = None,
+            bruker_id: Annotated[UUID | None, Parameter(
+                description="bare én brukers forpliktelser")] = None,
             gruppering: Annotated[list[Gruppe] | None, Parameter(
                 max_items=5, description="grupperingsnivåer (standard: regel)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[SlaUt]:
@@ -68,7 +71,8 @@ class SlaController(Controller):
             p = rapporter(state).fersk()
             naa = kjerne.app.klokke()
             felles = {"leverandor_id": filter_["leverandor"], "bydel": filter_["bydel"],
-                      "maaned": maaned, "regel": regel, "naa": naa}
+                      "maaned": maaned, "regel": regel, "naa": naa,
+                      "bruker_id": None if bruker_id is None else str(bruker_id)}
             grupper = list(dict.fromkeys(gruppering or ["regel"]))
             oppsummering = p.sla_oppsummering(grupper, **felles)  # type: ignore[arg-type]
             totalt = sum(a.overholdt + a.brutt + a.apen + a.utlopt + a.ikke_aktuell
@@ -84,7 +88,8 @@ class SlaController(Controller):
                 elementer=[SlaForpliktelseUt(
                     plikt_id=r.plikt_id, regel=r.regel, plikt=r.plikt, kilde_id=r.kilde_id,
                     bruker_id=UUID(r.bruker_id), leverandor_id=r.leverandor_id,
-                    tjenestetype=r.tjenestetype, bydel=r.bydel, frist=r.frist,
+                    tjenestetype=r.tjenestetype, bydel=r.bydel,
+                    frist=frist_ut(r.fristen),
                     faktisk=r.faktisk, status=r.status, maaned=r.maaned, merknad=r.merknad)
                     for r in rader])
             return ut, [r.bruker_id for r in ut.elementer]

@@ -6,14 +6,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
-from interfaces.http.controllers.felles import Id, Tjenester
+from interfaces.http.controllers.felles import KlageId, RevurderingId, Tjenester, VedtakId
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import (
     ForlengelseInn,
     KlageavgjorelseInn,
     KlageInn,
+    KlageKvitteringUt,
     KvitteringUt,
     RevurderingInn,
+    RevurderingKvitteringUt,
     RevurderingSvarInn,
     VedtakAvslutningInn,
     VedtakMottattInn,
@@ -24,6 +26,8 @@ from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
 VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}")
+NY_REVURDERING = Skriving(VEDTAK.lenke, modell=RevurderingKvitteringUt)
+NY_KLAGE = Skriving(VEDTAK.lenke, modell=KlageKvitteringUt)
 
 
 class VedtakController(Controller):
@@ -32,7 +36,7 @@ class VedtakController(Controller):
 
     @get("/{vedtak_id:uuid}", **leserute("hentVedtak", "Hent et vedtak med omfang over tid, "
                                          "revurderinger og klager."))
-    def hent_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id) -> Response[VedtakUt]:
+    def hent_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId) -> Response[VedtakUt]:
         def hent(sikt: object) -> tuple[VedtakUt, int]:
             v = kjerne.app.vedtak(vedtak_id)
             return VedtakUt.fra(v), v.version
@@ -42,7 +46,7 @@ class VedtakController(Controller):
     @post("/{vedtak_id:uuid}/mottatt", **skriverute(
         "registrerVedtakMottatt", "Registrer dagen vedtaket nådde brukeren; klagefristen (fire "
         "uker) regnes fra den (R25)."))
-    def registrer_mottatt(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+    def registrer_mottatt(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                           data: JSONBody[VedtakMottattInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.registrer_vedtak_mottatt(data.kommando(vedtak_id), a)), VEDTAK)
@@ -51,21 +55,21 @@ class VedtakController(Controller):
         "anmodRevurdering", "Leverandøren anmoder om revurdering (revurderingsjournal); bydelen "
         "skal svare innen neste virkedag (R16). Leverandøren er den i tokenet.",
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
-    def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
-                          data: JSONBody[RevurderingInn]) -> Response[KvitteringUt]:
+    def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+                          data: JSONBody[RevurderingInn]) -> Response[RevurderingKvitteringUt]:
         def utfor(aktor, ny):  # type: ignore[no-untyped-def]
             leverandor = request.user.leverandor
             if leverandor is None:
                 raise PermissionDeniedException(detail="bare en leverandør anmoder om revurdering")
             return kjerne.app.anmod_revurdering(data.kommando(vedtak_id, leverandor, ny), aktor)
 
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, utfor, VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, utfor, NY_REVURDERING)
 
     @post("/{vedtak_id:uuid}/revurderinger/{revurdering_id:uuid}/svar", **skriverute(
         "besvarRevurdering", "Bydelen svarer på en revurdering; et endret omfang gjelder fra "
         "datoen, også i oppsigelsestiden (R10, R16)."))
-    def besvar_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
-                           revurdering_id: Id,
+    def besvar_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+                           revurdering_id: RevurderingId,
                            data: JSONBody[RevurderingSvarInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.besvar_revurdering(data.kommando(vedtak_id, revurdering_id), a)), VEDTAK)
@@ -74,21 +78,21 @@ class VedtakController(Controller):
         "reviderVedtak", "Bydelen endrer omfanget på eget initiativ (fatte, revurdere og "
         "avslutte vedtak); det nye omfanget gjelder fra datoen. Mer omfang for en løpende "
         "hjemmesykepleie skal varsles leverandøren senest kl. 14 virkedagen før (R11)."))
-    def revider_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+    def revider_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[VedtakRevisjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.revider_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
         "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))
-    def forleng_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+    def forleng_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[ForlengelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.forleng_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/avslutning", **skriverute(
         "avsluttVedtak", "Avslutt vedtaket på en dato."))
-    def avslutt_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
+    def avslutt_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[VedtakAvslutningInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.avslutt_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
@@ -97,14 +101,14 @@ class VedtakController(Controller):
         "mottaKlage", "Registrer en klage på vedtaket; en klage etter fristen registreres og "
         "flagges (R25).",
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
-    def motta_klage(self, request: Request, kjerne: Tjenester, vedtak_id: Id,
-                    data: JSONBody[KlageInn]) -> Response[KvitteringUt]:
+    def motta_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+                    data: JSONBody[KlageInn]) -> Response[KlageKvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, ny: (
-            kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a)), VEDTAK)
+            kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a)), NY_KLAGE)
 
     @post("/{vedtak_id:uuid}/klager/{klage_id:uuid}/avgjorelse", **skriverute(
         "avgjorKlage", "Registrer avgjørelsen av en klage."))
-    def avgjor_klage(self, request: Request, kjerne: Tjenester, vedtak_id: Id, klage_id: Id,
+    def avgjor_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId, klage_id: KlageId,
                      data: JSONBody[KlageavgjorelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
             kjerne.app.avgjor_klage(data.kommando(vedtak_id, klage_id), a)), VEDTAK)

@@ -1,0 +1,90 @@
+"""One table from exception to (status, slug): the caller's answer and the access log agree.
+
+Before it, the access log had its own table (``status_for``) that knew neither a stale version
+found by the application (412) nor a stale read model (503): both were logged as 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from application.app import UtdatertVersjon
+from interfaces.http import problem
+from interfaces.http.tjenester import Kjerne
+from tests.e2e.conftest import Api, Sak
+from tests.e2e.test_tilgangslogg_og_oppstart import _gjor_projeksjonene_utdatert
+
+ANMODNING = {"anmodet_tid": "2026-03-02T08:00:00+01:00", "begrunnelse": "trenger mer hjelp"}
+
+
+def _siste(api: Api, handling: str) -> tuple[int, Any]:
+    rad = [o for o in api.logg() if o.handling == handling][-1]
+    return rad.utfall, rad.bruker_id
+
+
+def test_a_412_found_by_the_application_is_logged_as_412(
+        api: Api, saker: dict[str, Sak], monkeypatch: pytest.MonkeyPatch) -> None:
+    """If-Match is checked by the HTTP layer and again on the state the command decides on; a
+    write landing between the two is the application's UtdatertVersjon (here: the HTTP check
+    let version 999 through, the state is at another)."""
+    sak = saker["frogner"]
+    monkeypatch.setattr(Kjerne, "_sjekk_if_match", lambda self, request, ref: {999})
+    r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING, **{"If-Match": '"999"'})
+    assert r.status_code == 412, r.text
+    assert r.json()["type"] == "urn:brukervalg:problem:utdatert-versjon"
+    assert _siste(api, "anmodRevurdering") == (412, sak.bruker)
+
+
+def test_a_stale_if_match_is_412_in_answer_and_log(api: Api, saker: dict[str, Sak]) -> None:
+    sak = saker["frogner"]
+    r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING, **{"If-Match": '"7"'})
+    assert r.status_code == 412, r.text
+    assert _siste(api, "anmodRevurdering") == (412, sak.bruker)
+
+
+def test_a_stale_read_model_is_503_in_answer_and_log(api: Api, saker: dict[str, Sak]) -> None:
+    _gjor_projeksjonene_utdatert(api.app)
+    r = api.get("lev", "/leverandorer/2care/betalbare-timer/2026/3", formaal="fakturering")
+    assert r.status_code == 503, r.text
+    assert r.json()["type"] == "urn:brukervalg:problem:lesemodell-utdatert"
+    assert _siste(api, "hentBetalbareTimer")[0] == 503
+    bid = saker["frogner"].bruker
+    r = api.get("sb", f"/brukere/{bid}/leverandor?tjenestetype=praktisk_bistand")
+    assert r.status_code == 503, r.text
+    # A read that fails after the reach check is logged once, with its own status (not 200).
+    assert [o.utfall for o in api.logg() if o.handling == "hentGjeldendeLeverandor"] == [503]
+
+
+def test_the_store_not_answering_is_503_with_retry_after_in_answer_and_log(
+        api: Api, saker: dict[str, Sak], monkeypatch: pytest.MonkeyPatch) -> None:
+    sak = saker["frogner"]
+
+    def nede(*_: Any, **__: Any) -> Any:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(api.app, "save", nede)
+    r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING)
+    assert r.status_code == 503, r.text
+    assert r.headers["retry-after"] == str(problem.LAGER_RETRY_AFTER)
+    body = r.json()
+    assert body["type"] == "urn:brukervalg:problem:lager-utilgjengelig"
+    assert "Idempotency-Key" in body["detail"]
+    assert _siste(api, "anmodRevurdering") == (503, sak.bruker)
+
+
+@pytest.mark.parametrize("exc", [
+    UtdatertVersjon(__import__("uuid").uuid4(), 2, frozenset({1})),
+    problem.ForhandsbetingelseFeilet(detail="x"), problem.IdempotensKonflikt(detail="x"),
+    problem.Uleselig("felt", "x"), OperationalError("x"), RecursionError(), KeyError("x")])
+def test_the_answer_and_the_log_read_the_same_table(exc: Exception) -> None:
+    """The status the mapper answers is the one the log records, for every kind of error."""
+    from litestar.testing import RequestFactory
+
+    svar = problem.til_problem(RequestFactory().get("/x"), exc)
+    status, slug = problem.klassifiser(exc)
+    assert svar.status_code == status == problem.status_for(exc)
+    if svar.content.regel is None:  # a broken rule's type is its catalogue entry instead
+        assert svar.content.type == f"urn:brukervalg:problem:{slug}"
