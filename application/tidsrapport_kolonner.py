@@ -325,9 +325,9 @@ def avgjor(df: pl.DataFrame, leveranse_for: dict[tuple[str, str], Leveranse],
         return None
     # BV8: a visit's start and end and a cancellation's time are observations; a chunk with one
     # after the recording time (beyond the tolerance) is the domain's to refuse, line by line.
-    grense = i_mikrosekunder(lagring.ktx.naa + KLOKKESKJEVHET)
+    senest_us = i_mikrosekunder(lagring.ktx.naa + KLOKKESKJEVHET)
     if df.select(pl.when("er_besok").then(pl.max_horizontal("start_us", "slutt_us"))
-                 .otherwise("avbestilt_tid_us").gt(grense).any()).item():
+                 .otherwise("avbestilt_tid_us").gt(senest_us).any()).item():
         return None
     leveranser: list[Leveranse] = []
     indeks: dict[UUID, int] = {}
