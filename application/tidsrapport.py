@@ -74,6 +74,7 @@ from domain.felles import (
     Kontekst,
     Regelbrudd,
     Tjenestetype,
+    aktiv_paa,
     ren_tekst,
 )
 from domain.leveranse import Besokskategori, Leveranse
@@ -499,7 +500,7 @@ class Tidsrapportimport:
 
         def avstand(r: tuple[date, date | None, UUID]) -> int:
             fom, tom, _ = r
-            if fom <= dato and (tom is None or dato <= tom):
+            if aktiv_paa(fom, tom, dato):
                 return 0
             return (fom - dato).days if dato < fom else (dato - (tom or date.max)).days
 
