@@ -28,9 +28,10 @@ from litestar.openapi.spec import (
 )
 from litestar.static_files import create_static_files_router
 
+from interfaces.http.idempotens import NOKKEL_MONSTER
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
 from interfaces.http.skjema import KvitteringUt
-from interfaces.http.tjenester import IF_MATCH_MONSTER, NOKKEL_MONSTER, SYNLIG_TEKST
+from interfaces.http.tjenester import IF_MATCH_MONSTER, SYNLIG_TEKST
 
 # Swagger UI from the files the swagger-ui-py package ships (no CDN: a municipal intranet has no
 # access to one, and a page that loads its code from elsewhere is blank there).

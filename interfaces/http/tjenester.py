@@ -8,7 +8,9 @@ decides on (412 if stale) and saves the events, the response stored under the ke
 access-log entry in one transaction → response.
 
 Every attempt that gets as far as a verified identity is written to the access log, refused ones
-included, with the bruker it concerned when there is one.
+included, with the bruker it concerned when there is one. The access log
+(``interfaces/http/tilgangslogg.py``) and the Idempotency-Key (``interfaces/http/idempotens.py``)
+are components of their own; this module is the order in which a request meets them.
 """
 
 from __future__ import annotations
@@ -16,18 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID
 
-import orjson
 from litestar import Request, Response
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, SamtidigEndring, Skrivevalg
 from domain.felles import Aktor, IkkeFunnet
+from interfaces.http.idempotens import Idempotens
 from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
+from interfaces.http.lager import LagretSvar, Sidelager
 from interfaces.http.problem import (
     IdempotensKonflikt,
     IngenTilgang,
@@ -38,13 +39,10 @@ from interfaces.http.siderader import Siderader
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
+from interfaces.http.tilgangslogg import Tilgangslogg, operasjon
 
 FORMAAL = "X-Formaal"
-IDEMPOTENSNOKKEL = "Idempotency-Key"
-ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
-NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
-_NOKKEL = re.compile(NOKKEL_MONSTER)
 # If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
 _ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
 IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
@@ -74,12 +72,10 @@ class Kjerne:
         self.inn = innstillinger
         self.lager = lager
         self.tilgang = Tilgangskontroll(app)
+        self.tilgangslogg = Tilgangslogg(lager)
+        self.idempotens = Idempotens(lager, app.nokler, innstillinger.idempotens_timer)
 
     # --- the steps of the request path (also used by the report and upload controllers) -----
-
-    @staticmethod
-    def operasjon(request: Request) -> str:
-        return str(request.route_handler.operation_id)
 
     @staticmethod
     def formaal(request: Request, paakrevd: bool) -> str | None:
@@ -97,14 +93,6 @@ class Kjerne:
             raise Uleselig(FORMAAL, "X-Formaal må være 1–200 tegn uten kontrolltegn og uten "
                            "blanke i endene")
         return verdi
-
-    def logg(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
-              formaal: str | None, utfall: int) -> Tilgangsoppforing:
-        return Tilgangsoppforing(
-            tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
-            rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
-            handling=self.operasjon(request), metode=request.method,
-            ressurs=request.url.path, formaal=formaal, utfall=utfall)
 
     def _sikt(self, identitet: Identitet, operasjon: str, ref: Ref | None) -> Sikt | None:
         sjekk_rolle(identitet, operasjon)
@@ -134,13 +122,13 @@ class Kjerne:
         sikt: Sikt | None = None
         try:
             formaal = self.formaal(request, paakrevd=True)
-            sjekk_rolle(identitet, self.operasjon(request))
+            sjekk_rolle(identitet, operasjon(request))
             if finn is not None:
                 ref = finn()
-            sikt = self._sikt(identitet, self.operasjon(request), ref)
+            sikt = self._sikt(identitet, operasjon(request), ref)
             if logg_foerst:
-                self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
-                                             formaal, 200)])
+                self.tilgangslogg.skriv(request, identitet, sikt.bruker_id if sikt else None,
+                                        formaal, 200)
                 return self._svar_lest(*hent(sikt))
             innhold, versjon = hent(sikt)
         except Exception as e:
@@ -151,11 +139,11 @@ class Kjerne:
                     ref = finn()
                 except Exception:  # nothing found: the entry names no bruker
                     ref = None
-            self.lager.skriv([self.logg(request, identitet, self._bruker_ved_feil(e, ref),
-                                         formaal, status_for(e))])
+            self.tilgangslogg.skriv(request, identitet, self._bruker_ved_feil(e, ref), formaal,
+                                    status_for(e))
             raise
-        self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
-                                     formaal, 200)])
+        self.tilgangslogg.skriv(request, identitet, sikt.bruker_id if sikt else None, formaal,
+                                200)
         return self._svar_lest(innhold, versjon)
 
     @staticmethod
@@ -180,14 +168,13 @@ class Kjerne:
         rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
         identitet: Identitet = request.user
-        operasjon = self.operasjon(request)
         formaal: str | None = None
         bruker_id: UUID | None = None
         nokkel: str | None = None
         avtrykk = ""
         try:
             formaal = self.formaal(request, paakrevd=False)
-            sikt = self._sikt(identitet, operasjon, ref)
+            sikt = self._sikt(identitet, operasjon(request), ref)
             if bydel is not None and bydel != identitet.bydel:
                 raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
@@ -196,9 +183,9 @@ class Kjerne:
                     self.tilgang.sjekk(identitet, annen)
                 except IkkeFunnet as e:  # the answer names the body's field, not the resource kind
                     raise IkkeFunnet(e.hva, e.ident, felt=felt) from None
-            nokkel = self.idempotensnokkel(request)
+            nokkel = self.idempotens.nokkel(request)
             self._if_match_form(request)  # a malformed header is a 400, a replay or not
-            avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
+            avtrykk = self.idempotens.fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:
                 # Without a shared transaction the stored answer must be looked up first.
                 gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel, avtrykk)
@@ -209,11 +196,13 @@ class Kjerne:
             # primary key, so nothing is recorded twice; the stored answer is found below.
             rader = Siderader(
                 self.lager, lambda kvittering: self._svar(kvittering, svar, avtrykk),
-                lambda kvittering, status: self.logg(
+                lambda kvittering, status: self.tilgangslogg.oppforing(
                     request, identitet, bruker_id if ref else kvittering.id, formaal, status),
                 (identitet.nokkel, nokkel) if nokkel else None)
-            kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel), Skrivevalg(
-                forventet_versjon=self._sjekk_if_match(request, ref), medfolgende=rader))
+            valg = Skrivevalg(forventet_versjon=self._sjekk_if_match(request, ref),
+                              medfolgende=rader)
+            kvittering = utfor(identitet.aktor, self.idempotens.idlager(identitet.nokkel, nokkel),
+                               valg)
         except Exception as e:
             if nokkel is not None and not isinstance(e, IdempotensKonflikt):
                 # A retry: the first attempt's effects make this one fail (a conflict on the
@@ -222,17 +211,17 @@ class Kjerne:
                     gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel,
                                               avtrykk)
                 except IdempotensKonflikt as konflikt:
-                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, 422)])
+                    self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, 422)
                     raise konflikt from None
                 else:
                     if gjentatt is not None:
                         return gjentatt
-                    if isinstance(e, SamtidigEndring) and self.lager.rydd_nokkel(
-                            identitet.nokkel, nokkel, self.eldste_nokkel()):
+                    if isinstance(e, SamtidigEndring) and self.idempotens.rydd(
+                            identitet.nokkel, nokkel):
                         # An expired answer was in the way (nothing was stored): try again.
                         return self.skriv(request, ref, data, utfor, svar, bydel, naevnt)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
-            self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
+            self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, status_for(e))
             raise
         if rader.skrevet and rader.svaret is not None:
             return self._svar_respons(rader.svaret)
@@ -246,10 +235,10 @@ class Kjerne:
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
         tidligere = self.lager.skriv(
-            [self.logg(request, identitet, bruker_id, formaal, ny.status)],
+            [self.tilgangslogg.oppforing(request, identitet, bruker_id, formaal, ny.status)],
             identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
         if tidligere is not None:  # a concurrent request with the same key stored first
-            return self.gjenta(tidligere)
+            return self.idempotens.gjenta(tidligere)
         return self._svar_respons(ny)
 
     def _gjentatt(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
@@ -258,14 +247,11 @@ class Kjerne:
 
         Raises IdempotensKonflikt when the key was used for another request.
         """
-        lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
+        lagret = self.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
         if lagret is None:
             return None
-        if lagret.fingeravtrykk != avtrykk:
-            raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
-                                     "forespørsel")
-        self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, lagret.status)])
-        return self.gjenta(lagret)
+        self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, lagret.status)
+        return self.idempotens.gjenta(lagret)
 
     @staticmethod
     def _svar(kvittering: Kvittering, svar: Skriving, avtrykk: str) -> LagretSvar:
@@ -278,40 +264,11 @@ class Kjerne:
         body = svar.modell.fra(kvittering, lenke).model_dump_json().encode()
         return LagretSvar(avtrykk, status, body, hoder)
 
-    def eldste_nokkel(self) -> datetime:
-        return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)
-
     @staticmethod
     def _svar_respons(svar: LagretSvar) -> Response[Any]:
         """The first answer to a write, as sent."""
         return Response(svar.body, status_code=svar.status, headers=svar.hoder,
                         media_type="application/json")
-
-    @staticmethod
-    def gjenta(lagret: LagretSvar) -> Response[Any]:
-        return Response(lagret.body, status_code=lagret.status, media_type="application/json",
-                        headers={**lagret.hoder, "Idempotent-Replayed": "true"})
-
-    @staticmethod
-    def idempotensnokkel(request: Request) -> str | None:
-        verdi = request.headers.get(IDEMPOTENSNOKKEL)
-        if verdi is None:
-            return None
-        if not _NOKKEL.match(verdi):
-            raise Uleselig(IDEMPOTENSNOKKEL, "Idempotency-Key må være 1–200 synlige ASCII-tegn")
-        return verdi
-
-    def _fingeravtrykk(self, request: Request, data: BaseModel) -> str:
-        innhold = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
-        return self.app.nokler.fingeravtrykk(request.method.encode() + b" " +
-                                             request.url.path.encode() + b"\n" + innhold)
-
-    @staticmethod
-    def _idlager(identitet: Identitet, nokkel: str | None) -> IdLager:
-        """Ids of new facts: derived from the key, so a retry after a crash names the same facts."""
-        if nokkel is None:
-            return lambda _felt: uuid4()
-        return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
     @staticmethod
     def _if_match_form(request: Request) -> str | None:

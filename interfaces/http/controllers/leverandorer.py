@@ -36,7 +36,7 @@ from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
 from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
 from interfaces.http.lager import LagretSvar
-from interfaces.http.problem import PROBLEM_JSON, IdempotensKonflikt, Uleselig
+from interfaces.http.problem import PROBLEM_JSON, Uleselig
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import (
     AvviksdagUt,
@@ -56,6 +56,7 @@ from interfaces.http.skjema import (
     VentendeBytteUt,
 )
 from interfaces.http.tilgang import Ref, sjekk_rolle
+from interfaces.http.tilgangslogg import operasjon
 from interfaces.http.tjenester import Kjerne, status_for
 from projections import Fakturalinje, KonkurrerendeOppdatering, Projeksjoner
 from projections.egenandel import Egenandel
@@ -125,14 +126,15 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     formaal: str | None = None
     try:
         formaal = kjerne.formaal(request, paakrevd=True)
-        sjekk_rolle(identitet, kjerne.operasjon(request))
+        sjekk_rolle(identitet, operasjon(request))
         sjekk(identitet)
         innhold, brukere = hent(identitet)
     except Exception as e:
-        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
-    kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, 200) for b in unike])
+    kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
+                        for b in unike])
     return Response(innhold)
 
 
@@ -388,20 +390,16 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
     formaal: str | None = None
     try:
         formaal = kjerne.formaal(request, paakrevd=False)
-        sjekk_rolle(identitet, kjerne.operasjon(request))
+        sjekk_rolle(identitet, operasjon(request))
         sjekk_leverandor(kjerne, identitet, leverandor_id)
-        nokkel = kjerne.idempotensnokkel(request)
+        nokkel = kjerne.idempotens.nokkel(request)
         avtrykk = hashlib.sha256(f"POST {request.url.path}?streng={streng}\n".encode()
                                  + data).hexdigest()
         if nokkel is not None:
-            lagret = kjerne.lager.hent_svar(identitet.nokkel, nokkel, kjerne.eldste_nokkel())
+            lagret = kjerne.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
             if lagret is not None:
-                if lagret.fingeravtrykk != avtrykk:
-                    raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
-                                             "forespørsel")
-                kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal,
-                                                 lagret.status)])
-                return kjerne.gjenta(lagret)
+                kjerne.tilgangslogg.skriv(request, identitet, None, formaal, lagret.status)
+                return kjerne.idempotens.gjenta(lagret)
         try:
             data.decode("utf-8")  # checked here, so the answer names the body
         except UnicodeDecodeError:
@@ -413,7 +411,7 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
-        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     sam = TidsrapportSammendragUt(
         linjer=sammendrag.linjer, godtatt=sammendrag.godtatt,
@@ -433,15 +431,15 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
             status=422, detail=f"{sammendrag.avvist} av {sammendrag.linjer} linjer avvist; "
             "streng modus: ingenting lagret", instance=request.url.path,
             sammendrag=sam, linjer=linjer).model_dump_json(exclude_none=True).encode()
-        kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, status)
+        kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     body = TidsrapportKvitteringUt(sammendrag=sam, linjer=linjer).model_dump_json().encode()
     ny = LagretSvar(avtrykk, 200, body, {})
     tidligere = kjerne.lager.skriv(
-        [kjerne.logg(request, identitet, b, formaal, 200) for b in brukere],
+        [kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200) for b in brukere],
         identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
     if tidligere is not None:
-        return kjerne.gjenta(tidligere)
+        return kjerne.idempotens.gjenta(tidligere)
     return Response(body, status_code=200, media_type="application/json")
 
