@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, Protocol, TypedDict, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, ParamSpec, Protocol, TypedDict, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -45,6 +45,9 @@ from domain.frister import Fristregler
 from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
+
+if TYPE_CHECKING:  # the import module imports this one
+    from application.tidsrapport import Linjekvittering, Sammendrag
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -725,6 +728,29 @@ class BrukervalgApp(Application[UUID]):
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.behandle_avvik(
             lev, cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon, ktx), aktor, forventet_versjon,
             medfolgende)
+
+    # --- Tidsrapport (a provider's file of visits) ------------------------------------------
+
+    def importer_tidsrapport(self, leverandor_id: str, filer: Callable[[], IO[str] | IO[bytes]],
+                             aktor: Aktor, *, streng: bool = False,
+                             kvittering: Callable[[Linjekvittering], None] | None = None,
+                             fremdrift: Callable[[int], None] | None = None) -> Sammendrag:
+        """Import one provider's time-report file: every line through the same domain checks as
+        one visit (``domain/leveranse.py::registrer_besok``), one event per delivery and chunk.
+
+        ``filer()`` opens the file (more than once: for its sha256, and in strict mode for a
+        check pass in which nothing is saved; ``streng``: one refused line and nothing is
+        saved). ``kvittering`` gets every line's receipt, ``fremdrift`` the lines read so far.
+        The work itself (format, line and column decisions, the pipeline) is in
+        ``application/tidsrapport.py``.
+
+        Raises:
+            Filfeil: the file as a whole cannot be read; nothing was recorded.
+        """
+        from application.tidsrapport import Tidsrapportimport
+
+        return Tidsrapportimport(self, leverandor_id, aktor).importer(
+            filer, streng=streng, kvittering=kvittering, fremdrift=fremdrift)
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, RequestBody, Sc
 from litestar.params import FromPath, FromQuery, Parameter
 from pydantic import BaseModel
 
-from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_bytes
+from application.tidsrapport import Filfeil, Linjekvittering, fra_bytes
 from domain import kalender
 from domain.betaling import timer
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
@@ -406,8 +406,9 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
             raise Uleselig("body", "filen må være UTF-8") from None
         kvitteringer: list[Linjekvittering] = []
         try:
-            sammendrag = Tidsrapportimport(kjerne.app, leverandor_id, identitet.aktor).importer(
-                fra_bytes(data), streng=streng, kvittering=kvitteringer.append)
+            sammendrag = kjerne.app.importer_tidsrapport(
+                leverandor_id, fra_bytes(data), identitet.aktor, streng=streng,
+                kvittering=kvitteringer.append)
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
