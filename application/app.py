@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -22,8 +22,10 @@ from pydantic import ValidationError
 from application import kommandoer as k
 from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.lagerfiler import beskytt_sqlite
+from application.ledger.retries import reconnect_promptly
 from application.medfolgende import PostgresRecorder, SQLiteRecorder
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
+from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
 from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
@@ -89,7 +91,11 @@ _MEDFOLGENDE: ContextVar[Medfolgende | None] = ContextVar("medfolgende", default
 
 
 class FodselsnummerIndeksert(Hendelse):
-    """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number."""
+    """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number.
+
+    A bydel that registers a person another bydel holds gets a record of its own (see
+    ``registrer_bruker``): then the index holds one event per record, oldest first.
+    """
 
     bruker_id: UUID
 
@@ -133,6 +139,7 @@ def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
 
 class BrukervalgApp(Application[UUID]):
     name = "brukervalg"
+    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/settings.py)
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
@@ -160,6 +167,7 @@ class BrukervalgApp(Application[UUID]):
         # The computed store settings win over raw ones (e.g. a PERSISTENCE_MODULE without the
         # chain): every stored fact must be linked into the ledger.
         super().__init__(env={**(env or {}), **lager})
+        reconnect_promptly(getattr(self.recorder, "datastore", None))
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
         if fristregler is None:
@@ -222,13 +230,13 @@ class BrukervalgApp(Application[UUID]):
             _FORVENTET.reset(token)
 
     def bruker(self, bruker_id: UUID) -> Bruker:
-        return self._hent("bruker", bruker_id, b_mod.projiser)
+        return cast(Bruker, self._hent("bruker", bruker_id, b_mod.projiser))
 
     def vedtak(self, vedtak_id: UUID) -> Vedtak:
-        return self._hent("vedtak", vedtak_id, v_mod.projiser)
+        return cast(Vedtak, self._hent("vedtak", vedtak_id, v_mod.projiser))
 
     def leveranse(self, leveranse_id: UUID) -> Leveranse:
-        return self._hent("leveranse", leveranse_id, l_mod.projiser)
+        return cast(Leveranse, self._hent("leveranse", leveranse_id, l_mod.projiser))
 
     @property
     def skriver_medfolgende(self) -> bool:
@@ -297,7 +305,7 @@ class BrukervalgApp(Application[UUID]):
         if not forste:
             return
         try:
-            registrert = self.mapper.to_domain_event(forste[0])
+            registrert = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(forste[0]))
         except Exception as e:  # the cipher's error (a wrong key, or a store written in clear)
             raise Innstillingsfeil(
                 f"{CIPHER_KEY} åpner ikke dette lageret ({type(e).__name__}): feil nøkkel, eller "
@@ -317,10 +325,18 @@ class BrukervalgApp(Application[UUID]):
             "nytt under den nye nøkkelen med `brukervalg nokler reindekser`.")
 
     def finn_bruker_id(self, fodselsnummer: str) -> UUID | None:
-        """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
+        """Look a user up by fødselsnummer (through the keyed index, never by a derived id):
+        the first record of the number (``finn_brukere`` gives every one)."""
         fnr = b_mod.valider_fodselsnummer(fodselsnummer)
         hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
-        return hendelser[0].bruker_id if hendelser else None
+        return cast(FodselsnummerIndeksert, hendelser[0]).bruker_id if hendelser else None
+
+    def finn_brukere(self, fodselsnummer: str) -> list[UUID]:
+        """Every record of this fødselsnummer, oldest first (more than one when bydeler that
+        could not see each other's record each registered the person)."""
+        fnr = b_mod.valider_fodselsnummer(fodselsnummer)
+        return [cast(FodselsnummerIndeksert, e).bruker_id
+                for e in self.events.get(self._indeks_id(fnr))]
 
     @brukstilfelle
     def reindekser(self, aktor: Aktor) -> int:
@@ -333,15 +349,23 @@ class BrukervalgApp(Application[UUID]):
         """
         ktx = self._ktx(aktor)
         nye: list[Hendelse] = []
+        indekser: dict[UUID, tuple[int, set[UUID]]] = {}  # index id → (version, its brukere)
         start = 1
         while side := self.recorder.select_notifications(
                 start=start, limit=1000, topics=[get_topic(b_mod.BrukerRegistrert)]):
             for n in side:
-                e = self.mapper.to_domain_event(n)
-                if self.finn_bruker_id(e.fodselsnummer) is None:
-                    indeks = Hendelser(self._indeks_id(e.fodselsnummer), 0, ktx)
+                e = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(n))
+                indeks_id = self._indeks_id(e.fodselsnummer)
+                if indeks_id not in indekser:
+                    kjent = [cast(FodselsnummerIndeksert, k) for k in self.events.get(indeks_id)]
+                    indekser[indeks_id] = (kjent[-1].originator_version if kjent else 0,
+                                           {k.bruker_id for k in kjent})
+                versjon, brukere = indekser[indeks_id]
+                if e.originator_id not in brukere:
+                    indeks = Hendelser(indeks_id, versjon, ktx)
                     indeks.ny(FodselsnummerIndeksert, bruker_id=e.originator_id)
                     nye.extend(indeks.liste)
+                    indekser[indeks_id] = (versjon + 1, brukere | {e.originator_id})
             start = side[-1].id + 1
         if nye:
             self.save(*nye)
@@ -351,19 +375,28 @@ class BrukervalgApp(Application[UUID]):
 
     @brukstilfelle
     def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor) -> Kvittering:
+        """Register a person in a bydel; the same registration again is recorded once.
+
+        Only the bydel's own record of the number counts. A person held by another bydel gets a
+        record of its own here, answered exactly as a first registration: a bydel must not learn
+        from the answer that a number belongs to someone another bydel serves (issue 14). The
+        responsibility itself moves by the holding bydel's move (R24); see docs/api.md.
+        """
         self.ref.bydel(cmd.bydel)
         fnr = b_mod.valider_fodselsnummer(cmd.fodselsnummer)
-        eksisterende = self.finn_bruker_id(fnr)
-        if eksisterende is not None:
-            b = self.bruker(eksisterende)
-            if (b.navn, b.bydel) != (cmd.navn.strip(), cmd.bydel):
-                raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede registrert "
-                                 "på en bruker med andre opplysninger")
-            return Kvittering(b.id, b.version, 0)
+        indeks_id = self._indeks_id(fnr)
+        registrert = [cast(FodselsnummerIndeksert, e) for e in self.events.get(indeks_id)]
+        for e in registrert:
+            b = self.bruker(e.bruker_id)
+            if b.bydel == cmd.bydel:
+                if b.navn != cmd.navn.strip():
+                    raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede "
+                                     "registrert på en bruker med andre opplysninger")
+                return Kvittering(b.id, b.version, 0)
         ktx = self._ktx(aktor)
         bruker_id = uuid4()
         hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
-        indeks = Hendelser(self._indeks_id(fnr), 0, ktx)
+        indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)
         indeks.ny(FodselsnummerIndeksert, bruker_id=bruker_id)
         return self._lagre([*hendelser, *indeks.liste], bruker_id, 0)
 
@@ -589,9 +622,9 @@ class BrukervalgApp(Application[UUID]):
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
             ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
-            for e in hendelser:
-                lev = l_mod.evolve(e, lev)
-                lev.version = e.originator_version
+            for h in hendelser:
+                lev = l_mod.evolve(h, lev)
+                lev.version = h.originator_version
             nye += hendelser
         return self._lagre(nye, lev.id, lev.version, tuple(ider))
 
@@ -640,6 +673,6 @@ class BrukervalgApp(Application[UUID]):
         """Every fact about a user across Bruker, Vedtak and Leveranse, in recorded order."""
         b = self.bruker(bruker_id)
         ids = [b.id, *b.vedtak, *b.leveranser]
-        alle: list[Hendelse] = [e for i in ids for e in self.events.get(i)]
+        alle = [cast(Hendelse, e) for i in ids for e in self.events.get(i)]
         return sorted(alle, key=lambda e: (e.timestamp, str(e.originator_id),
                                            e.originator_version))

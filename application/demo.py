@@ -9,6 +9,7 @@ are recorded the Monday after, on the demo's own clock: nothing is observed befo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
@@ -102,8 +103,8 @@ def last_demo(app: BrukervalgApp, klokke: DemoKlokke) -> list[UUID]:
         while uke <= d(til):
             dager = min(7, (d(til) - uke).days + 1)
             rapport = (uke + timedelta(days=7)).isoformat() + " 09:00"
-            h.ved(rapport, lambda u=uke, n=dager: besok_uke(leveranse, u, kl, minutter, ansatte,
-                                                           aktor, n, hver))
+            h.ved(rapport, functools.partial(besok_uke, leveranse, uke, kl, minutter, ansatte,
+                                             aktor, dager, hver))
             uke += timedelta(days=7)
 
     # 1. Kari Nordmann, Frogner: home nursing from 2care, switches to Nordlys (R06-R09).

@@ -21,10 +21,10 @@ def _tall(x: float) -> str:
     return format_decimal(round(x), format="#,##0", locale="nb_NO")
 
 
-class _NorskTqdm(tqdm):  # type: ignore[type-arg]
+class _NorskTqdm(tqdm):  # type: ignore[misc]  # tqdm ships no type information
     @property
     def format_dict(self) -> dict[str, Any]:
-        d = super().format_dict
+        d: dict[str, Any] = super().format_dict
         n, total, sekunder = d["n"], d["total"], d["elapsed"]
         d["antall"] = _tall(n) + (f" av {_tall(total)}" if total else "")
         fart = n / sekunder if sekunder else 0.0

@@ -39,7 +39,7 @@ class OrjsonTranscoder(Transcoder):
         return orjson.loads(data)
 
 
-class HendelseMapper(Mapper):
+class HendelseMapper(Mapper[UUID]):
     """Maps pydantic domain events to stored events and back, upcasting old schema versions."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

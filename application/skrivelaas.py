@@ -110,7 +110,7 @@ def del_skrivelaas(datastore: SQLiteDatastore) -> None:
     if pool.is_sqlite_memory_mode or isinstance(pool._writer_lock, Skrivelaas):  # noqa: SLF001
         return
     laas = Skrivelaas(laasfil_for(pool.db_name))
-    pool._writer_lock = laas  # type: ignore[assignment]  # noqa: SLF001
+    setattr(pool, "_writer_lock", laas)  # replaces the library's threading lock (see above)  # noqa: B010
     hent = pool.get_connection
 
     def get_connection(timeout: float | None = None, *, is_writer: bool | None = None) -> Any:
@@ -124,4 +124,4 @@ def del_skrivelaas(datastore: SQLiteDatastore) -> None:
                 laas.release()
             raise
 
-    pool.get_connection = get_connection  # type: ignore[method-assign]
+    setattr(pool, "get_connection", get_connection)  # noqa: B010

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import chain, islice
-from typing import IO
+from typing import IO, TYPE_CHECKING, Generic, TypeVar, cast
 from uuid import UUID
 
 import polars as pl
@@ -74,9 +74,13 @@ from domain.felles import (
     Kontekst,
     Regelbrudd,
     Tjenestetype,
+    aktiv_paa,
     ren_tekst,
 )
 from domain.leveranse import Besokskategori, Leveranse
+
+if TYPE_CHECKING:
+    from application.app import BrukervalgApp
 
 KOLONNER = ("type", "bruker", "tjenestetype", "start", "slutt", "ansatt", "kategori", "tiltakskode",
             "avbestilt_tid", "journalreferanse")
@@ -259,7 +263,7 @@ def _tekst(data: bytes, dekoder: codecs.IncrementalDecoder | None = None,
         raise Filfeil(f"filen er ikke UTF-8 ({e.reason})") from None
 
 
-def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendelse]]:
+def les_aggregater(app: BrukervalgApp, ider: Iterable[UUID]) -> dict[UUID, list[Hendelse]]:
     """The events of many aggregates in one query (PostgreSQL, SQLite), else one by one.
 
     An import touches a few users per chunk; one query per aggregate costs more than deciding
@@ -267,7 +271,7 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
     does, and decodes through the application's mapper (decrypted and upcast as always).
     """
     ider = list(ider)
-    rec, mapper = app.recorder, app.mapper  # type: ignore[attr-defined]
+    rec, mapper = app.recorder, app.mapper
     rader: list[tuple[str, bytes]] | None = None  # topic and state, by aggregate and version
     if isinstance(rec, PostgresAggregateRecorder):
         ds = rec.datastore
@@ -289,9 +293,9 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
                 rader += [(r[0], r[1]) for r in c.fetchall()]
     svar: dict[UUID, list[Hendelse]] = {}
     if rader is None:
-        for i in ider:  # an unknown id has no events, and no entry (as from the queries)
-            if hendelser := list(app.events.get(i)):  # type: ignore[attr-defined]
-                svar[i] = hendelser
+        for ident in ider:  # an unknown id has no events, and no entry (as from the queries)
+            if hendelser := [cast(Hendelse, e) for e in app.events.get(ident)]:
+                svar[ident] = hendelser
         return svar
     fra_lagret = mapper.fra_lagret
     for topic, state in rader:
@@ -304,15 +308,19 @@ def les_aggregater(app: object, ider: Iterable[UUID]) -> dict[UUID, list[Hendels
     return svar
 
 
-class _Cache(OrderedDict[UUID, object]):
+_Tilstand = TypeVar("_Tilstand")
+
+
+class _Cache(OrderedDict[UUID, _Tilstand], Generic[_Tilstand]):
     """A small LRU of aggregate states, so a month's file loads each delivery once."""
 
-    def __init__(self, maks: int, ved_ut: Callable[[UUID, object], object] | None = None) -> None:
+    def __init__(self, maks: int,
+                 ved_ut: Callable[[UUID, _Tilstand], object] | None = None) -> None:
         super().__init__()
         self.maks = maks
         self.ved_ut = ved_ut
 
-    def hent(self, ident: UUID, last: Callable[[UUID], object]) -> object:
+    def hent(self, ident: UUID, last: Callable[[UUID], _Tilstand]) -> _Tilstand:
         if ident in self:
             self.move_to_end(ident)
             return self[ident]
@@ -320,7 +328,7 @@ class _Cache(OrderedDict[UUID, object]):
         self.legg(ident, verdi)
         return verdi
 
-    def legg(self, ident: UUID, verdi: object) -> None:
+    def legg(self, ident: UUID, verdi: _Tilstand) -> None:
         self[ident] = verdi
         self.move_to_end(ident)
         if len(self) > self.maks:
@@ -343,19 +351,19 @@ _Kv = tuple[int, Status, str | None, str | None, str, UUID | None]  # a receipt,
 class Tidsrapportimport:
     """Imports one provider's file through the domain's checks, one event per delivery and chunk."""
 
-    def __init__(self, app: object, leverandor_id: str, aktor: Aktor) -> None:
+    def __init__(self, app: BrukervalgApp, leverandor_id: str, aktor: Aktor) -> None:
         self.app = app
         self.leverandor_id = leverandor_id
         self.aktor = aktor
-        app.ref.leverandor(leverandor_id)  # type: ignore[attr-defined]
+        app.ref.leverandor(leverandor_id)
         # Bounded, so memory stays flat however many users a file has: a chunk's users and
         # deliveries are read together (``_forhandslast``); what a user's lines need later is
         # their deliveries from this provider (``_egne``).
-        self._brukere = _Cache(TILSTANDER)
+        self._brukere: _Cache[Bruker] = _Cache(TILSTANDER)
         # Lines the column-wise path accepted that are not yet folded into a cached delivery's
         # state (folded when the line-by-line path needs it; dropped with the state).
         self._ventende: dict[UUID, list[tk.Ventende]] = {}
-        self._leveranser = _Cache(TILSTANDER, ved_ut=self._ut_av_cache)
+        self._leveranser: _Cache[Leveranse] = _Cache(TILSTANDER, ved_ut=self._ut_av_cache)
         self._i_bruk: set[UUID] = set()  # the deliveries the chunk being decided may touch
         self._bitnr = 0  # column-wise chunks decided (pending lines carry theirs)
         self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
@@ -396,22 +404,21 @@ class Tidsrapportimport:
                 lev = l_mod.projiser(None, hendelser)
                 self._leveranser.legg(lev_id, lev)
                 lastet[lev_id] = lev
-        return lastet  # type: ignore[return-value]
+        return lastet
 
-    def _ut_av_cache(self, lev_id: UUID, lev: object) -> None:
+    def _ut_av_cache(self, lev_id: UUID, lev: Leveranse) -> None:
         """A delivery's state leaves the cache: its pending lines go with it, folded in first if
         the chunk being decided still uses that state (a chunk with more deliveries than the
         cache holds); a later chunk reads the delivery from the store again."""
         ventende = self._ventende.pop(lev_id, ())
         if lev_id in self._i_bruk:
             for v in ventende:
-                v.brett_inn(lev)  # type: ignore[arg-type]
+                v.brett_inn(lev)
 
     def _leveranse(self, lev_id: UUID, lastet: dict[UUID, Leveranse]) -> Leveranse:
         """The delivery's state as the line-by-line path decides on it: everything accepted so
         far folded in."""
-        lev: Leveranse = lastet.get(lev_id) or self._leveranser.hent(  # type: ignore[assignment]
-            lev_id, self.app.leveranse)  # type: ignore[attr-defined]
+        lev = lastet.get(lev_id) or self._leveranser.hent(lev_id, self.app.leveranse)
         for v in self._ventende.pop(lev_id, ()):
             v.brett_inn(lev)
         return lev
@@ -427,7 +434,7 @@ class Tidsrapportimport:
     def _bruker_id(self, ref: str) -> UUID:
         if ref.isdigit():
             if ref not in self._fnr:
-                self._fnr[ref] = self.app.finn_bruker_id(ref)  # type: ignore[attr-defined]
+                self._fnr[ref] = self._egen_bruker(self.app.finn_brukere(ref))
             funnet = self._fnr[ref]
             if funnet is None:
                 raise _Ukjent()
@@ -437,9 +444,23 @@ class Tidsrapportimport:
         except ValueError:
             raise Regelbrudd("R18", "bruker", f"ikke en bruker-id eller et fødselsnummer: {ref!r}") from None
 
+    def _egen_bruker(self, brukere: list[UUID]) -> UUID | None:
+        """Of the records of one fødselsnummer (one per bydel that registered the person), the
+        one this provider serves; the first when it serves none (the line is then refused as
+        for any bruker it does not serve)."""
+        if len(brukere) > 1:
+            for bruker_id in brukere:
+                try:
+                    b = self._bruker(bruker_id)
+                except _Ukjent:
+                    continue
+                if any(r.leverandor_id == self.leverandor_id for r in b.leveranser.values()):
+                    return bruker_id
+        return brukere[0] if brukere else None
+
     def _bruker(self, bruker_id: UUID) -> Bruker:
         try:
-            return self._brukere.hent(bruker_id, self.app.bruker)  # type: ignore[attr-defined,return-value]
+            return self._brukere.hent(bruker_id, self.app.bruker)
         except IkkeFunnet:
             raise _Ukjent() from None
 
@@ -479,7 +500,7 @@ class Tidsrapportimport:
 
         def avstand(r: tuple[date, date | None, UUID]) -> int:
             fom, tom, _ = r
-            if fom <= dato and (tom is None or dato <= tom):
+            if aktiv_paa(fom, tom, dato):
                 return 0
             return (fom - dato).days if dato < fom else (dato - (tom or date.max)).days
 
@@ -543,10 +564,11 @@ class Tidsrapportimport:
                     lev_id, rapport = funnet
                 else:
                     lev_id = self._leveranse_for(bruker, tjenestetype, start)
-                    rapport = rapporter.get(lev_id)  # type: ignore[assignment]
-                    if rapport is None:
+                    kjent_rapport = rapporter.get(lev_id)
+                    if kjent_rapport is None:
                         lev = self._leveranse(lev_id, lastet)
-                        rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)  # type: ignore[arg-type]
+                        kjent_rapport = rapporter[lev_id] = l_mod.Tidsrapport(lev, sha, ktx)
+                    rapport = kjent_rapport
                     if len(self._egne_leveranser(bruker, tjenestetype)) == 1:
                         eneste[(bruker, tj)] = (lev_id, rapport)
                 if er_besok:
@@ -555,8 +577,9 @@ class Tidsrapportimport:
                                              ren_tekst(rad[i_ansatt].strip(), "ansatt"), kategori,
                                              ren_tekst(tiltak, "tiltakskode") if tiltak else None)
                 else:
+                    assert avbestilt is not None  # refused above when missing (R20)
                     ny = rapport.avbestilling_linje(
-                        nr, start, slutt, avbestilt,  # type: ignore[arg-type]
+                        nr, start, slutt, avbestilt,
                         ren_tekst(rad[i_journal].strip(), "journalreferanse"))
             except kalender.NaivtTidspunktError as e:
                 kvitteringer.append((nr, AVVIST, e.regel or "BV2", e.felt, str(e), None))
@@ -608,22 +631,22 @@ class Tidsrapportimport:
             if len(egne) != 1:
                 return None
             lev_id = egne[0][2]
-            leveranse_for[(bruker, tj)] = lastet.get(lev_id) or self._leveranser.hent(  # type: ignore[assignment]
-                lev_id, self.app.leveranse)  # type: ignore[attr-defined]
+            leveranse_for[(bruker, tj)] = lastet.get(lev_id) or self._leveranser.hent(
+                lev_id, self.app.leveranse)
         leveranse_for_id = {lev.id: lev for lev in leveranse_for.values()}
         kjent = {lev.id: tk.kjent(lev, self._ventende.get(lev.id, []))
                  for lev in leveranse_for.values()}
         versjoner = {lev.id: lev.version for lev in leveranse_for.values()}
         avgjort = tk.avgjor(df, leveranse_for, kjent,
-                            tk.Lagring(self.app.mapper, sha, ktx))  # type: ignore[attr-defined]
+                            tk.Lagring(self.app.mapper, sha, ktx))
         if avgjort is None:
             for lev in leveranse_for.values():  # nothing was decided: as before
                 lev.version = versjoner[lev.id]
             return None
         self._bitnr += 1
         for lev_id, v in avgjort.ventende.items():
-            lev = self._leveranser.get(lev_id)
-            if lev is not None and lev is leveranse_for_id[lev_id]:  # else read again later
+            i_cache = self._leveranser.get(lev_id)
+            if i_cache is not None and i_cache is leveranse_for_id[lev_id]:  # else read again later
                 v.bit = self._bitnr
                 self._ventende.setdefault(lev_id, []).append(v)
         self._brett_inn_eldre()
@@ -638,8 +661,9 @@ class Tidsrapportimport:
             if liste[0].bit >= self._bitnr - 1:
                 continue
             lev = self._leveranser.get(lev_id)
+            assert lev is not None  # pending lines leave with their delivery (_ut_av_cache)
             while liste and liste[0].bit < self._bitnr - 1:
-                liste.pop(0).brett_inn(lev)  # type: ignore[arg-type]
+                liste.pop(0).brett_inn(lev)
         for lev_id in [i for i, liste in self._ventende.items() if not liste]:
             del self._ventende[lev_id]
 
@@ -653,7 +677,8 @@ class Tidsrapportimport:
             tekst = blokk.tekst if isinstance(blokk.tekst, str) else _tekst(blokk.tekst)
             rader: list[Rad] = list(csv_rader(io.StringIO(tekst), hode.skille, blokk.forste))
         else:
-            rader = blokk.rader  # type: ignore[assignment]
+            assert blokk.rader is not None  # a block is text or rows
+            rader = blokk.rader
         kvitteringer, nye = self._behandle(rader, hode.kolonner, sha, ktx)
         return _Resultat(kvitteringer, None, nye, None)
 
@@ -670,7 +695,7 @@ class Tidsrapportimport:
             hode = les_hode(fil)
             forrige: _Bit | None = None
             for blokk in _i_forveien(_blokker(fil, hode.skille, BIT), hode, leser):
-                ktx = Kontekst(self.aktor, self.app.klokke())  # type: ignore[attr-defined]
+                ktx = Kontekst(self.aktor, self.app.klokke())
                 resultat = self._avgjor(blokk, hode, sha, ktx)
                 if forrige is not None and not self._fullfor(forrige, hode, sha, ut, kvittering,
                                                              fremdrift):
@@ -848,11 +873,11 @@ class _Resultat:
     def antall_hendelser(self) -> int:
         return len(self.nye) + (len(self.lagrede) if self.lagrede is not None else 0)
 
-    def lagre(self, app: object) -> None:
+    def lagre(self, app: BrukervalgApp) -> None:
         if self.nye:
-            app.save(*self.nye)  # type: ignore[attr-defined]
+            app.save(*self.nye)
         if self.lagrede is not None and len(self.lagrede):
-            app.lagre_lagrede(self.lagrede.lagrede())  # type: ignore[attr-defined]
+            app.lagre_lagrede(self.lagrede.lagrede())
 
 
 @dataclass
@@ -862,7 +887,7 @@ class _Bit:
     blokk: _Blokk
     ktx: Kontekst
     resultat: _Resultat
-    lagring: Future[object] | None
+    lagring: Future[None] | None
 
 
 @contextmanager

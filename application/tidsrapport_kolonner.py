@@ -46,14 +46,13 @@ from eventsourcing.persistence import StoredEvent
 
 from domain import kalender
 from domain import leveranse as l_mod
-from domain.felles import Kontekst, Tjenestetype
+from domain.felles import Kontekst, Sluttarsak, Tjenestetype
 from domain.leveranse import (
     LENGSTE_BESOK,
     AvbestillingerRapportert,
     BesokRapportert,
     Besokskategori,
     Leveranse,
-    Sluttarsak,
 )
 
 _EPOKE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -154,19 +153,22 @@ class Ventende:
     def brett_inn(self, lev: Leveranse) -> None:
         """Fold the lines into ``lev`` exactly as their events will be folded when read back."""
         fra = datetime.fromisoformat
+        besok_hendelse, avbestilling_hendelse = self.besok_hendelse, self.avbestilling_hendelse
         for (linje, er_besok, s, e, ansatt, kat, tiltak, avbestilt,
              journal) in self.egne().select(
                 "linje", "er_besok", "start_json", "slutt_json", "ansatt", "kategori",
                 "tiltakskode", "avbestilt_tid_json", "journalreferanse").iter_rows():
             if er_besok:
+                assert besok_hendelse is not None, "folded before its event was made"
                 l_mod.noter_besok(lev, l_mod.Besok(
                     l_mod.rapportert_besok_id(lev.id, self.fil_sha256, linje), fra(s), fra(e),
                     ansatt, Besokskategori(kat or Besokskategori.ORDINAER.value), tiltak or None,
-                    self.timestamp, self.besok_hendelse, linje, self.fil_sha256))  # type: ignore[arg-type]
+                    self.timestamp, besok_hendelse, linje, self.fil_sha256))
             else:
+                assert avbestilling_hendelse is not None, "folded before its event was made"
                 l_mod.noter_avbestilling(lev, l_mod.Avbestilling(
                     fra(s), fra(e), fra(avbestilt), journal, self.timestamp,
-                    self.avbestilling_hendelse, linje, self.fil_sha256))  # type: ignore[arg-type]
+                    avbestilling_hendelse, linje, self.fil_sha256))
 
 
 @dataclass
@@ -430,7 +432,7 @@ class Lagring:
 
     def __init__(self, mapper: Any, sha: str, ktx: Kontekst) -> None:
         self.sha, self.ktx = sha, ktx
-        felles = {"originator_id": UUID(int=0), "originator_version": 1, "timestamp": ktx.naa,
+        felles: dict[str, Any] = {"originator_id": UUID(int=0), "originator_version": 1, "timestamp": ktx.naa,
                   "aktor": ktx.aktor, "fil_sha256": sha, "fom": date.min, "tom": date.min}
         self._besok = mapper.liste_lager(BesokRapportert(**felles, besok=()), "besok")
         self._avb = mapper.liste_lager(AvbestillingerRapportert(**felles, avbestillinger=()),

@@ -14,7 +14,10 @@ Decisions where the seeds leave a choice (README, "Decisions"):
 - R11 expansion/extension (seed 003: "Det samme gjelder varsel om utvidelse av vedtaket på
   eksisterende brukere"): a vedtak extended in time, or given more minutes per week (an answered
   revurdering or a revision on the bydel's own initiative), for a running home-nursing delivery
-  of that vedtak owes a notice by 14:00 the working day before the change takes effect. A notice
+  of that vedtak owes a notice by 14:00 the working day before the change takes effect. So does
+  a new vedtak that adds to a running service: same user and tjenestetype, taking effect while a
+  delivery under another vedtak (or none) runs; the notice names it as an expansion from the new
+  vedtak's ``gyldig_fra``. A notice
   counts if it names the change (what and from which date), also when given before the change
   was recorded; a notice stored before notices said what they were about counts if given on or
   after the day the change was recorded (the old rule, kept for old facts).
@@ -32,7 +35,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain import kalender
+from domain import felles, kalender
 from domain.felles import Kanal, Tjenestetype
 
 _EN_DAG = timedelta(days=1)
@@ -172,7 +175,7 @@ class Leveransefakta:
     meldinger: tuple[Melding, ...] = ()
 
     def aktiv_paa(self, dag: date) -> bool:
-        return self.fom <= dag and (self.tom is None or dag <= self.tom)
+        return felles.aktiv_paa(self.fom, self.tom, dag)
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,8 @@ def forpliktelser(leveranser: Iterable[Leveransefakta], vedtak: Iterable[Vedtaks
 
     ``naa`` None: without a clock (an unmet obligation is open); ``status_naa`` reads it later.
     The facts are those known at ``naa``; a vedtak's extension or expansion is owed on the
-    deliveries among ``leveranser`` that belong to it.
+    deliveries among ``leveranser`` that belong to it, and a new vedtak on the running
+    deliveries of the same user and tjenestetype (``nye_vedtak_utvider``).
     """
     if naa is not None:
         kalender.krev_tidssone(naa, "naa", "BV2")
@@ -295,17 +299,17 @@ def forpliktelser(leveranser: Iterable[Leveransefakta], vedtak: Iterable[Vedtaks
     for lev in leveranser:
         ut.extend(_leveranse(lev, regler, naa))
         ut.extend(_r21(lev, regler, naa))
-    per_vedtak: dict[str, list[Leveransefakta]] = {}
+    per_tjeneste: dict[tuple[str, Tjenestetype], list[Leveransefakta]] = {}
     for lev in leveranser:
-        if lev.vedtak_id is not None and not _annullert(lev):
-            per_vedtak.setdefault(lev.vedtak_id, []).append(lev)
+        if not _annullert(lev):
+            per_tjeneste.setdefault((lev.bruker_id, lev.tjenestetype), []).append(lev)
     for v in vedtak:
-        ut.extend(_vedtak(v, per_vedtak.get(v.vedtak_id, []), regler, naa))
+        ut.extend(_vedtak(v, per_tjeneste.get((v.bruker_id, v.tjenestetype), []), regler, naa))
     return sorted(ut, key=lambda f: (f.frist.grense.timestamp(), f.plikt_id))
 
 
 def _annullert(lev: Leveransefakta) -> bool:
-    return lev.tom is not None and lev.tom < lev.fom
+    return felles.annullert(lev.fom, lev.tom)
 
 
 def _felles(lev: Leveransefakta) -> dict[str, Any]:
@@ -404,6 +408,22 @@ def endringer(v: Vedtaksfakta) -> list[_Endring]:
     return sorted(ut, key=lambda e: e.versjon)
 
 
+def nye_vedtak_utvider(v: Vedtaksfakta, leveranser: Iterable[Leveransefakta]
+                       ) -> list[tuple[_Endring, Leveransefakta]]:
+    """R11: a new vedtak that adds to a running service is an expansion of it (seed 003: "Det
+    samme gjelder varsel om utvidelse av vedtaket på eksisterende brukere"): owed on each
+    delivery of the same user and tjenestetype, under another vedtak or none, that began before
+    the new vedtak takes effect and still runs that day. The change is the vedtak's own scope
+    (its first ``omfang``): from ``gyldig_fra``, recorded when it was made."""
+    if not v.omfang:
+        return []
+    forste = min(v.omfang, key=lambda o: o.versjon)
+    e = _Endring(forste.versjon, Varselgrunn.UTVIDELSE, forste.fra, forste.registrert)
+    return [(e, lev) for lev in leveranser
+            if lev.vedtak_id != v.vedtak_id and (lev.bruker_id, lev.tjenestetype) == (
+                v.bruker_id, v.tjenestetype) and lev.fom < e.fra and lev.aktiv_paa(e.fra)]
+
+
 def _navngir(varsel: Varsel, e: _Endring) -> bool:
     if varsel.kanal is not Kanal.PASIENTOVERGANG or varsel.hast:
         return False
@@ -415,23 +435,29 @@ def _navngir(varsel: Varsel, e: _Endring) -> bool:
 def _vedtak(v: Vedtaksfakta, leveranser: Sequence[Leveransefakta], regler: Fristregler,
             naa: datetime | None) -> list[Forpliktelse]:
     ut: list[Forpliktelse] = []
-    felles = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id, "tjenestetype": v.tjenestetype}
+    felles: dict[str, Any] = {"kilde_id": v.vedtak_id, "bruker_id": v.bruker_id,
+                              "tjenestetype": v.tjenestetype}
     if v.tjenestetype.er_hjemmesykepleie:
-        for e in endringer(v):
-            # Owed to the provider of a delivery already running under the vedtak on that day.
-            for lev in leveranser:
-                if not (lev.fom < e.fra and lev.aktiv_paa(e.fra)):
-                    continue
-                frist = Frist(tidspunkt=r11_varsel_senest(e.fra))
-                varsel = min((x.varslet_tid for x in lev.varsler if _navngir(x, e)),
-                             key=lambda t: kalender.lokal(t).timestamp(), default=None)
+        # Owed to the provider of a delivery already running on the day the change takes
+        # effect: under the vedtak for its own changes, under another (or none) for a new one.
+        egne = [lev for lev in leveranser if lev.vedtak_id == v.vedtak_id]
+        par = [(e, lev) for e in endringer(v) for lev in egne
+               if lev.fom < e.fra and lev.aktiv_paa(e.fra)]
+        for e, lev in [*nye_vedtak_utvider(v, leveranser), *par]:
+            frist = Frist(tidspunkt=r11_varsel_senest(e.fra))
+            varsel = min((x.varslet_tid for x in lev.varsler if _navngir(x, e)),
+                         key=lambda t: kalender.lokal(t).timestamp(), default=None)
+            if lev.vedtak_id != v.vedtak_id:
+                hva, utlost = "nytt vedtak", "nytt vedtak på løpende tjeneste"
+            else:
                 hva = "forlenget" if e.art is Varselgrunn.FORLENGELSE else "utvidet omfang"
-                ut.append(Forpliktelse(
-                    f"R11e:{v.vedtak_id}:{e.versjon}:{lev.leveranse_id}", "R11",
-                    f"varsel_{e.art.value}", Skyldig.BYDEL,
-                    f"vedtaket {hva} fra {e.fra.isoformat()}", frist=frist, oppfylt=varsel,
-                    status=status("R11", frist, varsel, naa), leverandor_id=lev.leverandor_id,
-                    merknad=f"{hva} fra {e.fra.isoformat()}", **felles))
+                utlost = f"vedtaket {hva}"
+            ut.append(Forpliktelse(
+                f"R11e:{v.vedtak_id}:{e.versjon}:{lev.leveranse_id}", "R11",
+                f"varsel_{e.art.value}", Skyldig.BYDEL, f"{utlost} fra {e.fra.isoformat()}",
+                frist=frist, oppfylt=varsel, status=status("R11", frist, varsel, naa),
+                leverandor_id=lev.leverandor_id, merknad=f"{hva} fra {e.fra.isoformat()}",
+                **felles))
     for r in v.revurderinger:
         frist = Frist(tidspunkt=kalender.frist_r16_svar(r.anmodet), inklusiv=False)
         ut.append(Forpliktelse(

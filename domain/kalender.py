@@ -170,7 +170,7 @@ def _overgang_i_hull(naiv: datetime) -> datetime:
 @lru_cache(maxsize=256)
 def helligdager(aar: int) -> Mapping[date, str]:
     """Norske offentlige helligdager for et år (uten vanlige søndager), dato -> navn."""
-    kalender = holidays.Norway(years=aar, include_sundays=False, language="no")
+    kalender = holidays.country_holidays("NO", years=aar, include_sundays=False, language="no")
     return MappingProxyType({d: navn for d, navn in sorted(kalender.items()) if d.year == aar})
 
 

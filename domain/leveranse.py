@@ -650,6 +650,12 @@ def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime
     return h.liste
 
 
+def _tid(verdi: object) -> datetime:
+    """A line's instant as collected by :class:`Tidsrapport` (always an aware datetime)."""
+    assert isinstance(verdi, datetime)
+    return verdi
+
+
 class Tidsrapport:
     """One delivery's lines of a provider's time report (one file chunk), decided line by line.
 
@@ -703,7 +709,8 @@ class Tidsrapport:
         return True
 
     def hendelser(self) -> list[Hendelse]:
-        lev, ktx, ut = self.lev, self.ktx, []
+        lev, ktx = self.lev, self.ktx
+        ut: list[Hendelse] = []
         for cls, felt, rader, hid, start, slutt in (
                 (BesokRapportert, "besok", self.besok, self._besok_id, "start", "slutt"),
                 (AvbestillingerRapportert, "avbestillinger", self.avbestillinger,
@@ -716,8 +723,8 @@ class Tidsrapport:
                     "fil_sha256": self.fil_sha256,
                     # The earliest instant has the first Oslo date (a wall-clock comparison
                     # within one zone can only err inside the repeated autumn hour: same date).
-                    "fom": kalender.lokal_dato(min(r[start] for r in rader)),  # type: ignore[type-var]
-                    "tom": kalender.lokal_dato(max(r[slutt] for r in rader)),  # type: ignore[type-var]
+                    "fom": kalender.lokal_dato(min(_tid(r[start]) for r in rader)),
+                    "tom": kalender.lokal_dato(max(_tid(r[slutt]) for r in rader)),
                     felt: rader}))
         return ut
 

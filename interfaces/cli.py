@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -197,7 +197,7 @@ def demo(args: argparse.Namespace) -> int:
         brukere = last_demo(app, klokke)
         print(f"Demodata lastet i {app.env.get('SQLITE_DBNAME') or 'lageret'}.")
     else:
-        brukere = sorted({n.originator_id for n in app.recorder.select_notifications(
+        brukere = sorted({UUID(str(n.originator_id)) for n in app.recorder.select_notifications(
             start=1, limit=100_000, topics=["domain.bruker:BrukerRegistrert"])})
         print("Lageret har allerede data; viser historikken.")
     for bruker_id in brukere:
@@ -327,9 +327,10 @@ def klagesak(args: argparse.Namespace) -> int:
 def _skriv_ut(innhold: str | bytes, fil: str | None, hva: str) -> None:
     """To the file named, else to stdout (bytes: only to a file)."""
     if fil:
-        with open(fil, "wb" if isinstance(innhold, bytes) else "w",
-                  **({} if isinstance(innhold, bytes) else {"encoding": "utf-8"})) as f:
-            f.write(innhold)
+        if isinstance(innhold, bytes):
+            Path(fil).write_bytes(innhold)
+        else:
+            Path(fil).write_text(innhold, encoding="utf-8")
         print(f"Skrevet til {fil} ({hva}).", file=sys.stderr)
     elif isinstance(innhold, bytes):
         raise Brukerfeil("xlsx skrives bare til fil: bruk --ut fil.xlsx")
@@ -355,9 +356,10 @@ def rapport(args: argparse.Namespace) -> int:
     app = _app()
     levs = [_leverandor(app, args.leverandor)] if args.leverandor else None
     r = _oppfolging(app).rapport(args.fra, args.til, levs)
-    innhold: str | bytes = {"html": lambda: rapport_html(r, navn=_navn(app)),
-                            "csv": lambda: rapport_csv(r),
-                            "xlsx": lambda: rapport_xlsx(r, navn=_navn(app))}[args.format]()
+    lag: dict[str, Callable[[], str | bytes]] = {
+        "html": lambda: rapport_html(r, navn=_navn(app)), "csv": lambda: rapport_csv(r),
+        "xlsx": lambda: rapport_xlsx(r, navn=_navn(app))}
+    innhold = lag[args.format]()
     _skriv_ut(innhold, args.ut, f"{len(r.leverandorer)} leverandør(er), {args.format}")
     return 0
 

@@ -168,8 +168,9 @@ SlaKonfig = Fristregler
 
 def les_fristregler(mappe: Path | None = None) -> Fristregler:
     """The deadline rules' settings from ``sla.toml`` (read once by whoever composes the app)."""
-    return Konfig._les(Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE), "sla.toml",
-                       Fristregler.fra_toml)
+    regler: Fristregler = Konfig._les(Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE),
+                                      "sla.toml", Fristregler.fra_toml)
+    return regler
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,12 @@ class _SqliteMarkor(Markor):
         self._cur.executemany(sql, rader)
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return self._cur.fetchall()
+        rader: list[tuple[Any, ...]] = self._cur.fetchall()
+        return rader
 
     def fetchone(self) -> tuple[Any, ...] | None:
-        return self._cur.fetchone()
+        rad: tuple[Any, ...] | None = self._cur.fetchone()
+        return rad
 
 
 class SqliteLager(Lager):
@@ -231,10 +233,12 @@ class _PgMarkor(Markor):
             self._cur.executemany(self._pg(sql), [_parametre(r) for r in rader])
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return self._cur.fetchall()
+        rader: list[tuple[Any, ...]] = self._cur.fetchall()
+        return rader
 
     def fetchone(self) -> tuple[Any, ...] | None:
-        return self._cur.fetchone()
+        rad: tuple[Any, ...] | None = self._cur.fetchone()
+        return rad
 
     # Many values travel as ONE json parameter, encoded by orjson (C) and taken apart by
     # PostgreSQL (C): one round trip and one prepared statement however many rows, and none of

@@ -21,10 +21,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+from pydantic import BaseModel
 
 from projections.konfig import Konfig
 from projections.lager import Lager, Markor
@@ -147,7 +148,7 @@ class Kjoring:
         self.batchstorrelse = batchstorrelse
         decode_state = getattr(app.mapper, "decode_state", None)
         self._dekod: Callable[[Notification], dict[str, Any]] = decode_state or (
-            lambda n: app.mapper.to_domain_event(n).model_dump(mode="json"))
+            lambda n: cast(BaseModel, app.mapper.to_domain_event(n)).model_dump(mode="json"))
         self._opprettet = False
 
     # --- tables and positions ---------------------------------------------------------------

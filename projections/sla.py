@@ -118,7 +118,7 @@ def _frist_dato(x: frister.Forpliktelse) -> str:
 
 class Sla(Projeksjon):
     navn = "sla"
-    VERSJON = 3
+    VERSJON = 4  # 4: R11 for a new vedtak on a running service
     konfigdeler = ("sla",)
     tabeller = ("prj_sla_bydel", "prj_sla_leveranse", "prj_sla_varsel", "prj_sla_vedtak",
                 "prj_sla_forlengelse", "prj_sla_omfang", "prj_sla_revurdering", "prj_sla_melding",
@@ -130,6 +130,7 @@ class Sla(Projeksjon):
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, leverandor_id TEXT NOT NULL, "
         "fom TEXT NOT NULL, tom TEXT, vedtak_id TEXT, startet_tid TEXT)",
         "CREATE INDEX IF NOT EXISTS prj_sla_leveranse_vedtak ON prj_sla_leveranse (vedtak_id)",
+        "CREATE INDEX IF NOT EXISTS prj_sla_leveranse_bruker ON prj_sla_leveranse (bruker_id)",
         "CREATE TABLE IF NOT EXISTS prj_sla_varsel (leveranse_id TEXT NOT NULL, "
         "posisjon BIGINT NOT NULL, kanal TEXT NOT NULL, varslet_tid TEXT NOT NULL, "
         "hast BIGINT NOT NULL, gjelder TEXT NOT NULL, gjelder_fra TEXT, "
@@ -137,6 +138,7 @@ class Sla(Projeksjon):
         "CREATE TABLE IF NOT EXISTS prj_sla_vedtak (vedtak_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, gyldig_til_fattet TEXT, "
         "mottatt_dato TEXT, klage_dato TEXT)",
+        "CREATE INDEX IF NOT EXISTS prj_sla_vedtak_bruker ON prj_sla_vedtak (bruker_id)",
         "CREATE TABLE IF NOT EXISTS prj_sla_forlengelse (vedtak_id TEXT NOT NULL, "
         "versjon BIGINT NOT NULL, ny_til TEXT, registrert_tid TEXT NOT NULL, "
         "PRIMARY KEY (vedtak_id, versjon))",
@@ -314,15 +316,16 @@ class Sla(Projeksjon):
     # --- obligations, computed once per batch for what the batch touched -------------------
 
     def skriv_batch(self, cur: Markor, b: _Batch) -> None:
-        lev_ids = set(b.leveranser)
-        vedtak_ids = set(b.vedtak)
-        # A vedtak's expansion is owed on its deliveries, so the two are computed together.
-        for (vid,) in cur.i("SELECT vedtak_id FROM prj_sla_leveranse WHERE {i} "
-                            "AND vedtak_id IS NOT NULL", "leveranse_id", sorted(lev_ids)):
-            vedtak_ids.add(vid)
-        for (lid,) in cur.i("SELECT leveranse_id FROM prj_sla_leveranse WHERE {i}",
-                            "vedtak_id", sorted(vedtak_ids)):
-            lev_ids.add(lid)
+        # A vedtak's expansion is owed on its deliveries, and a new vedtak's on the running
+        # deliveries of the same user: a touched user's facts are computed together.
+        eiere = {x for (x,) in cur.i("SELECT bruker_id FROM prj_sla_leveranse WHERE {i}",
+                                      "leveranse_id", sorted(b.leveranser))}
+        eiere |= {x for (x,) in cur.i("SELECT bruker_id FROM prj_sla_vedtak WHERE {i}",
+                                       "vedtak_id", sorted(b.vedtak))}
+        lev_ids = set(b.leveranser) | {x for (x,) in cur.i(
+            "SELECT leveranse_id FROM prj_sla_leveranse WHERE {i}", "bruker_id", sorted(eiere))}
+        vedtak_ids = set(b.vedtak) | {x for (x,) in cur.i(
+            "SELECT vedtak_id FROM prj_sla_vedtak WHERE {i}", "bruker_id", sorted(eiere))}
         leveranser = self._leveransefakta(cur, sorted(lev_ids))
         vedtak = self._vedtaksfakta(cur, sorted(vedtak_ids))
         plikter = frister.forpliktelser(leveranser, vedtak, self.konfig.sla, None)
@@ -453,7 +456,8 @@ def _med_status(r: tuple[Any, ...], naa: datetime) -> SlaForpliktelse:
     regel, frist, lagret = r[1], r[8], frister.Status(r[10])
     inklusiv = bool(r[15])
     st = frister.status_naa(regel, lagret, frister.Frist.fra_tekst(frist, inklusiv), naa)
-    return SlaForpliktelse(*r[:10], st.value, *r[11:15], inklusiv)
+    return SlaForpliktelse(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], st.value,
+                           r[11], r[12], r[13], r[14], inklusiv)
 
 
 def forpliktelser(cur: Markor, naa: datetime, leverandor_id: str | None = None,
@@ -494,7 +498,7 @@ def aggregat(cur: Markor, naa: datetime, gruppering: Sequence[str],
     for x in rader:
         noekkel = tuple(getattr(x, _GRUPPER[g]) for g in gruppering)
         tall.setdefault(noekkel, dict.fromkeys((*STATUSER, ikke), 0))[x.status] += 1
-    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), *(v[s] for s in STATUSER),
-                        ikke_aktuell=v[ikke])
+    return [SlaAggregat(dict(zip(gruppering, k, strict=True)), v[OVERHOLDT], v[BRUTT], v[APEN],
+                        v[UTLOPT], ikke_aktuell=v[ikke])
             for k, v in sorted(tall.items(), key=lambda kv: tuple((x is None, x or "")
                                                                     for x in kv[0]))]

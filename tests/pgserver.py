@@ -64,6 +64,8 @@ class ThrowawayPostgres:
 
     port: int = field(default_factory=_free_port)
     datadir: str = ""
+    durable: bool = False
+    """Keep fsync and synchronous_commit on (an acknowledged commit survives a crash)."""
     _os_user: str | None = None
 
     def _run(self, argv: list[str]) -> None:
@@ -79,14 +81,26 @@ class ThrowawayPostgres:
             os.chown(self.datadir, info.pw_uid, info.pw_gid)
         self._run([_find_bin("initdb"), "-D", self.datadir, "-U", "postgres", "--auth=trust",
                    "--encoding=UTF8", "--locale=C.UTF-8"])
-        opts = (f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=200")
-        self._run([_find_bin("pg_ctl"), "-D", self.datadir, "-o", opts, "-w", "-t", "60",
-                   "-l", os.path.join(self.datadir, "server.log"), "start"])
+        self._pg_ctl_start()
         with self.admin() as conn:
             conn.execute(f"CREATE ROLE {APP_USER} LOGIN SUPERUSER PASSWORD '{APP_PASSWORD}'")
         return self
+
+    def _pg_ctl_start(self) -> None:
+        fart = "" if self.durable else ("-c fsync=off -c synchronous_commit=off "
+                                        "-c full_page_writes=off ")
+        opts = (f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 {fart}"
+                "-c max_connections=200")
+        self._run([_find_bin("pg_ctl"), "-D", self.datadir, "-o", opts, "-w", "-t", "60",
+                   "-l", os.path.join(self.datadir, "server.log"), "start"])
+
+    def crash(self) -> None:
+        """Stop the server at once, as a crash would (``pg_ctl stop -m immediate``); the data
+        stays, and ``restart()`` starts it again (with crash recovery)."""
+        self._run([_find_bin("pg_ctl"), "-D", self.datadir, "-m", "immediate", "-w", "stop"])
+
+    def restart(self) -> None:
+        self._pg_ctl_start()
 
     def admin(self, dbname: str = "postgres") -> psycopg.Connection:
         deadline = time.monotonic() + 30

@@ -147,7 +147,8 @@ def save_checkpoint(doc: dict[str, Any], path: str | os.PathLike[str]) -> None:
 
 def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        doc: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return doc
     except json.JSONDecodeError as e:
         msg = f"{path} is not a checkpoint document: {e}"
         raise CheckpointError(msg) from None

@@ -34,12 +34,9 @@ from typing import TYPE_CHECKING, Any
 import eventsourcing.postgres as es_postgres
 from eventsourcing.persistence import (
     IntegrityError,
-    InterfaceError,
     Notification,
-    OperationalError,
     ProgrammingError,
 )
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from application.ledger.chain import (
@@ -49,6 +46,7 @@ from application.ledger.chain import (
     link_hash_sql,
 )
 from application.ledger.errors import LedgerConfigurationError, LedgerWriteError
+from application.ledger.retries import bounded_retry, undecorated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -97,6 +95,9 @@ def create_events_table_statement(
         originator_id_type=Identifier(originator_id_type),
         unique_prev=Identifier(prev_hash_constraint_name(events_table)),
     )
+
+
+_library_insert_events = undecorated(es_postgres.PostgresApplicationRecorder.insert_events)
 
 
 class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder):
@@ -242,13 +243,21 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
 
     # --- writing ------------------------------------------------------------------------
 
+    # The library's reads, retried for a bounded time instead of ten times (ledger/retries.py).
+    select_events = bounded_retry(es_postgres.PostgresApplicationRecorder.select_events)
+    max_notification_id = bounded_retry(
+        es_postgres.PostgresApplicationRecorder.max_notification_id)
+
+    @bounded_retry
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         if self._linking_statements is None and stored_events:
             self._prepare_statements()
         try:
-            return super().insert_events(stored_events, **kwargs)
+            # The library's insert without its own ten retries (this method retries).
+            ider: Sequence[int] | None = _library_insert_events(self, stored_events, **kwargs)
+            return ider
         except IntegrityError as e:
             # A violated link constraint is no optimistic-concurrency conflict, and must not
             # look like one (callers retry those): the chain no longer matches the events.
@@ -327,7 +336,7 @@ class LedgerPostgresApplicationRecorder(es_postgres.PostgresApplicationRecorder)
 
     # --- reading: the library's queries, without the link columns ------------------------
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    @bounded_retry
     def select_notifications(
         self,
         start: int | None,

@@ -107,15 +107,16 @@ class SQLiteChainReader(ChainReader):
             cursor.close()
 
     def count_links(self) -> int:
-        return self._scalar(f"SELECT count(*) FROM {self._ledger}")
+        return int(self._scalar(f"SELECT count(*) FROM {self._ledger}"))
 
     def first_orphan_link(self, before: int | None = None) -> int | None:
-        return self._scalar(
+        position: int | None = self._scalar(
             f"SELECT min(l.position) FROM {self._ledger} AS l WHERE "
             f"NOT EXISTS (SELECT 1 FROM {self._events} AS e WHERE e.rowid = l.position) "
             "AND (? IS NULL OR l.position < ?)",
             (before, before),
         )
+        return position
 
 
 class SQLiteChainSource(ChainSource):
@@ -223,9 +224,9 @@ class PostgresChainReader(ChainReader):
                 raise
 
     def count_links(self) -> int:
-        return self._scalar(
+        return int(self._scalar(
             SQL("SELECT count(*) FROM {} WHERE hash IS NOT NULL").format(self._events)
-        )
+        ))
 
     def first_orphan_link(self, before: int | None = None) -> int | None:
         return None  # a link is part of its event's row
@@ -279,7 +280,7 @@ class PostgresChainSource(ChainSource):
 
     def _originator_id_type(self, conn: psycopg.Connection[Any]) -> str:
         with conn.cursor(row_factory=tuple_row) as cursor:
-            columns = dict(cursor.execute(
+            columns: dict[str, str] = dict(cursor.execute(
                 "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
                 "WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
                 (_qualified(self.schema, self.events_table),),

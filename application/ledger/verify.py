@@ -298,9 +298,11 @@ def _hash_row(prev_hash: bytes | None, row: Row, *, position: int | None = None,
     """The link hash of row under prev_hash (optionally at another position or with another
     state), or None where a column cannot be hashed."""
     row_position, originator_id, version, topic, row_state, _, _ = row
+    if prev_hash is None:
+        return None
     try:
         return link_hash_bytes(
-            prev_hash,  # type: ignore[arg-type]
+            prev_hash,
             row_position if position is None else position,
             originator_id,
             version,
@@ -374,11 +376,11 @@ def _find_reorder_partner(row: Row, lookahead: list[Row]) -> int | None:
         if later_stored is None or later_prev is None:
             continue
         if _hash_row(later_prev, row, position=later_position) == later_stored:
-            return later_position
+            return int(later_position)
         if (
             later_state != state
             and _hash_row(later_prev, later, state=state) == later_stored
             and _hash_row(prev, row, state=later_state) == stored
         ):
-            return later_position
+            return int(later_position)
     return None

@@ -20,6 +20,7 @@ from litestar.openapi.spec import (
     Link,
     OpenAPIHeader,
     OpenAPIMediaType,
+    OpenAPIResponse,
     OpenAPIType,
     Operation,
     Parameter,
@@ -123,20 +124,20 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
     @dataclass
     class MedDetaljer(Operation):
         def __post_init__(self) -> None:
-            self.parameters = [*(self.parameters or []), *parametre]  # type: ignore[list-item]
+            self.parameters = [*(self.parameters or []), *parametre]
             for kode, svar in (self.responses or {}).items():
-                if not hasattr(svar, "headers"):
+                if not isinstance(svar, OpenAPIResponse):  # a $ref has no headers of its own
                     continue
                 if html and kode == "200" and svar.content is not None:  # type: ignore[union-attr]
                     svar.content["text/html"] = _HTML_SIDE  # type: ignore[union-attr]
                 if kode.startswith("2"):
-                    svar.headers = {**(svar.headers or {}), **suksesshoder}  # type: ignore[union-attr]
+                    svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):
-                        svar.links = dict(lenker)  # type: ignore[union-attr]
-                elif kode == "429":
-                    svar.headers = {"Retry-After": _RETRY}  # type: ignore[union-attr]
+                        svar.links = dict(lenker)
+                elif kode in ("429", "503"):
+                    svar.headers = {"Retry-After": _RETRY}
                 elif kode == "401":
-                    svar.headers = {"WWW-Authenticate": _AUTH}  # type: ignore[union-attr]
+                    svar.headers = {"WWW-Authenticate": _AUTH}
 
     return MedDetaljer
 

@@ -28,6 +28,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from application.app import BrukervalgApp
+from application.ledger.retries import reconnect_promptly
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class Sidelager:
                 connect_timeout=float(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
                 pool_size=int(env.get("BRUKERVALG_HTTP_POOL_SIZE", "4")), max_overflow=4,
                 max_waiting=64)
+            reconnect_promptly(egen)
             return cls(egen, cipher=app.mapper.cipher)
         return cls(SqliteForbindelse(":memory:"))
 

@@ -3,16 +3,22 @@
 Domain rule broken (``Regelbrudd``) → 422 naming the rule id and the field; ``IkkeFunnet`` → 404;
 ``SamtidigEndring`` and the event store's ``IntegrityError`` → 409; a stale ``If-Match`` → 412;
 a request the API cannot read → 400; no or bad token → 401; a role that may not do this → 403;
-too many requests → 429. Anything unexpected → 500 without internals.
+too many requests → 429; the store unreachable → 503 with ``Retry-After``. Anything unexpected →
+500 without internals.
+
+``FEILTABELL`` is the one table from exception to (status, slug): the problem details below and
+the access log (``status_for``) both read it, so the log records the status the caller got.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError
+import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -86,6 +92,46 @@ _TYPER: dict[int, tuple[str, str]] = {
     500: ("intern-feil", "Intern feil"),
     503: ("lesemodell-utdatert", "Lesemodellen må bygges på nytt"),
 }
+_TITLER = {"idempotensnokkel-gjenbrukt": "Idempotency-Key brukt før",
+           "lager-utilgjengelig": "Lageret svarer ikke"}
+
+# The store did not answer (down, restarting, connections refused or broken, a lock not granted
+# in time): the request may be retried. psycopg's and sqlite3's own errors too, for the few
+# readers that use a connection directly.
+LAGERFEIL: tuple[type[BaseException], ...] = (OperationalError, InterfaceError,
+                                              psycopg.OperationalError, psycopg.InterfaceError,
+                                              sqlite3.OperationalError)
+# Seconds a client is asked to wait before retrying when the store did not answer.
+LAGER_RETRY_AFTER = 5
+
+# The one table from exception to (status, slug), first match wins. An HTTPException not named
+# here answers its own status (slug from _TYPER); anything else is a 500.
+FEILTABELL: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], int, str], ...] = (
+    (Regelbrudd, 422, "regelbrudd"),
+    (IdempotensKonflikt, 422, "idempotensnokkel-gjenbrukt"),
+    (IkkeFunnet, 404, "finnes-ikke"),
+    ((UtdatertVersjon, ForhandsbetingelseFeilet), 412, "utdatert-versjon"),
+    ((SamtidigEndring, IntegrityError), 409, "samtidig-endring"),
+    ((ValidationException, NaivtTidspunktError, RecursionError, Uleselig), 400,
+     "ugyldig-foresporsel"),
+    (ProjeksjonUtdatert, 503, "lesemodell-utdatert"),
+    (LAGERFEIL, 503, "lager-utilgjengelig"),
+)
+
+
+def klassifiser(exc: BaseException) -> tuple[int, str]:
+    """(status, slug) of the answer to this exception: the one table, for answer and log."""
+    for typer, status, slug in FEILTABELL:
+        if isinstance(exc, typer):
+            return status, slug
+    if isinstance(exc, HTTPException):
+        return exc.status_code, _TYPER.get(exc.status_code, (f"http-{exc.status_code}", ""))[0]
+    return 500, "intern-feil"
+
+
+def status_for(exc: BaseException) -> int:
+    """The status the exception mapper answers this exception with (for the access log)."""
+    return klassifiser(exc)[0]
 
 
 # A broken rule's problem type is its entry in the rule catalogue (served by the API itself).
@@ -99,7 +145,7 @@ def regel_type(regel: str) -> str:
 
 def _type(status: int, slug: str | None = None) -> tuple[str, str]:
     navn, tittel = _TYPER.get(status, ("http-" + str(status), "Feil"))
-    return f"urn:brukervalg:problem:{slug or navn}", tittel
+    return f"urn:brukervalg:problem:{slug or navn}", _TITLER.get(slug or navn, tittel)
 
 
 def problem_svar(request: Request | None, status: int, detail: str | None, *,
@@ -116,50 +162,59 @@ def problem_svar(request: Request | None, status: int, detail: str | None, *,
 
 
 def til_problem(request: Request, exc: Exception) -> Response[Problem]:
-    """The exception mapper (registered for every exception)."""
+    """The exception mapper (registered for every exception): status and slug from FEILTABELL,
+    the detail, rule and field from the exception."""
+    status, slug = klassifiser(exc)
+
+    def svar(detail: str | None, **ekstra: Any) -> Response[Problem]:
+        return problem_svar(request, status, detail, slug=slug, **ekstra)
+
     if isinstance(exc, Regelbrudd):
-        return problem_svar(request, 422, exc.melding, regel=exc.regel, felt=exc.felt)
+        return svar(exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
-        return problem_svar(request, 404, str(exc))
+        return svar(str(exc))
     if isinstance(exc, UtdatertVersjon):
-        return problem_svar(request, 412, f"If-Match: {exc}")
+        return svar(f"If-Match: {exc}")
     if isinstance(exc, SamtidigEndring | IntegrityError):
-        return problem_svar(request, 409, "en annen endret den samme saken samtidig; hent "
-                            "siste versjon og prøv igjen")
+        return svar("en annen endret den samme saken samtidig; hent siste versjon og prøv igjen")
     if isinstance(exc, ValidationException):
         feil = _valideringsfeil(exc.extra) or _uten_detaljer(exc.detail)
         detail = feil[0]["melding"] if len(feil) == 1 else "forespørselen oppfyller ikke skjemaet"
-        return problem_svar(request, 400, detail, regel=_regel(feil), felt=feil[0]["felt"],
-                            feil=feil)
+        return svar(detail, regel=_regel(feil), felt=feil[0]["felt"], feil=feil)
     if isinstance(exc, NaivtTidspunktError):
-        return problem_svar(request, 400, "tidspunktet må ha tidssone, f.eks. "
-                            "2026-11-01T10:00:00+01:00", regel=exc.regel or "BV2", felt=exc.felt)
+        return svar("tidspunktet må ha tidssone, f.eks. 2026-11-01T10:00:00+01:00",
+                    regel=exc.regel or "BV2", felt=exc.felt)
     if isinstance(exc, RecursionError):
-        return problem_svar(request, 400, "JSON-innholdet er nøstet for dypt", regel="BV0",
-                            felt="body")
+        return svar("JSON-innholdet er nøstet for dypt", regel="BV0", felt="body")
     if isinstance(exc, Uleselig):
-        return problem_svar(request, 400, exc.detail, regel="BV0", felt=exc.felt)
+        return svar(exc.detail, regel="BV0", felt=exc.felt)
     if isinstance(exc, IdempotensKonflikt):
-        return problem_svar(request, 422, exc.detail, regel="API1", felt="Idempotency-Key",
-                            slug="idempotensnokkel-gjenbrukt")
+        return svar(exc.detail, regel="API1", felt="Idempotency-Key")
     if isinstance(exc, ProjeksjonUtdatert):
         log.error("lesemodellen er utdatert: %s", exc)
-        return problem_svar(request, 503, str(exc))
+        return svar(str(exc))
+    if isinstance(exc, LAGERFEIL):
+        log.error("lageret svarer ikke (%s %s): %s", request.method, request.url.path, exc)
+        return svar(LAGER_UTILGJENGELIG, headers={"Retry-After": str(LAGER_RETRY_AFTER)})
     if isinstance(exc, HTTPException):
-        status = exc.status_code
         if status == 400:  # the request could not be read at all (e.g. the body is not JSON)
-            return problem_svar(request, 400, oversett(exc.detail), regel="BV0", felt="body",
-                                headers=exc.headers)
+            return svar(oversett(exc.detail), regel="BV0", felt="body", headers=exc.headers)
         if status == 413:
-            return problem_svar(request, 413, "forespørselen er større enn API-et tar imot",
-                                felt="body", headers=exc.headers)
+            return svar("forespørselen er større enn API-et tar imot", felt="body",
+                        headers=exc.headers)
         if status == 415:
-            return problem_svar(request, 415, "innholdstypen støttes ikke", felt="Content-Type",
-                                headers=exc.headers)
+            return svar("innholdstypen støttes ikke", felt="Content-Type", headers=exc.headers)
         detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
-        return problem_svar(request, status, detail, headers=exc.headers)
+        return svar(detail, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
-    return problem_svar(request, 500, None)
+    return svar(None)
+
+
+# The store did not answer: a write may or may not have been stored (the commit may have gone
+# through with the answer lost), so the client retries with the same Idempotency-Key.
+LAGER_UTILGJENGELIG = ("lageret (databasen) svarer ikke akkurat nå; prøv igjen om litt. En "
+                       "skriving kan være lagret eller ikke: send den på nytt med samme "
+                       "Idempotency-Key, så lagres den én gang")
 
 
 def _valideringsfeil(extra: Any) -> list[dict[str, str]]:
@@ -271,8 +326,7 @@ _EKSEMPLER: dict[int, dict[str, Any]] = {
     422: {"detail": "valg med virkning før 2024-06-01 registreres ikke", "regel": "R04",
           "felt": "gyldig_fra"},
     429: {"detail": "for mange forespørsler fra denne identiteten; vent litt"},
-    503: {"detail": "projeksjonen betalbar_tid ble bygd av versjon 2:…, koden og innstillingene "
-                    "er 3:…: kjør `brukervalg projeksjoner gjenoppbygg`"},
+    503: {"detail": LAGER_UTILGJENGELIG},
 }
 
 _BESKRIVELSER = {
@@ -286,8 +340,9 @@ _BESKRIVELSER = {
     422: "En domeneregel er brutt (regel-id og felt navngitt), eller Idempotency-Key er brukt "
          "med en annen forespørsel.",
     429: "For mange forespørsler fra samme identitet; se Retry-After.",
-    503: "Lesemodellen (projeksjonen) ble bygd av en annen versjon av koden eller innstillingene "
-         "og må bygges på nytt av driften (`brukervalg projeksjoner gjenoppbygg`).",
+    503: "Lageret (databasen) svarer ikke (se Retry-After; en skriving kan være lagret eller "
+         "ikke: send den på nytt med samme Idempotency-Key), eller lesemodellen ble bygd av en "
+         "annen versjon av koden og må bygges på nytt (`brukervalg projeksjoner gjenoppbygg`).",
 }
 
 
@@ -306,8 +361,8 @@ def feilsvar(*koder: int) -> dict[int, ResponseSpec]:
     return svar
 
 
-LESEFEIL = (400, 401, 403, 404, 429)
-# Reads answered from the projections (read models).
-RAPPORTFEIL = (*LESEFEIL, 503)
-SKRIVEFEIL = (400, 401, 403, 404, 409, 412, 413, 422, 429)
+# 503: the store did not answer (any operation), or a stale read model (reports).
+LESEFEIL = (400, 401, 403, 404, 429, 503)
+RAPPORTFEIL = LESEFEIL
+SKRIVEFEIL = (400, 401, 403, 404, 409, 412, 413, 422, 429, 503)
 MEDIA_JSON = MediaType.JSON

@@ -265,6 +265,8 @@ class Verifikator:
         if not (isinstance(person, str) and 0 < len(person) <= 100):
             raise UgyldigToken(f"claim {c.person} mangler")
         try:
+            if not isinstance(rolle_tekst, str):
+                raise ValueError(rolle_tekst)
             rolle = Rolle(rolle_tekst)
         except ValueError:
             raise UgyldigToken(f"claim {c.rolle} er ingen kjent rolle") from None

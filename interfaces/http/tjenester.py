@@ -12,23 +12,27 @@ included, with the bruker it concerned when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid4, uuid5
 
 import orjson
-from eventsourcing.persistence import IntegrityError
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
-from domain.felles import Aktor, IkkeFunnet, Regelbrudd
+from domain.felles import Aktor
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
-from interfaces.http.problem import ForhandsbetingelseFeilet, IdempotensKonflikt, Uleselig
+from interfaces.http.problem import (
+    ForhandsbetingelseFeilet,
+    IdempotensKonflikt,
+    Uleselig,
+    status_for,
+)
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
@@ -41,19 +45,6 @@ NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
-
-
-def status_for(exc: BaseException) -> int:
-    """The status the exception mapper will answer with (for the access log)."""
-    if isinstance(exc, Regelbrudd | IdempotensKonflikt):
-        return 422
-    if isinstance(exc, IkkeFunnet):
-        return 404
-    if isinstance(exc, SamtidigEndring | IntegrityError):
-        return 409
-    if isinstance(exc, HTTPException):
-        return exc.status_code
-    return 500
 
 
 def etag(versjon: int) -> str:
@@ -123,10 +114,14 @@ class Kjerne:
 
     def les(self, request: Request, ref: Ref | None,
             hent: Callable[[Sikt | None], tuple[M, int | None]],
-            finn: Callable[[], Ref] | None = None) -> Response[M]:
+            finn: Callable[[], Ref] | None = None, *,
+            logg_foerst: bool = False) -> Response[M]:
         """A read of personal data: checked, logged (with purpose) before anything is returned.
 
         ``finn`` resolves the resource from the request first (a search by fødselsnummer).
+        The data is read before the row is written, so a read that fails (a stale read model,
+        the store down, R19) is logged with its own status; ``logg_foerst`` writes the row
+        first instead (the access log's own read, which shows itself).
         """
         identitet: Identitet = request.user
         formaal: str | None = None
@@ -137,7 +132,14 @@ class Kjerne:
             if finn is not None:
                 ref = finn()
             sikt = self._sikt(identitet, self.operasjon(request), ref)
+            if logg_foerst:
+                self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
+                                             formaal, 200)])
+                return self._svar_lest(*hent(sikt))
+            innhold, versjon = hent(sikt)
         except Exception as e:
+            if logg_foerst and sikt is not None:
+                raise  # logged already
             if ref is None and finn is not None:
                 try:  # the log names the bruker the search was about, also when refused
                     ref = finn()
@@ -148,17 +150,23 @@ class Kjerne:
             raise
         self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
                                      formaal, 200)])
-        innhold, versjon = hent(sikt)
+        return self._svar_lest(innhold, versjon)
+
+    @staticmethod
+    def _svar_lest(innhold: M, versjon: int | None) -> Response[M]:
         return Response(innhold, headers={"ETag": etag(versjon)} if versjon is not None else None)
 
     # --- writes -----------------------------------------------------------------------------
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
               utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
-              bydel: str | None = None) -> Response[KvitteringUt]:
+              bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
+        ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
+        outside the caller's reach is answered as one that does not exist (404), never with a
+        rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
         identitet: Identitet = request.user
         operasjon = self.operasjon(request)
@@ -172,6 +180,8 @@ class Kjerne:
             if bydel is not None and bydel != identitet.bydel:
                 raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
+            for annen in naevnt:
+                self.tilgang.sjekk(identitet, annen)
             nokkel = self.idempotensnokkel(request)
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:

@@ -130,10 +130,15 @@ def _sammenligning(r: Oppfolgingsrapport, navn: Callable[[str], str]) -> str:
         ("Kontinuitet: ulike ansatte per 14 dager, median",
          lambda lr: tl(lr.periode.kontinuitet_median, 1), None),
         ("Kontinuitet: 90-persentil", lambda lr: tl(lr.periode.kontinuitet_p90), None)]
+    def andel_for(regel: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
+        def andel(lr: Any) -> Any:
+            return getattr(lr, p).frister[regel].andel_overholdt
+
+        return (lambda lr: pst(andel(lr))), andel
+
     for x in REGLER:
-        rader.append((f"{REGEL[x]}: andel overholdt",
-                      lambda lr, x=x: pst(getattr(lr, p).frister[x].andel_overholdt),
-                      lambda lr, x=x: getattr(lr, p).frister[x].andel_overholdt))
+        vist, andel = andel_for(x)
+        rader.append((f"{REGEL[x]}: andel overholdt", vist, andel))
     hode = "".join(f"<th>{_e(navn(lr.leverandor_id))}</th>" for lr in r.leverandorer)
     kropp = []
     for tekst, verdi, klasse in rader:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from projections import Projeksjoner
 from projections.oppfolging.kontroll import (
@@ -66,7 +67,7 @@ class Oppfolging:
         self._kjoring = Kjoring(self.p.app, self.p.lager, [self.sporing], self.p.batchstorrelse)
         return self._kjoring.oppdater()
 
-    def _les(self):  # type: ignore[no-untyped-def]
+    def _les(self) -> Any:
         self._kjoring.opprett()
         return self.p.lager.les()
 

@@ -188,8 +188,8 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingsk
         sett.add(nokkel)
         k = kravliste.get(nokkel)
         avvik: dict[str, Fraction] = {}
-        for a in li.avvik:
-            avvik[a.arsak] = avvik.get(a.arsak, Fraction(0)) + a.timer
+        for av in li.avvik:
+            avvik[av.arsak] = avvik.get(av.arsak, Fraction(0)) + av.timer
         betalbar = li.betalbare_timer
         levert = li.levert_timer + li.akutt_timer
         if k is None:

@@ -37,7 +37,8 @@ from fractions import Fraction
 from typing import Any
 
 from domain import betaling
-from projections.fakturering import Leverandormaaned, timer
+from domain.betaling import timer
+from projections.fakturering import Leverandormaaned
 
 REGLER = ("R11", "R12", "R13", "R16", "R21")
 

@@ -1,6 +1,7 @@
 """Property: for random histories, the SLA projection, the klagesak's state as known at T and the
-deadline worklist report the same obligations with the same status and deadline (R11, R12, R13,
-R16, R21, R25), on SQLite and PostgreSQL.
+deadline worklist report the same obligations with the same status and deadline (R11 start,
+expansion by revision, revurdering or a new vedtak, and extension; R12, R13, R16, R21, R25), on
+SQLite and PostgreSQL.
 
 A history is a random sequence of commands, each at its own instant, executed in time order with
 the application's clock at that instant; T is a random instant within it, and only the commands
@@ -47,11 +48,14 @@ class Steg:
 
 
 _HVA = ("varsel", "varsel", "telefon", "start", "utvidelsesvarsel", "start", "mottatt", "klage", "anmod",
-        "svar", "revider", "forleng", "bekymring", "videresend")
+        "svar", "revider", "forleng", "bekymring", "videresend", "nytt_vedtak", "nytt_vedtak")
+
+
+Historie = tuple[list[tuple[Tjenestetype, int, bool]], list[Steg], int, int]
 
 
 @st.composite
-def historier(draw: Any) -> tuple[list[tuple[Tjenestetype, int, bool]], list[Steg], int]:
+def historier(draw: Any) -> Historie:
     brukere = draw(st.lists(st.tuples(st.sampled_from([HSP, PB]), st.integers(0, 20),
                                       st.booleans()), min_size=1, max_size=2))
     steg = draw(st.lists(st.builds(Steg, st.integers(0, len(brukere) - 1),
@@ -63,7 +67,10 @@ def historier(draw: Any) -> tuple[list[tuple[Tjenestetype, int, bool]], list[Ste
     per = draw(st.one_of(st.integers(siste * 2 // 3, siste + 3 * 24 * 60),
                          st.sampled_from([s.minutt + 1 for s in steg]),
                          st.integers(0, 33 * 24 * 60)))
-    return brukere, steg, per
+    # the projections are also brought up to date once mid-history (after this many steps), so
+    # the SLA computes in more than one batch, as in a running server
+    mellom = draw(st.integers(0, len(steg)))
+    return brukere, steg, per, mellom
 
 
 @dataclass
@@ -121,6 +128,11 @@ def _utfor(app: BrukervalgApp, s: _Sak, steg: Steg, t: datetime) -> None:
             app.revider_vedtak(k.ReviderVedtak(vedtak_id=s.vedtak, gyldig_fra=endringsdag,
                                                nytt_omfang=Omfang(minutter=200 + steg.tall % 600),
                                                begrunnelse="endret behov"), VEDTAKSMYNDIG)
+        case "nytt_vedtak":  # R11: a new vedtak on a running service is an expansion
+            app.fatt_vedtak(k.FattVedtak(bruker_id=s.bruker, tjenestetype=s.tjenestetype,
+                                         gyldig_fra=endringsdag, gyldig_til=None,
+                                         omfang=Omfang(minutter=60 + steg.tall % 300),
+                                         vedtaksdato=dag), VEDTAKSMYNDIG)
         case "forleng" if s.til is not None:
             ny = s.til + timedelta(days=30)
             app.forleng_vedtak(k.ForlengVedtak(vedtak_id=s.vedtak, ny_gyldig_til=ny),
@@ -142,7 +154,7 @@ def _utfor(app: BrukervalgApp, s: _Sak, steg: Steg, t: datetime) -> None:
 
 
 def _kjor(app: BrukervalgApp, klokke: Klokke, brukere: list[tuple[Tjenestetype, int, bool]],
-          steg: list[Steg], per: datetime) -> list[_Sak]:
+          steg: list[Steg], per: datetime, mellom: int) -> list[_Sak]:
     saker = []
     klokke.sett(START - timedelta(hours=1))  # the case exists before any T
     for i, (tjenestetype, dager, loepende) in enumerate(brukere):
@@ -157,7 +169,10 @@ def _kjor(app: BrukervalgApp, klokke: Klokke, brukere: list[tuple[Tjenestetype, 
             bruker_id=b, tjenestetype=tjenestetype, vedtak_id=v, fom=fom, leverandor_id="2care"),
             SAKSBEHANDLER).id
         saker.append(_Sak(b, v, lev, tjenestetype, fom, til, [], []))
-    for s in steg:
+    for i, s in enumerate(steg):
+        if i == mellom:
+            with Projeksjoner(app) as p:
+                p.oppdater()
         t = START + timedelta(minutes=s.minutt + 1)
         if t > per:
             break
@@ -187,18 +202,18 @@ def _sammenlign(app: BrukervalgApp, saker: list[_Sak], per: datetime) -> None:
 
 
 def _egenskap(lag_app: Callable[..., BrukervalgApp], store: str, klokke: Klokke,
-              historie: tuple[list[tuple[Tjenestetype, int, bool]], list[Steg], int]) -> None:
-    brukere, steg, per_minutt = historie
+              historie: Historie) -> None:
+    brukere, steg, per_minutt, mellom = historie
     per = START + timedelta(minutes=per_minutt)
     app = lag_app(store)
     try:
-        saker = _kjor(app, klokke, brukere, steg, per)
+        saker = _kjor(app, klokke, brukere, steg, per, mellom)
         _sammenlign(app, saker, per)
     finally:
         app.close()
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=100, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(historie=historier())
 def test_sla_klagesak_og_arbeidsliste_gir_samme_forpliktelser_sqlite(

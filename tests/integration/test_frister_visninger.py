@@ -1,5 +1,6 @@
 """One rule, one answer: the SLA report and the klagesak's state as known at T give the same
-obligations (R11 start and expansion, R12, R21, R25 with non-default settings), on both stores."""
+obligations (R11 start and expansion, also by a new vedtak, R12, R21, R25 with non-default
+settings), on both stores."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from uuid import UUID, uuid4
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.klagesak import Klagesak
-from domain.felles import Kanal
+from domain.felles import Kanal, Tjenestetype
 from domain.frister import Fristregler, Varselgrunn
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner
+from projections import arbeidsliste as al
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, oslo
 from tests.integration.conftest import lag_sak
+
+HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
 
 
 def sla(app: BrukervalgApp, naa: datetime) -> dict[str, tuple[str, str]]:
@@ -77,6 +81,42 @@ def test_r11_utvidelse_ved_revurdering_krever_varsel_i_begge_visninger(
                                            ("overholdt", "2026-04-01T14:00:00+02:00")]
     assert {n: v for n, v in fra_klagesak.items() if n.startswith("R11e:")} == utvidelser
     assert fra_sla == fra_klagesak
+
+
+def test_r11_nytt_vedtak_paa_loepende_tjeneste_er_utvidelse_i_alle_tre_visninger(
+        app: BrukervalgApp, klokke: Klokke) -> None:
+    """R11 (seed 003: "Det samme gjelder varsel om utvidelse av vedtaket på eksisterende
+    brukere"): a new vedtak of the same tjenestetype from Tuesday 7 April 2026, made while the
+    first delivery runs, owes its provider a notice by Wednesday 1 April 14:00 (Easter). The
+    projections are brought up to date before the new vedtak, so the SLA sees it in a batch of
+    its own. Before, only the klagesak's facts would have held the running delivery: none of the
+    views listed an obligation."""
+    sak = lag_sak(app, fom=date(2026, 3, 2))
+    app.varsle_leverandor(k.VarsleLeverandor(
+        leveranse_id=sak.leveranse_id, kanal=Kanal.PASIENTOVERGANG,
+        varslet_tid=oslo(2026, 2, 26, 9, 0)), SAKSBEHANDLER)
+    sla(app, oslo(2026, 3, 20, 9, 0))
+    klokke.sett(oslo(2026, 3, 20, 9, 0))
+    nytt = app.fatt_vedtak(k.FattVedtak(
+        bruker_id=sak.bruker_id, tjenestetype=HSP, gyldig_fra=date(2026, 4, 7), gyldig_til=None,
+        omfang=Omfang(minutter=120, innhold="Kveldsbesøk"), vedtaksdato=date(2026, 3, 20)),
+        VEDTAKSMYNDIG).id
+    noekkel = f"R11e:{nytt}:1:{sak.leveranse_id}"
+    naa = oslo(2026, 3, 31, 9, 0)
+    assert sla(app, naa)[noekkel] == ("apen", "2026-04-01T14:00:00+02:00")
+    assert klagesak(app, sak.bruker_id, naa)[noekkel] == ("apen", "2026-04-01T14:00:00+02:00")
+    with Projeksjoner(app) as p:
+        [oppgave] = [x for x in al.oppgaver(p, naa, al.BYDELENS) if x.plikt_id == noekkel]
+    assert (oppgave.leverandor_id, oppgave.forfall) == ("kommunal", "innen 1 virkedag")
+    klokke.sett(oslo(2026, 4, 1, 13, 0))
+    app.varsle_leverandor(k.VarsleLeverandor(
+        leveranse_id=sak.leveranse_id, kanal=Kanal.PASIENTOVERGANG,
+        varslet_tid=oslo(2026, 4, 1, 13, 0), gjelder=Varselgrunn.UTVIDELSE,
+        gjelder_fra=date(2026, 4, 7)), SAKSBEHANDLER)
+    naa = oslo(2026, 4, 8, 9, 0)
+    fra_sla = sla(app, naa)
+    assert fra_sla[noekkel] == ("overholdt", "2026-04-01T14:00:00+02:00")
+    assert klagesak(app, sak.bruker_id, naa) == fra_sla
 
 
 def test_r21_og_r25_med_ikke_standard_innstilling_gir_ett_svar(

@@ -177,8 +177,11 @@ def demo_med_nokler(tmp_path: Path, request: pytest.FixtureRequest, store: str,
     brukere = [app.bruker(b) for b in last_demo(app, klokke)]
     with Projeksjoner(app) as p:  # the read models are at rest too
         p.oppdater()
+    # Parts shorter than five bytes ("Per") are looked for only inside the whole name: three
+    # given bytes turn up by chance in ~3 MB of ciphertext about one run in six.
     hemmelig = sorted({s.encode() for b in brukere
-                       for s in (b.navn, *b.navn.split(), b.fodselsnummer)}, key=len)
+                       for s in (b.navn, *b.navn.split(), b.fodselsnummer)
+                       if len(s.encode()) >= 5}, key=len)
     assert len(brukere) >= 4 and b"15108695088" in hemmelig
     yield app, hemmelig
     app.close()

@@ -69,3 +69,57 @@ def test_the_buffer_is_bounded_and_results_do_not_depend_on_it(app: BrukervalgAp
     assert len(liten.hent(saker[0].leveranse_id)) == len(list(app.events.get(saker[0].leveranse_id)))
     assert liten.antall_hendelser <= 12
     assert app.leveranse(saker[0].leveranse_id).besok == fersk(app, saker[0]).besok
+
+
+class Tellende:
+    """The application's event store, counting the events each read returns."""
+
+    def __init__(self, events: object) -> None:
+        self.events, self.lest = events, 0
+
+    def get(self, ident: object, **kw: object) -> list[object]:
+        ut = list(self.events.get(ident, **kw))  # type: ignore[attr-defined]
+        self.lest += len(ut)
+        return ut
+
+
+def test_each_use_reads_the_last_known_event_and_what_is_newer(app: BrukervalgApp,
+                                                                sak: Sak) -> None:
+    tellende = Tellende(app.events)
+    buffer = Hendelsebuffer(tellende)
+    alle = len(buffer.hent(sak.leveranse_id))
+    assert tellende.lest == alle
+    besok(app, sak, 0)
+    assert len(buffer.hent(sak.leveranse_id)) == alle + 1
+    assert tellende.lest == alle + 2  # the one it had (checked), and the new one
+    buffer.hent(sak.leveranse_id)
+    assert tellende.lest == alle + 3
+
+
+class TaptCommit:
+    """A store that can lose its newest events (a failover to a replica that was behind)."""
+
+    def __init__(self, hendelser: list[object]) -> None:
+        self.hendelser = hendelser
+
+    def get(self, ident: object, gt: int | None = None) -> list[object]:
+        return [e for e in self.hendelser
+                if gt is None or e.originator_version > gt]  # type: ignore[attr-defined]
+
+
+def test_events_the_store_lost_are_not_served_and_a_replacement_is_seen(
+        app: BrukervalgApp, sak: Sak) -> None:
+    for i in range(3):
+        besok(app, sak, i)
+    ekte = list(app.events.get(sak.leveranse_id))
+    lager = TaptCommit(list(ekte))
+    buffer = Hendelsebuffer(lager)
+    assert buffer.hent(sak.leveranse_id) == tuple(ekte)
+    del lager.hendelser[-2:]  # the two newest commits are gone
+    assert buffer.hent(sak.leveranse_id) == tuple(ekte[:-2])
+    # a new fact takes a lost version: the buffer serves the store's, not its own
+    ny = ekte[-2].model_copy(update={"timestamp": ekte[-2].timestamp + timedelta(seconds=1)})
+    lager.hendelser.append(ny)
+    assert buffer.hent(sak.leveranse_id) == (*ekte[:-2], ny)
+    lager.hendelser.clear()  # the aggregate itself is lost
+    assert buffer.hent(sak.leveranse_id) == ()

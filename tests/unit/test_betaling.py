@@ -147,6 +147,15 @@ def test_r17_en_revurdering_fra_en_annen_leverandor_gir_ingen_dager() -> None:
         (date(2027, 5, 14), None),)
 
 
+def test_r17_to_anmodninger_samme_dag_den_ene_ubesvart() -> None:
+    """Two requests made the same day, one answered and one not: both periods, the unanswered
+    one last (sorting used to compare None with a date and crash payable hours)."""
+    anmodet = oslo(2026, 3, 25, 9)
+    assert betaling.ubesvarte_dager(
+        [("2care", anmodet, None), ("2care", anmodet, oslo(2026, 3, 26, 9))], "2care") == (
+        (date(2026, 3, 25), date(2026, 3, 26)), (date(2026, 3, 25), None))
+
+
 # --- R20: cancellations -----------------------------------------------------------------------
 
 

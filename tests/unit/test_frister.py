@@ -134,6 +134,46 @@ def test_r11_utvidelse_varsles_kl_14_virkedagen_for_over_17_mai_paa_en_mandag() 
     assert annen.status is Status.BRUTT
 
 
+def test_r11_nytt_vedtak_paa_loepende_tjeneste_er_en_utvidelse() -> None:
+    """R11 (seed 003: "Det samme gjelder varsel om utvidelse av vedtaket på eksisterende
+    brukere"): a new vedtak of the same tjenestetype from Tuesday 18 May 2027, while the delivery
+    under the first vedtak runs, owes the running provider a notice by Friday 14 May 14:00
+    (Monday 17 May is a holiday); a notice naming it as an expansion from that day counts."""
+    forste = vedtak(omfang=(Omfangsendring(1, date(2027, 3, 1), 420, 1, oslo(2027, 2, 20, 9, 0)),))
+    nytt = vedtak(vedtak_id="v2", omfang=(
+        Omfangsendring(1, date(2027, 5, 18), 300, 1, oslo(2027, 5, 10, 9, 0)),))
+
+    def utvidelse(*varsler: Varsel) -> list:  # type: ignore[type-arg]
+        lv = lev(date(2027, 3, 1), varsler=(
+            Varsel(Kanal.PASIENTOVERGANG, oslo(2027, 2, 25, 9, 0)), *varsler))
+        return [x for x in forpliktelser([lv], [forste, nytt], STANDARD, oslo(2027, 5, 20, 12, 0))
+                if x.plikt == "varsel_utvidelse"]
+
+    [uten] = utvidelse()
+    assert (uten.regel, uten.skyldig, uten.kilde_id, uten.leverandor_id, uten.frist.tidspunkt,
+            uten.status, uten.oppfylt) == ("R11", Skyldig.BYDEL, "v2", "2care",
+                                           oslo(2027, 5, 14, 14, 0), Status.BRUTT, None)
+    assert uten.utlost_av == "nytt vedtak på løpende tjeneste fra 2027-05-18"
+    [i_tide] = utvidelse(Varsel(Kanal.PASIENTOVERGANG, oslo(2027, 5, 14, 13, 0),
+                                gjelder=Varselgrunn.UTVIDELSE, gjelder_fra=date(2027, 5, 18)))
+    assert (i_tide.status, i_tide.oppfylt) == (Status.OVERHOLDT, oslo(2027, 5, 14, 13, 0))
+    [sent] = utvidelse(Varsel(Kanal.PASIENTOVERGANG, oslo(2027, 5, 14, 14, 1),
+                              gjelder=Varselgrunn.UTVIDELSE, gjelder_fra=date(2027, 5, 18)))
+    assert sent.status is Status.BRUTT
+
+
+def test_r11_nytt_vedtak_uten_loepende_tjeneste_gir_ingen_utvidelse() -> None:
+    """Not an expansion: the delivery ended before the new vedtak takes effect, begins the same
+    day (a start, notified as such), is of another tjenestetype, or another user's."""
+    nytt = vedtak(vedtak_id="v2", omfang=(
+        Omfangsendring(1, date(2027, 5, 18), 300, 1, oslo(2027, 5, 10, 9, 0)),))
+    for lv in (lev(date(2027, 3, 1), tom=date(2027, 5, 17)), lev(date(2027, 5, 18)),
+               lev(date(2027, 3, 1), tjenestetype=Tjenestetype.HJEMMESYKEPLEIE_NATT),
+               Leveransefakta("l9", "b2", HSP, "2care", None, date(2027, 3, 1), None)):
+        assert [x for x in forpliktelser([lv], [nytt], STANDARD, None)
+                if x.plikt == "varsel_utvidelse"] == [], lv
+
+
 def test_r11_mindre_omfang_er_ingen_utvidelse() -> None:
     v = vedtak(omfang=(Omfangsendring(1, date(2027, 3, 1), 420, 1, oslo(2027, 2, 20, 9, 0)),
                        Omfangsendring(3, date(2027, 5, 18), 840, 3, oslo(2027, 5, 10, 9, 0))))
@@ -291,3 +331,18 @@ def test_forfall_i_timer_og_virkedager_over_jul() -> None:
     assert (f.forfalt, f.virkedager, f.tekst()) == (False, 2, "innen 2 virkedager")
     assert forfall(frist, oslo(2026, 12, 28, 21, 30)).tekst() == "innen 2 timer"
     assert forfall(frist, oslo(2026, 12, 29, 0, 0)).tekst() == "forfalt"
+
+
+def test_en_periode_aktiv_paa_en_dato_avgjores_ett_sted() -> None:
+    """One answer to "does the delivery run on this date" (domain.felles.aktiv_paa), used by the
+    obligations, the current provider (R03), payment (R18, R17) and the vedtak's validity: the
+    last day counts, an open end runs on, and one annulled before it began runs on no date."""
+    from domain.felles import aktiv_paa, annullert
+
+    assert aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31))
+    assert not aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1))
+    assert aktiv_paa(date(2026, 3, 1), None, date(2099, 1, 1))
+    assert annullert(date(2026, 3, 15), date(2026, 3, 14))
+    assert not any(aktiv_paa(date(2026, 3, 15), date(2026, 3, 14), date(2026, 3, d))
+                   for d in range(1, 32))
+    assert lev(date(2026, 3, 15), tom=date(2026, 3, 14)).aktiv_paa(date(2026, 3, 14)) is False

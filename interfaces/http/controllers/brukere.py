@@ -38,7 +38,7 @@ from interfaces.http.skjema import (
     VedtakInn,
 )
 from interfaces.http.tilgang import Ref
-from interfaces.http.tjenester import Skriving
+from interfaces.http.tjenester import Sikt, Skriving
 
 BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
 NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
@@ -84,13 +84,24 @@ class BrukerController(Controller):
     def finn_bruker(self, request: Request, kjerne: Tjenester,
                     data: JSONBody[BrukerSokInn]) -> Response[BrukerSokUt]:
         def finn() -> Ref:
-            funnet = kjerne.app.finn_bruker_id(data.fodselsnummer)
-            if funnet is None:
+            # The caller's own record of the number; another bydel's is answered as not found
+            # (and logged under that record).
+            funnet = kjerne.app.finn_brukere(data.fodselsnummer)
+            if not funnet:
                 raise IkkeFunnet("bruker", "med dette fødselsnummeret")
-            return Ref("bruker", funnet)
+            for bruker_id in funnet:
+                try:
+                    kjerne.tilgang.sjekk(request.user, Ref("bruker", bruker_id))
+                except IkkeFunnet:
+                    continue
+                return Ref("bruker", bruker_id)
+            return Ref("bruker", funnet[0])
 
-        return kjerne.les(request, None, lambda s: (BrukerSokUt(
-            bruker_id=s.bruker_id, lenke=f"/brukere/{s.bruker_id}"), None), finn=finn)
+        def hent(sikt: Sikt | None) -> tuple[BrukerSokUt, None]:
+            assert sikt is not None  # ``finn`` named the bruker
+            return BrukerSokUt(bruker_id=sikt.bruker_id, lenke=f"/brukere/{sikt.bruker_id}"), None
+
+        return kjerne.les(request, None, hent, finn=finn)
 
     @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
                                          "egne leveranser og ingen valg- eller byttehistorikk."))
@@ -133,7 +144,7 @@ class BrukerController(Controller):
                                     neste=side_lenke(request, fra, n, totalt),
                                     elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return kjerne.les(request, Ref("bruker", bruker_id), hent, logg_foerst=True)
 
     @post("/{bruker_id:uuid}/informasjon", **skriverute(
         "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
@@ -214,7 +225,9 @@ class BrukerController(Controller):
     def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK)
+            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
+            naevnt=[Ref("leveranse", data.knytt_til_leveranse_id)]
+            if data.knytt_til_leveranse_id else [])
 
     @post("/{bruker_id:uuid}/leveranser", **skriverute(
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
@@ -223,4 +236,5 @@ class BrukerController(Controller):
     def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
+            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
+            naevnt=[Ref("vedtak", data.vedtak_id)] if data.vedtak_id else [])

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_bytes
 from domain import kalender
+from domain.betaling import timer
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
 from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
@@ -58,7 +59,7 @@ from interfaces.http.tilgang import Ref, sjekk_rolle
 from interfaces.http.tjenester import Kjerne, status_for
 from projections import Fakturalinje, KonkurrerendeOppdatering, Projeksjoner
 from projections.egenandel import Egenandel
-from projections.fakturering import timer, vis_timer
+from projections.fakturering import vis_timer
 
 M = TypeVar("M", bound=BaseModel)
 LEVERANDOR_MONSTER = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -108,7 +109,7 @@ class Rapporter:
 
 
 def rapporter(state: State) -> Rapporter:
-    return state["rapporter"]  # type: ignore[no-any-return]
+    return state["rapporter"]
 
 
 # --- the read path for reports (role → reach → purpose → data → one log row per bruker) ------
@@ -130,7 +131,7 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     except Exception as e:
         kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
         raise
-    unike = list(dict.fromkeys(brukere)) or [None]
+    unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
     kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, 200) for b in unike])
     return Response(innhold)
 

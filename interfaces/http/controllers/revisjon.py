@@ -28,7 +28,7 @@ def _klagesak(state: State, app: Any) -> Klagesak:
     with _laas:
         if "klagesak" not in state:
             state["klagesak"] = Klagesak(app)
-        return state["klagesak"]  # type: ignore[no-any-return]
+        return state["klagesak"]
 
 
 Per = Annotated[datetime | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
