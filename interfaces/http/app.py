@@ -157,7 +157,7 @@ class _Eksempel(BaseSchemaObject):
 
     verdi: Any
 
-    def to_schema(self) -> Any:  # type: ignore[override]
+    def to_schema(self) -> Any:
         return self.verdi
 
 
