@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import FNR, Klokke, oslo
 from tests.e2e.conftest import Api, lag_sak
 from tests.oppfolging.test_html_chromium import ARTEFAKTER, CHROMIUM, _chromium
+from tests.verktoy import krev
 
 
 @pytest.fixture
@@ -101,8 +102,7 @@ def test_html_siden_aapnes_i_headless_chromium_med_skjermbilde(api: Api, sak: tu
                                                               tmp_path: Path) -> None:
     """The worklist page opened in a real headless Chromium: Norwegian, Oslo times, overdue
     marked, no console errors; the screenshot is saved under test-artifacts/."""
-    if CHROMIUM is None:
-        pytest.skip("chromium er ikke installert (CI må installere den)")
+    krev(CHROMIUM, "chromium er ikke installert")
     r = api.get("sb", "/arbeidsliste/side")
     fil = tmp_path / "arbeidsliste.html"
     fil.write_text(r.text, encoding="utf-8")

@@ -4,7 +4,8 @@ operation is typed ``unknown`` or ``never`` (checked at type level in ``typescri
 
 The npm tools are installed once (``npm ci``) into ``.venv/typescript-klient/<hash>``, exactly
 as ``typescript/package-lock.json`` pins them; ``./bv test`` installs Node and npm with apt when
-they are missing and it runs as root, and without them this test is skipped, saying so.
+they are missing and it runs as root; without them this test is skipped, saying so, except on
+CI (``tests/verktoy.py``), where it fails: there it must really run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Api
+from tests.verktoy import mangler
 
 HER = Path(__file__).parent / "typescript"
 ROT = Path(__file__).parents[2]
@@ -32,13 +34,16 @@ def _verktoy() -> Path:
     exactly the versions of ``typescript/package-lock.json``)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("Node.js og npm mangler (./bv test installerer dem med apt når det kjøres "
-                    "som root; ellers: installer pakkene nodejs og npm)")
+        mangler("Node.js og npm mangler (./bv test installerer dem med apt når det kjøres som "
+                "root; ellers: installer pakkene nodejs og npm)")
     filer = {navn: (HER / navn).read_bytes() for navn in ("package.json", "package-lock.json")}
     merke = hashlib.sha256(b"".join(filer.values())).hexdigest()[:12]
     mappe = ROT / ".venv" / "typescript-klient" / merke
     ferdig = mappe / ".installert"
     if not ferdig.exists():
+        for gammel in mappe.parent.glob("*"):  # tools of an older lock file: not used again
+            if gammel != mappe:
+                shutil.rmtree(gammel, ignore_errors=True)
         mappe.mkdir(parents=True, exist_ok=True)
         for navn, innhold in filer.items():
             (mappe / navn).write_bytes(innhold)
