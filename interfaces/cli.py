@@ -380,11 +380,8 @@ def klagesak(args: argparse.Namespace) -> int:
     doc = eksport(Klagesak(app), bruker_id, tidspunkt=args.per, fra=args.fra, til=args.til,
                   vedtak_id=args.vedtak)
 
-    def navn_paa(ident: str) -> str:
-        kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
-        return kjent.navn if kjent else ident
-
-    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), navn_paa) if args.html
+    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), app.ref.navn)
+             if args.html
              else json.dumps(doc, indent=2, ensure_ascii=False))
     _skriv_ut(tekst, args.ut, f"{tall(len(doc['tidslinje']))} fakta")
     return 0

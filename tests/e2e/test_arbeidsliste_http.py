@@ -94,8 +94,15 @@ def test_html_siden_er_paa_norsk_med_oslo_tid(api: Api, sak: tuple) -> None:
     r = api.get("sb", "/arbeidsliste/side")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
-    assert "Arbeidsliste for bydel frogner" in r.text
+    assert "Arbeidsliste for Bydel Frogner" in r.text
     assert "onsdag 4. mars 2026 kl. 00:00" in r.text and "Forfalt" in r.text
+    # the provider by its name, as a person reads it (the JSON list keeps the id)
+    assert "<td>2care hjemmetjenester</td>" in r.text and "<td>2care</td>" not in r.text
+    lev = api.get("lev", "/arbeidsliste/side")
+    assert "Arbeidsliste for 2care hjemmetjenester" in lev.text
+    oversikt = api.get("ko", "/arbeidsliste/oversikt?format=html")
+    assert oversikt.status_code == 200, oversikt.text
+    assert "<td>2care hjemmetjenester</td><td>Bydel Frogner</td>" in oversikt.text
 
 
 def test_html_siden_aapnes_i_headless_chromium_med_skjermbilde(api: Api, sak: tuple,
