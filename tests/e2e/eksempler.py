@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FNR
+from tests.conftest import FNR, oslo
 from tests.e2e.conftest import Api
 
 FIL = Path(__file__).resolve().parents[2] / "interfaces" / "http" / "eksempler.json"
@@ -77,6 +77,12 @@ def scenario(api: Api) -> dict[str, Opptak]:
     """Every operation once (creating ones also repeated: the 200 answer), in a believable order."""
     o = Opptaker(api)
     k = o.kall
+
+    def naa(*tid: int) -> None:
+        """The story's clock moves on: each fact is recorded just after it happened (BV8)."""
+        api.app.klokke.sett(oslo(*tid))  # type: ignore[attr-defined]
+
+    naa(2026, 2, 10, 10, 5)
     kari = {"fodselsnummer": FNR[0], "navn": "Kari Nordmann", "bydel": "frogner"}
     b = k("registrerBruker", "sb", "POST", "/brukere", kari, status=201)["id"]
     k("registrerBruker", "sb", "POST", "/brukere", kari)
@@ -84,6 +90,7 @@ def scenario(api: Api) -> dict[str, Opptak]:
     k("registrerInformasjonGitt", "sb", "POST", f"/brukere/{b}/informasjon", {
         "gitt_tid": f"2026-02-10T10:00:00{T}", "gitt_av": "sb-frogner-1", "gitt_til": "parorende",
         "mottaker_navn": "Ola Nordmann"})
+    naa(2026, 2, 11, 9, 0)
     valg = {"tjenestetype": "praktisk_bistand", "leverandor_id": "nordlys", "form": "muntlig",
             "gyldig_fra": "2026-02-16"}
     k("velgLeverandor", "sb", "POST", f"/brukere/{b}/valg", valg)
@@ -91,6 +98,7 @@ def scenario(api: Api) -> dict[str, Opptak]:
     k("korrigerLeverandorvalg", "sb", "POST", f"/brukere/{b}/valg/{valg_id}/korreksjon", {
         "leverandor_id": "2care", "form": "muntlig", "gyldig_fra": "2026-02-16",
         "begrunnelse": "brukeren valgte 2care; Nordlys ble registrert ved en feiltakelse"})
+    naa(2026, 2, 12, 12, 0)
     vedtak_inn = {"tjenestetype": "praktisk_bistand", "gyldig_fra": "2026-02-16",
                   "gyldig_til": "2026-12-31", "vedtaksdato": "2026-02-12",
                   "omfang": {"minutter": 120, "per_uker": 1, "innhold": "rengjøring, innkjøp"}}
@@ -101,15 +109,18 @@ def scenario(api: Api) -> dict[str, Opptak]:
             status=201)["id"]
     k("bestillLeveranse", "sb", "POST", f"/brukere/{b}/leveranser",
       {**lev_inn, "leveranse_id": lev})
+    naa(2026, 2, 13, 13, 0)
     k("registrerVedtakMottatt", "sb", "POST", f"/vedtak/{v}/mottatt",
       {"mottatt_dato": "2026-02-13"})
     k("varsleLeverandor", "sb", "POST", f"/leveranser/{lev}/varsler", {
         "kanal": "henvendelse", "varslet_tid": f"2026-02-12T13:00:00{T}"})
+    naa(2026, 2, 16, 10, 30)
     k("startLeveranse", "lev", "POST", f"/leveranser/{lev}/start",
       {"startet_tid": f"2026-02-16T09:00:00{T}"})
     k("registrerBesok", "lev", "POST", f"/leveranser/{lev}/besok", {
         "start": f"2026-02-16T09:00:00{T}", "slutt": f"2026-02-16T10:00:00{T}",
         "ansatt": "ans-7f3a"})
+    naa(2026, 2, 27, 11, 5)
     k("registrerBesokSamlet", "lev", "POST", f"/leveranser/{lev}/besok/samlet", {"besok": [
         {"start": f"2026-02-{d}T09:00:00{T}", "slutt": f"2026-02-{d}T10:00:00{T}",
          "ansatt": "ans-7f3a"} for d in (23, 26)]})
@@ -128,9 +139,18 @@ def scenario(api: Api) -> dict[str, Opptak]:
     k("behandleAvvik", "sb", "POST", f"/leveranser/{lev}/avvik/{avvik}/behandling", {
         "behandlet_tid": f"2026-02-25T09:30:00{T}",
         "konklusjon": "fulgt opp med leverandøren; nytt besøk satt opp"})
+    naa(2026, 3, 2, 9, 5)
     rid = k("anmodRevurdering", "lev", "POST", f"/vedtak/{v}/revurderinger", {
         "anmodet_tid": f"2026-03-02T09:00:00{T}",
         "begrunnelse": "brukeren trenger mer hjelp etter fall"})["revurdering_id"]
+    # the worklists while the revurdering waits for its answer (R16)
+    k("hentArbeidsliste", "sb", "GET", "/arbeidsliste?antall=3")
+    html = k("hentArbeidslisteSide", "sb", "GET", "/arbeidsliste/side?antall=3")
+    o.opptak["hentArbeidslisteSide"].svar["200"]["text/html"] = _kort_html(html)
+    k("hentArbeidslisteOversikt", "ko", "GET", "/arbeidsliste/oversikt")
+    html = k("hentArbeidslisteOversikt", "ko", "GET", "/arbeidsliste/oversikt?format=html")
+    o.opptak["hentArbeidslisteOversikt"].svar["200"]["text/html"] = _kort_html(html)
+    naa(2026, 3, 3, 14, 5)
     k("besvarRevurdering", "vm", "POST", f"/vedtak/{v}/revurderinger/{rid}/svar", {
         "besvart_tid": f"2026-03-03T14:00:00{T}", "utfall": "endret",
         "nytt_omfang": {"minutter": 180, "innhold": "rengjøring, innkjøp, tøyvask"},
@@ -139,8 +159,10 @@ def scenario(api: Api) -> dict[str, Opptak]:
         "gyldig_fra": "2026-04-06", "nytt_omfang": {"minutter": 150, "innhold": "rengjøring"},
         "begrunnelse": "tøyvask ordnes av pårørende fra april"})
     k("forlengVedtak", "vm", "POST", f"/vedtak/{v}/forlengelser", {"ny_gyldig_til": "2027-06-30"})
+    naa(2026, 3, 5, 10, 0)
     klage = k("mottaKlage", "sb", "POST", f"/vedtak/{v}/klager", {
         "mottatt_dato": "2026-03-05", "gjelder": "omfanget av praktisk bistand"})["klage_id"]
+    naa(2026, 3, 20, 12, 0)
     k("avgjorKlage", "kb", "POST", f"/vedtak/{v}/klager/{klage}/avgjorelse", {
         "avgjort_dato": "2026-03-20", "utfall": "delvis_medhold",
         "begrunnelse": "mer tid til innkjøp"})
@@ -160,12 +182,6 @@ def scenario(api: Api) -> dict[str, Opptak]:
     k("hentCaseload", "ko", "GET", "/leverandorer/2care/brukere?dato=2026-03-02")
     k("hentBetalbareTimer", "ko", "GET", "/leverandorer/2care/betalbare-timer/2026/2")
     k("hentSla", "ko", "GET", f"/sla?bruker_id={b}&antall=3")
-    k("hentArbeidsliste", "sb", "GET", "/arbeidsliste?antall=3")
-    html = k("hentArbeidslisteSide", "sb", "GET", "/arbeidsliste/side?antall=3")
-    o.opptak["hentArbeidslisteSide"].svar["200"]["text/html"] = _kort_html(html)
-    k("hentArbeidslisteOversikt", "ko", "GET", "/arbeidsliste/oversikt")
-    html = k("hentArbeidslisteOversikt", "ko", "GET", "/arbeidsliste/oversikt?format=html")
-    o.opptak["hentArbeidslisteOversikt"].svar["200"]["text/html"] = _kort_html(html)
     tidsrapport = "\n".join([
         "type;bruker;tjenestetype;start;slutt;ansatt;kategori;tiltakskode;avbestilt_tid;"
         "journalreferanse",
@@ -190,6 +206,7 @@ def scenario(api: Api) -> dict[str, Opptak]:
     k("verifiserKjede", "ko", "GET", "/kjede/verifisering")
 
     # a switch of provider (R07, R09), then the end of the old delivery and the vedtak
+    naa(2026, 4, 2, 10, 0)
     bytte = {"tjenestetype": "praktisk_bistand", "til_leverandor_id": "nordlys",
              "form": "muntlig", "oppsigelsesdato": "2026-04-01"}
     ny = k("byttLeverandor", "sb", "POST", f"/brukere/{b}/bytter", bytte, status=201)["id"]
@@ -206,6 +223,7 @@ def scenario(api: Api) -> dict[str, Opptak]:
         "dato": "2026-06-30", "arsak": "behov_opphort"})
 
     # a move to another bydel, a move out of Oslo and a death, each for a bruker of its own
+    naa(2026, 5, 21, 9, 0)
     for nr, (operasjon, sti, body) in enumerate([
             ("flyttTilBydel", "flyttinger", {"til_bydel": "sagene", "dato": "2026-05-01"}),
             ("registrerUtflytting", "utflytting", {"dato": "2026-05-15"}),
