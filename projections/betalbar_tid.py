@@ -27,11 +27,11 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from domain import betaling, kalender
+from domain import ansvar, betaling, kalender
 from domain.felles import Sluttarsak
 from projections import beregning
 from projections.beregning import RESULTAT_KOLONNER, RESULTAT_TYPER
-from projections.felles import Emne, tid
+from projections.felles import Emne, bydel_ddl, bydel_rad, bydelhistorikk, tid
 from projections.lager import Lager, Markor
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
 
@@ -67,7 +67,8 @@ class BetalbarTid(Projeksjon):
     # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
     # the planned time of cancellations made in time (``avbestilt``), so the invoice control
     # places them in their days exactly as payable hours do (domain.betaling.plasser).
-    VERSJON = 4
+    # 5: the bydel history is the recorded moves folded by domain.ansvar (R24).
+    VERSJON = 5
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
                 "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
@@ -81,8 +82,7 @@ class BetalbarTid(Projeksjon):
         "CREATE INDEX IF NOT EXISTS prj_bt_leveranse_periode ON prj_bt_leveranse (fom, tom)",
         "CREATE TABLE IF NOT EXISTS prj_bt_bruker (bruker_id TEXT PRIMARY KEY, sluttdato TEXT, "
         "sluttarsak TEXT)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_bydel (bruker_id TEXT NOT NULL, fra_dato TEXT NOT NULL,"
-        " bydel TEXT NOT NULL, PRIMARY KEY (bruker_id, fra_dato))",
+        bydel_ddl("prj_bt_bydel"),
         "CREATE TABLE IF NOT EXISTS prj_bt_vedtak (vedtak_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, gyldig_fra TEXT NOT NULL, "
         "gyldig_til TEXT)",
@@ -210,16 +210,12 @@ class BetalbarTid(Projeksjon):
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_bruker (bruker_id) VALUES (?) "
                     "ON CONFLICT (bruker_id) DO NOTHING", (d["originator_id"],))
-        cur.execute("INSERT INTO prj_bt_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], date.min.isoformat(), d["bydel"]))
+        bydel_rad("prj_bt_bydel", d["originator_id"], 0, date.min.isoformat(), d["bydel"], cur)
 
     def _flyttet_til_bydel(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R24: responsibility moves with the user from the date; history stays."""
         self._tidspunkt(b, d)
-        cur.execute("INSERT INTO prj_bt_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], d["dato"], d["til_bydel"]))
+        bydel_rad("prj_bt_bydel", d["originator_id"], n.id, d["dato"], d["til_bydel"], cur)
         b.brukere.add(d["originator_id"])
 
     def _slutt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
@@ -474,11 +470,7 @@ class BetalbarTid(Projeksjon):
         brukere = {r[0]: r for r in cur.i(
             "SELECT bruker_id, sluttdato, sluttarsak FROM prj_bt_bruker WHERE {i}", "bruker_id",
             bruker_ids)}
-        bydeler: dict[str, list[tuple[str, str]]] = {}
-        for bruker_id, fra, bydel in sorted(cur.i(
-                "SELECT bruker_id, fra_dato, bydel FROM prj_bt_bydel WHERE {i}", "bruker_id",
-                bruker_ids)):
-            bydeler.setdefault(bruker_id, []).append((fra, bydel))
+        bydeler = bydelhistorikk(cur, "prj_bt_bydel", bruker_ids)
         vedtak = {r[0]: r for r in cur.i(
             "SELECT vedtak_id, gyldig_fra, gyldig_til FROM prj_bt_vedtak WHERE {i}", "vedtak_id",
             vedtak_ids)}
@@ -533,9 +525,9 @@ class BetalbarTid(Projeksjon):
             r = betaling.beregn(g)
             if r.tom and not r.avvik:
                 continue
-            siste_dag = kalender.maaned_grenser(aar, maaned)[1].isoformat()
-            bydel = next((by for fra, by in reversed(bydeler.get(lev[1], [])) if fra <= siste_dag),
-                         None)
+            linje = bydeler.get(lev[1])
+            bydel = None if linje is None else ansvar.ansvarlig_bydel(
+                linje, kalender.maaned_grenser(aar, maaned)[1])
             resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r))
             avviksrader += beregning.avviksrader(lev, aar, maaned, r)
         nokkelrader = sorted(onsket)

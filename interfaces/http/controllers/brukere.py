@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
+from domain import kalender
 from domain.felles import IkkeFunnet
 from interfaces.http.controllers.felles import (
     Antall,
@@ -110,7 +111,8 @@ class BrukerController(Controller):
 
         def hent(sikt: object) -> tuple[BrukerUt, int]:
             b = kjerne.app.bruker(bruker_id)
-            return BrukerUt.fra(b, leverandor=ident.leverandor), b.version
+            return BrukerUt.fra(b, kalender.lokal_dato(kjerne.app.klokke()),
+                                leverandor=ident.leverandor), b.version
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
 
