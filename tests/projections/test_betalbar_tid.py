@@ -311,3 +311,24 @@ def test_konfigurasjonen_leses_med_eksakte_belop() -> None:
     assert konfig.timepriser.pris(Tjenestetype.PRAKTISK_BISTAND, 2026) == Decimal("558.10")
     assert konfig.sen_avbestilling.betalbar is False
     assert konfig.sen_avbestilling.terskel == timedelta(hours=24)
+
+
+def test_r24_fakturalinjen_foelger_flyttingen_slik_planen_er_naa(
+        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+    """R24 (domain.ansvar): recorded on 2 March, a move to Sagene from 16 April 2026; the line of
+    March is Frogner's, and April's (the month the move takes effect in) is Sagene's. The plan
+    is then cancelled by a move back from 1 April: April is Frogner's again (a history kept as
+    rows from each move's date would leave the end of April with Sagene)."""
+    scenario.naa(2026, 3, 2, 9, 0)
+    b, _, lev = scenario.sak(date(2026, 3, 2), minutter=7 * 60)
+    scenario.flytt(b, "sagene", date(2026, 4, 16))
+    scenario.naa(2026, 5, 1, 12, 0)
+    scenario.besok_daglig(lev, date(2026, 4, 1), date(2026, 4, 30), (8, 0), 30)
+    projeksjoner.oppdater()
+    assert linje(projeksjoner, "kommunal", 2026, 3, b).bydel == "frogner"
+    assert {x.bydel for x in projeksjoner.betalbare_timer("kommunal", 2026, 4).linjer
+            if x.bruker_id == b} == {"sagene"}
+    scenario.flytt(b, "frogner", date(2026, 4, 1))
+    projeksjoner.oppdater()
+    assert {x.bydel for x in projeksjoner.betalbare_timer("kommunal", 2026, 4).linjer
+            if x.bruker_id == b} == {"frogner"}
