@@ -388,7 +388,8 @@ class BrukervalgApp(Application[UUID]):
         fnr = b_mod.valider_fodselsnummer(cmd.fodselsnummer)
         indeks_id = self._indeks_id(fnr)
         registrert = [cast(FodselsnummerIndeksert, e) for e in self.events.get(indeks_id)]
-        idag = kalender.lokal_dato(self.klokke())
+        ktx = self._ktx(aktor)
+        idag = kalender.lokal_dato(ktx.naa)
         for e in registrert:
             b = self.bruker(e.bruker_id)
             if cmd.bydel in b.bydeler_med_tilgang(idag):
@@ -396,7 +397,6 @@ class BrukervalgApp(Application[UUID]):
                     raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede "
                                      "registrert på en bruker med andre opplysninger")
                 return Kvittering(b.id, b.version, 0)
-        ktx = self._ktx(aktor)
         bruker_id = uuid4()
         hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
         indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)
