@@ -67,7 +67,8 @@ class BetalbarTid(Projeksjon):
     # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
     # the planned time of cancellations made in time (``avbestilt``), so the invoice control
     # places them in their days exactly as payable hours do (domain.betaling.plasser).
-    # 5: the bydel history is the recorded moves folded by domain.ansvar (R24).
+    # 5: the bydel history is the recorded moves folded by domain.ansvar (R24), a month in which
+    # a move takes effect is one row per bydel's part (``del_fom``), items are counted per day.
     VERSJON = 5
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
@@ -92,7 +93,8 @@ class BetalbarTid(Projeksjon):
         "vedtak_id TEXT NOT NULL, leverandor_id TEXT NOT NULL, anmodet_tid TEXT NOT NULL, "
         "besvart_tid TEXT)",
         "CREATE INDEX IF NOT EXISTS prj_bt_revurdering_vedtak ON prj_bt_revurdering (vedtak_id)",
-        # The month's 31 day sums (µs) as comma-separated integers. A batch appends its own
+        # The month's 31 day sums (µs), then its 31 day counts (items by ``telledag``), as
+        # comma-separated integers; ``antall`` is the month's count. A batch appends its own
         # part (del_nr: its first notification id), so writing never reads; computing a month
         # adds the parts up and folds them into one row (del_nr 0).
         "CREATE TABLE IF NOT EXISTS prj_bt_levert (leveranse_id TEXT NOT NULL, "
@@ -113,15 +115,16 @@ class BetalbarTid(Projeksjon):
         "antall_avbestilt BIGINT NOT NULL, betalbar_innenfor TEXT NOT NULL, "
         "betalbar_r17 TEXT NOT NULL, betalbar_akutt BIGINT NOT NULL, "
         "betalbar_sen_avbestilling TEXT NOT NULL, betalbar TEXT NOT NULL, "
-        "avbestilt BIGINT NOT NULL, "
-        "PRIMARY KEY (leveranse_id, aar, maaned))",
+        "avbestilt BIGINT NOT NULL, del_fom TEXT NOT NULL, "
+        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom))",
         "CREATE INDEX IF NOT EXISTS prj_bt_maaned_leverandor "
         "ON prj_bt_maaned (leverandor_id, aar, maaned)",
         "CREATE INDEX IF NOT EXISTS prj_bt_maaned_bruker ON prj_bt_maaned (bruker_id, aar, maaned)",
         "CREATE TABLE IF NOT EXISTS prj_bt_avvik (leveranse_id TEXT NOT NULL, "
         "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, arsak TEXT NOT NULL, "
         "leverandor_id TEXT NOT NULL, bruker_id TEXT NOT NULL, mengde TEXT NOT NULL, "
-        "dager TEXT NOT NULL, PRIMARY KEY (leveranse_id, aar, maaned, arsak))",
+        "dager TEXT NOT NULL, del_fom TEXT NOT NULL, bydel TEXT, "
+        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom, arsak))",
         "CREATE INDEX IF NOT EXISTS prj_bt_avvik_leverandor "
         "ON prj_bt_avvik (leverandor_id, aar, maaned)",
     )
@@ -321,7 +324,7 @@ class BetalbarTid(Projeksjon):
     def _legg_til(b: _Batch, leveranse_id: str, art: str, start: datetime,
                   slutt: datetime) -> None:
         """Add [start, slutt) to the day sums where ``betaling.plasser`` puts it; the item is
-        counted on its first part's day (``betaling.telledag``)."""
+        counted on its first part's day (``betaling.telledag``), in that day's count."""
         forste = True
         levert = b.levert
         for dag, us in betaling.plasser(start, slutt):
@@ -329,10 +332,10 @@ class BetalbarTid(Projeksjon):
             rad = levert.get(nokkel)
             if rad is None:
                 # No mark in prj_bt_skitten needed: an unfolded part marks its month itself.
-                rad = levert[nokkel] = [0] * 32
+                rad = levert[nokkel] = [0] * 62
             rad[dag.day - 1] += us
             if forste:
-                rad[31] += 1
+                rad[30 + dag.day] += 1
                 forste = False
 
     def _besok_utfort(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
@@ -398,7 +401,7 @@ class BetalbarTid(Projeksjon):
     def _skriv_levert(cur: Markor, levert: dict[tuple[str, int, int, str], list[int]],
                       del_nr: int) -> None:
         """Append the batch's day sums as its own part (no read: parts are added up later)."""
-        cur.mange(_LEVERT_HODE, [(*nokkel, del_nr, rad[31], ",".join(map(str, rad[:31])))
+        cur.mange(_LEVERT_HODE, [(*nokkel, del_nr, sum(rad[31:]), ",".join(map(str, rad)))
                                  for nokkel, rad in levert.items()], "", _LEVERT_TYPER)
 
     @staticmethod
@@ -519,17 +522,24 @@ class BetalbarTid(Projeksjon):
             lev = leveranser[lev_id]
             bruker = brukere.get(lev[1])
             v = vedtak.get(lev[6]) if lev[6] else None
-            g = beregning.grunnlag(aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
-                                   revurderinger.get(lev[6] or "", []), dager.get(nokkel, {}),
-                                   antall.get(nokkel, {}), betalbar_sen)
-            r = betaling.beregn(g)
-            if r.tom and not r.avvik:
-                continue
+            # R24: one part per bydel responsible on the month's days (one, unless a move
+            # takes effect in the month)
+            forste, siste = kalender.maaned_grenser(aar, maaned)
             linje = bydeler.get(lev[1])
-            bydel = None if linje is None else ansvar.ansvarlig_bydel(
-                linje, kalender.maaned_grenser(aar, maaned)[1])
-            resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r))
-            avviksrader += beregning.avviksrader(lev, aar, maaned, r)
+            bydelsdeler = ((forste, siste, None),) if linje is None else ansvar.ansvarsperioder(
+                linje, forste, siste)
+            per_art = dager.get(nokkel, {})
+            for fom, tom, bydel in bydelsdeler:
+                g = beregning.grunnlag(
+                    aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
+                    revurderinger.get(lev[6] or "", []), {a: x[:31] for a, x in per_art.items()},
+                    {a: sum(x[30 + fom.day:31 + tom.day]) for a, x in per_art.items()},
+                    betalbar_sen, fom, tom)
+                r = betaling.beregn(g)
+                if r.tom and not r.avvik:
+                    continue
+                resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r, fom))
+                avviksrader += beregning.avviksrader(lev, aar, maaned, r, fom, bydel)
         nokkelrader = sorted(onsket)
         kolonner = ("leveranse_id", "aar", "maaned")
         cur.slett_nokler("prj_bt_maaned", kolonner, nokkelrader, _NOKKEL_TYPER)
@@ -537,7 +547,8 @@ class BetalbarTid(Projeksjon):
         cur.mange(f"INSERT INTO prj_bt_maaned ({RESULTAT_KOLONNER})", resultater, "",
                   RESULTAT_TYPER)
         cur.mange("INSERT INTO prj_bt_avvik (leveranse_id, aar, maaned, arsak, leverandor_id, "
-                  "bruker_id, mengde, dager)", avviksrader, "",
-                  ("text", "bigint", "bigint", "text", "text", "text", "text", "text"))
+                  "bruker_id, mengde, dager, del_fom, bydel)", avviksrader, "",
+                  ("text", "bigint", "bigint", "text", "text", "text", "text", "text", "text",
+                   "text"))
         cur.slett_nokler("prj_bt_skitten", kolonner, nokkelrader, _NOKKEL_TYPER)
 
