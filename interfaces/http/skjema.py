@@ -105,10 +105,11 @@ Dato = Annotated[date, BeforeValidator(_iso_dato), AfterValidator(_dato_i_rekkev
                        json_schema_extra={"pattern": AARSTALL})]
 # Litestar describes every AwareDatetime field with one shared schema object, so a field's own
 # examples would show on all of them: the alias carries the one example (operations have theirs).
+TIDSPUNKT_BESKRIVELSE = ("tidspunkt med tidssone (RFC 3339), f.eks. 2026-03-02T09:00:00+01:00, "
+                         "år 1900–2199")
 Tidspunkt = Annotated[AwareDatetime, BeforeValidator(_iso_tid),
                       AfterValidator(_tid_i_rekkevidde),
-                      Field(description="tidspunkt med tidssone (RFC 3339), "
-                            "f.eks. 2026-03-02T09:00:00+01:00, år 1900–2199",
+                      Field(description=TIDSPUNKT_BESKRIVELSE,
                             examples=["2026-03-02T09:00:00+01:00"],
                             json_schema_extra={"pattern": AARSTALL})]
 
@@ -486,12 +487,13 @@ class BrukerUt(Ut):
     bytter: list[ByttUt] | None = None
 
     @classmethod
-    def fra(cls, b: Bruker, leverandor: str | None = None) -> BrukerUt:
+    def fra(cls, b: Bruker, idag: date, leverandor: str | None = None) -> BrukerUt:
+        """``idag``: the Oslo date the bydel shown is responsible on (R24)."""
         refs = [r for r in b.leveranser.values()
                 if leverandor is None or r.leverandor_id == leverandor]
         tjenester = {r.tjenestetype for r in refs}
         ut = cls(
-            id=b.id, versjon=b.version, fodselsnummer=b.fodselsnummer, navn=b.navn, bydel=b.bydel,
+            id=b.id, versjon=b.version, fodselsnummer=b.fodselsnummer, navn=b.navn, bydel=b.bydel_paa(idag),
             dodsdato=b.dodsdato, utflyttet=b.utflyttet,
             leveranser=[LeveranseRefUt(leveranse_id=r.leveranse_id, vedtak_id=r.vedtak_id,
                                        tjenestetype=r.tjenestetype, leverandor_id=r.leverandor_id,
