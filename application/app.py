@@ -91,7 +91,11 @@ _MEDFOLGENDE: ContextVar[Medfolgende | None] = ContextVar("medfolgende", default
 
 
 class FodselsnummerIndeksert(Hendelse):
-    """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number."""
+    """Reserves one fødselsnummer for one bruker; the index id is a keyed hash, never the number.
+
+    A bydel that registers a person another bydel holds gets a record of its own (see
+    ``registrer_bruker``): then the index holds one event per record, oldest first.
+    """
 
     bruker_id: UUID
 
@@ -321,10 +325,18 @@ class BrukervalgApp(Application[UUID]):
             "nytt under den nye nøkkelen med `brukervalg nokler reindekser`.")
 
     def finn_bruker_id(self, fodselsnummer: str) -> UUID | None:
-        """Look a user up by fødselsnummer (through the keyed index, never by a derived id)."""
+        """Look a user up by fødselsnummer (through the keyed index, never by a derived id):
+        the first record of the number (``finn_brukere`` gives every one)."""
         fnr = b_mod.valider_fodselsnummer(fodselsnummer)
         hendelser = list(self.events.get(self._indeks_id(fnr), limit=1))
         return cast(FodselsnummerIndeksert, hendelser[0]).bruker_id if hendelser else None
+
+    def finn_brukere(self, fodselsnummer: str) -> list[UUID]:
+        """Every record of this fødselsnummer, oldest first (more than one when bydeler that
+        could not see each other's record each registered the person)."""
+        fnr = b_mod.valider_fodselsnummer(fodselsnummer)
+        return [cast(FodselsnummerIndeksert, e).bruker_id
+                for e in self.events.get(self._indeks_id(fnr))]
 
     @brukstilfelle
     def reindekser(self, aktor: Aktor) -> int:
@@ -337,15 +349,23 @@ class BrukervalgApp(Application[UUID]):
         """
         ktx = self._ktx(aktor)
         nye: list[Hendelse] = []
+        indekser: dict[UUID, tuple[int, set[UUID]]] = {}  # index id → (version, its brukere)
         start = 1
         while side := self.recorder.select_notifications(
                 start=start, limit=1000, topics=[get_topic(b_mod.BrukerRegistrert)]):
             for n in side:
                 e = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(n))
-                if self.finn_bruker_id(e.fodselsnummer) is None:
-                    indeks = Hendelser(self._indeks_id(e.fodselsnummer), 0, ktx)
+                indeks_id = self._indeks_id(e.fodselsnummer)
+                if indeks_id not in indekser:
+                    kjent = [cast(FodselsnummerIndeksert, k) for k in self.events.get(indeks_id)]
+                    indekser[indeks_id] = (kjent[-1].originator_version if kjent else 0,
+                                           {k.bruker_id for k in kjent})
+                versjon, brukere = indekser[indeks_id]
+                if e.originator_id not in brukere:
+                    indeks = Hendelser(indeks_id, versjon, ktx)
                     indeks.ny(FodselsnummerIndeksert, bruker_id=e.originator_id)
                     nye.extend(indeks.liste)
+                    indekser[indeks_id] = (versjon + 1, brukere | {e.originator_id})
             start = side[-1].id + 1
         if nye:
             self.save(*nye)
@@ -355,19 +375,28 @@ class BrukervalgApp(Application[UUID]):
 
     @brukstilfelle
     def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor) -> Kvittering:
+        """Register a person in a bydel; the same registration again is recorded once.
+
+        Only the bydel's own record of the number counts. A person held by another bydel gets a
+        record of its own here, answered exactly as a first registration: a bydel must not learn
+        from the answer that a number belongs to someone another bydel serves (issue 14). The
+        responsibility itself moves by the holding bydel's move (R24); see docs/api.md.
+        """
         self.ref.bydel(cmd.bydel)
         fnr = b_mod.valider_fodselsnummer(cmd.fodselsnummer)
-        eksisterende = self.finn_bruker_id(fnr)
-        if eksisterende is not None:
-            b = self.bruker(eksisterende)
-            if (b.navn, b.bydel) != (cmd.navn.strip(), cmd.bydel):
-                raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede registrert "
-                                 "på en bruker med andre opplysninger")
-            return Kvittering(b.id, b.version, 0)
+        indeks_id = self._indeks_id(fnr)
+        registrert = [cast(FodselsnummerIndeksert, e) for e in self.events.get(indeks_id)]
+        for e in registrert:
+            b = self.bruker(e.bruker_id)
+            if b.bydel == cmd.bydel:
+                if b.navn != cmd.navn.strip():
+                    raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede "
+                                     "registrert på en bruker med andre opplysninger")
+                return Kvittering(b.id, b.version, 0)
         ktx = self._ktx(aktor)
         bruker_id = uuid4()
         hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
-        indeks = Hendelser(self._indeks_id(fnr), 0, ktx)
+        indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)
         indeks.ny(FodselsnummerIndeksert, bruker_id=bruker_id)
         return self._lagre([*hendelser, *indeks.liste], bruker_id, 0)
 

@@ -245,10 +245,22 @@ class Klagesak:
         fetched: in one query (events joined with their links) on the chained stores."""
         identer = list(dict.fromkeys(identer))
         kjente = {i: self._cache.pop(i, _TOM) for i in identer}
-        nye = self._les_nye({i: len(lest.hendelser) for i, lest in kjente.items()})
+        # From the last event already read, so that a store which lost it (its newest commits,
+        # as after a failover) is noticed: that aggregate is then read afresh, never served from
+        # what the store no longer has (as application/hendelsebuffer.py).
+        nye = self._les_nye({i: max(len(lest.hendelser) - 1, 0) for i, lest in kjente.items()})
+        tapt = [i for i, lest in kjente.items() if lest.hendelser and not (
+            (ny := nye.get(i)) and ny[0] and ny[0][0] == lest.hendelser[-1])]
+        for ident in tapt:
+            nye.pop(ident, None)
+            kjente[ident] = _TOM
+        if tapt:
+            nye.update(self._les_nye(dict.fromkeys(tapt, 0)))
         svar: dict[UUID, _Lest] = {}
         for ident, lest in kjente.items():
             ny = nye.get(ident)
+            if ny and lest.hendelser:  # the event already held, read again as the check
+                ny = (ny[0][1:], ny[1][1:], ny[2][1:])
             if ny and ny[0]:
                 lest = _Lest(lest.hendelser + ny[0], lest.posisjoner + ny[1], lest.hasher + ny[2],
                              lest.poster)

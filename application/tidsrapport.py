@@ -74,6 +74,7 @@ from domain.felles import (
     Kontekst,
     Regelbrudd,
     Tjenestetype,
+    aktiv_paa,
     ren_tekst,
 )
 from domain.leveranse import Besokskategori, Leveranse
@@ -433,7 +434,7 @@ class Tidsrapportimport:
     def _bruker_id(self, ref: str) -> UUID:
         if ref.isdigit():
             if ref not in self._fnr:
-                self._fnr[ref] = self.app.finn_bruker_id(ref)
+                self._fnr[ref] = self._egen_bruker(self.app.finn_brukere(ref))
             funnet = self._fnr[ref]
             if funnet is None:
                 raise _Ukjent()
@@ -442,6 +443,20 @@ class Tidsrapportimport:
             return UUID(ref)
         except ValueError:
             raise Regelbrudd("R18", "bruker", f"ikke en bruker-id eller et fødselsnummer: {ref!r}") from None
+
+    def _egen_bruker(self, brukere: list[UUID]) -> UUID | None:
+        """Of the records of one fødselsnummer (one per bydel that registered the person), the
+        one this provider serves; the first when it serves none (the line is then refused as
+        for any bruker it does not serve)."""
+        if len(brukere) > 1:
+            for bruker_id in brukere:
+                try:
+                    b = self._bruker(bruker_id)
+                except _Ukjent:
+                    continue
+                if any(r.leverandor_id == self.leverandor_id for r in b.leveranser.values()):
+                    return bruker_id
+        return brukere[0] if brukere else None
 
     def _bruker(self, bruker_id: UUID) -> Bruker:
         try:
@@ -485,7 +500,7 @@ class Tidsrapportimport:
 
         def avstand(r: tuple[date, date | None, UUID]) -> int:
             fom, tom, _ = r
-            if fom <= dato and (tom is None or dato <= tom):
+            if aktiv_paa(fom, tom, dato):
                 return 0
             return (fom - dato).days if dato < fom else (dato - (tom or date.max)).days
 

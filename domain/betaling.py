@@ -44,6 +44,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from domain import kalender
+from domain.felles import aktiv_paa, annullert
 from domain.kalender import OSLO
 
 US_PER_MINUTT = 60_000_000
@@ -225,9 +226,7 @@ def _snitt(a_fom: date, a_tom: date | None, b_fom: date, b_tom: date) -> tuple[d
 
 def bestilt_per_dag(g: Grunnlag, dag: date) -> Fraction:
     """Ordered µs on one day (0 outside the vedtak); the omfang in force that day."""
-    if not g.har_vedtak or g.vedtak_fra is None or dag < g.vedtak_fra:
-        return _NULL
-    if g.vedtak_til is not None and dag > g.vedtak_til:
+    if not g.har_vedtak or g.vedtak_fra is None or not aktiv_paa(g.vedtak_fra, g.vedtak_til, dag):
         return _NULL
     gjeldende = [o for o in g.omfang if o.fra <= dag]
     return gjeldende[-1].us_per_dag if gjeldende else _NULL
@@ -252,7 +251,7 @@ def _bestilt(g: Grunnlag, aktiv: tuple[date, date]) -> Fraction:
 def aktive_dager(g: Grunnlag) -> tuple[date, date] | None:
     """R18/R23: the month's days on which the delivery runs and the user is alive and living in
     the municipality (None: none)."""
-    if g.leveranse_tom is not None and g.leveranse_tom < g.leveranse_fom:
+    if annullert(g.leveranse_fom, g.leveranse_tom):
         return None  # annulled before it began (e.g. a pending switch when the user died)
     forste, siste = kalender.maaned_grenser(g.aar, g.maaned)
     tom = g.leveranse_tom
@@ -299,7 +298,7 @@ def beregn(g: Grunnlag) -> Maanedsresultat:
         over_paa_ventedager = _NULL
         for i in range(a, b):
             dag = forste + timedelta(days=i)
-            if any(fra <= dag and (til is None or dag <= til) for fra, til in g.ubesvart):
+            if any(aktiv_paa(fra, til, dag) for fra, til in g.ubesvart):
                 over_paa_ventedager += max(_NULL, krav[i] - bestilt_per_dag(g, dag))
         r17 = min(overskudd, over_paa_ventedager)
     rest = overskudd - r17

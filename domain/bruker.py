@@ -30,6 +30,8 @@ from domain.felles import (
     Regelbrudd,
     Sluttarsak,
     Tjenestetype,
+    aktiv_paa,
+    annullert,
     perioder_overlapper,
     projektor,
 )
@@ -190,7 +192,7 @@ class LeveranseRef:
     @property
     def annullert(self) -> bool:
         """Ended before it began (e.g. a pending switch when the user died)."""
-        return self.tom is not None and self.tom < self.fom
+        return annullert(self.fom, self.tom)
 
 
 # --- R03: the current provider -----------------------------------------------------------------
@@ -260,8 +262,8 @@ def aktiv_leveranse(leveranser: Iterable[LeveranseRef], tjenestetype: Tjenestety
     """The delivery of a tjenestetype running on a date (one, by R08; should two ever overlap,
     the one that began last, then the one recorded last). One annulled before it began runs on
     no date."""
-    aktive = [r for r in leveranser if r.tjenestetype == tjenestetype and not r.annullert
-              and perioder_overlapper(r.fom, r.tom, dato, dato)]
+    aktive = [r for r in leveranser if r.tjenestetype == tjenestetype
+              and aktiv_paa(r.fom, r.tom, dato)]
     return max(aktive, key=lambda r: (r.fom, r.posisjon), default=None)
 
 

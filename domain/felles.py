@@ -231,3 +231,16 @@ def sjekk_periode(fom: date, tom: date | None, felt: str = "tom", regel: str = "
 
 def perioder_overlapper(a_fom: date, a_tom: date | None, b_fom: date, b_tom: date | None) -> bool:
     return (a_tom is None or b_fom <= a_tom) and (b_tom is None or a_fom <= b_tom)
+
+
+def aktiv_paa(fom: date, tom: date | None, dag: date) -> bool:
+    """THE answer to "does this period (a delivery, a vedtak's validity, an unanswered
+    revurdering) run on this date": fom <= dag <= tom, tom None = until further notice. A
+    period annulled before it began (``annullert``) runs on no date."""
+    return fom <= dag and (tom is None or dag <= tom)
+
+
+def annullert(fom: date, tom: date | None) -> bool:
+    """A delivery ended before it began (e.g. a pending switch when the user died): it ran on no
+    date, owes nothing and is paid nothing."""
+    return tom is not None and tom < fom

@@ -20,6 +20,7 @@ from domain.felles import (
     Rolle,
     Sluttarsak,
     Tjenestetype,
+    aktiv_paa,
     projektor,
     sjekk_periode,
 )
@@ -200,7 +201,7 @@ class Vedtak:
         return gjeldende[-1] if gjeldende else None
 
     def gjelder(self, dato: date) -> bool:
-        return self.gyldig_fra <= dato and (self.gyldig_til is None or dato <= self.gyldig_til)
+        return aktiv_paa(self.gyldig_fra, self.gyldig_til, dato)
 
     def ubesvarte_revurderinger(self) -> list[Revurdering]:
         return [r for r in self.revurderinger.values() if r.svar is None]

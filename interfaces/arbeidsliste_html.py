@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 
-from domain import kalender
+from domain.frister import Frist
+from interfaces import norsk
 from projections.arbeidsliste import Arbeidsliste, Opptelling
 
-_MAANEDER = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-             "september", "oktober", "november", "desember")
-_DAGER = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _REGLER = {
     "varsel_pasientovergang": "Varsle leverandøren før oppstart (Pasientovergang)",
     "varsel_utvidelse": "Varsle leverandøren om utvidet vedtak",
@@ -24,18 +22,14 @@ _REGLER = {
 _SKYLDIG = {"bydel": "bydelen", "leverandor": "leverandøren", "bruker": "brukeren"}
 
 
-def oslo_tekst(t: datetime | date) -> str:
-    """"onsdag 1. april 2026 kl. 14:00" (Oslo time); a date: "innen utgangen av ..."."""
-    if isinstance(t, datetime):
-        lt = kalender.lokal(t)
-        return (f"{_DAGER[lt.weekday()]} {lt.day}. {_MAANEDER[lt.month - 1]} {lt.year} "
-                f"kl. {lt:%H:%M}")
-    return f"innen utgangen av {_DAGER[t.weekday()]} {t.day}. {_MAANEDER[t.month - 1]} {t.year}"
-
-
-def _frist(tekst: str) -> str:
-    return oslo_tekst(date.fromisoformat(tekst) if len(tekst) == 10
-                      else datetime.fromisoformat(tekst))
+def frist_tekst(frist: Frist) -> str:
+    """A deadline as a person reads it, in Oslo time: "onsdag 1. april 2026 kl. 14:00"; one not
+    met at the instant itself (R16's midnight) "før ..."; a date "innen utgangen av ..."."""
+    if frist.dato is not None:
+        return f"innen utgangen av {norsk.dato_lang(frist.dato)}"
+    assert frist.tidspunkt is not None
+    tekst = norsk.tidspunkt_lang(frist.tidspunkt)
+    return tekst if frist.inklusiv else f"før {tekst}"
 
 
 _STIL = """
@@ -52,16 +46,16 @@ def arbeidsliste_html(tittel: str, liste: Arbeidsliste, naa: datetime) -> str:
         f"<tr class='{'forfalt' if x.forfalt else 'apen'}'>"
         f"<td>{escape(x.regel)}</td><td>{escape(_REGLER.get(x.plikt, x.plikt))}</td>"
         f"<td>{escape(_SKYLDIG.get(x.skyldig, x.skyldig))}</td>"
-        f"<td>{escape(_frist(x.frist))}</td>"
+        f"<td>{escape(frist_tekst(x.fristen))}</td>"
         f"<td class='merke'>{escape('Forfalt' if x.forfalt else x.forfall)}</td>"
-        f"<td>{escape(x.utlost_av)}</td><td>{escape(x.bruker_id)}</td>"
+        f"<td>{escape(norsk.med_oslo_tider(x.utlost_av))}</td><td>{escape(x.bruker_id)}</td>"
         f"<td>{escape(x.leverandor_id or '')}</td></tr>" for x in liste.elementer)
     tom = "" if liste.elementer else "<p>Ingen utestående frister.</p>"
     return (
         "<!doctype html><html lang='nb'><head><meta charset='utf-8'>"
         f"<title>{escape(tittel)}</title><style>{_STIL}</style></head><body>"
         f"<h1>{escape(tittel)}</h1>"
-        f"<p>Per {escape(oslo_tekst(naa))} (Oslo-tid): {liste.totalt} utestående, "
+        f"<p>Per {escape(norsk.tidspunkt_lang(naa))} (Oslo-tid): {liste.totalt} utestående, "
         f"<span class='merke'>{liste.forfalt} forfalt</span>.</p>{tom}"
         "<table><thead><tr><th>Regel</th><th>Hva</th><th>Skyldes av</th><th>Frist</th>"
         "<th>Forfall</th><th>Utløst av</th><th>Bruker</th><th>Leverandør</th></tr></thead>"
@@ -77,6 +71,6 @@ def oversikt_html(tall: list[Opptelling], naa: datetime) -> str:
         "<!doctype html><html lang='nb'><head><meta charset='utf-8'>"
         f"<title>Fristoversikt</title><style>{_STIL}</style></head><body>"
         "<h1>Utestående frister per leverandør og bydel</h1>"
-        f"<p>Per {escape(oslo_tekst(naa))} (Oslo-tid).</p>"
+        f"<p>Per {escape(norsk.tidspunkt_lang(naa))} (Oslo-tid).</p>"
         "<table><thead><tr><th>Leverandør</th><th>Bydel</th><th>Skyldes av</th><th>Åpne</th>"
         f"<th>Forfalt</th></tr></thead><tbody>{rader}</tbody></table></body></html>")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -347,36 +347,30 @@ class KvitteringUt(Ut):
         return cls(id=kv.id, versjon=kv.versjon, nye_hendelser=kv.nye_hendelser, lenke=lenke,
                    **cls.nye(kv.ider))
 
+    NY_ID: ClassVar[str | None] = None
+    """The field naming the one new fact inside the resource (none on the plain receipt)."""
+
     @classmethod
     def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        """The receipt's fields for the facts inside the resource (none on the plain receipt)."""
-        return {}
+        """The receipt's fields for the facts inside the resource."""
+        return {cls.NY_ID: ider[0]} if cls.NY_ID else {}
 
 
 class RevurderingKvitteringUt(KvitteringUt):
     revurdering_id: UUID = Field(description="den nye revurderingsanmodningens id "
                                  "(til besvarRevurdering)")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"revurdering_id": ider[0]}
+    NY_ID = "revurdering_id"
 
 
 class KlageKvitteringUt(KvitteringUt):
     klage_id: UUID = Field(description="klagens id (til avgjorKlage)")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"klage_id": ider[0]}
+    NY_ID = "klage_id"
 
 
 class BesokKvitteringUt(KvitteringUt):
     besok_id: UUID = Field(description="besøkets id; samme besøk rapportert igjen gir id-en "
                            "det ble registrert med første gang")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"besok_id": ider[0]}
+    NY_ID = "besok_id"
 
 
 class BesokSamletKvitteringUt(KvitteringUt):
@@ -391,27 +385,18 @@ class BesokSamletKvitteringUt(KvitteringUt):
 class AvbestillingKvitteringUt(KvitteringUt):
     avbestilling_id: UUID = Field(description="avbestillingens id (avledet av leveransen og "
                                   "planlagt start: samme avbestilling har alltid samme id)")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"avbestilling_id": ider[0]}
+    NY_ID = "avbestilling_id"
 
 
 class BekymringsmeldingKvitteringUt(KvitteringUt):
     melding_id: UUID = Field(description="bekymringsmeldingens id (til "
                              "videresendBekymringsmelding)")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"melding_id": ider[0]}
+    NY_ID = "melding_id"
 
 
 class AvvikKvitteringUt(KvitteringUt):
     avvik_id: UUID = Field(description="avvikets id (til behandleAvvik)")
-
-    @classmethod
-    def nye(cls, ider: tuple[UUID, ...]) -> dict[str, Any]:
-        return {"avvik_id": ider[0]}
+    NY_ID = "avvik_id"
 
 
 class InformasjonUt(Ut):

@@ -18,19 +18,22 @@ class OppgaveUt(Ut):
     regel: str = Field(examples=["R11"])
     plikt: str = Field(examples=["varsel_pasientovergang"])
     skyldig: Skyldig = Field(examples=["bydel"], description="bydel, leverandor eller bruker (R25)")
-    utlost_av: str = Field(description="hva som utløste forpliktelsen")
+    utlost_av: str = Field(description="hva som utløste forpliktelsen (tider i Oslo-tid, "
+                           "dd.mm.åååå tt:mm)")
     bruker_id: UUID
     leverandor_id: str | None
     tjenestetype: Tjenestetype | None
     bydel: str | None
     frist: FristUt
+    frist_tekst: str = Field(examples=["onsdag 1. april 2026 kl. 14:00"],
+                             description="fristen slik en person leser den (Oslo-tid)")
     status: Literal["apen", "brutt"] = Field(
         examples=["apen"], description="apen, eller brutt (forfalt, skyldes ennå)")
     forfalt: bool
     timer_igjen: int = Field(ge=0, description="hele timer til fristen (faktisk tid)")
     virkedager_igjen: int = Field(ge=0, description="virkedager etter i dag til og med fristdagen")
     forfall: str = Field(examples=["innen 3 timer"])
-    merknad: str
+    merknad: str = Field(description="tider i Oslo-tid, dd.mm.åååå tt:mm")
 
 
 class ArbeidslisteUt(Side):

@@ -12,7 +12,7 @@ included, with the bruker it concerned when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -160,10 +160,13 @@ class Kjerne:
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
               utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
-              bydel: str | None = None) -> Response[KvitteringUt]:
+              bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
+        ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
+        outside the caller's reach is answered as one that does not exist (404), never with a
+        rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
         identitet: Identitet = request.user
         operasjon = self.operasjon(request)
@@ -177,6 +180,8 @@ class Kjerne:
             if bydel is not None and bydel != identitet.bydel:
                 raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
+            for annen in naevnt:
+                self.tilgang.sjekk(identitet, annen)
             nokkel = self.idempotensnokkel(request)
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.conftest import FNR
+from tests.conftest import FNR, Klokke, oslo
 from tests.e2e.conftest import Api, lag_sak
 from tests.oppfolging.test_html_chromium import ARTEFAKTER, CHROMIUM, _chromium
 
@@ -118,3 +118,28 @@ def test_html_siden_aapnes_i_headless_chromium_med_skjermbilde(api: Api, sak: tu
     skudd = _chromium(tmp_path, "profil-bilde", f"--screenshot={bilde}", fil.as_uri())
     assert skudd.returncode == 0, skudd.stderr[-2000:]
     assert bilde.exists() and bilde.stat().st_size > 10_000
+
+
+def test_json_og_html_viser_fristen_i_oslo_tid_over_sommertidsskiftet(api: Api,
+                                                                      klokke: Klokke) -> None:
+    """Friday 27 March 2026 10:00 CET, a home-nursing start on Tuesday 31 March: the R11 notice
+    is due Monday 30 March 14:00, after the DST change of 29 March (CEST). The JSON's human
+    fields and the page say so in Oslo time; the page's own time is CET."""
+    klokke.sett(oslo(2026, 3, 27, 10, 0))
+    b = api.post("sb", "/brukere", {"fodselsnummer": FNR[2], "navn": "Per Hansen",
+                                    "bydel": "frogner"}).json()["id"]
+    v = api.post("vm", f"/brukere/{b}/vedtak", {
+        "tjenestetype": "hjemmesykepleie_dag", "gyldig_fra": "2026-03-31",
+        "omfang": {"minutter": 420}, "vedtaksdato": "2026-03-27"})
+    assert v.status_code == 201, v.text
+    r = api.post("sb", f"/brukere/{b}/leveranser", {"tjenestetype": "hjemmesykepleie_dag",
+                                                     "vedtak_id": v.json()["id"],
+                                                     "fom": "2026-03-31"})
+    assert r.status_code == 201, r.text
+    [x] = api.get("sb", f"/arbeidsliste?bruker={b}").json()["elementer"]
+    assert (x["frist"]["tidspunkt"], x["frist_tekst"], x["utlost_av"], x["forfall"]) == (
+        "2026-03-30T14:00:00+02:00", "mandag 30. mars 2026 kl. 14:00", "oppstart 31.03.2026",
+        "innen 1 virkedag")
+    side = api.get("sb", f"/arbeidsliste/side?bruker={b}").text
+    assert "Per fredag 27. mars 2026 kl. 10:00" in side
+    assert "mandag 30. mars 2026 kl. 14:00" in side and "oppstart 31.03.2026" in side

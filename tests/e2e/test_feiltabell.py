@@ -88,3 +88,54 @@ def test_the_answer_and_the_log_read_the_same_table(exc: Exception) -> None:
     assert svar.status_code == status == problem.status_for(exc)
     if svar.content.regel is None:  # a broken rule's type is its catalogue entry instead
         assert svar.content.type == f"urn:brukervalg:problem:{slug}"
+
+
+@pytest.mark.parametrize("metode", ["GET", "POST"])
+def test_the_payment_control_requires_a_purpose_logs_each_bruker_and_every_failure(
+        api: Api, saker: dict[str, Sak], metode: str) -> None:
+    """Both forms (with and without the provider's invoice basis) list brukere: X-Formaal is
+    required, one row per bruker listed; a refused or failed attempt is one row with its status."""
+    from tests.conftest import FNR
+    from tests.e2e.conftest import lag_sak
+
+    andre = lag_sak(api, FNR[3])
+    for s in (saker["frogner"], andre):
+        r = api.post("lev", f"/leveranser/{s.leveranse}/besok", {
+            "start": "2026-03-03T09:00:00+01:00", "slutt": "2026-03-03T10:00:00+01:00",
+            "ansatt": "a1"})
+        assert r.status_code == 200, r.text
+
+    def kall(url: str, formaal: str | None) -> Any:
+        return api.klient.request(metode, url, content=b"" if metode == "POST" else None,
+                                  headers=api.hode("lev", formaal=formaal))
+
+    def rader() -> list[tuple[int, Any]]:
+        return [(o.utfall, o.bruker_id) for o in api.logg() if o.handling in (
+            "betalingskontroll", "betalingskontrollUtenKrav")]
+
+    url = "/oppfolging/betalingskontroll/2care/2026-03"
+    assert kall(url, None).status_code == 400
+    assert kall(url + "?format=pdf", "fakturering").status_code == 400
+    assert kall("/oppfolging/betalingskontroll/2care/2026-13", "fakturering").status_code == 400
+    assert kall("/oppfolging/betalingskontroll/nordlys/2026-03", "fakturering").status_code == 404
+    # (a format or month outside the schema is refused before the handler, as everywhere)
+    nektet = rader()
+    assert nektet[0] == (400, None) and nektet[-1] == (404, None)
+    assert {b for _, b in nektet} == {None}
+    r = kall(url, "fakturering")
+    assert r.status_code == 200, r.text
+    listet = sorted(str(b) for b in (saker["frogner"].bruker, andre.bruker))
+    assert sorted(str(b) for u, b in rader()[len(nektet):] if u == 200) == listet
+    assert len(rader()) == len(nektet) + 2
+    assert all(b in r.text for b in listet)
+
+
+def test_a_payment_control_that_fails_in_the_handler_is_logged_with_its_status(
+        api: Api, saker: dict[str, Sak]) -> None:
+    """A bad invoice basis (400, found after the purpose and reach checks) is logged too."""
+    url = "/oppfolging/betalingskontroll/2care/2026-03"
+    r = api.klient.post(url, content=b"bruker;tjenestetype;timer\nx;y;z\n",
+                        headers=api.hode("lev", formaal="fakturering"))
+    assert r.status_code == 400 and r.json()["felt"] == "body", r.text
+    assert [(o.handling, o.utfall, o.bruker_id) for o in api.logg()
+            if o.handling == "betalingskontroll"] == [("betalingskontroll", 400, None)]

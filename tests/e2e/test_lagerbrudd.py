@@ -156,6 +156,13 @@ def test_a_database_that_lost_commits_is_not_served_from_the_buffer(
     assert r.status_code == 200, r.text
     assert len(api.get("sb", f"/vedtak/{sak.vedtak}").json()["revurderinger"]) == 1
 
+    def i_klagesaken() -> list[int]:  # the appeal timeline's versions of the vedtak
+        r = api.get("kb", f"/brukere/{sak.bruker}/klagesak", formaal="klagebehandling")
+        assert r.status_code == 200, r.text
+        return [p["versjon"] for p in r.json()["tidslinje"] if p["aggregat_id"] == str(sak.vedtak)]
+
+    assert i_klagesaken() == [1, 2]
+
     pg_egen.crash()
     pg_egen.restart()
     with pg_egen.admin(env["POSTGRES_DBNAME"]) as db:  # the commit is lost
@@ -169,6 +176,7 @@ def test_a_database_that_lost_commits_is_not_served_from_the_buffer(
     vedtak: dict[str, Any] = r.json()
     assert vedtak["revurderinger"] == []  # the lost fact is not served
     assert r.headers["etag"] == '"1"'
+    assert i_klagesaken() == [1]  # nor by the appeal timeline's own cache
     # and the next command decides on what the store has: no gap in the versions
     r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING)
     assert r.status_code == 200 and r.json()["versjon"] == 2, r.text

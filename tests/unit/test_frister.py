@@ -331,3 +331,18 @@ def test_forfall_i_timer_og_virkedager_over_jul() -> None:
     assert (f.forfalt, f.virkedager, f.tekst()) == (False, 2, "innen 2 virkedager")
     assert forfall(frist, oslo(2026, 12, 28, 21, 30)).tekst() == "innen 2 timer"
     assert forfall(frist, oslo(2026, 12, 29, 0, 0)).tekst() == "forfalt"
+
+
+def test_en_periode_aktiv_paa_en_dato_avgjores_ett_sted() -> None:
+    """One answer to "does the delivery run on this date" (domain.felles.aktiv_paa), used by the
+    obligations, the current provider (R03), payment (R18, R17) and the vedtak's validity: the
+    last day counts, an open end runs on, and one annulled before it began runs on no date."""
+    from domain.felles import aktiv_paa, annullert
+
+    assert aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31))
+    assert not aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1))
+    assert aktiv_paa(date(2026, 3, 1), None, date(2099, 1, 1))
+    assert annullert(date(2026, 3, 15), date(2026, 3, 14))
+    assert not any(aktiv_paa(date(2026, 3, 15), date(2026, 3, 14), date(2026, 3, d))
+                   for d in range(1, 32))
+    assert lev(date(2026, 3, 15), tom=date(2026, 3, 14)).aktiv_paa(date(2026, 3, 14)) is False

@@ -16,7 +16,8 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from domain.felles import Regelbrudd, Rolle, Tjenestetype
-from interfaces.arbeidsliste_html import arbeidsliste_html, oversikt_html
+from interfaces import norsk
+from interfaces.arbeidsliste_html import arbeidsliste_html, frist_tekst, oversikt_html
 from interfaces.http.controllers.felles import Antall, Fra, Tjenester
 from interfaces.http.controllers.leverandorer import les_rapport, neste_side, rapporter
 from interfaces.http.dokumentasjon import leserute
@@ -79,11 +80,12 @@ class ArbeidslisteController(Controller):
                 neste=neste_side(request, fra, n, s.totalt),
                 elementer=[OppgaveUt(
                     plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig,
-                    utlost_av=x.utlost_av, bruker_id=UUID(x.bruker_id),
+                    utlost_av=norsk.med_oslo_tider(x.utlost_av), bruker_id=UUID(x.bruker_id),
                     leverandor_id=x.leverandor_id, tjenestetype=x.tjenestetype, bydel=x.bydel,
-                    frist=frist_ut(x.fristen), status=x.status, forfalt=x.forfalt,
-                    timer_igjen=x.timer_igjen, virkedager_igjen=x.virkedager_igjen,
-                    forfall=x.forfall, merknad=x.merknad) for x in s.elementer]), brukere
+                    frist=frist_ut(x.fristen), frist_tekst=frist_tekst(x.fristen),
+                    status=x.status, forfalt=x.forfalt, timer_igjen=x.timer_igjen,
+                    virkedager_igjen=x.virkedager_igjen, forfall=x.forfall,
+                    merknad=norsk.med_oslo_tider(x.merknad)) for x in s.elementer]), brukere
 
         svar = les_rapport(request, kjerne, sjekk, hent)
         if html:

@@ -84,10 +84,18 @@ class BrukerController(Controller):
     def finn_bruker(self, request: Request, kjerne: Tjenester,
                     data: JSONBody[BrukerSokInn]) -> Response[BrukerSokUt]:
         def finn() -> Ref:
-            funnet = kjerne.app.finn_bruker_id(data.fodselsnummer)
-            if funnet is None:
+            # The caller's own record of the number; another bydel's is answered as not found
+            # (and logged under that record).
+            funnet = kjerne.app.finn_brukere(data.fodselsnummer)
+            if not funnet:
                 raise IkkeFunnet("bruker", "med dette fødselsnummeret")
-            return Ref("bruker", funnet)
+            for bruker_id in funnet:
+                try:
+                    kjerne.tilgang.sjekk(request.user, Ref("bruker", bruker_id))
+                except IkkeFunnet:
+                    continue
+                return Ref("bruker", bruker_id)
+            return Ref("bruker", funnet[0])
 
         def hent(sikt: Sikt | None) -> tuple[BrukerSokUt, None]:
             assert sikt is not None  # ``finn`` named the bruker
@@ -217,7 +225,9 @@ class BrukerController(Controller):
     def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK)
+            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
+            naevnt=[Ref("leveranse", data.knytt_til_leveranse_id)]
+            if data.knytt_til_leveranse_id else [])
 
     @post("/{bruker_id:uuid}/leveranser", **skriverute(
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
@@ -226,4 +236,5 @@ class BrukerController(Controller):
     def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
+            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
+            naevnt=[Ref("vedtak", data.vedtak_id)] if data.vedtak_id else [])

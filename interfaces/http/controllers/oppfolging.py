@@ -28,7 +28,7 @@ from litestar.params import FromPath, Parameter
 from domain.felles import Rolle
 from interfaces.http.controllers.felles import Tjenester
 from interfaces.http.lager import Tilgangsoppforing
-from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar
+from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar, status_for
 from interfaces.http.sikkerhet import Identitet
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
@@ -83,12 +83,6 @@ def _logg(request: Request, kjerne: Any, utfall: int,
         for b in list(dict.fromkeys(brukere)) or [None]])
 
 
-def _sjekk(request: Request, kjerne: Any, leverandor: str | None) -> list[str] | None:
-    try:
-        return _leverandorer(request, kjerne, leverandor)
-    except (NotFoundException, PermissionDeniedException) as e:
-        _logg(request, kjerne, e.status_code)
-        raise
 
 
 def _periode(fra: str, til: str, felt: tuple[str, str] = ("fra", "til")) -> None:
@@ -160,11 +154,15 @@ class OppfolgingController(Controller):
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
     def rapport(self, request: Request, kjerne: Tjenester, fra: Maaned, til: Maaned,
                 leverandor: LeverandorFilter = None, format: Format = "html") -> Response[Any]:
-        levs = _sjekk(request, kjerne, leverandor)
-        _periode(fra, til)
-        if format not in ("html", "csv", "xlsx"):
-            raise Uleselig("format", "format er html, csv eller xlsx")
-        r = _oppfolging(kjerne.app).rapport(fra, til, levs)
+        try:  # every attempt is logged, with the status it gets (the one table's)
+            levs = _leverandorer(request, kjerne, leverandor)
+            _periode(fra, til)
+            if format not in ("html", "csv", "xlsx"):
+                raise Uleselig("format", "format er html, csv eller xlsx")
+            r = _oppfolging(kjerne.app).rapport(fra, til, levs)
+        except Exception as e:
+            _logg(request, kjerne, status_for(e))
+            raise
         _logg(request, kjerne, 200)
         navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
         if format == "csv":
@@ -205,20 +203,22 @@ class OppfolgingController(Controller):
     @staticmethod
     def _kontroll(request: Request, kjerne: Any, leverandor: str, maaned: str, format: str,
                   tekst: str | None) -> Response[Any]:
-        try:  # it lists brukere: a purpose is required, as for every read of their data
-            kjerne.formaal(request, paakrevd=True)
-        except Uleselig as e:
-            _logg(request, kjerne, e.status_code)
-            raise
-        _sjekk(request, kjerne, leverandor)
-        if format not in ("csv", "xlsx"):
-            raise Uleselig("format", "format er csv eller xlsx")
-        _periode(maaned, maaned, ("maaned", "maaned"))
         try:
-            k = _oppfolging(kjerne.app).betalingskontroll(
-                leverandor, int(maaned[:4]), int(maaned[5:7]), tekst)
-        except Grunnlagsfeil as e:
-            raise Uleselig("body", f"fakturagrunnlaget: {e}") from None
+            # it lists brukere: a purpose is required, as for every read of their data
+            kjerne.formaal(request, paakrevd=True)
+            _leverandorer(request, kjerne, leverandor)
+            if format not in ("csv", "xlsx"):
+                raise Uleselig("format", "format er csv eller xlsx")
+            _periode(maaned, maaned, ("maaned", "maaned"))
+            try:
+                k = _oppfolging(kjerne.app).betalingskontroll(
+                    leverandor, int(maaned[:4]), int(maaned[5:7]), tekst)
+            except Grunnlagsfeil as e:
+                raise Uleselig("body", f"fakturagrunnlaget: {e}") from None
+        except Exception as e:  # every attempt is logged, with the status it gets
+            _logg(request, kjerne, status_for(e))
+            raise
+        # one row per bruker the answer lists, before it leaves (as hentBetalbareTimer)
         _logg(request, kjerne, 200, [x.bruker_id for x in k.linjer])
         navn = f"betalingskontroll-{leverandor}-{maaned}"
         if format == "xlsx":
