@@ -76,5 +76,5 @@ class Referansedata:
 
     def finn_bydel(self, bydel_id: str) -> Bydel:
         if bydel_id not in self.bydeler:
-            raise IkkeFunnet("bydel", bydel_id)
+            raise IkkeFunnet("bydel", bydel_id, felt="bydel")
         return self.bydeler[bydel_id]

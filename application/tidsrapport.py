@@ -243,15 +243,43 @@ def fil_sha256(filer: Callable[[], IO[str] | IO[bytes]]) -> str:
     A file given as bytes is checked to be UTF-8 on the way: Filfeil before anything is decided."""
     h = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
+    cr = _BareCr()
     with filer() as fil:
         while blokk := fil.read(1 << 20):
             if isinstance(blokk, bytes):
-                _tekst(blokk, utf8)  # a file that is not UTF-8 fails here, before any line
+                cr.se(_tekst(blokk, utf8))  # not UTF-8, or a bare CR: fails here, before any line
                 h.update(blokk)
             else:
+                cr.se(blokk)
                 h.update(blokk.encode("utf-8"))
         _tekst(b"", utf8, slutt=True)
+        cr.se("")
     return h.hexdigest()
+
+
+class _BareCr:
+    """Finds a CR that is not followed by LF anywhere in a file read in blocks (a bare CR
+    ends a line for some readers and not for others, so the file is refused, naming the line)."""
+
+    def __init__(self) -> None:
+        self.linje = 1
+        self.cr_sist = False
+
+    def se(self, tekst: str) -> None:
+        if self.cr_sist and not tekst.startswith("\n"):
+            self._feil()
+        i = tekst.find("\r")
+        while i != -1 and i + 1 < len(tekst):
+            if tekst[i + 1] != "\n":
+                self.linje += tekst.count("\n", 0, i)
+                self._feil()
+            i = tekst.find("\r", i + 1)
+        self.cr_sist = tekst.endswith("\r")
+        self.linje += tekst.count("\n")
+
+    def _feil(self) -> None:
+        raise Filfeil(f"linje {self.linje} slutter med CR alene (gammelt Mac-format); lagre "
+                      "filen med LF eller CRLF som linjeskift")
 
 
 def _tekst(data: bytes, dekoder: codecs.IncrementalDecoder | None = None,

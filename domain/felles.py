@@ -25,13 +25,33 @@ class Regelbrudd(ValueError):
 
 # BV6: what a text field may hold. Every C0 control (tab, CR and LF included), DEL and C1, a
 # lone surrogate (not a character; PostgreSQL and UTF-8 cannot store it), the bidi overrides
-# and isolates (they make a name or an id read differently from what it is) and the
-# noncharacters U+FFFE/U+FFFF. A multi-line field (a description, a reason) also allows LF and
-# tab; CRLF is read as LF, a bare CR is refused (no line ending anyone reads the same way).
-_FORBUDT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
-                      "\u2028\u2029\ufffe\uffff]")
-_FORBUDT_FLERLINJE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
-                                "\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]")
+# and isolates, the invisible direction marks (U+061C, U+200E, U+200F) and the invisible
+# spaces and joiners that make two ids look the same (U+200B, U+2060–U+2064, U+FEFF, the byte
+# order mark), and the noncharacters U+FFFE/U+FFFF. ZWNJ/ZWJ (U+200C/U+200D) stay: some scripts
+# are spelt with them. A multi-line field (a description, a reason) also allows LF and tab;
+# CRLF is read as LF, a bare CR is refused (no line ending anyone reads the same way).
+_ULOVLIG = [(0x7F, 0x9F), (0xD800, 0xDFFF), (0x061C, 0x061C), (0x200B, 0x200B),
+            (0x200E, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x2069),
+            (0x2028, 0x2029), (0xFEFF, 0xFEFF), (0xFFFE, 0xFFFF)]
+_EN_LINJE = [(0x00, 0x1F), *_ULOVLIG]
+_FLERE_LINJER = [(0x00, 0x08), (0x0B, 0x1F), *_ULOVLIG]  # LF and tab allowed
+
+
+def _klasse(omraader: list[tuple[int, int]], *, json_schema: bool = False) -> str:
+    """A negated character class; for a JSON Schema as \\uXXXX escapes, without the
+    surrogates (a schema pattern cannot name a lone surrogate, and JSON text sent as UTF-8 cannot
+    carry one)."""
+    if json_schema:
+        return "^[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in omraader
+                               if a < 0xD800 or a > 0xDFFF) + "]*$"
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in omraader) + "]"
+
+
+_FORBUDT = re.compile(_klasse(_EN_LINJE))
+_FORBUDT_FLERLINJE = re.compile(_klasse(_FLERE_LINJER))
+TEKST_MONSTER = _klasse(_EN_LINJE, json_schema=True)
+"""BV6 for one line as a JSON Schema pattern: the OpenAPI document says what a text may hold."""
+FLERLINJE_MONSTER = _klasse(_FLERE_LINJER, json_schema=True)
 
 
 def ren_tekst(verdi: str, felt: str, *, flerlinje: bool = False, maks: int | None = None) -> str:
@@ -62,6 +82,8 @@ def _tegnnavn(tegn: str) -> str:
         return "tabulator"
     if "\ud800" <= tegn <= "\udfff":
         return "enslig surrogat"
+    if tegn in "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff":
+        return "usynlig tegn"
     if unicodedata.category(tegn) == "Cf":
         return "retningsstyring"
     if unicodedata.category(tegn) in ("Zl", "Zp"):
@@ -75,19 +97,22 @@ def _pydantic_tekst(flerlinje: bool) -> Any:
     return AfterValidator(sjekk)
 
 
-Tekst = Annotated[str, _pydantic_tekst(False)]
+Tekst = Annotated[str, _pydantic_tekst(False), Field(json_schema_extra={"pattern": TEKST_MONSTER})]
 """A one-line text field (BV6): no control characters, stored NFC."""
-Flerlinjetekst = Annotated[str, _pydantic_tekst(True)]
+Flerlinjetekst = Annotated[str, _pydantic_tekst(True),
+                           Field(json_schema_extra={"pattern": FLERLINJE_MONSTER})]
 """A multi-line text field (BV6): LF and tab allowed, CRLF read as LF, stored NFC."""
 
 
 class IkkeFunnet(LookupError):
     """The named thing does not exist (or is not visible to the caller)."""
 
-    def __init__(self, hva: str, ident: object) -> None:
+    def __init__(self, hva: str, ident: object, felt: str | None = None) -> None:
         super().__init__(f"{hva} {ident} finnes ikke")
         self.hva = hva
         self.ident = ident
+        self.felt = felt or f"{hva}_id"
+        """The request's field that named it (``bruker_id`` unless the caller says)."""
 
 
 class FeilAggregattype(TypeError):

@@ -13,6 +13,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Tag
+from litestar.routes import HTTPRoute
 
 from application.app import BrukervalgApp
 from application.klokke import klokke_fra_miljo
@@ -130,7 +131,27 @@ def create_app(app: BrukervalgApp | None = None,
         on_shutdown=[lukk],
     )
     _stram_inn_foresporsler(api)
+    _allow_fra_hele_ruten(api)
     return api
+
+
+def _allow_fra_hele_ruten(api: Litestar) -> None:
+    """OPTIONS answers ``Allow`` with every method of the path, not just the first one's.
+
+    Litestar builds a path's implicit OPTIONS handler with the first handler registered on the
+    path and keeps it when later handlers (the POST beside a GET) join the route, so its
+    ``Allow`` named only the first method (Schemathesis: ``allow_header_conformance``). The
+    handler reads the methods of the route it closes over; point it at the finished route.
+    """
+    for rute in api.routes:
+        if not isinstance(rute, HTTPRoute):
+            continue
+        for handler in rute.route_handlers:
+            fn = getattr(handler.fn, "__func__", handler.fn)
+            if getattr(fn, "__name__", "") == "options_handler" and fn.__closure__:
+                for celle in fn.__closure__:
+                    if isinstance(celle.cell_contents, HTTPRoute):
+                        celle.cell_contents = rute
 
 
 def _stram_inn_foresporsler(api: Litestar) -> None:

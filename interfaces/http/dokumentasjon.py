@@ -30,7 +30,7 @@ from litestar.static_files import create_static_files_router
 
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
 from interfaces.http.skjema import KvitteringUt
-from interfaces.http.tjenester import NOKKEL_MONSTER, SYNLIG_TEKST
+from interfaces.http.tjenester import IF_MATCH_MONSTER, NOKKEL_MONSTER, SYNLIG_TEKST
 
 # Swagger UI from the files the swagger-ui-py package ships (no CDN: a municipal intranet has no
 # access to one, and a page that loads its code from elsewhere is blank there).
@@ -92,6 +92,8 @@ _FORMAAL = Parameter(
 _FORMAAL_PAAKREVD = Parameter(
     name="X-Formaal", param_in="header", required=True, description=_FORMAAL.description,
     schema=_FORMAAL.schema, examples=_FORMAAL.examples)
+FORMAAL_PAAKREVD = _FORMAAL_PAAKREVD
+"""X-Formaal, required: for routes that build their own operation class."""
 _IDEMPOTENS = Parameter(
     name="Idempotency-Key", param_in="header", required=False,
     description="Samme nøkkel og samme forespørsel gir det første svaret på nytt (også etter "
@@ -102,7 +104,8 @@ _IDEMPOTENS = Parameter(
 _IF_MATCH = Parameter(
     name="If-Match", param_in="header", required=False,
     description="ETag (versjon) ressursen skal ha; 412 hvis den er endret siden.",
-    schema=Schema(type=OpenAPIType.STRING, max_length=200), examples={"versjon": {"value": '"3"'}})  # type: ignore[dict-item]
+    schema=Schema(type=OpenAPIType.STRING, max_length=200, pattern=IF_MATCH_MONSTER),
+    examples={"versjon": {"value": '"3"'}})  # type: ignore[dict-item]
 
 _ETAG = OpenAPIHeader(description="Ressursens versjon (aggregatets versjon)",
                       schema=Schema(type=OpenAPIType.STRING))

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from pydantic import BaseModel, ConfigDict, Field
@@ -69,6 +69,20 @@ class Uleselig(HTTPException):
     def __init__(self, felt: str, melding: str) -> None:
         super().__init__(detail=melding)
         self.felt = felt
+
+
+class IngenTilgang(PermissionDeniedException):
+    """403 about one field of the request (e.g. a bydel outside the caller's own)."""
+
+    def __init__(self, felt: str, melding: str) -> None:
+        super().__init__(detail=melding)
+        self.felt = felt
+
+
+# What a 4xx Litestar raises itself is about, when it names nothing: the token (who may), the
+# path (what does not exist), the method.
+_STANDARDFELT = {401: "Authorization", 403: "Authorization", 404: "sti", 405: "metode",
+                 412: "If-Match"}
 
 
 class IdempotensKonflikt(HTTPException):
@@ -172,9 +186,9 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
     if isinstance(exc, Regelbrudd):
         return svar(exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
-        return svar(str(exc))
+        return svar(str(exc), felt=exc.felt)
     if isinstance(exc, UtdatertVersjon):
-        return svar(f"If-Match: {exc}")
+        return svar(f"If-Match: {exc}", felt="If-Match")
     if isinstance(exc, SamtidigEndring | IntegrityError):
         return svar("en annen endret den samme saken samtidig; hent siste versjon og prøv igjen")
     if isinstance(exc, ValidationException):
@@ -205,7 +219,8 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         if status == 415:
             return svar("innholdstypen støttes ikke", felt="Content-Type", headers=exc.headers)
         detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
-        return svar(detail, headers=exc.headers)
+        felt = getattr(exc, "felt", None) or _STANDARDFELT.get(status)
+        return svar(detail, felt=felt, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
     return svar(None)
 
@@ -223,6 +238,9 @@ def _valideringsfeil(extra: Any) -> list[dict[str, str]]:
         if isinstance(e, dict):
             felt = str(e.get("key") or e.get("source") or "body")
             melding = str(e.get("message", ""))
+            if felt == "data":  # Litestar's name for the whole body (no body: its message)
+                felt = "body"
+                melding = "mangler" if melding in ("'data'", "data", "") else melding
             rad = {"felt": felt, "melding": oversett(melding)}
             if regel := _BV6.match(melding):
                 rad["regel"] = regel.group(1)
@@ -273,6 +291,10 @@ _OVERSETTELSER: list[tuple[re.Pattern[str], str]] = [(re.compile(m), n) for m, n
     (r"^String should have at least (?P<n>\d+) characters?$", "må ha minst {n} tegn"),
     (r"^String should have at most (?P<n>\d+) characters?$", "kan ha høyst {n} tegn"),
     (r"^Expected `str` of length >= (?P<n>\d+).*", "må ha minst {n} tegn"),
+    (r"^Value should have at least (?P<n>\d+) items? after validation.*",
+     "må ha minst {n} tegn (eller elementer)"),
+    (r"^Value should have at most (?P<n>\d+) items? after validation.*",
+     "kan ha høyst {n} tegn (eller elementer)"),
     (r"^Expected `str` of length <= (?P<n>\d+).*", "kan ha høyst {n} tegn"),
     (r"^Input should be a valid string.*|^Expected `str`.*", "må være tekst"),
     (r"^Input should be a valid integer.*|^Expected `int`.*", "må være et heltall"),

@@ -23,6 +23,7 @@ from application.tidsrapport import Status as Linjestatus
 from domain.betaling import Avviksarsak
 from domain.bruker import Bruker, Kilde, Mottaker
 from domain.felles import (
+    TEKST_MONSTER,
     Flerlinjetekst,
     Form,
     Hendelse,
@@ -78,6 +79,25 @@ def _iso_tid(v: Any) -> Any:
                      "2026-03-02T09:00:00+01:00)")
 
 
+def _heltall(v: Any) -> Any:
+    """A count is a JSON integer: not "120", not true, not 120.5 (Litestar validates laxly);
+    120.0 is one (JSON Schema counts it an integer)."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError("må være et heltall")
+    return v
+
+
+def _sannhetsverdi(v: Any) -> Any:
+    if not isinstance(v, bool):
+        raise ValueError("må være true eller false")
+    return v
+
+
+Heltall = Annotated[int, BeforeValidator(_heltall)]
+Sannhetsverdi = Annotated[bool, BeforeValidator(_sannhetsverdi)]
+
 # The range is in the schema as a pattern on the year, so clients (and fuzzers) can see it.
 AARSTALL = r"^(?:19|2[01])[0-9]{2}-"
 Dato = Annotated[date, BeforeValidator(_iso_dato), AfterValidator(_dato_i_rekkevidde),
@@ -99,7 +119,8 @@ def monster(regex: str) -> dict[str, Any]:
 
 
 FNR_MONSTER = r"^[0-9]{11}$"
-LeverandorId = Annotated[Tekst, Field(examples=["2care"], **monster(r"^[a-z0-9][a-z0-9-]{0,39}$"))]
+LEVERANDOR_MONSTER = r"^[a-z0-9][a-z0-9-]{0,39}$"
+LeverandorId = Annotated[Tekst, Field(examples=["2care"], **monster(LEVERANDOR_MONSTER))]
 BydelId = Annotated[Tekst, Field(examples=["frogner"], **monster(r"^[a-z][a-z-]{0,39}$"))]
 Kort = Annotated[Tekst, Field(min_length=1, max_length=200)]
 Lang = Annotated[Flerlinjetekst, Field(min_length=1, max_length=4000)]
@@ -168,7 +189,8 @@ class InformasjonInn(Inn):
     gitt_tid: Tidspunkt
     gitt_av: Kort = Field(examples=["sb-frogner-1"])
     gitt_til: Mottaker
-    mottaker_navn: Kort | None = None
+    mottaker_navn: Kort | None = Field(default=None, min_length=1, max_length=200,
+                                       **monster(TEKST_MONSTER))
 
     def kommando(self, bruker_id: UUID) -> k.RegistrerInformasjonGitt:
         return k.RegistrerInformasjonGitt(bruker_id=bruker_id, **self.model_dump())
@@ -176,7 +198,8 @@ class InformasjonInn(Inn):
 
 class HusstandsinntektInn(Inn):
     nettoinntekt: Decimal = Field(ge=0, le=Decimal("999999999.99"), max_digits=11, decimal_places=2,
-                                  examples=["285000.00"])
+                                  examples=["285000.00"],
+                                  json_schema_extra={"multipleOf": 0.01})
     gyldig_fra: Dato = Field(examples=["2026-01-01"])
     kilde: Kort = Field(default="siste likning", examples=["siste likning"])
 
@@ -287,12 +310,13 @@ class UtflyttingInn(Inn):
 
 
 class OmfangInn(Inn):
-    minutter: int = Field(gt=0, le=7 * 24 * 60 * 52, examples=[120],
+    minutter: Heltall = Field(gt=0, le=7 * 24 * 60 * 52, examples=[120],
                           description="tildelte minutter per periode")
-    per_uker: int = Field(default=1, ge=1, le=52, description="perioden i uker")
+    per_uker: Heltall = Field(default=1, ge=1, le=52, description="perioden i uker")
     innhold: Flerlinjetekst = Field(default="", max_length=4000, examples=["rengjøring, innkjøp"])
-    antall_ansatte: int = Field(default=1, ge=1, description="ansatte samtidig (2: dobbel "
-                                "bemanning); BV7: høyst 24 timer per dag per ansatt")
+    antall_ansatte: Heltall = Field(default=1, ge=1, le=1000, description=(
+        "ansatte samtidig (2: dobbel bemanning); BV7: høyst 3, og høyst 24 timer per dag per "
+        "ansatt (grensen 1000 er bare lagringens)"))
 
     def domene(self) -> Omfang:
         return Omfang(minutter=self.minutter, per_uker=self.per_uker, innhold=self.innhold,
@@ -322,7 +346,8 @@ class LeveranseInn(Inn):
     vedtak_id: UUID | None = Field(default=None,
                                    description="uten vedtak: tjenesten starter før vedtaket (R14)")
     leverandor_id: LeverandorId | None = Field(
-        default=None, description="uten leverandør: brukerens valg, ellers kommunal (R03)")
+        default=None, description="uten leverandør: brukerens valg, ellers kommunal (R03)",
+        **monster(LEVERANDOR_MONSTER))
     fom: Dato = Field(examples=["2026-03-01"])
     tom: Dato | None = None
     leveranse_id: UUID | None = None
@@ -668,7 +693,7 @@ class VedtakUt(Ut):
 class VarselInn(Inn):
     kanal: Kanal
     varslet_tid: Tidspunkt
-    hast: bool = False
+    hast: Sannhetsverdi = False
     gjelder: Varselgrunn = Field(default=Varselgrunn.START, description=(
         "hva varselet gjelder (R11): start, utvidelse, forlengelse eller bytte"))
     gjelder_fra: Dato | None = Field(default=None, description=(
@@ -699,7 +724,7 @@ class BesokInn(Inn):
     ansatt: Tekst = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
                           description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
     kategori: Besokskategori = Besokskategori.ORDINAER
-    tiltakskode: Tekst | None = Field(default=None, max_length=64)
+    tiltakskode: Tekst | None = Field(default=None, max_length=64, **monster(TEKST_MONSTER))
     besok_id: UUID | None = None
 
     def kommando(self, leveranse_id: UUID, ny_id: IdLager, nr: int = 0) -> k.RegistrerBesok:
@@ -727,7 +752,8 @@ class BekymringsmeldingInn(Inn):
     mottatt_tid: Tidspunkt
     fagjournal: Journal
     videresendt_tid: Tidspunkt | None = None
-    beskjedjournal: Journal | None = None
+    beskjedjournal: Journal | None = Field(default=None, min_length=1, max_length=200,
+                                           **monster(TEKST_MONSTER))
     melding_id: UUID | None = None
 
     def kommando(self, leveranse_id: UUID, ny_id: IdLager) -> k.MottaBekymringsmelding:

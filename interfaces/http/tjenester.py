@@ -12,7 +12,7 @@ included, with the bruker it concerned when there is one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -20,16 +20,16 @@ from uuid import UUID, uuid4, uuid5
 
 import orjson
 from litestar import Request, Response
-from litestar.exceptions import PermissionDeniedException
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
-from domain.felles import Aktor
+from domain.felles import Aktor, IkkeFunnet
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 from interfaces.http.problem import (
     ForhandsbetingelseFeilet,
     IdempotensKonflikt,
+    IngenTilgang,
     Uleselig,
     status_for,
 )
@@ -43,6 +43,10 @@ ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
 NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
+# If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
+_ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
+IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
+_IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
 M = TypeVar("M", bound=BaseModel)
 
@@ -160,11 +164,12 @@ class Kjerne:
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
               utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
-              bydel: str | None = None, naevnt: Sequence[Ref] = ()) -> Response[KvitteringUt]:
+              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[KvitteringUt]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
-        ``naevnt``: other resources the body names (a vedtak to order a delivery under): one
+        ``naevnt``: other resources the body names, by the field naming them (a vedtak to order a
+        delivery under): one
         outside the caller's reach is answered as one that does not exist (404), never with a
         rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
@@ -178,11 +183,15 @@ class Kjerne:
             formaal = self.formaal(request, paakrevd=False)
             sikt = self._sikt(identitet, operasjon, ref)
             if bydel is not None and bydel != identitet.bydel:
-                raise PermissionDeniedException(detail="brukere registreres bare i egen bydel")
+                raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
-            for annen in naevnt:
-                self.tilgang.sjekk(identitet, annen)
+            for felt, annen in (naevnt or {}).items():
+                try:
+                    self.tilgang.sjekk(identitet, annen)
+                except IkkeFunnet as e:  # the answer names the body's field, not the resource kind
+                    raise IkkeFunnet(e.hva, e.ident, felt=felt) from None
             nokkel = self.idempotensnokkel(request)
+            self._if_match_form(request)  # a malformed header is a 400, a replay or not
             avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:
                 # Without a shared transaction the stored answer must be looked up first.
@@ -307,20 +316,32 @@ class Kjerne:
             return lambda _felt: uuid4()
         return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
-    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
-        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
-        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+    @staticmethod
+    def _if_match_form(request: Request) -> str | None:
+        """The If-Match header if it is well formed (400 naming it if not), None without one."""
         hode = request.headers.get("If-Match")
-        if hode is None or ref is None:
+        if hode is None:
             return None
         if len(hode) > 200:
             raise Uleselig("If-Match", "If-Match kan være høyst 200 tegn")
+        if not _IF_MATCH.match(hode.strip()):
+            raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
+        return hode
+
+    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
+        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
+        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+        hode = self._if_match_form(request)
+        if hode is None or ref is None:
+            return None
         if hode.strip() == "*":
             return None
-        gjeldende = etag(self.tilgang.versjon(ref))
-        oppgitt = {t.strip() for t in hode.split(",")}
-        if gjeldende not in oppgitt:
+        versjon = self.tilgang.versjon(ref)
+        oppgitt = [t.strip() for t in hode.split(",")]
+        # Strong comparison (RFC 9110): a weak ETag never matches. A version without quotes
+        # (If-Match: 3) is read as the ETag "3", a slip clients make.
+        sterke = {int(t.strip('"')) for t in oppgitt if not t.startswith("W/")}
+        if versjon not in sterke:
             raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
-                                           f"versjon {gjeldende}")
-        return {int(t.removeprefix("W/").strip('"')) for t in oppgitt
-                if t.removeprefix("W/").strip('"').isdigit()}
+                                           f"versjon {etag(versjon)}")
+        return sterke

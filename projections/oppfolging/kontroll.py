@@ -6,9 +6,10 @@ The provider's invoice basis (fakturagrunnlag) is a CSV file in the time report'
     bruker;tjenestetype;timer;belop
     5f0c…-bruker-id;hjemmesykepleie_dag;31,50;24 207,75
 
-``timer`` and ``belop`` accept a decimal comma or point and spaces as thousands separators;
-``belop`` may be empty (then only hours are compared). One line per user and tjenestetype; two
-lines for the same pair are added together.
+``timer`` and ``belop`` accept a decimal comma or point and spaces as thousands separators,
+at most four decimals, never negative (no NaN, infinity or exponent); lines end in LF or CRLF
+(a bare CR is refused, as in the time report); ``belop`` may be empty (then only hours are
+compared). One line per user and tjenestetype; two lines for the same pair are added together.
 
 Every difference between claimed and payable hours is explained, in this order: the projection's
 deviations (time claimed and not paid, with their reason: over vedtak, outside the delivery
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -73,17 +75,32 @@ class Krav:
     belop: Decimal | None
 
 
+# A number as a person writes it in a spreadsheet: digits, at most four decimals. Not NaN,
+# infinity or an exponent (1e999999999 would be a number of a billion digits).
+_TALL = re.compile(r"^-?[0-9]{1,12}(?:\.[0-9]{1,4})?$")
+
+
 def _desimal(tekst: str, felt: str, nr: int) -> Decimal:
     rent = tekst.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not _TALL.match(rent):
+        raise Grunnlagsfeil(f"linje {nr}: {felt} er ikke et tall: {tekst!r}")
     try:
-        return Decimal(rent)
+        tall = Decimal(rent)
     except InvalidOperation:
         raise Grunnlagsfeil(f"linje {nr}: {felt} er ikke et tall: {tekst!r}") from None
+    if tall < 0:
+        raise Grunnlagsfeil(f"linje {nr}: {felt} kan ikke være negativ: {tekst!r}")
+    return tall
 
 
 def les_fakturagrunnlag(tekst: str) -> list[Krav]:
     """Parse an invoice basis file (see the module doc); raises ``Grunnlagsfeil``."""
-    linjer = tekst.lstrip("\ufeff").splitlines()
+    tekst = tekst.lstrip("\ufeff")
+    if (cr := re.search("\r(?!\n)", tekst)) is not None:  # as for the time report
+        raise Grunnlagsfeil(f"linje {tekst.count(chr(10), 0, cr.start()) + 1} slutter med CR "
+                            "alene (gammelt Mac-format); lagre filen med LF eller CRLF")
+    linjer = tekst.split("\n")
+    linjer = [x.removesuffix("\r") for x in linjer]
     if not linjer or not linjer[0].strip():
         raise Grunnlagsfeil("filen er tom")
     skille = ";" if linjer[0].count(";") >= linjer[0].count(",") else ","

@@ -41,6 +41,7 @@ from domain.betaling import timer
 from projections.fakturering import Leverandormaaned
 
 REGLER = ("R11", "R12", "R13", "R16", "R21")
+MAKS_MAANEDER = 240  # the longest period a report covers (20 years); the API refuses longer at the edge
 
 
 def maaneder(fra: str, til: str) -> list[str]:
@@ -50,7 +51,7 @@ def maaneder(fra: str, til: str) -> list[str]:
     while f"{a:04d}-{m:02d}" <= til:
         ut.append(f"{a:04d}-{m:02d}")
         a, m = (a + 1, 1) if m == 12 else (a, m + 1)
-        if len(ut) > 240:
+        if len(ut) > MAKS_MAANEDER:
             raise ValueError("perioden er for lang (over 20 år)")
     return ut
 

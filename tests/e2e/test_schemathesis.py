@@ -1,15 +1,25 @@
-"""Schemathesis against the API's own OpenAPI document, in-process.
+"""Schemathesis against the API's own OpenAPI document, in-process, as ``st run --checks all
+--mode all`` runs it: every phase (examples, coverage, fuzzing, stateful), positive and negative
+data, and every check (a 5xx, status codes, content types, headers and bodies against the
+document, schema-violating requests accepted, schema-valid requests rejected, a missing
+required header accepted, unsupported methods and the ``Allow`` header, ignored authentication,
+use after free, resource availability, object-level authorization).
 
-Every operation is fuzzed with data that fits the schema (positive) and data that does not
-(negative), with a valid token of a role that may call it and with path parameters that point at
-real resources (a seeded bruker, vedtak and delivery), so requests get past the access check into
-the application. Then the stateful phase follows the OpenAPI links from creating operations.
-Checks: no 5xx, status codes, content types, headers and bodies conform to the document, and
-negative data is rejected. The example counts are bounded to keep the suite fast.
+Each operation gets a token of a role that may call it (so requests reach the application), and
+a path id is half the time one of the seeded case's real ids (so both the found and the 404
+answers are checked). The example count is bounded to keep the run to about a minute.
+
+Configured, with reasons:
+- a schema-valid request may be answered 412 (a stale ``If-Match``) or 422 (a domain rule,
+  which a schema cannot express); Schemathesis' own list leaves both out;
+- the two operations whose body is a CSV file (``lastOppTidsrapport``, ``betalingskontroll``)
+  are not held to "schema-valid is accepted": a JSON Schema cannot say what a readable CSV
+  file is (its header, its columns); the 400 names the line instead. Every other check holds.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -17,17 +27,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
+from schemathesis.config._checks import PositiveDataAcceptanceConfig
+from schemathesis.engine import Status, events, from_schema
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 from schemathesis.specs.openapi.formats import unregister_string_format
 
 from domain.felles import Rolle
@@ -35,10 +39,12 @@ from interfaces.http.skjema import MINSTE_DATO, STORSTE_DATO
 from interfaces.http.tilgang import TILGANG
 from tests.e2e.conftest import ROLLER, Api, Sak
 
-SJEKKER = [not_a_server_error, status_code_conformance, content_type_conformance,
-           response_headers_conformance, response_schema_conformance, negative_data_rejection]
-EKSEMPLER = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
+EKSEMPLER = 8
 FORETRUKKET = ["vm", "sb", "kb", "lev", "ko"]  # frogner's roles and 2care, in this order
+GYLDIG_AVVIST = ["2xx", "401", "403", "404", "409", "412", "422", "429"]
+HODER = {"if-match", "x-formaal", "idempotency-key", "content-type"}
+CSV_INN = {"POST /leverandorer/{leverandor_id}/tidsrapporter",
+           "POST /oppfolging/betalingskontroll/{leverandor}/{maaned}"}
 
 
 def rolle_for(operasjon: str) -> str:
@@ -63,74 +69,73 @@ def datoer_i_rekkevidde() -> Iterator[None]:
     unregister_string_format("date-time")
 
 
-@pytest.fixture
-def skjema(api: Api, saker: dict[str, Sak]) -> tuple[Any, Api, dict[str, Sak]]:
-    return schemathesis.openapi.from_asgi("/schema/openapi.json", api.litestar), api, saker
+def test_all_checks_all_phases_positive_and_negative_data(api: Api,
+                                                          saker: dict[str, Sak]) -> None:
+    skjema = schemathesis.openapi.from_asgi("/schema/openapi.json", api.litestar)
+    skjema.config.phases.update(phases=["examples", "coverage", "fuzzing", "stateful"])
+    skjema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                                    max_examples=EKSEMPLER, deterministic=True)
+    skjema.config.checks.update(included_check_names=["all"])
+    skjema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+        expected_statuses=GYLDIG_AVVIST)
 
+    class Token:
+        """A token of a role that may call the operation (Schemathesis removes it or swaps it
+        for a bad one itself where a check needs that)."""
 
-def _kjor(op: Any, api: Api, modus: GenerationMode, stier: dict[str, str]) -> int:
-    """Fuzz one operation; returns how many cases were sent."""
-    hode = api.hode(rolle_for(operasjon_id(op)))
-    faste = {k: v for k, v in stier.items() if k in {p.name for p in op.path_parameters}}
-    strategi = op.as_strategy(generation_mode=modus, path_parameters=faste or None)
-    sendt = 0
+        def get(self, case: Any, ctx: Any) -> str:
+            return api.token(rolle_for(operasjon_id(case.operation)))
 
-    @settings(max_examples=EKSEMPLER[modus], deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(case=strategi, ekte_sti=st.booleans())
-    def test(case: Any, ekte_sti: bool) -> None:
-        nonlocal sendt
-        if not ekte_sti:  # also random ids: the 404 path must conform too
-            for navn in faste:
-                case.path_parameters[navn] = "0b8f2c1e-5d7a-4e7b-9a51-3f6f0d1c2b4a"
-        headers = {**hode, **(case.headers or {})} if modus.is_negative else \
-            {**(case.headers or {}), **hode}
-        headers["Authorization"] = hode["Authorization"]  # fuzz the data, not the token
-        if not modus.is_negative:  # a random If-Match is stale; If-Match has its own tests
-            headers.pop("If-Match", None)
-        case.headers = headers
-        response = case.call()
-        case.validate_response(response, checks=SJEKKER)
-        sendt += 1
+        def set(self, case: Any, data: str, ctx: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
-    test()
-    return sendt
-
-
-@pytest.mark.parametrize("modus", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                         ids=["positive", "negative"])
-def test_every_operation_conforms_to_its_own_openapi(skjema: tuple[Any, Api, dict[str, Sak]],
-                                                     modus: GenerationMode) -> None:
-    schema, api, saker = skjema
+    skjema.auth(refresh_interval=None, cache_by_key=lambda case, ctx: case.operation.label)(Token)
     sak = saker["frogner"]
-    stier = {"bruker_id": str(sak.bruker), "vedtak_id": str(sak.vedtak),
-             "leveranse_id": str(sak.leveranse)}
+    ekte = {"bruker_id": str(sak.bruker), "vedtak_id": str(sak.vedtak),
+            "leveranse_id": str(sak.leveranse)}
+
+    def before_call(ctx: Any, case: Any, kwargs: Any) -> None:
+        for navn, verdi in (case.path_parameters or {}).items():
+            if navn in ekte and isinstance(verdi, str) and len(verdi) == 36 and \
+                    int(verdi[-1], 16) % 2 == 0:
+                case.path_parameters[navn] = ekte[navn]
+
+    GLOBAL_HOOK_DISPATCHER.register_hook_with_name(before_call, "before_call")
+    feil: Counter[tuple[str, str]] = Counter()
+    eksempel: dict[tuple[str, str], str] = {}
+    sendt, operasjoner, tillatt = 0, set(), 0
     foer = api.antall_hendelser()
-    sendt = {operasjon_id(r.ok()): _kjor(r.ok(), api, modus, stier)
-             for r in schema.get_all_operations()}
-    assert set(sendt) == set(TILGANG)
-    assert all(n > 0 for n in sendt.values()), sendt
-    if modus is GenerationMode.POSITIVE:
-        assert api.antall_hendelser() > foer  # the fuzzing reached the application and wrote
-
-
-def test_stateful_links_from_creating_operations(skjema: tuple[Any, Api, dict[str, Sak]]) -> None:
-    schema, api, saker = skjema
-    bruker = str(saker["frogner"].bruker)
-    maskin = schema.as_state_machine()
-    foer = api.antall_hendelser()
-
-    class MedToken(maskin):  # type: ignore[misc, valid-type]
-        def before_call(self, case: Any) -> None:
-            if "bruker_id" in case.path_parameters:  # the one bruker the roles can reach
-                case.path_parameters["bruker_id"] = bruker
-            case.headers = {**(case.headers or {}),
-                            **api.hode(rolle_for(operasjon_id(case.operation)))}
-
-        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            case.validate_response(response, checks=SJEKKER[:-1])
-
-    MedToken.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
-                                   database=None, derandomize=True,
-                                   suppress_health_check=list(HealthCheck)))
-    assert api.antall_hendelser() > foer  # the chains reached real resources and wrote
+    try:
+        for hendelse in from_schema(skjema).execute():
+            if isinstance(hendelse, events.FatalError | events.NonFatalError):
+                feil[("motor", type(hendelse).__name__)] += 1
+                eksempel.setdefault(("motor", type(hendelse).__name__), str(hendelse.info)[:400])
+            if not isinstance(hendelse, events.ScenarioFinished):
+                continue
+            sendt += len(hendelse.recorder.interactions)
+            for case_id, sjekker in hendelse.recorder.checks.items():
+                for sjekk in sjekker:
+                    if sjekk.status != Status.FAILURE:
+                        continue
+                    svar = hendelse.recorder.interactions.get(case_id)
+                    label = hendelse.label or "?"
+                    if sjekk.name == "positive_data_acceptance" and label in CSV_INN:
+                        tillatt += 1
+                        continue
+                    feil[(label, sjekk.name)] += 1
+                    eksempel.setdefault((label, sjekk.name), (
+                        f"{sjekk.failure_info.failure if sjekk.failure_info else ''}"[:300]
+                        + (f" | {svar.request.method} {svar.request.uri} "
+                           f"{ {k: v for k, v in svar.request.headers.items() if k.lower() in HODER} } -> "
+                           f"{svar.response.status_code if svar.response else None} "
+                           f"{(svar.response.content or b'')[:200]!r}" if svar.response else "")
+                        if svar else ""))
+            if hendelse.label:
+                operasjoner.add(hendelse.label)
+    finally:
+        GLOBAL_HOOK_DISPATCHER.unregister(before_call)
+    print(f"schemathesis: {sendt} forespørsler, {len(operasjoner)} operasjoner, "
+          f"{sum(feil.values())} feil ({tillatt} CSV-unntak)")
+    assert not feil, "\n".join(f"{n} × {k}: {eksempel[k]}" for k, n in feil.most_common())
+    assert len(operasjoner) >= len(TILGANG) and sendt > 1000
+    assert api.antall_hendelser() > foer  # the fuzzing reached the application and wrote

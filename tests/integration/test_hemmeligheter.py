@@ -39,6 +39,9 @@ def nokler() -> dict[str, str]:
 def rent_miljo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An operator's shell: a working folder, the SQLite store in it, no keys, not development."""
     monkeypatch.chdir(tmp_path)
+    # These tests are about keys; the server's default port (8000) may be taken by a developer's
+    # own `./bv start` (tests/integration/test_cli_brukerfeil.py tests the port check itself).
+    monkeypatch.setattr(server, "sjekk_ledig_port", lambda host, port: None)
     for navn in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE", CIPHER,
                  INDEKS, f"{CIPHER}_FIL", f"{INDEKS}_FIL", "BRUKERVALG_UTVIKLING"):
         monkeypatch.delenv(navn, raising=False)

@@ -15,10 +15,10 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from domain.felles import Regelbrudd, Rolle, Tjenestetype
+from domain.felles import Rolle, Tjenestetype
 from interfaces import norsk
 from interfaces.arbeidsliste_html import arbeidsliste_html, frist_tekst, oversikt_html
-from interfaces.http.controllers.felles import Antall, Fra, Tjenester
+from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, Antall, Fra, Tjenester, les_tidspunkt
 from interfaces.http.controllers.leverandorer import les_rapport, neste_side, rapporter
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.frist import frist_ut
@@ -34,8 +34,9 @@ from projections import arbeidsliste as al
 Bruker = Annotated[UUID | None, Parameter(description="bare denne brukeren")]
 Tjeneste = Annotated[Tjenestetype | None, Parameter(description="bare denne tjenestetypen")]
 Regel = Annotated[str | None, Parameter(pattern=r"^R[0-9]{2}$", description="regel, f.eks. R11")]
-FristFoer = Annotated[datetime | None, Parameter(
-    description="bare frister før dette tidspunktet (ISO 8601 med tidssone)")]
+FristFoer = Annotated[str | None, Parameter(
+    description="bare frister før dette tidspunktet (ISO 8601 med tidssone)",
+    schema_extra=TIDSPUNKT_SKJEMA)]
 
 
 def _utvalg(i: Identitet) -> dict[str, Any]:
@@ -57,20 +58,20 @@ class ArbeidslisteController(Controller):
 
     def _liste(self, request: Request, kjerne: Tjenester, state: State, bruker: UUID | None,
                tjenestetype: Tjenestetype | None, regel: str | None,
-               frist_foer: datetime | None, fra: int, antall: int | None,
+               frist_foer: str | None, fra: int, antall: int | None,
                html: bool) -> Response[Any]:
         n = antall or kjerne.inn.standard_sidestorrelse
+        frist: dict[str, datetime | None] = {}
 
-        def sjekk(_: Identitet) -> None:
-            if frist_foer is not None and frist_foer.utcoffset() is None:
-                raise Regelbrudd("BV2", "frist_foer", "tidspunktet må ha tidssone")
+        def sjekk(_: Identitet) -> None:  # inside the read, so a refused one is logged too
+            frist["foer"] = les_tidspunkt("frist_foer", frist_foer)
 
         def hent(i: Identitet) -> tuple[Any, list[UUID]]:
             p = rapporter(state).fersk()
             naa = kjerne.app.klokke()
             alle = al.oppgaver(p, naa, bruker_id=str(bruker) if bruker else None,
                                tjenestetype=tjenestetype.value if tjenestetype else None,
-                               regel=regel, frist_foer=frist_foer, **_utvalg(i))
+                               regel=regel, frist_foer=frist["foer"], **_utvalg(i))
             s = al.side(alle, fra, n)
             brukere = [UUID(x.bruker_id) for x in s.elementer]
             if html:

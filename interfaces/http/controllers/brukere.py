@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from domain.felles import IkkeFunnet
+from application.app import Kvittering
+from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.controllers.felles import (
     Antall,
     BrukerId,
@@ -88,7 +89,7 @@ class BrukerController(Controller):
             # (and logged under that record).
             funnet = kjerne.app.finn_brukere(data.fodselsnummer)
             if not funnet:
-                raise IkkeFunnet("bruker", "med dette fødselsnummeret")
+                raise IkkeFunnet("bruker", "med dette fødselsnummeret", felt="fodselsnummer")
             for bruker_id in funnet:
                 try:
                     kjerne.tilgang.sjekk(request.user, Ref("bruker", bruker_id))
@@ -175,8 +176,15 @@ class BrukerController(Controller):
         "det (R26)."))
     def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)), BRUKER)
+        def korriger(a: Aktor, _: object) -> Kvittering:
+            try:
+                return kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)
+            except Regelbrudd as e:  # the command's "korrigerer" is the path's hendelse_id
+                if e.felt != "korrigerer":
+                    raise
+                raise Regelbrudd(e.regel, "hendelse_id", e.melding) from None
+
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, korriger, BRUKER)
 
     @post("/{bruker_id:uuid}/bytter", **skriverute(
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
@@ -226,8 +234,8 @@ class BrukerController(Controller):
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
-            naevnt=[Ref("leveranse", data.knytt_til_leveranse_id)]
-            if data.knytt_til_leveranse_id else [])
+            naevnt={"knytt_til_leveranse_id": Ref("leveranse", data.knytt_til_leveranse_id)}
+            if data.knytt_til_leveranse_id else None)
 
     @post("/{bruker_id:uuid}/leveranser", **skriverute(
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
@@ -237,4 +245,4 @@ class BrukerController(Controller):
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
             kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
-            naevnt=[Ref("vedtak", data.vedtak_id)] if data.vedtak_id else [])
+            naevnt={"vedtak_id": Ref("vedtak", data.vedtak_id)} if data.vedtak_id else None)

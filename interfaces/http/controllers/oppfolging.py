@@ -25,18 +25,21 @@ from litestar.openapi.spec import (
 )
 from litestar.params import FromPath, Parameter
 
-from domain.felles import Rolle
+from domain.felles import Regelbrudd, Rolle
 from interfaces.http.controllers.felles import Tjenester
+from interfaces.http.dokumentasjon import FORMAAL_PAAKREVD
 from interfaces.http.lager import Tilgangsoppforing
 from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar, status_for
 from interfaces.http.sikkerhet import Identitet
+from interfaces.http.skjema import LEVERANDOR_MONSTER
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
 from projections import Projeksjoner
 from projections.oppfolging import Grunnlagsfeil, Oppfolging
+from projections.oppfolging.rapport import MAKS_MAANEDER
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MAANED = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MAANED = re.compile(r"^(?:19|2[01])[0-9]{2}-(?:0[1-9]|1[0-2])$")  # years 1900–2199
 _laas = threading.Lock()
 _cache: dict[int, Oppfolging] = {}
 
@@ -89,8 +92,11 @@ def _periode(fra: str, til: str, felt: tuple[str, str] = ("fra", "til")) -> None
     for navn, verdi in zip(felt, (fra, til), strict=True):
         if not _MAANED.match(verdi):
             raise Uleselig(navn, f"{navn} er en måned på formen ÅÅÅÅ-MM")
-    if fra > til:
-        raise Uleselig(felt[1], "til kan ikke være før fra")
+    if fra > til:  # each month is readable; together they break BV3 (a schema cannot say it)
+        raise Regelbrudd("BV3", felt[1], "til kan ikke være før fra")
+    maaneder = (int(til[:4]) - int(fra[:4])) * 12 + int(til[5:7]) - int(fra[5:7]) + 1
+    if maaneder > MAKS_MAANEDER:  # readable months, together too long (a schema cannot say it)
+        raise Regelbrudd("BV3", felt[1], f"perioden kan være høyst {MAKS_MAANEDER} måneder (20 år)")
 
 
 def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
@@ -98,12 +104,17 @@ def _fil(innhold: str | bytes, medietype: str, navn: str) -> Response[Any]:
                     headers={"Content-Disposition": f'attachment; filename="{navn}"'})
 
 
-Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM")]
-LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)")]
+# The schema says what the checks below accept, so a client (or a fuzzer) can see it.
+Maaned = Annotated[str, Parameter(description="måned ÅÅÅÅ-MM",
+                                  schema_extra={"pattern": _MAANED.pattern})]
+LeverandorFilter = Annotated[str | None, Parameter(description="én leverandør (utelatt: alle)",
+                                                   schema_extra={"pattern": LEVERANDOR_MONSTER})]
 Format = Annotated[Literal["html", "csv", "xlsx"], Parameter(description="html, csv eller xlsx")]
 Filformat = Annotated[Literal["csv", "xlsx"], Parameter(description="csv eller xlsx")]
-LeverandorSti = Annotated[str, Parameter(description="leverandørens id, f.eks. 2care")]
-MaanedSti = Annotated[str, Parameter(description="fakturamåneden, ÅÅÅÅ-MM")]
+LeverandorSti = Annotated[str, Parameter(description="leverandørens id, f.eks. 2care",
+                                         schema_extra={"pattern": LEVERANDOR_MONSTER})]
+MaanedSti = Annotated[str, Parameter(description="fakturamåneden, ÅÅÅÅ-MM",
+                                     schema_extra={"pattern": _MAANED.pattern})]
 
 _TEKST = Schema(type=OpenAPIType.STRING)
 _BINAER = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
@@ -126,13 +137,16 @@ _GRUNNLAG = RequestBody(required=False, description=(
 
 
 def _filsvar(beskrivelse: str, innhold: dict[str, OpenAPIMediaType],
-             inn: RequestBody | None = None) -> type[Operation]:
+             inn: RequestBody | None = None, formaal: bool = False) -> type[Operation]:
     """The operation's 200 is a file in one of the media types of ``innhold`` (``format`` picks
-    it); ``inn`` is its request body (Litestar cannot infer a raw CSV body)."""
+    it); ``inn`` is its request body (Litestar cannot infer a raw CSV body); ``formaal``: the
+    operation lists brukere, so X-Formaal is required (and said to be)."""
 
     @dataclass
     class Filsvar(Operation):
         def __post_init__(self) -> None:
+            if formaal:
+                self.parameters = [*(self.parameters or []), FORMAAL_PAAKREVD]
             self.responses = {**(self.responses or {}),
                               "200": OpenAPIResponse(description=beskrivelse, content=innhold)}
             if inn is not None:
@@ -146,7 +160,7 @@ class OppfolgingController(Controller):
     tags = ["kontraktsoppfølging"]
 
     @get("/rapport", operation_id="hentOppfolgingsrapport", sync_to_thread=True,
-         responses=feilsvar(*RAPPORTFEIL),
+         responses=feilsvar(*RAPPORTFEIL, 422),
          operation_class=_filsvar("Rapporten i valgt format", {
              "text/html": _HTML, "text/csv": _RAPPORT_CSV, XLSX: _XLSX}),
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
@@ -176,7 +190,8 @@ class OppfolgingController(Controller):
           operation_id="betalingskontroll", status_code=200,
           responses=feilsvar(*RAPPORTFEIL, 413),
           operation_class=_filsvar("Kontrollen i valgt format",
-                                   {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, _GRUNNLAG),
+                                   {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, _GRUNNLAG,
+                                   formaal=True),
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
@@ -193,7 +208,7 @@ class OppfolgingController(Controller):
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
          responses=feilsvar(*RAPPORTFEIL),
          operation_class=_filsvar("Kontrollen i valgt format",
-                                  {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}),
+                                  {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, formaal=True),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
     def kontroll_uten_krav(self, request: Request, kjerne: Tjenester,
                            leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],

@@ -14,9 +14,8 @@ from application.klagesak import Klagesak, eksport
 from application.ledger import verify
 from application.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
-from interfaces.http.controllers.felles import BrukerId, Tjenester
+from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, BrukerId, Tjenester, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
-from interfaces.http.problem import Uleselig
 from interfaces.http.skjema_revisjon import Kjedeverifisering, KlagesakUt
 from interfaces.http.tilgang import Ref
 
@@ -31,17 +30,16 @@ def _klagesak(state: State, app: Any) -> Klagesak:
         return state["klagesak"]
 
 
-Per = Annotated[datetime | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
-                                                     "tilstanden slik den var kjent da")]
+Per = Annotated[str | None, Parameter(description="ISO-tidspunkt med tidssone: vis også "
+                                                   "tilstanden slik den var kjent da",
+                                       schema_extra=TIDSPUNKT_SKJEMA)]
 FraDato = Annotated[date | None, Parameter(description="bare fakta med virkning fra denne datoen")]
 TilDato = Annotated[date | None, Parameter(description="bare fakta med virkning til denne datoen")]
 
 
-def _med_tidssone(per: datetime | None) -> datetime | None:
+def _med_tidssone(per: str | None) -> datetime | None:
     """BV2 for the query parameter: a naive instant is a 400 naming ``per``, before any read."""
-    if per is not None and per.utcoffset() is None:
-        raise Uleselig("per", "tidspunktet må ha tidssone, f.eks. 2026-11-01T10:00:00+01:00")
-    return per
+    return les_tidspunkt("per", per)
 
 
 class RevisjonController(Controller):
@@ -54,11 +52,11 @@ class RevisjonController(Controller):
     def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
                       ) -> Response[KlagesakUt]:
-        per = _med_tidssone(per)
+        tidspunkt = _med_tidssone(per)
 
         # The document is sent as the application built it (KlagesakUt describes it).
         def hent(sikt: object) -> tuple[Any, None]:
-            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=per, fra=fra,
+            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=tidspunkt, fra=fra,
                            til=til), None
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
@@ -68,11 +66,11 @@ class RevisjonController(Controller):
         etag=False))
     def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
                                bruker_id: BrukerId, per: Per = None) -> Response[str]:
-        per = _med_tidssone(per)
+        tidspunkt = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[str, None]:
             app = kjerne.app
-            doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=per)
+            doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=tidspunkt)
 
             def navn_paa(ident: str) -> str:
                 kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)

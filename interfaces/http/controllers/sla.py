@@ -60,11 +60,11 @@ class SlaController(Controller):
         def sjekk(i: Identitet) -> None:
             if i.rolle is Rolle.LEVERANDOR:
                 if leverandor is not None and leverandor != i.leverandor:
-                    raise IkkeFunnet("leverandor", leverandor)
+                    raise IkkeFunnet("leverandor", leverandor, felt="leverandor")
                 filter_["leverandor"] = i.leverandor
             elif i.rolle is not Rolle.KONTRAKTSOPPFOLGING:
                 if bydel is not None and bydel != i.bydel:
-                    raise IkkeFunnet("bydel", bydel)
+                    raise IkkeFunnet("bydel", bydel, felt="bydel")
                 filter_["bydel"] = i.bydel
 
         def hent(_: Identitet) -> tuple[SlaUt, list[UUID]]:
