@@ -6,10 +6,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
+from application.app import Kvittering
+from domain.felles import Aktor
 from interfaces.http.controllers.felles import KlageId, RevurderingId, Tjenester, VedtakId
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import (
     ForlengelseInn,
+    IdLager,
     KlageavgjorelseInn,
     KlageInn,
     KlageKvitteringUt,
@@ -25,7 +28,7 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
-VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}")
+VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", KvitteringUt)
 NY_REVURDERING = Skriving(VEDTAK.lenke, modell=RevurderingKvitteringUt)
 NY_KLAGE = Skriving(VEDTAK.lenke, modell=KlageKvitteringUt)
 
@@ -57,7 +60,7 @@ class VedtakController(Controller):
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
     def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                           data: JSONBody[RevurderingInn]) -> Response[RevurderingKvitteringUt]:
-        def utfor(aktor, ny):  # type: ignore[no-untyped-def]
+        def utfor(aktor: Aktor, ny: IdLager) -> Kvittering:
             leverandor = request.user.leverandor
             if leverandor is None:
                 raise PermissionDeniedException(detail="bare en leverandør anmoder om revurdering")
