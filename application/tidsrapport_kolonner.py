@@ -22,6 +22,8 @@ and the import's own parsing):
   eleven digits (R28a), a tiltakskode when ``akutt_ekstra`` (R18a), and no date after the user's
   death or moving out (R23, judged on the UTC date plus one, which is never earlier than Oslo's);
 - a cancellation: ``avbestilt_tid`` and a journal reference given, planned end after start (R20);
+- no visit's start or end and no cancellation's ``avbestilt_tid`` after the recording time plus
+  the clock-skew tolerance (BV8; the planned times of a cancelled visit may lie ahead);
 - no accepted visit overlaps a cancellation of its delivery, and no accepted cancellation a visit
   (R20), counting what the delivery already knows and the chunk's own lines;
 - the text fields that go into the event are printable ASCII without ``"`` and ``\\``, or Latin
@@ -46,7 +48,7 @@ from eventsourcing.persistence import StoredEvent
 
 from domain import kalender
 from domain import leveranse as l_mod
-from domain.felles import Kontekst, Sluttarsak, Tjenestetype
+from domain.felles import KLOKKESKJEVHET, Kontekst, Sluttarsak, Tjenestetype
 from domain.leveranse import (
     LENGSTE_BESOK,
     AvbestillingerRapportert,
@@ -296,7 +298,7 @@ def forbered(df: pl.DataFrame, nr0: int) -> pl.DataFrame:
                           *_tid("avbestilt_tid", vanlig),
                           (pl.col("type") == "besok").alias("er_besok"))
             .select("linje", "er_besok", "bruker", "tjenestetype", "start_us", "slutt_us",
-                    "ansatt",
+                    "avbestilt_tid_us", "ansatt",
                     # as the event writes it: left out for an ordinary visit
                     pl.when(pl.col("kategori") == Besokskategori.ORDINAER.value)
                     .then(pl.lit("")).otherwise(pl.col("kategori")).alias("kategori"),
@@ -320,6 +322,12 @@ def avgjor(df: pl.DataFrame, leveranse_for: dict[tuple[str, str], Leveranse],
     line-by-line path. The events advance the deliveries' versions.
     """
     if not df["ren"].all():
+        return None
+    # BV8: a visit's start and end and a cancellation's time are observations; a chunk with one
+    # after the recording time (beyond the tolerance) is the domain's to refuse, line by line.
+    senest_us = i_mikrosekunder(lagring.ktx.naa + KLOKKESKJEVHET)
+    if df.select(pl.when("er_besok").then(pl.max_horizontal("start_us", "slutt_us"))
+                 .otherwise("avbestilt_tid_us").gt(senest_us).any()).item():
         return None
     leveranser: list[Leveranse] = []
     indeks: dict[UUID, int] = {}

@@ -20,7 +20,6 @@ from pydantic import Field
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
-from domain import kalender
 from domain.felles import (
     FeilAggregattype,
     Form,
@@ -57,6 +56,7 @@ class BrukerRegistrert(Hendelse):
 
 
 class BrukervalgInformasjonGitt(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("gitt_tid",)
     gitt_tid: datetime
     gitt_av: str
     gitt_til: Mottaker
@@ -99,6 +99,8 @@ class LeverandorByttet(Hendelse):
     set it, and the new provider takes over on the pending one's first day.
     """
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("oppsigelsesdato",)
+
     tjenestetype: Tjenestetype
     fra_leverandor_id: str
     til_leverandor_id: str
@@ -134,6 +136,8 @@ class VedtakTilknyttet(Hendelse):
 class BytteBekreftelseSendt(Hendelse):
     """R09: the letter confirming the switch was sent to the user."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("sendt_dato",)
+
     bytte_oppsigelsesdato: date
     tjenestetype: Tjenestetype
     sendt_dato: date
@@ -161,6 +165,7 @@ class FlyttetUtAvKommunen(Hendelse):
 
 
 class DodsfallRegistrert(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("dodsdato",)
     dodsdato: date
 
 
@@ -506,8 +511,6 @@ def gi_informasjon(b: Bruker, gitt_tid: datetime, gitt_av: str, gitt_til: Mottak
         if (i.gitt_tid, i.gitt_av, i.gitt_til, i.mottaker_navn) == (
                 gitt_tid, gitt_av, gitt_til, mottaker_navn):
             return []
-    if kalender.foer(ktx.naa, gitt_tid):
-        raise Regelbrudd("R01", "gitt_tid", "informasjonen kan ikke være gitt i fremtiden")
     h = Hendelser(b.id, b.version, ktx)
     h.ny(BrukervalgInformasjonGitt, gitt_tid=gitt_tid, gitt_av=gitt_av, gitt_til=gitt_til,
          mottaker_navn=mottaker_navn)

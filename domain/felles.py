@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from domain import kalender
 
 
 class Regelbrudd(ValueError):
@@ -187,10 +190,14 @@ class Hendelse(BaseModel):
 
     ``timestamp`` is when the fact was recorded; effective times are explicit fields on each event.
     ``SKJEMA`` is the event schema version: bump it and add ``oppgrader`` when the shape changes.
+    ``OBSERVERT`` names the fields that report something that happened (BV8: never after the
+    recording time, ``sjekk_observert``); every other date or time on an event is a plan (a
+    validity, an effective date, a changeover, a delivery's end) and may lie ahead.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     SKJEMA: ClassVar[int] = 1
+    OBSERVERT: ClassVar[tuple[str, ...]] = ()
 
     originator_id: UUID
     originator_version: int
@@ -219,6 +226,38 @@ class Kontekst:
     naa: datetime
 
 
+# BV8: the clocks of the systems and people that report a fact (a provider's tablet, a phone) may
+# run a little ahead of ours; an observation up to this much after the recording time is taken
+# as "now". Five minutes covers ordinary clock drift and a form filled in over a minute or two,
+# and is far below every deadline the rules measure (the shortest, R12, is two hours).
+KLOKKESKJEVHET = timedelta(minutes=5)
+
+
+def sjekk_observert(verdi: date | datetime, naa: datetime, felt: str) -> None:
+    """BV8: what is reported as having happened cannot lie after the time it is recorded
+    (``naa``) plus ``KLOKKESKJEVHET``; a date is compared with the Oslo date of that instant."""
+    grense = naa + KLOKKESKJEVHET
+    if isinstance(verdi, datetime):
+        kalender.krev_tidssone(verdi, felt, "BV2")
+        if kalender.foer(grense, verdi):
+            raise Regelbrudd("BV8", felt, f"{kalender.lokal(verdi):%d.%m.%Y %H:%M} er etter "
+                             f"registreringstidspunktet ({kalender.lokal(naa):%d.%m.%Y %H:%M}); "
+                             "det som meldes som skjedd, kan ikke ligge i fremtiden")
+    elif verdi > (idag := kalender.lokal_dato(grense)):
+        raise Regelbrudd("BV8", felt, f"{verdi:%d.%m.%Y} er etter dagens dato "
+                         f"({idag:%d.%m.%Y}); det som meldes som skjedd, kan ikke ligge i "
+                         "fremtiden")
+
+
+def sjekk_observasjoner(observert: tuple[str, ...], data: Mapping[str, Any],
+                        naa: datetime) -> None:
+    """BV8 for each observation field (the ``OBSERVERT`` of an event or of a reported line)."""
+    for felt in observert:
+        verdi = data.get(felt)
+        if verdi is not None:
+            sjekk_observert(verdi, naa, felt)
+
+
 class Hendelser:
     """Collects new events for one aggregate, numbering versions after the current one."""
 
@@ -229,6 +268,8 @@ class Hendelser:
         self.liste: list[Hendelse] = []
 
     def ny(self, cls: type[Hendelse], **data: Any) -> Hendelse:
+        # Every decider records its events here, so no path records a future observation (BV8).
+        sjekk_observasjoner(cls.OBSERVERT, data, self.ktx.naa)
         self.versjon += 1
         hendelse = cls(originator_id=self.originator_id, originator_version=self.versjon,
                        timestamp=self.ktx.naa, aktor=self.ktx.aktor, **data)

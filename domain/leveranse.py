@@ -25,6 +25,7 @@ from domain.felles import (
     kanal_for,
     projektor,
     ren_tekst,
+    sjekk_observasjoner,
 )
 from domain.frister import Varselgrunn
 
@@ -69,6 +70,8 @@ class LeverandorVarslet(Hendelse):
     ``ikke_oppgitt``.
     """
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("varslet_tid",)
+
     SKJEMA: ClassVar[int] = 2
     kanal: Kanal
     varslet_tid: datetime
@@ -86,6 +89,8 @@ class LeverandorVarslet(Hendelse):
 class OppsigelseVarslet(Hendelse):
     """R09: the old provider was told of the termination."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("varslet_tid",)
+
     kanal: Kanal
     varslet_tid: datetime
 
@@ -97,10 +102,12 @@ class LeveranseKnyttetTilVedtak(Hendelse):
 
 
 class LeveranseStartet(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("startet_tid",)
     startet_tid: datetime
 
 
 class BesokUtfort(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("start", "slutt")
     besok_id: UUID
     start: datetime
     slutt: datetime
@@ -111,6 +118,8 @@ class BesokUtfort(Hendelse):
 
 class BesokAvbestilt(Hendelse):
     """R20: the user cancelled a visit; documented in the journal and told to the bydel."""
+
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("avbestilt_tid",)
 
     planlagt_start: datetime
     planlagt_slutt: datetime
@@ -133,6 +142,8 @@ class RapportertBesok(BaseModel):
     both fields out, and its ``besok_id`` is not stored but derived from the delivery, the
     file's sha256 and the line (``rapportert_besok_id``), so the same line always has the same id.
     """
+
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("start", "slutt")
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     linje: int
@@ -159,7 +170,8 @@ class BesokRapportert(Hendelse):
     """Visits of one delivery reported together in a provider's time report (one file chunk).
 
     Each visit counts exactly as a ``BesokUtfort`` would; the file's sha256 and the visit's line
-    number say where it was reported. Every visit passed the same checks as a single visit.
+    number say where it was reported. Every visit passed the same checks as a single visit
+    (BV8 on each line, by ``RapportertBesok.OBSERVERT``).
     """
 
     fil_sha256: str
@@ -170,6 +182,8 @@ class BesokRapportert(Hendelse):
 
 class RapportertAvbestilling(BaseModel):
     """One cancellation (R20) of a provider's time report; ``linje`` is its line in the file."""
+
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("avbestilt_tid",)
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     linje: int
@@ -192,12 +206,15 @@ class AvbestillingerRapportert(Hendelse):
 class BekymringsmeldingMottatt(Hendelse):
     """R21: both when the provider received the concern and when it forwarded it."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("mottatt_tid",)
+
     melding_id: UUID
     mottatt_tid: datetime
     fagjournal: str
 
 
 class BekymringsmeldingVideresendt(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("videresendt_tid",)
     melding_id: UUID
     videresendt_tid: datetime
     beskjedjournal: str
@@ -220,6 +237,8 @@ class LeveranseAvsluttet(Hendelse):
 class AvvikRegistrert(Hendelse):
     """R27: a deviation or complaint about the service delivery."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("mottatt_tid",)
+
     avvik_id: UUID
     type: Avvikstype
     mottatt_tid: datetime
@@ -227,6 +246,7 @@ class AvvikRegistrert(Hendelse):
 
 
 class AvvikBehandlet(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("behandlet_tid",)
     avvik_id: UUID
     behandlet_tid: datetime
     konklusjon: str
@@ -680,6 +700,8 @@ class Tidsrapport:
                     kategori: Besokskategori, tiltakskode: str | None) -> bool:
         """True if the visit is new, False if already recorded; Regelbrudd if refused."""
         sjekk_besok(start, slutt, ansatt, kategori, tiltakskode)
+        sjekk_observasjoner(RapportertBesok.OBSERVERT, {"start": start, "slutt": slutt},
+                            self.ktx.naa)
         lev = self.lev
         ansatt = ansatt.strip()
         if besok_registrert(lev, start, slutt, ansatt):
@@ -695,6 +717,8 @@ class Tidsrapport:
     def avbestilling_linje(self, linje: int, planlagt_start: datetime, planlagt_slutt: datetime,
                            avbestilt_tid: datetime, journalreferanse: str) -> bool:
         sjekk_avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid, journalreferanse)
+        sjekk_observasjoner(RapportertAvbestilling.OBSERVERT, {"avbestilt_tid": avbestilt_tid},
+                            self.ktx.naa)
         lev = self.lev
         if avbestilling_registrert(lev, planlagt_start):
             return False

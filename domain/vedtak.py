@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import singledispatch
+from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,6 +85,7 @@ class Klageutfall(StrEnum):
 
 
 class VedtakFattet(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("vedtaksdato",)
     bruker_id: UUID
     tjenestetype: Tjenestetype
     gyldig_fra: date
@@ -95,12 +97,16 @@ class VedtakFattet(Hendelse):
 class VedtakMottatt(Hendelse):
     """R25: the day the vedtak reached the user starts the appeal deadline."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("mottatt_dato",)
+
     mottatt_dato: date
     klagefrist: date
 
 
 class RevurderingAnmodet(Hendelse):
     """R16: the provider asks for a reassessment (revurderingsjournal)."""
+
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("anmodet_tid",)
 
     revurdering_id: UUID
     anmodet_tid: datetime
@@ -109,6 +115,7 @@ class RevurderingAnmodet(Hendelse):
 
 
 class RevurderingBesvart(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("besvart_tid",)
     revurdering_id: UUID
     besvart_tid: datetime
     utfall: Utfall
@@ -137,6 +144,8 @@ class VedtakAvsluttet(Hendelse):
 class KlageMottatt(Hendelse):
     """R25: a late appeal is still recorded, and flagged."""
 
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("mottatt_dato",)
+
     klage_id: UUID
     mottatt_dato: date
     klagefrist: date | None
@@ -145,6 +154,7 @@ class KlageMottatt(Hendelse):
 
 
 class KlageAvgjort(Hendelse):
+    OBSERVERT: ClassVar[tuple[str, ...]] = ("avgjort_dato",)
     klage_id: UUID
     avgjort_dato: date
     utfall: Klageutfall

@@ -24,7 +24,7 @@ from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import Sidelager, Tilgangsoppforing
 from interfaces.http.sikkerhet import lag_token
-from tests.conftest import FNR
+from tests.conftest import FNR, Klokke, oslo
 
 UTSTEDER = "https://helseid-sts.test.nhn.no"
 PUBLIKUM = "brukervalg-api"
@@ -40,6 +40,13 @@ ROLLER: dict[str, tuple[str, str]] = {
     "vm_sagene": ("vedtaksmyndig", "bydel:sagene"),
     "lev_nordlys": ("leverandor", "leverandor:nordlys"),
 }
+
+
+@pytest.fixture
+def klokke() -> Klokke:
+    """The HTTP cases are told as of Monday 2 March 2026 09:00 (Oslo): the worklist's and the
+    deadlines' "now". What they report as having happened lies before it (BV8)."""
+    return Klokke(oslo(2026, 3, 2, 9, 0))
 
 
 @pytest.fixture(scope="session")

@@ -101,8 +101,8 @@ def test_the_payment_control_requires_a_purpose_logs_each_bruker_and_every_failu
     andre = lag_sak(api, FNR[3])
     for s in (saker["frogner"], andre):
         r = api.post("lev", f"/leveranser/{s.leveranse}/besok", {
-            "start": "2026-03-03T09:00:00+01:00", "slutt": "2026-03-03T10:00:00+01:00",
-            "ansatt": "a1"})
+            "start": "2026-03-02T07:00:00+01:00", "slutt": "2026-03-02T08:00:00+01:00",
+            "ansatt": "a1"})  # before the e2e clock's 09:00 (BV8)
         assert r.status_code == 200, r.text
 
     def kall(url: str, formaal: str | None) -> Any:

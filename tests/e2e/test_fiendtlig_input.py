@@ -193,7 +193,7 @@ def test_payment_control_requires_x_formaal_and_logs_one_row_per_bruker_it_lists
     andre = lag_sak(api, FNR[3])
     for s in (saker["frogner"], andre):
         r = api.post("lev", f"/leveranser/{s.leveranse}/besok",
-                     {"start": f"2026-03-03T09:00:00{T}", "slutt": f"2026-03-03T10:00:00{T}",
+                     {"start": f"2026-03-02T07:00:00{T}", "slutt": f"2026-03-02T08:00:00{T}",
                       "ansatt": "a1"})
         assert r.status_code == 200, r.text
     url = "/oppfolging/betalingskontroll/2care/2026-03"

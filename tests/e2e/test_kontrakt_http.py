@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tests.conftest import FNR
+import pytest
+
+from tests.conftest import FNR, STANDARD_TESTTID, Klokke
 from tests.e2e.conftest import Api, Sak, lag_sak
+
+
+@pytest.fixture
+def klokke() -> Klokke:
+    """Receipts do not depend on "now": these cases are recorded after every fact they report
+    (BV8), not as of the other HTTP cases' 2 March."""
+    return Klokke(STANDARD_TESTTID)
 
 T = "+01:00"
 

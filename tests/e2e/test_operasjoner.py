@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from domain.felles import Sluttarsak
 from interfaces.http.tilgang import TILGANG
-from tests.conftest import FNR
+from tests.conftest import FNR, Klokke, oslo
 from tests.e2e.conftest import Api, Sak, lag_sak
 
 
@@ -157,9 +157,10 @@ def test_batch_of_visits_is_all_or_nothing_and_names_the_line(api: Api,
     assert api.app.leveranse(lid).besok == {}
 
 
-def test_r07_r09_switch_confirmation_and_termination_notice(api: Api,
-                                                            saker: dict[str, Sak]) -> None:
+def test_r07_r09_switch_confirmation_and_termination_notice(api: Api, saker: dict[str, Sak],
+                                                            klokke: Klokke) -> None:
     sak = saker["frogner"]
+    klokke.sett(oslo(2026, 3, 6, 12, 0))  # each step below is recorded after it happened (BV8)
     r = api.post("sb", f"/brukere/{sak.bruker}/bytter", {
         "tjenestetype": "praktisk_bistand", "til_leverandor_id": "nordlys", "form": "muntlig",
         "oppsigelsesdato": "2026-03-05"})
@@ -171,7 +172,7 @@ def test_r07_r09_switch_confirmation_and_termination_notice(api: Api,
         "tjenestetype": "praktisk_bistand", "oppsigelsesdato": "2026-03-05",
         "sendt_dato": "2026-03-06"}))
     ok(api.post("sb", f"/leveranser/{sak.leveranse}/oppsigelsesvarsler", {
-        "kanal": "henvendelse", "varslet_tid": "2026-03-02T08:00:00+01:00"}))
+        "kanal": "henvendelse", "varslet_tid": "2026-03-06T08:00:00+01:00"}))
     assert len(api.app.leveranse(sak.leveranse).oppsigelsesvarsler) == 1
     # the new provider now reaches the delivery, the old one still reaches its own
     assert api.get("lev_nordlys", f"/leveranser/{ny['id']}").status_code == 200

@@ -11,6 +11,7 @@ import pytest
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from domain.felles import Tjenestetype
+from domain.kalender import lokal_dato
 from domain.vedtak import Omfang
 from tests.conftest import FNR, SAKSBEHANDLER, VEDTAKSMYNDIG
 
@@ -34,7 +35,8 @@ def lag_sak(app: BrukervalgApp, fnr: str = FNR[0], tjenestetype: Tjenestetype = 
     vedtak = app.fatt_vedtak(k.FattVedtak(
         bruker_id=bruker.id, tjenestetype=tjenestetype, gyldig_fra=fom, gyldig_til=gyldig_til,
         omfang=Omfang(minutter=minutter, innhold="Morgenstell og medisiner"),
-        vedtaksdato=fom), VEDTAKSMYNDIG)
+        # made on its first day, or today when it starts ahead (BV8: not made in the future)
+        vedtaksdato=min(fom, lokal_dato(app.klokke()))), VEDTAKSMYNDIG)
     lev = app.bestill_leveranse(k.BestillLeveranse(
         bruker_id=bruker.id, tjenestetype=tjenestetype, vedtak_id=vedtak.id, fom=fom,
         leverandor_id=leverandor_id), SAKSBEHANDLER)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 
+import pytest
+
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.klagesak import Klagesak
@@ -20,6 +22,12 @@ from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, oslo
 from tests.integration.conftest import lag_sak
 
 HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
+
+
+@pytest.fixture
+def klokke() -> Klokke:
+    """These cases are recorded as they happen in March and April 2026 (and read as known then)."""
+    return Klokke(oslo(2026, 3, 2, 9))
 
 
 def sla(app: BrukervalgApp, naa: datetime) -> dict[str, tuple[str, str]]:
@@ -66,6 +74,7 @@ def test_r11_utvidelse_ved_revurdering_krever_varsel_i_begge_visninger(
     app.anmod_revurdering(k.AnmodRevurdering(
         vedtak_id=sak.vedtak_id, revurdering_id=rid, anmodet_tid=oslo(2026, 3, 31, 9, 0),
         leverandor_id="kommunal", begrunnelse="mer hjelp"), KOMMUNAL)
+    klokke.sett(oslo(2026, 3, 31, 10, 0))  # the answer is recorded when given (BV8)
     app.besvar_revurdering(k.BesvarRevurdering(
         vedtak_id=sak.vedtak_id, revurdering_id=rid, besvart_tid=oslo(2026, 3, 31, 10, 0),
         utfall=Utfall.ENDRET, nytt_omfang=Omfang(minutter=600), gyldig_fra=date(2026, 4, 7)),
@@ -127,6 +136,7 @@ def test_r21_og_r25_med_ikke_standard_innstilling_gir_ett_svar(
     regler = Fristregler(r21_terskel=timedelta(minutes=120), r25_forleng_til_virkedag=False)
     app = lag_app(store, fristregler=regler)
     sak = lag_sak(app, fom=date(2026, 3, 2))
+    klokke.sett(oslo(2026, 3, 6, 12, 0))  # recorded the day it reached the user (BV8)
     app.registrer_vedtak_mottatt(k.RegistrerVedtakMottatt(vedtak_id=sak.vedtak_id,
                                                           mottatt_dato=date(2026, 3, 6)),
                                  SAKSBEHANDLER)

@@ -266,6 +266,24 @@ def test_a_clean_month_is_decided_column_wise_and_bad_lines_only_cost_their_chun
     assert s.kolonnevis == s.linjer - 25  # the one chunk with the bad line went line by line
 
 
+def test_bv8_a_future_visit_or_cancellation_costs_its_chunk_and_is_refused_as_line_by_line(
+        verden: Verden, klokke: Klokke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """BV8: the column-wise path hands a chunk with a line after the recording time (T0 plus the
+    tolerance) back to the domain, which refuses that line exactly as the line-by-line path."""
+    monkeypatch.setattr(tr, "BIT", 25)
+    b = verden.vanlig[0]
+    linjer = lag_fil(random.Random(8), verden, 100, 0.0, ["sek"],
+                     avbestillinger=False).splitlines()
+    linjer[10] = f"besok;{b};{HSP};2026-04-02T08:30:00+02:00;2026-04-02T09:05:00+02:00;k-1;;;;"
+    linjer[40] = f"besok;{b};{HSP};2026-04-02T09:01:00+02:00;2026-04-02T09:06:00+02:00;k-1;;;;"
+    linjer[70] = (f"avbestilling;{b};{HSP};2026-04-03T16:00:00+02:00;2026-04-03T16:45:00+02:00;;;;"
+                  "2026-04-02T10:00:00+02:00;OL 9")
+    s = _sammenlign(verden, klokke, "\n".join(linjer) + "\n", monkeypatch)
+    # line 11 ends 09:05, at T0 plus the five minutes' tolerance: accepted; 41 and 71 are not
+    assert s.avvisninger_per_regel == {"BV8": 2}
+    assert s.kolonnevis == s.linjer - 50  # the two chunks with a future line went line by line
+
+
 def test_the_column_path_records_what_it_decided_and_a_re_upload_records_nothing(
         verden: Verden, klokke: Klokke) -> None:
     app = verden.app

@@ -122,11 +122,8 @@ def lag_maaned(app: BrukervalgApp, klokke: object, brukere_per_lev: int = 4,
             leveranse_id=egne[0].leveranse_id, sluttdato=date(2026, 3, 20),
             arsak=Sluttarsak.BEHOV_OPPHORT, sluttnotat="Behovet opphørte"), SAKSBEHANDLER)
         egne[0].aktiv_til = date(2026, 3, 20)
-    dod = [b for b in brukere if b.leverandor == "2care"][1]
-    app.registrer_dodsfall(k.RegistrerDodsfall(bruker_id=dod.bruker_id,
-                                               dodsdato=date(2026, 3, 15)), SAKSBEHANDLER)
-    dod.aktiv_til = date(2026, 3, 15)
-    klokke.sett(oslo(2026, 3, 12, 9, 0))  # type: ignore[attr-defined]
+    # recorded once the report was forwarded and the deviation received (BV8)
+    klokke.sett(oslo(2026, 3, 12, 10, 0))  # type: ignore[attr-defined]
     nordlys0 = [b for b in brukere if b.leverandor == "nordlys"][1]
     app.motta_bekymringsmelding(k.MottaBekymringsmelding(
         leveranse_id=nordlys0.leveranse_id, mottatt_tid=oslo(2026, 3, 12, 9, 0),
@@ -135,6 +132,11 @@ def lag_maaned(app: BrukervalgApp, klokke: object, brukere_per_lev: int = 4,
     app.registrer_avvik(k.RegistrerAvvik(
         leveranse_id=brukere[2].leveranse_id, type=Avvikstype.AVVIK,
         mottatt_tid=oslo(2026, 3, 12, 10, 0), beskrivelse="Besøk uteble"), SAKSBEHANDLER)
+    klokke.sett(oslo(2026, 3, 16, 9, 0))  # type: ignore[attr-defined]  # the day after (BV8)
+    dod = [b for b in brukere if b.leverandor == "2care"][1]
+    app.registrer_dodsfall(k.RegistrerDodsfall(bruker_id=dod.bruker_id,
+                                               dodsdato=date(2026, 3, 15)), SAKSBEHANDLER)
+    dod.aktiv_til = date(2026, 3, 15)
 
     filer: dict[str, str] = {}
     krav: dict[str, str] = {}

@@ -105,10 +105,14 @@ def test_r25_klagefrist_og_for_sen_fra_innstillingen() -> None:
     Friday), so an appeal on 7 April is flagged late; the standard setting says in time."""
     uten = Fristregler(r25_forleng_til_virkedag=False)
     v = gitt_vedtak()
-    [mottatt] = v_mod.registrer_mottatt(v, date(2026, 3, 6), uten, ktx())
+    # each recorded the day it happened (BV8)
+    den_6_mars = Kontekst(aktor=SB, naa=datetime(2026, 3, 6, 12, tzinfo=OSLO))
+    den_7_april = Kontekst(aktor=SB, naa=datetime(2026, 4, 7, 12, tzinfo=OSLO))
+    [mottatt] = v_mod.registrer_mottatt(v, date(2026, 3, 6), uten, den_6_mars)
     assert mottatt.klagefrist == date(2026, 4, 3)  # type: ignore[attr-defined]
     v = v_mod.projiser(v, [mottatt])
-    [sen] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", uten, ktx())
+    [sen] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", uten, den_7_april)
     assert (sen.for_sen, sen.klagefrist) == (True, date(2026, 4, 3))  # type: ignore[attr-defined]
-    [i_tide] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", Fristregler(), ktx())
+    [i_tide] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", Fristregler(),
+                                 den_7_april)
     assert (i_tide.for_sen, i_tide.klagefrist) == (False, date(2026, 4, 7))  # type: ignore[attr-defined]
