@@ -66,9 +66,10 @@ class Uleselig(HTTPException):
 
     status_code = 400
 
-    def __init__(self, felt: str, melding: str) -> None:
+    def __init__(self, felt: str, melding: str, regel: str = "BV0") -> None:
         super().__init__(detail=melding)
         self.felt = felt
+        self.regel = regel
 
 
 class IngenTilgang(PermissionDeniedException):
@@ -201,7 +202,7 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
     if isinstance(exc, RecursionError):
         return svar("JSON-innholdet er nøstet for dypt", regel="BV0", felt="body")
     if isinstance(exc, Uleselig):
-        return svar(exc.detail, regel="BV0", felt=exc.felt)
+        return svar(exc.detail, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IdempotensKonflikt):
         return svar(exc.detail, regel="API1", felt="Idempotency-Key")
     if isinstance(exc, ProjeksjonUtdatert):

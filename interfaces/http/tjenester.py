@@ -23,7 +23,7 @@ from litestar import Request, Response
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
-from domain.felles import Aktor, IkkeFunnet
+from domain.felles import TEKST_MONSTER, Aktor, IkkeFunnet, Regelbrudd, ren_tekst
 from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 from interfaces.http.problem import (
@@ -40,7 +40,10 @@ from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sj
 FORMAAL = "X-Formaal"
 IDEMPOTENSNOKKEL = "Idempotency-Key"
 ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
-SYNLIG_TEKST = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\x00-\x20\x7f])?$"
+# 1–200 characters, no blank at either end, none that BV6 refuses (the same set as every text).
+_BV6 = TEKST_MONSTER.removeprefix("^[^").removesuffix("]*$")
+SYNLIG_TEKST = (rf"^[^\x00-\x20\x7f{_BV6}](?:[^\x00-\x1f\x7f{_BV6}]{{0,198}}"
+                rf"[^\x00-\x20\x7f{_BV6}])?$")
 NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
 _NOKKEL = re.compile(NOKKEL_MONSTER)
 # If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
@@ -93,6 +96,10 @@ class Kjerne:
             verdi = verdi.encode("latin-1").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass
+        try:  # BV6, as for any text; a header that cannot be read is a 400
+            verdi = ren_tekst(verdi, FORMAAL)
+        except Regelbrudd as e:
+            raise Uleselig(FORMAAL, e.melding, regel="BV6") from None
         if not _FORMAAL.match(verdi):
             raise Uleselig(FORMAAL, "X-Formaal må være 1–200 tegn uten kontrolltegn og uten "
                            "blanke i endene")

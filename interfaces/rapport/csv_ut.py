@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from interfaces.rapport.felles import KORT, REGEL, TJENESTETYPE, komma, prosent
+from interfaces.rapport.felles import KORT, REGEL, TJENESTETYPE, komma, prosent, som_tekst
 from projections.oppfolging import Betalingskontroll, Oppfolgingsrapport, Tall
 from projections.oppfolging.rapport import REGLER
 
@@ -19,7 +19,7 @@ def _skriv(rader: list[list[str]]) -> str:
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerows(rader)
+    w.writerows([som_tekst(c) for c in r] for r in rader)
     return buf.getvalue()
 
 

@@ -24,7 +24,17 @@ REGEL = {
 MAANED = ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"]
 
 __all__ = ["BESKRIVELSE", "KORT", "MAANED", "REGEL", "TJENESTETYPE", "desimal", "komma",
-           "maanedsnavn", "prosent"]
+           "maanedsnavn", "prosent", "som_tekst"]
+
+
+def som_tekst(celle: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (CSV injection, OWASP): a cell that
+    begins with ``=``, ``+``, ``@``, a tab or CR, or ``-`` not followed by a digit (so negative
+    numbers stay numbers) is prefixed with ``'``. Nothing the exports write today comes from free
+    text (ids, codes, numbers, configured names); this keeps it so if that ever changes."""
+    if celle[:1] in ("=", "+", "@", "\t", "\r") or (celle[:1] == "-" and not celle[1:2].isdigit()):
+        return "'" + celle
+    return celle
 
 
 def desimal(x: Fraction | Decimal | float | None, siffer: int = 2) -> Decimal | None:

@@ -50,6 +50,13 @@ def _ark(ws: Worksheet, hode: list[str], rader: list[list[Any]],
 
 
 def _lagre(wb: Workbook) -> bytes:
+    # openpyxl stores a str that begins with "=" as a formula; these sheets have none of their
+    # own, so every such cell is kept as the text it is (CSV injection, OWASP).
+    for ws in wb.worksheets:
+        for rad in ws.iter_rows():
+            for c in rad:
+                if c.data_type == "f":
+                    c.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -296,6 +296,9 @@ KATALOG: list[Ond] = [
         status=(400, 412), felt="If-Match"),
     Ond("formaal-kontroll", "sb", "GET", B, hoder={"X-Formaal": "a\x1bb"}, felt="X-Formaal"),
     Ond("formaal-201", "sb", "GET", B, hoder={"X-Formaal": "x" * 201}, felt="X-Formaal"),
+    Ond("formaal-c1", "sb", "GET", B, hoder={"X-Formaal": "klage\x85sak"}, felt="X-Formaal"),
+    Ond("formaal-retningsstyring-utf8", "sb", "GET", B,  # UTF-8 bytes, as a client sends them
+        hoder={"X-Formaal": "klage\u202esak".encode().decode("latin-1")}, felt="X-Formaal"),
     Ond("innholdstype-xml", "lev", "POST", f"{L}/besok", innhold=b"<besok/>",
         type="application/xml", status=(400, 415), felt=None),
 
