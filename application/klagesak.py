@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from psycopg.sql import SQL, Identifier
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from application import kjede
 from application.beskrivelse import Beskriver
@@ -26,7 +26,7 @@ from domain import frister, kalender
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
 from domain.bruker import Bruker
-from domain.felles import Aktor, Hendelse, IkkeFunnet, Tjenestetype
+from domain.felles import Aktor, Hendelse, IkkeFunnet, Sluttarsak, Tjenestetype
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 
@@ -96,6 +96,8 @@ class Frist(BaseModel):
     regel: str
     gjelder: str
     frist: date | datetime
+    frist_inklusiv: bool = Field(description="et tidspunkt: true = i tide til og med det, false "
+                                 "= bare før (R16); en dato: i tide hele dagen (true)")
     overskredet: bool
     beskrivelse: str
 
@@ -106,24 +108,24 @@ class FristSomKjent(BaseModel):
     plikt_id: str
     regel: str
     plikt: str
-    skyldig: str
+    skyldig: frister.Skyldig
     utlost_av: str
     kilde_id: str
     leverandor_id: str | None
     frist: date | datetime
     frist_inklusiv: bool
     oppfylt: date | datetime | None
-    status: str
+    status: frister.Status
     merknad: str
 
     @classmethod
     def fra(cls, x: frister.Forpliktelse) -> FristSomKjent:
         f = x.frist
-        return cls(plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig.value,
+        return cls(plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig,
                    utlost_av=x.utlost_av, kilde_id=x.kilde_id, leverandor_id=x.leverandor_id,
                    frist=f.dato if f.dato is not None else f.grense,
                    frist_inklusiv=f.inklusiv if f.dato is None else True, oppfylt=x.oppfylt,
-                   status=x.status.value, merknad=x.merknad)
+                   status=x.status, merknad=x.merknad)
 
     @property
     def utestaaende(self) -> bool:
@@ -164,7 +166,7 @@ class LeveranseSomKjent(BaseModel):
     vedtak_id: UUID | None
     fom: date
     tom: date | None
-    sluttarsak: str | None
+    sluttarsak: Sluttarsak | None
     startet: datetime | None
     besok: int
 
@@ -385,13 +387,13 @@ class Klagesak:
             leveranser=[LeveranseSomKjent(
                 id=lv.id, tjenestetype=lv.tjenestetype, leverandor_id=lv.leverandor_id,
                 vedtak_id=lv.vedtak_id, fom=lv.fom, tom=lv.tom,
-                sluttarsak=lv.avsluttet.arsak.value if lv.avsluttet else None,
+                sluttarsak=lv.avsluttet.arsak if lv.avsluttet else None,
                 startet=lv.startet_tid, besok=len(lv.besok)) for lv in leveranser],
             gjeldende_leverandor=self._leverandorer(b, vedtak, dag),
             forpliktelser=plikter,
             apne_frister=[Frist(regel=x.regel, gjelder=x.plikt_id.split(":")[1]
                                 if x.regel in ("R16", "R21") else x.kilde_id, frist=x.frist,
-                                overskredet=x.status == "brutt",
+                                frist_inklusiv=x.frist_inklusiv, overskredet=x.status == "brutt",
                                 beskrivelse=_BESKRIVELSE.get(x.plikt, x.plikt))
                           for x in plikter if x.utestaaende],
             antall_fakta=len(f.bruker) + sum(len(x) for x in f.per_aggregat.values()))

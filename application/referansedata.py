@@ -87,6 +87,11 @@ class Referansedata:
             raise Regelbrudd("R24", felt, f"ukjent bydel {bydel_id!r}")
         return byd
 
+    def navn(self, ident: str) -> str:
+        """What a person reads for a provider's or a bydel's id: its name (the id if unknown)."""
+        kjent = self.leverandorer.get(ident) or self.bydeler.get(ident)
+        return kjent.navn if kjent else ident
+
     def finn_bydel(self, bydel_id: str) -> Bydel:
         if bydel_id not in self.bydeler:
             raise IkkeFunnet("bydel", bydel_id, felt="bydel")

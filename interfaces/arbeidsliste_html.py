@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
@@ -41,7 +42,13 @@ th { background: #f1f1f1; } tr.forfalt td { background: #fde2e1; }
 """
 
 
-def arbeidsliste_html(tittel: str, liste: Arbeidsliste, naa: datetime) -> str:
+def _id(ident: str) -> str:
+    return ident
+
+
+def arbeidsliste_html(tittel: str, liste: Arbeidsliste, naa: datetime,
+                      navn: Callable[[str], str] = _id) -> str:
+    """``navn``: a provider's name by its id (``Referansedata.navn``), what a person reads."""
     rader = "".join(
         f"<tr class='{'forfalt' if x.forfalt else 'apen'}'>"
         f"<td>{escape(x.regel)}</td><td>{escape(_REGLER.get(x.plikt, x.plikt))}</td>"
@@ -49,7 +56,8 @@ def arbeidsliste_html(tittel: str, liste: Arbeidsliste, naa: datetime) -> str:
         f"<td>{escape(frist_tekst(x.fristen))}</td>"
         f"<td class='merke'>{escape('Forfalt' if x.forfalt else x.forfall)}</td>"
         f"<td>{escape(norsk.med_oslo_tider(x.utlost_av))}</td><td>{escape(x.bruker_id)}</td>"
-        f"<td>{escape(x.leverandor_id or '')}</td></tr>" for x in liste.elementer)
+        f"<td>{escape(navn(x.leverandor_id) if x.leverandor_id else '')}</td></tr>"
+        for x in liste.elementer)
     tom = "" if liste.elementer else "<p>Ingen utestående frister.</p>"
     return (
         "<!doctype html><html lang='nb'><head><meta charset='utf-8'>"
@@ -62,9 +70,12 @@ def arbeidsliste_html(tittel: str, liste: Arbeidsliste, naa: datetime) -> str:
         f"<tbody>{rader}</tbody></table></body></html>")
 
 
-def oversikt_html(tall: list[Opptelling], naa: datetime) -> str:
+def oversikt_html(tall: list[Opptelling], naa: datetime,
+                  navn: Callable[[str], str] = _id) -> str:
+    """``navn``: a provider's or a bydel's name by its id (``Referansedata.navn``)."""
     rader = "".join(
-        f"<tr><td>{escape(x.leverandor_id or '–')}</td><td>{escape(x.bydel or '–')}</td>"
+        f"<tr><td>{escape(navn(x.leverandor_id) if x.leverandor_id else '–')}</td>"
+        f"<td>{escape(navn(x.bydel) if x.bydel else '–')}</td>"
         f"<td>{escape(_SKYLDIG.get(x.skyldig, x.skyldig))}</td><td>{x.apne}</td>"
         f"<td>{x.forfalte}</td></tr>" for x in tall)
     return (

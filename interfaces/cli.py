@@ -84,6 +84,23 @@ def _heltall(tekst: str) -> int:
         raise argparse.ArgumentTypeError(f"{tekst!r} er ikke et heltall") from None
 
 
+def _port(tekst: str) -> int:
+    port = _heltall(tekst)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{tekst!r} er ikke en TCP-port (1–65535)")
+    return port
+
+
+def _offentlig_nokkel(tekst: str) -> str:
+    """A trusted Ed25519 public key as ``brukervalg kjede nokkel`` shows it: 64 hex digits."""
+    nokkel = tekst.strip().lower()
+    if len(nokkel) != 64 or any(c not in "0123456789abcdef" for c in nokkel):
+        raise argparse.ArgumentTypeError(
+            f"{tekst!r} er ikke en offentlig nøkkel (64 heksadesimale tegn, slik "
+            "`brukervalg kjede nokkel` viser den)")
+    return nokkel
+
+
 def _desimaltall(tekst: str) -> float:
     try:
         return float(tekst.replace(",", "."))
@@ -253,12 +270,50 @@ def importer(args: argparse.Namespace) -> int:
     return 0 if s.lagret else 1
 
 
+def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> None:
+    """Each checkpoint file read and its signature checked before the chain is walked, so a bad
+    file is named in one Norwegian line (the ledger's own errors are English, for its API)."""
+    from application.ledger import (
+        GENESIS_HASH,
+        CheckpointError,
+        CheckpointSignatureError,
+        UntrustedCheckpointKeyError,
+        load_checkpoint,
+        verify_checkpoint,
+    )
+    from application.ledger.checkpoints import CHECKPOINT_FIELDS
+
+    for fil in filer:
+        if not os.path.isfile(fil):
+            raise Brukerfeil(f"fant ikke sjekkpunktfilen {fil}")
+        try:
+            doc = load_checkpoint(fil)
+        except CheckpointError:
+            raise Brukerfeil(f"{fil} er ikke et sjekkpunkt (ikke JSON)") from None
+        except UnicodeDecodeError:
+            raise Brukerfeil(f"{fil} er ikke et sjekkpunkt (ikke UTF-8-tekst)") from None
+        mangler = [f for f in CHECKPOINT_FIELDS if f not in doc] if isinstance(doc, dict) else []
+        try:
+            if mangler:
+                raise Brukerfeil(f"{fil} er ikke et sjekkpunkt: mangler {', '.join(mangler)}")
+            sp = verify_checkpoint(doc, trusted_public_keys=set(klarerte) if klarerte else None)
+        except CheckpointSignatureError:
+            raise Brukerfeil(f"sjekkpunktet i {fil} har en ugyldig signatur: det er endret etter "
+                             "at det ble signert, eller forfalsket") from None
+        except UntrustedCheckpointKeyError:
+            raise Brukerfeil(f"sjekkpunktet i {fil} er signert med nøkkelen {doc['public_key']}, "
+                             "som ikke er blant --klarert-nokkel") from None
+        except CheckpointError:
+            raise Brukerfeil(f"{fil} er ikke et gyldig sjekkpunkt (feltene er ikke slik "
+                             "`brukervalg kjede sjekkpunkt` skriver dem)") from None
+        if sp.position == 0 and sp.hash != GENESIS_HASH:
+            raise Brukerfeil(f"sjekkpunktet i {fil} står på posisjon 0 uten kjedens starthash")
+
+
 def kjede_verifiser(args: argparse.Namespace) -> int:
     from application.ledger import cli as ledger_cli
 
-    for fil in args.sjekkpunkt:
-        if not os.path.isfile(fil):
-            raise Brukerfeil(f"fant ikke sjekkpunktfilen {fil}")
+    _les_sjekkpunkter(args.sjekkpunkt, args.klarert_nokkel or None)
     app = _kjede()
     return ledger_cli.verify(app.recorder, checkpoint_files=args.sjekkpunkt,
                              trusted_public_keys=args.klarert_nokkel or None, as_json=args.json,
@@ -281,11 +336,22 @@ def _kjedesammendrag(r: Any) -> str:
 
 
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
+    from application.ledger import ChainBrokenError, CheckpointError, load_private_key
     from application.ledger import cli as ledger_cli
 
+    try:
+        load_private_key(args.nokkel)
+    except CheckpointError:
+        raise Brukerfeil(f"{args.nokkel} er ikke en privat Ed25519-nøkkel i PEM-format (lag en "
+                         "med `brukervalg kjede nokkel --ut FIL`)") from None
+    _les_sjekkpunkter(args.tidligere, None)
     app = _kjede()
-    doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut, previous=args.tidligere,
-                                progress=True, err=sys.stderr)
+    try:
+            doc = ledger_cli.checkpoint(app.recorder, args.nokkel, output=args.ut,
+                                    previous=args.tidligere, progress=True, err=sys.stderr)
+    except ChainBrokenError:
+        raise Brukerfeil("kjeden er brutt, så ingen sjekkpunkt ble signert (se `brukervalg kjede "
+                         "verifiser`)") from None
     print(json.dumps(doc, indent=2))
     return 0
 
@@ -314,11 +380,8 @@ def klagesak(args: argparse.Namespace) -> int:
     doc = eksport(Klagesak(app), bruker_id, tidspunkt=args.per, fra=args.fra, til=args.til,
                   vedtak_id=args.vedtak)
 
-    def navn_paa(ident: str) -> str:
-        kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
-        return kjent.navn if kjent else ident
-
-    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), navn_paa) if args.html
+    tekst = (klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), app.ref.navn)
+             if args.html
              else json.dumps(doc, indent=2, ensure_ascii=False))
     _skriv_ut(tekst, args.ut, f"{tall(len(doc['tidslinje']))} fakta")
     return 0
@@ -327,6 +390,9 @@ def klagesak(args: argparse.Namespace) -> int:
 def _skriv_ut(innhold: str | bytes, fil: str | None, hva: str) -> None:
     """To the file named, else to stdout (bytes: only to a file)."""
     if fil:
+        mappe = Path(fil).parent
+        if not mappe.is_dir():
+            raise Brukerfeil(f"--ut {fil}: mappen {mappe} finnes ikke")
         if isinstance(innhold, bytes):
             Path(fil).write_bytes(innhold)
         else:
@@ -378,6 +444,9 @@ def betalingskontroll(args: argparse.Namespace) -> int:
                 grunnlag = f.read()
         except FileNotFoundError:
             raise Brukerfeil(f"fant ikke filen {args.fakturagrunnlag}") from None
+        except UnicodeDecodeError as e:
+            raise Brukerfeil(f"{args.fakturagrunnlag}: filen er ikke UTF-8 (byte {e.start + 1} "
+                             "kan ikke leses)") from None
     try:
         k = _oppfolging(app).betalingskontroll(lev, int(args.maaned[:4]), int(args.maaned[5:]),
                                                grunnlag)
@@ -470,12 +539,12 @@ def lag_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("start", help="hovedjobben: API-et i utviklingsmodus på den innebygde "
                         "SQLite-lagringen (demodata ved første start)")
     st.add_argument("--host", default="127.0.0.1", help="adressen det lyttes på (bare loopback)")
-    st.add_argument("--port", type=_heltall, default=8000, help="TCP-porten (standard 8000)")
+    st.add_argument("--port", type=_port, default=8000, help="TCP-porten (standard 8000)")
     st.set_defaults(func=start)
     se = sub.add_parser("server", help="API-et med produksjonsinnstillinger fra miljøet "
                         "(docs/api.md)")
     se.add_argument("--host", default="127.0.0.1", help="adressen det lyttes på")
-    se.add_argument("--port", type=_heltall, default=8000, help="TCP-porten (standard 8000)")
+    se.add_argument("--port", type=_port, default=8000, help="TCP-porten (standard 8000)")
     se.add_argument("--workers", type=_heltall, default=None,
                     help="serverprosesser på det delte lageret (PostgreSQL eller SQLite-filen; "
                          "standard BRUKERVALG_WORKERS eller 1)")
@@ -552,7 +621,7 @@ def lag_parser() -> argparse.ArgumentParser:
                          "sjekkpunkter)")
     v.add_argument("--sjekkpunkt", action="append", default=[],
                    help="sjekkpunktfil (kan gjentas)")
-    v.add_argument("--klarert-nokkel", action="append", default=[],
+    v.add_argument("--klarert-nokkel", action="append", default=[], type=_offentlig_nokkel,
                    help="klarert offentlig nøkkel (hex; kan gjentas)")
     v.add_argument("--json", action="store_true", help="rapporten som ett JSON-objekt")
     v.set_defaults(func=kjede_verifiser)
@@ -598,6 +667,10 @@ def _feilmelding(e: BaseException) -> str | None:
         return f"fant ikke filen {e.filename}"
     if isinstance(e, IsADirectoryError):
         return f"{e.filename} er en mappe, ikke en fil"
+    if isinstance(e, FileExistsError):
+        return f"{e.filename} finnes allerede; ingenting overskrevet"
+    if isinstance(e, NotADirectoryError):
+        return f"{e.filename}: en del av stien er en fil, ikke en mappe"
     if isinstance(e, PermissionError):
         return f"ingen tilgang til {e.filename}"
     if isinstance(e, OSError) and e.filename:

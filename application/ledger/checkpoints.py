@@ -33,6 +33,7 @@ ALGORITHM = "Ed25519"
 # Domain separation: this signature can never be mistaken for one over something else.
 SIGNING_CONTEXT = b"brukervalg.ledger.checkpoint.v1\n"
 _FIELDS = ("algorithm", "hash", "position", "public_key", "signature", "time")
+CHECKPOINT_FIELDS = _FIELDS  # what a checkpoint document holds, for callers naming what is missing
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, get
 from litestar.datastructures import State
@@ -12,7 +16,16 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
-from litestar.openapi.spec import Components, Schema, SecurityScheme, Server, Tag
+from litestar.openapi.spec import (
+    BaseSchemaObject,
+    Components,
+    OpenAPIResponse,
+    RequestBody,
+    Schema,
+    SecurityScheme,
+    Server,
+    Tag,
+)
 from litestar.routes import HTTPRoute
 
 from application.app import BrukervalgApp
@@ -131,8 +144,45 @@ def create_app(app: BrukervalgApp | None = None,
         on_shutdown=[lukk],
     )
     _stram_inn_foresporsler(api)
+    _legg_til_eksempler(api)
     _allow_fra_hele_ruten(api)
     return api
+
+
+EKSEMPLER = Path(__file__).with_name("eksempler.json")
+
+
+@dataclass
+class _Eksempel(BaseSchemaObject):
+    """An example exactly as recorded: Litestar drops every ``None`` from the document's dicts,
+    which would turn a ``"dodsdato": null`` the API sends into a missing required field."""
+
+    verdi: Any
+
+    def to_schema(self) -> Any:
+        return self.verdi
+
+
+def _legg_til_eksempler(api: Litestar) -> None:
+    """Every request body and success answer gets the example recorded from the API itself
+    (``tests/e2e/eksempler.py`` writes the file; ``tests/e2e/test_eksempler.py`` checks that it
+    fits the schemas and is current). A binary xlsx answer has none."""
+    eksempler = json.loads(EKSEMPLER.read_text(encoding="utf-8"))
+    for sti in (api.openapi_schema.paths or {}).values():
+        for op in (sti.get, sti.post):
+            e = eksempler.get(op.operation_id) if op is not None else None
+            if op is None or e is None:
+                continue
+            inn = op.request_body
+            if isinstance(inn, RequestBody):
+                for medietype, m in inn.content.items():
+                    if medietype in e["foresporsel"]:
+                        m.example = _Eksempel(e["foresporsel"][medietype])
+            for kode, svar in (op.responses or {}).items():
+                if isinstance(svar, OpenAPIResponse):
+                    for medietype, m in (svar.content or {}).items():
+                        if medietype in e["svar"].get(kode, {}):
+                            m.example = _Eksempel(e["svar"][kode][medietype])
 
 
 def _allow_fra_hele_ruten(api: Litestar) -> None:

@@ -968,7 +968,7 @@ class TilgangsoppforingUt(Ut):
     rolle: Rolle
     organisasjon: str
     handling: str = Field(description="operasjonen (operationId)")
-    metode: str
+    metode: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     ressurs: str
     formaal: str | None = Field(description="oppgitt formål (X-Formaal)")
     utfall: int = Field(description="HTTP-status: 2xx gitt, 403/404 nektet")

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import FNR, Klokke, oslo
 from tests.e2e.conftest import Api, lag_sak
 from tests.oppfolging.test_html_chromium import ARTEFAKTER, CHROMIUM, _chromium
+from tests.verktoy import krev
 
 
 @pytest.fixture
@@ -93,16 +94,22 @@ def test_html_siden_er_paa_norsk_med_oslo_tid(api: Api, sak: tuple) -> None:
     r = api.get("sb", "/arbeidsliste/side")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
-    assert "Arbeidsliste for bydel frogner" in r.text
+    assert "Arbeidsliste for Bydel Frogner" in r.text
     assert "onsdag 4. mars 2026 kl. 00:00" in r.text and "Forfalt" in r.text
+    # the provider by its name, as a person reads it (the JSON list keeps the id)
+    assert "<td>2care hjemmetjenester</td>" in r.text and "<td>2care</td>" not in r.text
+    lev = api.get("lev", "/arbeidsliste/side")
+    assert "Arbeidsliste for 2care hjemmetjenester" in lev.text
+    oversikt = api.get("ko", "/arbeidsliste/oversikt?format=html")
+    assert oversikt.status_code == 200, oversikt.text
+    assert "<td>2care hjemmetjenester</td><td>Bydel Frogner</td>" in oversikt.text
 
 
 def test_html_siden_aapnes_i_headless_chromium_med_skjermbilde(api: Api, sak: tuple,
                                                               tmp_path: Path) -> None:
     """The worklist page opened in a real headless Chromium: Norwegian, Oslo times, overdue
     marked, no console errors; the screenshot is saved under test-artifacts/."""
-    if CHROMIUM is None:
-        pytest.skip("chromium er ikke installert (CI må installere den)")
+    krev(CHROMIUM, "chromium er ikke installert")
     r = api.get("sb", "/arbeidsliste/side")
     fil = tmp_path / "arbeidsliste.html"
     fil.write_text(r.text, encoding="utf-8")

@@ -20,6 +20,7 @@ import uvicorn
 from application.app import BrukervalgApp
 from interfaces.http.app import create_app
 from interfaces.http.innstillinger import ApiSettings
+from tests.verktoy import krev
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFAKTER = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -64,9 +65,9 @@ def test_swagger_ui_has_no_external_url(server: str) -> None:
         assert urllib.request.urlopen(f"{server}/schema/swagger-ui/{fil}").status == 200
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium er ikke installert (CI må installere den)")
 def test_swagger_ui_renders_in_headless_chromium_with_the_network_blocked(
         server: str, tmp_path: Path) -> None:
+    krev(CHROMIUM, "chromium er ikke installert")
     assert CHROMIUM is not None
     url = f"{server}/schema/swagger"
     dom = subprocess.run([CHROMIUM, *FLAGG, f"--user-data-dir={tmp_path / 'dom'}", "--dump-dom",

@@ -57,6 +57,11 @@ def test_strict_mode_stores_nothing_and_answers_422_with_the_receipts(
     svar = r.json()
     assert svar["sammendrag"]["lagret"] is False and svar["sammendrag"]["avvist"] == 2
     assert len(svar["linjer"]) == 4
+    # every line as the schema requires it (LinjekvitteringUt): a rejected line's leveranse_id
+    # is null, not missing
+    assert all(set(k) == {"linje", "status", "regel", "felt", "melding", "leveranse_id"}
+               for k in svar["linjer"])
+    assert any(k["leveranse_id"] is None for k in svar["linjer"])
     assert api.antall_hendelser() == foer
     god = "\n".join(fil(saker).splitlines()[:2]) + "\n"
     ok = last_opp(api, "lev", god, streng=True)

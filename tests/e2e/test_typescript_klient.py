@@ -2,8 +2,10 @@
 with openapi-typescript compiles under ``tsc --strict``, and no request or response body of any
 operation is typed ``unknown`` or ``never`` (checked at type level in ``typescript/sjekk.ts``).
 
-The npm tools are installed once into ``.venv/typescript-klient/<hash of package.json>`` (the
-versions are pinned in ``typescript/package.json``); ``./bv`` installs Node and npm when missing.
+The npm tools are installed once (``npm ci``) into ``.venv/typescript-klient/<hash>``, exactly
+as ``typescript/package-lock.json`` pins them; ``./bv test`` installs Node and npm with apt when
+they are missing and it runs as root; without them this test is skipped, saying so, except on
+CI (``tests/verktoy.py``), where it fails: there it must really run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Api
+from tests.verktoy import mangler
 
 HER = Path(__file__).parent / "typescript"
 ROT = Path(__file__).parents[2]
@@ -27,22 +30,28 @@ METODER = ("get", "put", "post", "delete", "patch")
 
 
 def _verktoy() -> Path:
-    """The directory with openapi-typescript and typescript installed (installed on first use)."""
+    """The directory with openapi-typescript and typescript installed (installed on first use,
+    exactly the versions of ``typescript/package-lock.json``)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("Node.js og npm mangler (./bv test installerer dem med apt når det kjøres "
-                    "som root; ellers: installer pakkene nodejs og npm)")
-    pakke = (HER / "package.json").read_bytes()
-    mappe = ROT / ".venv" / "typescript-klient" / hashlib.sha256(pakke).hexdigest()[:12]
+        mangler("Node.js og npm mangler (./bv test installerer dem med apt når det kjøres som "
+                "root; ellers: installer pakkene nodejs og npm)")
+    filer = {navn: (HER / navn).read_bytes() for navn in ("package.json", "package-lock.json")}
+    merke = hashlib.sha256(b"".join(filer.values())).hexdigest()[:12]
+    mappe = ROT / ".venv" / "typescript-klient" / merke
     ferdig = mappe / ".installert"
     if not ferdig.exists():
+        for gammel in mappe.parent.glob("*"):  # tools of an older lock file: not used again
+            if gammel != mappe:
+                shutil.rmtree(gammel, ignore_errors=True)
         mappe.mkdir(parents=True, exist_ok=True)
-        (mappe / "package.json").write_bytes(pakke)
-        r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-package-lock",
-                            "--loglevel=error"], cwd=mappe, capture_output=True, text=True,
-                           timeout=600)
+        for navn, innhold in filer.items():
+            (mappe / navn).write_bytes(innhold)
+        r = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                           cwd=mappe, capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
-            pytest.fail(f"npm install feilet:\n{r.stdout}\n{r.stderr}")
+            pytest.fail("npm ci feilet (trenger npm-registeret første gang):\n"
+                        f"{r.stdout}\n{r.stderr}")
         ferdig.touch()
     return mappe / "node_modules"
 

@@ -24,6 +24,13 @@ def demomappe(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for key in ("BRUKERVALG_STORE", "BRUKERVALG_SQLITE_PATH", "PERSISTENCE_MODULE"):
             mp.delenv(key, raising=False)
         assert main(["demo"]) == 0
+    # Files that exist but are not what the command needs.
+    (mappe / "ikke-json.json").write_text("ikke json\n", encoding="utf-8")
+    (mappe / "ufullstendig.json").write_text('{"position": 3}\n', encoding="utf-8")
+    (mappe / "liste.json").write_text("[1, 2]\n", encoding="utf-8")
+    (mappe / "latin1.csv").write_bytes("bruker;tjenestetype;timer;belop\nBjørn\n".encode("latin-1"))
+    (mappe / "ikke-nokkel.pem").write_text("ikke en nøkkel\n", encoding="utf-8")
+    (mappe / "finnes.pem").write_text("", encoding="utf-8")
     return mappe
 
 
@@ -88,6 +95,34 @@ FEIL = {
     "kjede nokkel: mappen finnes ikke": (["kjede", "nokkel", "--ut", "mangler/k.pem"],
                                          "mangler/k.pem"),
     "kjede: mangler kommando": (["kjede"], "disse argumentene mangler"),
+    "start: port utenfor 1–65535": (["start", "--port", "99999"], "er ikke en TCP-port"),
+    "server: negativ port": (["server", "--port", "-1"], "er ikke en TCP-port"),
+    "betalingskontroll: grunnlaget er ikke UTF-8": (
+        ["betalingskontroll", "--leverandor", "nordlys", "--maaned", "2026-03",
+         "--fakturagrunnlag", "latin1.csv"], "latin1.csv: filen er ikke UTF-8"),
+    "rapport: --ut i en mappe som ikke finnes": (
+        ["rapport", "--fra", "2026-03", "--til", "2026-03", "--ut", "mangler/r.html"],
+        "mappen mangler finnes ikke"),
+    "kjede verifiser: sjekkpunktet er ikke JSON": (
+        ["kjede", "verifiser", "--sjekkpunkt", "ikke-json.json"],
+        "ikke-json.json er ikke et sjekkpunkt (ikke JSON)"),
+    "kjede verifiser: sjekkpunktet mangler felt": (
+        ["kjede", "verifiser", "--sjekkpunkt", "ufullstendig.json"],
+        "mangler algorithm, hash, public_key, signature, time"),
+    "kjede verifiser: sjekkpunktet er ikke et objekt": (
+        ["kjede", "verifiser", "--sjekkpunkt", "liste.json"], "er ikke et gyldig sjekkpunkt"),
+    "kjede verifiser: klarert nøkkel er ikke hex": (
+        ["kjede", "verifiser", "--klarert-nokkel", "zz"], "'zz' er ikke en offentlig nøkkel"),
+    "kjede sjekkpunkt: nøkkelfilen er ikke en nøkkel": (
+        ["kjede", "sjekkpunkt", "--nokkel", "ikke-nokkel.pem"],
+        "ikke-nokkel.pem er ikke en privat Ed25519-nøkkel"),
+    "kjede nokkel: filen finnes": (["kjede", "nokkel", "--ut", "finnes.pem"],
+                                   "finnes.pem finnes allerede; ingenting overskrevet"),
+    "kjede nokkel: stien går gjennom en fil": (["kjede", "nokkel", "--ut", "finnes.pem/k.pem"],
+                                               "en del av stien er en fil"),
+    "nokler lag: mappen er en fil": (["nokler", "lag", "--ut-mappe", "finnes.pem"],
+                                     "finnes.pem finnes allerede"),
+    "nokler: mangler kommando": (["nokler"], "disse argumentene mangler"),
 }
 
 
@@ -105,6 +140,34 @@ def test_en_norsk_linje_og_ikke_null_for_hver_brukerfeil(
     assert len(linjer) == 1, ut.err
     assert forventet in linjer[0]
     assert "error" not in linjer[0] and "usage" not in linjer[0]
+
+
+def test_et_endret_eller_fremmed_sjekkpunkt_er_en_norsk_linje(
+        i_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A checkpoint altered after signing, or signed by a key not trusted: the file named, in
+    Norwegian (the ledger's own messages are English), and the chain is not reported OK."""
+    import json
+
+    assert main(["kjede", "nokkel", "--ut", "signer.pem"]) == 0
+    assert main(["kjede", "sjekkpunkt", "--nokkel", "signer.pem", "--ut", "cp-ok.json"]) == 0
+    doc = json.loads((i_demo / "cp-ok.json").read_text(encoding="utf-8"))
+    (i_demo / "cp-endret.json").write_text(json.dumps({**doc, "position": doc["position"] - 1}),
+                                           encoding="utf-8")
+    capsys.readouterr()
+    for argv, forventet in (
+            (["--sjekkpunkt", "cp-endret.json"], "sjekkpunktet i cp-endret.json har en ugyldig "
+                                                 "signatur"),
+            (["--sjekkpunkt", "cp-ok.json", "--klarert-nokkel", "ab" * 32],
+             f"signert med nøkkelen {doc['public_key']}, som ikke er blant --klarert-nokkel")):
+        assert main(["kjede", "verifiser", *argv]) == 2
+        ut = capsys.readouterr()
+        assert ut.out == ""
+        linjer = ut.err.strip().splitlines()
+        assert len(linjer) == 1 and linjer[0].startswith("brukervalg kjede: feil: "), ut.err
+        assert forventet in linjer[0]
+    assert main(["kjede", "verifiser", "--sjekkpunkt", "cp-ok.json",
+                 "--klarert-nokkel", doc["public_key"]]) == 0
+    assert capsys.readouterr().out.startswith("OK: ")
 
 
 def test_hjelpen_er_norsk_ogsaa_argparses_egne_ord(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ from application.app import BrukervalgApp
 from application.demo import DEMO_FODSELSNUMMER, DemoKlokke, last_demo
 from application.klagesak import Klagesak, eksport
 from interfaces.dokument import klagesak_html
+from tests.verktoy import krev
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFAKTER = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -47,8 +48,8 @@ def test_r26_klagesaken_viser_oslo_tid_og_navn(dokument: str) -> None:
     assert "05.01.2026 09:00" in tekst
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium er ikke installert (CI må installere den)")
 def test_r26_klagesaken_i_headless_chromium(dokument: str, tmp_path: Path) -> None:
+    krev(CHROMIUM, "chromium er ikke installert")
     assert CHROMIUM is not None
     fil = tmp_path / "klagesak.html"
     fil.write_text(dokument, encoding="utf-8")

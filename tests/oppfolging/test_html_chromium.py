@@ -9,13 +9,12 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from application.app import BrukervalgApp
 from interfaces.rapport import rapport_html
 from projections import Projeksjoner
 from projections.oppfolging import Oppfolging
 from tests.oppfolging.generert import importer, lag_maaned
+from tests.verktoy import krev
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -32,9 +31,9 @@ def _chromium(tmp_path: Path, navn: str, *args: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, timeout=90, check=False)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium er ikke installert (CI må installere den)")
 def test_report_renders_in_headless_chromium_with_charts_and_no_console_errors(
         lag_app: Callable[..., BrukervalgApp], klokke: object, tmp_path: Path) -> None:
+    krev(CHROMIUM, "chromium er ikke installert")
     app = lag_app("sqlite")
     importer(app, lag_maaned(app, klokke, brukere_per_lev=3))
     with Projeksjoner(app) as p:

@@ -7,6 +7,7 @@ Every bruker listed gets its own access-log row, as every other read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -47,10 +48,10 @@ def _utvalg(i: Identitet) -> dict[str, Any]:
     return {"skyldige": al.BYDELENS, "bydel": i.bydel}
 
 
-def _tittel(i: Identitet) -> str:
+def _tittel(i: Identitet, navn: Callable[[str], str]) -> str:
     if i.rolle is Rolle.LEVERANDOR:
-        return f"Arbeidsliste for leverandøren {i.leverandor}"
-    return f"Arbeidsliste for bydel {i.bydel}"
+        return f"Arbeidsliste for {navn(i.leverandor or '')}"
+    return f"Arbeidsliste for {navn(i.bydel or '')}"
 
 
 class ArbeidslisteController(Controller):
@@ -76,7 +77,8 @@ class ArbeidslisteController(Controller):
             s = al.side(alle, fra, n)
             brukere = [UUID(x.bruker_id) for x in s.elementer]
             if html:
-                return arbeidsliste_html(_tittel(i), s, naa), brukere
+                ref = kjerne.app.ref
+                return arbeidsliste_html(_tittel(i, ref.navn), s, naa, ref.navn), brukere
             return ArbeidslisteUt(
                 fra=fra, antall=len(s.elementer), totalt=s.totalt, forfalte=s.forfalt,
                 neste=neste_side(request, fra, n, s.totalt),
@@ -130,7 +132,7 @@ class ArbeidslisteController(Controller):
             naa = kjerne.app.klokke()
             tall = al.oversikt(rapporter(state).fersk(), naa)
             if format == "html":
-                return oversikt_html(tall, naa), []
+                return oversikt_html(tall, naa, kjerne.app.ref.navn), []
             return ArbeidslisteOversiktUt(elementer=[OpptellingUt(
                 leverandor_id=x.leverandor_id, bydel=x.bydel, skyldig=Skyldig(x.skyldig), apne=x.apne,
                 forfalte=x.forfalte) for x in tall]), []

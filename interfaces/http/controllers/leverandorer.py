@@ -432,7 +432,9 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
             type="urn:brukervalg:problem:tidsrapport-avvist", title="Tidsrapport avvist",
             status=422, detail=f"{sammendrag.avvist} av {sammendrag.linjer} linjer avvist; "
             "streng modus: ingenting lagret", instance=request.url.path,
-            sammendrag=sam, linjer=linjer).model_dump_json(exclude_none=True).encode()
+            # the problem's unused members left out, but each line keeps its nulls (required)
+            sammendrag=sam, linjer=linjer).model_dump_json(
+                exclude={"regel", "felt", "feil"}).encode()
         kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)

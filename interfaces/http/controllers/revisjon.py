@@ -71,12 +71,8 @@ class RevisjonController(Controller):
         def hent(sikt: object) -> tuple[str, None]:
             app = kjerne.app
             doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=tidspunkt)
-
-            def navn_paa(ident: str) -> str:
-                kjent = app.ref.leverandorer.get(ident) or app.ref.bydeler.get(ident)
-                return kjent.navn if kjent else ident
-
-            return klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC), navn_paa), None
+            return klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC),
+                                 app.ref.navn), None
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
 
