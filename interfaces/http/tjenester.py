@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
 from domain.felles import TEKST_MONSTER, Aktor, IkkeFunnet, Regelbrudd, ren_tekst
 from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
+from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing, metode
 from interfaces.http.problem import (
     ForhandsbetingelseFeilet,
     IdempotensKonflikt,
@@ -110,7 +110,7 @@ class Kjerne:
         return Tilgangsoppforing(
             tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
             rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
-            handling=self.operasjon(request), metode=request.method,
+            handling=self.operasjon(request), metode=metode(request.method),
             ressurs=request.url.path, formaal=formaal, utfall=utfall)
 
     def _sikt(self, identitet: Identitet, operasjon: str, ref: Ref | None) -> Sikt | None:
