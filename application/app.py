@@ -29,8 +29,8 @@ from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
 from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
+from domain import kalender, saksgang
 from domain import leveranse as l_mod
-from domain import saksgang
 from domain import vedtak as v_mod
 from domain.bruker import Bruker
 from domain.felles import (
@@ -377,23 +377,26 @@ class BrukervalgApp(Application[UUID]):
     def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor) -> Kvittering:
         """Register a person in a bydel; the same registration again is recorded once.
 
-        Only the bydel's own record of the number counts. A person held by another bydel gets a
-        record of its own here, answered exactly as a first registration: a bydel must not learn
-        from the answer that a number belongs to someone another bydel serves (issue 14). The
-        responsibility itself moves by the holding bydel's move (R24); see docs/api.md.
+        Only a record of the number within the bydel's reach counts (R24,
+        ``Bruker.bydeler_med_tilgang`` today: during a move recorded ahead also the new bydel's).
+        A person held by another bydel gets a record of its own here, answered exactly as a first
+        registration: a bydel must not learn from the answer that a number belongs to someone
+        another bydel serves (issue 14). The responsibility itself moves by the holding bydel's
+        move (R24); see docs/api.md.
         """
         self.ref.bydel(cmd.bydel)
         fnr = b_mod.valider_fodselsnummer(cmd.fodselsnummer)
         indeks_id = self._indeks_id(fnr)
         registrert = [cast(FodselsnummerIndeksert, e) for e in self.events.get(indeks_id)]
+        ktx = self._ktx(aktor)
+        idag = kalender.lokal_dato(ktx.naa)
         for e in registrert:
             b = self.bruker(e.bruker_id)
-            if b.bydel == cmd.bydel:
+            if cmd.bydel in b.bydeler_med_tilgang(idag):
                 if b.navn != cmd.navn.strip():
                     raise Regelbrudd("BV1", "fodselsnummer", "fødselsnummeret er allerede "
                                      "registrert på en bruker med andre opplysninger")
                 return Kvittering(b.id, b.version, 0)
-        ktx = self._ktx(aktor)
         bruker_id = uuid4()
         hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
         indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)

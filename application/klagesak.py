@@ -382,7 +382,7 @@ class Klagesak:
                       if f.per_aggregat.get(i)]
         plikter = self._frister(vedtak, leveranser, tidspunkt)
         return TilstandSomKjent(
-            tidspunkt=tidspunkt, bruker_id=b.id, navn=b.navn, bydel=b.bydel, dodsdato=b.dodsdato,
+            tidspunkt=tidspunkt, bruker_id=b.id, navn=b.navn, bydel=b.bydel_paa(dag), dodsdato=b.dodsdato,
             vedtak=[self._vedtak(v, dag, self.app.fristregler) for v in vedtak],
             leveranser=[LeveranseSomKjent(
                 id=lv.id, tjenestetype=lv.tjenestetype, leverandor_id=lv.leverandor_id,

@@ -33,6 +33,10 @@ The month's rules, for the days of the month (``beregn``):
   capped by the vedtak); otherwise its planned time is deviation ``sen_avbestilling_ikke_betalbar``.
 - every microsecond claimed and not paid is a deviation with its reason; what remains above the
   vedtak is ``over_vedtak`` (``uten_vedtak`` while the delivery has no vedtak, R14).
+- R24: a month in which a move between bydeler takes effect is computed in parts, one per
+  bydel responsible (``domain.ansvar.ansvarsperioder``; ``Grunnlag.del_fom``/``del_tom``): each
+  bydel pays for its own days, at most what was ordered on them; time on the other part's days
+  is that part's, neither counted nor a deviation here.
 """
 
 from __future__ import annotations
@@ -191,6 +195,16 @@ class Grunnlag:
     dager: dict[str, list[int]] = field(default_factory=dict)  # art -> 31 day sums (µs)
     antall: dict[str, int] = field(default_factory=dict)
     sen_avbestilling_betalbar: bool = False
+    # R24: the days of the month this part covers (one bydel's); None: from the first / to the
+    # last day of the month. ``antall`` then counts the items of these days only.
+    del_fom: date | None = None
+    del_tom: date | None = None
+
+
+def del_grenser(g: Grunnlag) -> tuple[date, date]:
+    """R24: the first and last day of the month's part ``g`` covers."""
+    forste, siste = kalender.maaned_grenser(g.aar, g.maaned)
+    return max(forste, g.del_fom or forste), min(siste, g.del_tom or siste)
 
 
 @dataclass(frozen=True)
@@ -260,7 +274,7 @@ def aktive_dager(g: Grunnlag) -> tuple[date, date] | None:
     the municipality (None: none)."""
     if annullert(g.leveranse_fom, g.leveranse_tom):
         return None  # annulled before it began (e.g. a pending switch when the user died)
-    forste, siste = kalender.maaned_grenser(g.aar, g.maaned)
+    forste, siste = del_grenser(g)
     tom = g.leveranse_tom
     if g.sluttdato is not None and (tom is None or g.sluttdato < tom):
         tom = g.sluttdato
@@ -275,9 +289,17 @@ def beregn(g: Grunnlag) -> Maanedsresultat:
     a, b = (0, 0) if aktiv is None else (aktiv[0].day - 1, aktiv[1].day)
 
     null = [0] * 31
-    ordinaer = g.dager.get(ORDINAER, null)
-    akutt = g.dager.get(AKUTT, null)
-    sen = g.dager.get(SEN_AVBESTILT, null)
+    fra, til = del_grenser(g)
+    p, q = fra.day - 1, til.day  # the part's days as list indexes [p, q)
+
+    def i_delen(art: str) -> list[int]:
+        """The day sums of ``art`` on the part's days (R24: other days are another part's)."""
+        x = g.dager.get(art, null)
+        return x if (p, q) == (0, siste.day) else [v if p <= i < q else 0 for i, v in enumerate(x)]
+
+    ordinaer = i_delen(ORDINAER)
+    akutt = i_delen(AKUTT)
+    sen = i_delen(SEN_AVBESTILT)
     krav = [o + s for o, s in zip(ordinaer, sen, strict=True)] \
         if g.sen_avbestilling_betalbar else ordinaer
 
@@ -325,7 +347,7 @@ def beregn(g: Grunnlag) -> Maanedsresultat:
         levert_ordinaer=sum(ordinaer),
         levert_akutt=sum(akutt),
         sen_avbestilt=sen_sum,
-        avbestilt=sum(g.dager.get(AVBESTILT, null)),
+        avbestilt=sum(i_delen(AVBESTILT)),
         antall_besok=g.antall.get(ORDINAER, 0) + g.antall.get(AKUTT, 0),
         antall_avbestilt=g.antall.get(SEN_AVBESTILT, 0) + g.antall.get(AVBESTILT, 0),
         betalbar_innenfor=innenfor,

@@ -20,6 +20,7 @@ from pydantic import Field
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
+from domain import ansvar
 from domain.felles import (
     FeilAggregattype,
     Form,
@@ -309,7 +310,8 @@ class Bruker:
     version: int
     fodselsnummer: str
     navn: str
-    bydel: str
+    registrert_bydel: str
+    flyttinger: list[tuple[date, str]] = field(default_factory=list)  # (dato, til), as recorded
     informasjon: list[BrukervalgInformasjonGitt] = field(default_factory=list)
     valg: list[Valg] = field(default_factory=list)
     bytter: list[LeverandorByttet] = field(default_factory=list)
@@ -324,6 +326,19 @@ class Bruker:
         """R19: the household income in force on a date (the latest registered from before it)."""
         gjeldende = [(fra, belop) for fra, belop in self.husstandsinntekter if fra <= dato]
         return max(gjeldende)[1] if gjeldende else None
+
+    @property
+    def bydeler(self) -> ansvar.Tidslinje:
+        """R24: the bydel over time (``domain.ansvar``)."""
+        return ansvar.tidslinje(self.registrert_bydel, self.flyttinger)
+
+    def bydel_paa(self, dato: date) -> str:
+        """R24: the bydel responsible on a date."""
+        return ansvar.ansvarlig_bydel(self.bydeler, dato)
+
+    def bydeler_med_tilgang(self, dato: date) -> frozenset[str]:
+        """R24: the bydeler that may read and act on the record on a date."""
+        return ansvar.bydeler_med_tilgang(self.bydeler, dato)
 
     @property
     def sluttdato(self) -> date | None:
@@ -380,7 +395,7 @@ def evolve(event: Hendelse, state: Bruker | None) -> Bruker:
 @evolve.register
 def _(e: BrukerRegistrert, state: Bruker | None) -> Bruker:
     return Bruker(id=e.originator_id, version=e.originator_version, fodselsnummer=e.fodselsnummer,
-                  navn=e.navn, bydel=e.bydel)
+                  navn=e.navn, registrert_bydel=e.bydel)
 
 
 @evolve.register
@@ -442,7 +457,7 @@ def _(e: BytteBekreftelseSendt, b: Bruker) -> Bruker:
 
 @evolve.register
 def _(e: FlyttetTilBydel, b: Bruker) -> Bruker:
-    b.bydel = e.til_bydel
+    b.flyttinger.append((e.dato, e.til_bydel))
     return b
 
 
@@ -565,12 +580,16 @@ def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
 
 
 def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> list[Hendelse]:
-    """R24: a move between bydeler transfers responsibility; history stays."""
-    if b.bydel == til_bydel:
+    """R24: a move between bydeler transfers responsibility from its date; history stays. A move
+    changing nothing planned is recorded once; one from a planned move's date or earlier replaces
+    it (``domain.ansvar.tidslinje``: a move back cancels it)."""
+    linje = b.bydeler
+    if ansvar.tidslinje(b.registrert_bydel, [*b.flyttinger, (dato, til_bydel)]) == linje:
         return []
     sjekk_i_live(b, dato, "dato")
     h = Hendelser(b.id, b.version, ktx)
-    h.ny(FlyttetTilBydel, fra_bydel=b.bydel, til_bydel=til_bydel, dato=dato)
+    h.ny(FlyttetTilBydel, fra_bydel=ansvar.ansvarlig_bydel(linje, dato), til_bydel=til_bydel,
+         dato=dato)
     return h.liste
 
 

@@ -23,6 +23,7 @@ from application.beskrivelse import Beskriver
 from application.demo import DemoKlokke, last_demo
 from application.fremdrift import Fremdriftslinje
 from application.klokke import klokke_fra_miljo
+from domain import kalender
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle
 from interfaces.norsk import tall, tidspunkt
 
@@ -192,7 +193,8 @@ def skriv_historikk(app: BrukervalgApp, bruker_id: UUID, ut: TextIO | None = Non
     ut = ut or sys.stdout
     b = app.bruker(bruker_id)
     beskriv = Beskriver(app.ref)
-    print(f"\n== {b.navn} (bruker {b.id}), bydel {b.bydel}"
+    bydel = b.bydel_paa(kalender.lokal_dato(app.klokke()))
+    print(f"\n== {b.navn} (bruker {b.id}), bydel {bydel}"
           + (f", død {b.dodsdato:%d.%m.%Y}" if b.dodsdato else ""), file=ut)
     for e in app.hendelser_for_bruker(bruker_id):
         if type(e).__name__ == "BesokUtfort":

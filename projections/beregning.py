@@ -23,7 +23,8 @@ def omfangsperiode(fra: str, minutter: Any, per_uker: Any) -> Omfangsperiode:
 def grunnlag(aar: int, maaned: int, lev: tuple[Any, ...], bruker: tuple[Any, ...] | None,
              vedtak: tuple[Any, ...] | None, omfang: tuple[Omfangsperiode, ...],
              revurderinger: list[tuple[str, str, str | None]], dager: dict[str, list[int]],
-             antall: dict[str, int], sen_avbestilling_betalbar: bool) -> Grunnlag:
+             antall: dict[str, int], sen_avbestilling_betalbar: bool,
+             del_fom: date | None = None, del_tom: date | None = None) -> Grunnlag:
     """``lev``: (id, bruker, tjenestetype, leverandor, fom, tom, vedtak); ``bruker``: (id,
     sluttdato, sluttarsak); ``vedtak``: (id, gyldig_fra, gyldig_til); revurderinger:
     (leverandor, anmodet, besvart) on the delivery's vedtak."""
@@ -38,29 +39,31 @@ def grunnlag(aar: int, maaned: int, lev: tuple[Any, ...], bruker: tuple[Any, ...
         dodsfall=not bruker or bruker[2] != Sluttarsak.FLYTTET.value,
         ubesvart=betaling.ubesvarte_dager(
             ((lv, tid(a), tid(b) if b else None) for lv, a, b in revurderinger), lev[3]),
-        dager=dager, antall=antall, sen_avbestilling_betalbar=sen_avbestilling_betalbar)
+        dager=dager, antall=antall, sen_avbestilling_betalbar=sen_avbestilling_betalbar,
+        del_fom=del_fom, del_tom=del_tom)
 
 
 RESULTAT_KOLONNER = (
     "leveranse_id, aar, maaned, leverandor_id, bruker_id, tjenestetype, bydel, bestilt, "
     "levert_ordinaer, levert_akutt, sen_avbestilt, antall_besok, antall_avbestilt, "
     "betalbar_innenfor, betalbar_r17, betalbar_akutt, betalbar_sen_avbestilling, betalbar, "
-    "avbestilt")
+    "avbestilt, del_fom")
 RESULTAT_TYPER = ("text", "bigint", "bigint", "text", "text", "text", "text", "text", "bigint",
                   "bigint", "bigint", "bigint", "bigint", "text", "text", "bigint", "text",
-                  "text", "bigint")
+                  "text", "bigint", "text")
 
 
 def resultatrad(lev: tuple[Any, ...], aar: int, maaned: int, bydel: str | None,
-                r: Maanedsresultat) -> tuple[Any, ...]:
+                r: Maanedsresultat, del_fom: date) -> tuple[Any, ...]:
     return (lev[0], aar, maaned, lev[3], lev[1], lev[2], bydel, brok_tekst(r.bestilt),
             r.levert_ordinaer, r.levert_akutt, r.sen_avbestilt, r.antall_besok,
             r.antall_avbestilt, brok_tekst(r.betalbar_innenfor), brok_tekst(r.betalbar_r17),
             r.betalbar_akutt, brok_tekst(r.betalbar_sen_avbestilling), brok_tekst(r.betalbar),
-            r.avbestilt)
+            r.avbestilt, del_fom.isoformat())
 
 
-def avviksrader(lev: tuple[Any, ...], aar: int, maaned: int,
-                r: Maanedsresultat) -> list[tuple[Any, ...]]:
+def avviksrader(lev: tuple[Any, ...], aar: int, maaned: int, r: Maanedsresultat, del_fom: date,
+                bydel: str | None) -> list[tuple[Any, ...]]:
     return [(lev[0], aar, maaned, a.arsak, lev[3], lev[1], brok_tekst(a.mengde),
-             ";".join(f"{d.isoformat()}={m}" for d, m in a.dager)) for a in r.avvik]
+             ";".join(f"{d.isoformat()}={m}" for d, m in a.dager), del_fom.isoformat(), bydel)
+            for a in r.avvik]

@@ -27,11 +27,11 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from domain import betaling, kalender
+from domain import ansvar, betaling, kalender
 from domain.felles import Sluttarsak
 from projections import beregning
 from projections.beregning import RESULTAT_KOLONNER, RESULTAT_TYPER
-from projections.felles import Emne, tid
+from projections.felles import Emne, bydel_ddl, bydel_rad, bydelhistorikk, tid
 from projections.lager import Lager, Markor
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
 
@@ -67,7 +67,9 @@ class BetalbarTid(Projeksjon):
     # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
     # the planned time of cancellations made in time (``avbestilt``), so the invoice control
     # places them in their days exactly as payable hours do (domain.betaling.plasser).
-    VERSJON = 4
+    # 5: the bydel history is the recorded moves folded by domain.ansvar (R24), a month in which
+    # a move takes effect is one row per bydel's part (``del_fom``), items are counted per day.
+    VERSJON = 5
     konfigdeler = ("sen_avbestilling",)
     tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
                 "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
@@ -81,8 +83,7 @@ class BetalbarTid(Projeksjon):
         "CREATE INDEX IF NOT EXISTS prj_bt_leveranse_periode ON prj_bt_leveranse (fom, tom)",
         "CREATE TABLE IF NOT EXISTS prj_bt_bruker (bruker_id TEXT PRIMARY KEY, sluttdato TEXT, "
         "sluttarsak TEXT)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_bydel (bruker_id TEXT NOT NULL, fra_dato TEXT NOT NULL,"
-        " bydel TEXT NOT NULL, PRIMARY KEY (bruker_id, fra_dato))",
+        bydel_ddl("prj_bt_bydel"),
         "CREATE TABLE IF NOT EXISTS prj_bt_vedtak (vedtak_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, gyldig_fra TEXT NOT NULL, "
         "gyldig_til TEXT)",
@@ -92,7 +93,8 @@ class BetalbarTid(Projeksjon):
         "vedtak_id TEXT NOT NULL, leverandor_id TEXT NOT NULL, anmodet_tid TEXT NOT NULL, "
         "besvart_tid TEXT)",
         "CREATE INDEX IF NOT EXISTS prj_bt_revurdering_vedtak ON prj_bt_revurdering (vedtak_id)",
-        # The month's 31 day sums (µs) as comma-separated integers. A batch appends its own
+        # The month's 31 day sums (µs), then its 31 day counts (items by ``telledag``), as
+        # comma-separated integers; ``antall`` is the month's count. A batch appends its own
         # part (del_nr: its first notification id), so writing never reads; computing a month
         # adds the parts up and folds them into one row (del_nr 0).
         "CREATE TABLE IF NOT EXISTS prj_bt_levert (leveranse_id TEXT NOT NULL, "
@@ -113,15 +115,16 @@ class BetalbarTid(Projeksjon):
         "antall_avbestilt BIGINT NOT NULL, betalbar_innenfor TEXT NOT NULL, "
         "betalbar_r17 TEXT NOT NULL, betalbar_akutt BIGINT NOT NULL, "
         "betalbar_sen_avbestilling TEXT NOT NULL, betalbar TEXT NOT NULL, "
-        "avbestilt BIGINT NOT NULL, "
-        "PRIMARY KEY (leveranse_id, aar, maaned))",
+        "avbestilt BIGINT NOT NULL, del_fom TEXT NOT NULL, "
+        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom))",
         "CREATE INDEX IF NOT EXISTS prj_bt_maaned_leverandor "
         "ON prj_bt_maaned (leverandor_id, aar, maaned)",
         "CREATE INDEX IF NOT EXISTS prj_bt_maaned_bruker ON prj_bt_maaned (bruker_id, aar, maaned)",
         "CREATE TABLE IF NOT EXISTS prj_bt_avvik (leveranse_id TEXT NOT NULL, "
         "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, arsak TEXT NOT NULL, "
         "leverandor_id TEXT NOT NULL, bruker_id TEXT NOT NULL, mengde TEXT NOT NULL, "
-        "dager TEXT NOT NULL, PRIMARY KEY (leveranse_id, aar, maaned, arsak))",
+        "dager TEXT NOT NULL, del_fom TEXT NOT NULL, bydel TEXT, "
+        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom, arsak))",
         "CREATE INDEX IF NOT EXISTS prj_bt_avvik_leverandor "
         "ON prj_bt_avvik (leverandor_id, aar, maaned)",
     )
@@ -210,16 +213,12 @@ class BetalbarTid(Projeksjon):
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_bruker (bruker_id) VALUES (?) "
                     "ON CONFLICT (bruker_id) DO NOTHING", (d["originator_id"],))
-        cur.execute("INSERT INTO prj_bt_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], date.min.isoformat(), d["bydel"]))
+        bydel_rad("prj_bt_bydel", d["originator_id"], 0, date.min.isoformat(), d["bydel"], cur)
 
     def _flyttet_til_bydel(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R24: responsibility moves with the user from the date; history stays."""
         self._tidspunkt(b, d)
-        cur.execute("INSERT INTO prj_bt_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], d["dato"], d["til_bydel"]))
+        bydel_rad("prj_bt_bydel", d["originator_id"], n.id, d["dato"], d["til_bydel"], cur)
         b.brukere.add(d["originator_id"])
 
     def _slutt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
@@ -325,7 +324,7 @@ class BetalbarTid(Projeksjon):
     def _legg_til(b: _Batch, leveranse_id: str, art: str, start: datetime,
                   slutt: datetime) -> None:
         """Add [start, slutt) to the day sums where ``betaling.plasser`` puts it; the item is
-        counted on its first part's day (``betaling.telledag``)."""
+        counted on its first part's day (``betaling.telledag``), in that day's count."""
         forste = True
         levert = b.levert
         for dag, us in betaling.plasser(start, slutt):
@@ -333,10 +332,10 @@ class BetalbarTid(Projeksjon):
             rad = levert.get(nokkel)
             if rad is None:
                 # No mark in prj_bt_skitten needed: an unfolded part marks its month itself.
-                rad = levert[nokkel] = [0] * 32
+                rad = levert[nokkel] = [0] * 62
             rad[dag.day - 1] += us
             if forste:
-                rad[31] += 1
+                rad[30 + dag.day] += 1
                 forste = False
 
     def _besok_utfort(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
@@ -402,7 +401,7 @@ class BetalbarTid(Projeksjon):
     def _skriv_levert(cur: Markor, levert: dict[tuple[str, int, int, str], list[int]],
                       del_nr: int) -> None:
         """Append the batch's day sums as its own part (no read: parts are added up later)."""
-        cur.mange(_LEVERT_HODE, [(*nokkel, del_nr, rad[31], ",".join(map(str, rad[:31])))
+        cur.mange(_LEVERT_HODE, [(*nokkel, del_nr, sum(rad[31:]), ",".join(map(str, rad)))
                                  for nokkel, rad in levert.items()], "", _LEVERT_TYPER)
 
     @staticmethod
@@ -474,11 +473,7 @@ class BetalbarTid(Projeksjon):
         brukere = {r[0]: r for r in cur.i(
             "SELECT bruker_id, sluttdato, sluttarsak FROM prj_bt_bruker WHERE {i}", "bruker_id",
             bruker_ids)}
-        bydeler: dict[str, list[tuple[str, str]]] = {}
-        for bruker_id, fra, bydel in sorted(cur.i(
-                "SELECT bruker_id, fra_dato, bydel FROM prj_bt_bydel WHERE {i}", "bruker_id",
-                bruker_ids)):
-            bydeler.setdefault(bruker_id, []).append((fra, bydel))
+        bydeler = bydelhistorikk(cur, "prj_bt_bydel", bruker_ids)
         vedtak = {r[0]: r for r in cur.i(
             "SELECT vedtak_id, gyldig_fra, gyldig_til FROM prj_bt_vedtak WHERE {i}", "vedtak_id",
             vedtak_ids)}
@@ -527,17 +522,24 @@ class BetalbarTid(Projeksjon):
             lev = leveranser[lev_id]
             bruker = brukere.get(lev[1])
             v = vedtak.get(lev[6]) if lev[6] else None
-            g = beregning.grunnlag(aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
-                                   revurderinger.get(lev[6] or "", []), dager.get(nokkel, {}),
-                                   antall.get(nokkel, {}), betalbar_sen)
-            r = betaling.beregn(g)
-            if r.tom and not r.avvik:
-                continue
-            siste_dag = kalender.maaned_grenser(aar, maaned)[1].isoformat()
-            bydel = next((by for fra, by in reversed(bydeler.get(lev[1], [])) if fra <= siste_dag),
-                         None)
-            resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r))
-            avviksrader += beregning.avviksrader(lev, aar, maaned, r)
+            # R24: one part per bydel responsible on the month's days (one, unless a move
+            # takes effect in the month)
+            forste, siste = kalender.maaned_grenser(aar, maaned)
+            linje = bydeler.get(lev[1])
+            bydelsdeler = ((forste, siste, None),) if linje is None else ansvar.ansvarsperioder(
+                linje, forste, siste)
+            per_art = dager.get(nokkel, {})
+            for fom, tom, bydel in bydelsdeler:
+                g = beregning.grunnlag(
+                    aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
+                    revurderinger.get(lev[6] or "", []), {a: x[:31] for a, x in per_art.items()},
+                    {a: sum(x[30 + fom.day:31 + tom.day]) for a, x in per_art.items()},
+                    betalbar_sen, fom, tom)
+                r = betaling.beregn(g)
+                if r.tom and not r.avvik:
+                    continue
+                resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r, fom))
+                avviksrader += beregning.avviksrader(lev, aar, maaned, r, fom, bydel)
         nokkelrader = sorted(onsket)
         kolonner = ("leveranse_id", "aar", "maaned")
         cur.slett_nokler("prj_bt_maaned", kolonner, nokkelrader, _NOKKEL_TYPER)
@@ -545,7 +547,8 @@ class BetalbarTid(Projeksjon):
         cur.mange(f"INSERT INTO prj_bt_maaned ({RESULTAT_KOLONNER})", resultater, "",
                   RESULTAT_TYPER)
         cur.mange("INSERT INTO prj_bt_avvik (leveranse_id, aar, maaned, arsak, leverandor_id, "
-                  "bruker_id, mengde, dager)", avviksrader, "",
-                  ("text", "bigint", "bigint", "text", "text", "text", "text", "text"))
+                  "bruker_id, mengde, dager, del_fom, bydel)", avviksrader, "",
+                  ("text", "bigint", "bigint", "text", "text", "text", "text", "text", "text",
+                   "text"))
         cur.slett_nokler("prj_bt_skitten", kolonner, nokkelrader, _NOKKEL_TYPER)
 

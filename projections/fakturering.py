@@ -1,4 +1,5 @@
-"""Reading payable hours: invoice lines per provider, bruker, tjenestetype and month (R05, R18a).
+"""Reading payable hours: invoice lines per provider, bruker, tjenestetype, month and bydel (R05,
+R18a, R24: a month in which a move takes effect has a line for each bydel's days).
 
 Rounding (``domain.betaling.belop``, the only place money is rounded): an invoice line is one
 provider's service to one user of one tjenestetype in one calendar month. Its amount is the exact
@@ -11,7 +12,7 @@ before they are multiplied; ``som_dict`` shows hours with two decimals for readi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -167,15 +168,19 @@ class Leverandormaaned:
 _KOLONNER = RESULTAT_KOLONNER
 
 
-def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[tuple[str, str, int, int],
+_Linjenokkel = tuple[str, str, int, int, str | None]  # provider, bruker, year, month, bydel
+
+
+def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[_Linjenokkel,
                                                                    list[Betalingsavvik]]:
-    ut: dict[tuple[str, str, int, int], list[Betalingsavvik]] = {}
-    for lev_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager in cur.execute(
-            "SELECT leveranse_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager "
-            f"FROM prj_bt_avvik WHERE {hvor} ORDER BY leveranse_id, arsak", params).fetchall():
+    ut: dict[_Linjenokkel, list[Betalingsavvik]] = {}
+    for lev_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager, bydel in cur.execute(
+            "SELECT leveranse_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager, "
+            f"bydel FROM prj_bt_avvik WHERE {hvor} ORDER BY leveranse_id, del_fom, arsak",
+            params).fetchall():
         dagliste = tuple((d, timer(int(m))) for d, m in
                          (x.split("=") for x in dager.split(";") if x))
-        ut.setdefault((leverandor_id, bruker_id, aar, maaned), []).append(Betalingsavvik(
+        ut.setdefault((leverandor_id, bruker_id, aar, maaned, bydel), []).append(Betalingsavvik(
             leverandor_id, UUID(bruker_id), UUID(lev_id), aar, maaned, arsak,
             timer(_tall(mengde)), dagliste))
     return ut
@@ -183,14 +188,16 @@ def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[tuple[str, str
 
 def linjer(cur: Markor, priser: Timepriser, hvor: str, params: Sequence[Any],
            tjenestetyper: dict[str, str]) -> list[Fakturalinje]:
-    """Invoice lines for the result rows matching ``hvor`` (grouped per provider/user/type/month)."""
+    """Invoice lines for the result rows matching ``hvor`` (grouped per provider/user/type/month
+    and bydel: R24, each bydel is invoiced for its own days)."""
     rader = cur.execute(f"SELECT {_KOLONNER} FROM prj_bt_maaned WHERE {hvor}", params).fetchall()
     avvik = _avvik(cur, hvor, params)
-    grupper: dict[tuple[str, str, str, int, int], list[tuple[Any, ...]]] = {}
-    for r in rader:
-        grupper.setdefault((r[3], r[4], r[5], r[1], r[2]), []).append(r)
+    grupper: dict[tuple[str, str, str, int, int, str], list[tuple[Any, ...]]] = {}
+    for r in sorted(rader, key=lambda r: (r[0], r[19])):  # each delivery's parts in date order
+        grupper.setdefault((r[3], r[4], r[5], r[1], r[2], r[6] or ""), []).append(r)
     ut = []
-    for (leverandor_id, bruker_id, tjenestetype, aar, maaned), rr in sorted(grupper.items()):
+    for (leverandor_id, bruker_id, tjenestetype, aar, maaned, _), rr in sorted(
+            grupper.items(), key=lambda x: (*x[0][:5], min(r[19] for r in x[1]))):
         def s(i: int, rr: list[tuple[Any, ...]] = rr) -> Fraction | int:
             if len(rr) == 1:
                 return _tall(rr[0][i])
@@ -201,15 +208,40 @@ def linjer(cur: Markor, priser: Timepriser, hvor: str, params: Sequence[Any],
         pris = priser.pris(t, aar)
         ut.append(Fakturalinje(
             leverandor_id=leverandor_id, bruker_id=UUID(bruker_id), tjenestetype=t, aar=aar,
-            maaned=maaned, bydel=rr[-1][6], leveranser=tuple(UUID(r[0]) for r in rr),
+            maaned=maaned, bydel=rr[-1][6],
+            leveranser=tuple(dict.fromkeys(UUID(r[0]) for r in rr)),
             bestilt_us=s(7), levert_us=int(s(8)), akutt_us=int(s(9)),
             sen_avbestilt_us=int(s(10)), avbestilt_us=int(s(18)), antall_besok=int(s(11)),
             antall_avbestilt=int(s(12)), betalbar_innenfor_vedtak_us=s(13), betalbar_r17_us=s(14),
             betalbar_akutt_us=int(s(15)), betalbar_sen_avbestilling_us=s(16),
             betalbar_us=betalbar, timepris=pris, belop=belop(timer(betalbar), pris),
-            avvik=tuple(a for a in avvik.get((leverandor_id, bruker_id, aar, maaned), [])
+            avvik=tuple(a for a in avvik.get((leverandor_id, bruker_id, aar, maaned, rr[-1][6]), [])
                         if tjenestetyper.get(str(a.leveranse_id)) == tjenestetype)))
     return ut
+
+
+def samlet(deler: Sequence[Fakturalinje]) -> Fakturalinje:
+    """One user's and tjenestetype's month as a whole from its bydeler's lines (R24): the figures
+    added up (the amount is the sum of the rounded lines, as the invoices show), the bydel
+    responsible at the month's end."""
+    if len(deler) == 1:
+        return deler[0]
+    sist = deler[-1]
+
+    def s(felt: str) -> Any:
+        return sum((getattr(x, felt) for x in deler), 0)
+
+    belop_ = None if any(x.belop is None for x in deler) else sum(
+        (x.belop or Decimal(0) for x in deler), Decimal("0.00"))
+    return replace(
+        sist, leveranser=tuple(dict.fromkeys(i for x in deler for i in x.leveranser)),
+        bestilt_us=s("bestilt_us"), levert_us=s("levert_us"), akutt_us=s("akutt_us"),
+        sen_avbestilt_us=s("sen_avbestilt_us"), avbestilt_us=s("avbestilt_us"),
+        antall_besok=s("antall_besok"), antall_avbestilt=s("antall_avbestilt"),
+        betalbar_innenfor_vedtak_us=s("betalbar_innenfor_vedtak_us"),
+        betalbar_r17_us=s("betalbar_r17_us"), betalbar_akutt_us=s("betalbar_akutt_us"),
+        betalbar_sen_avbestilling_us=s("betalbar_sen_avbestilling_us"),
+        betalbar_us=s("betalbar_us"), belop=belop_, avvik=tuple(a for x in deler for a in x.avvik))
 
 
 def leverandormaaned(cur: Markor, priser: Timepriser, leverandor_id: str, aar: int,

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from eventsourcing.utils import get_topic
 
+from domain import ansvar
 from domain import bruker as b_mod
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
+from domain.ansvar import Tidslinje
+
+if TYPE_CHECKING:
+    from projections.lager import Markor
+    from projections.rammeverk import Skrivebuffer
 
 
 def emne(cls: type) -> str:
@@ -70,3 +78,37 @@ def brok_tekst(x: Fraction | int) -> str:
     if isinstance(x, int) or x.denominator == 1:
         return str(int(x))
     return f"{x.numerator}/{x.denominator}"
+
+
+# --- R24: the bydel history, kept by every projection that attributes to a bydel -----------
+
+def bydel_ddl(tabell: str) -> str:
+    """The registration (posisjon 0) and each move (posisjon: its notification id), as recorded;
+    ``bydelhistorikk`` folds them with ``domain.ansvar.tidslinje``."""
+    return (f"CREATE TABLE IF NOT EXISTS {tabell} (bruker_id TEXT NOT NULL, "
+            "posisjon BIGINT NOT NULL, dato TEXT NOT NULL, bydel TEXT NOT NULL, "
+            "PRIMARY KEY (bruker_id, posisjon))")
+
+
+def bydel_rad(tabell: str, bruker_id: str, posisjon: int, dato_: str, bydel: str,
+              cur: Skrivebuffer) -> None:
+    """Record a registration (posisjon 0, ``date.min``) or a move (its notification id)."""
+    cur.execute(f"INSERT INTO {tabell} (bruker_id, posisjon, dato, bydel) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (bruker_id, posisjon) DO NOTHING", (bruker_id, posisjon, dato_, bydel))
+
+
+def bydelhistorikk(cur: Markor, tabell: str, brukere: Sequence[str]) -> dict[str, Tidslinje]:
+    """R24: each bruker's bydel over time, as ``domain.ansvar`` decides it."""
+    rader: dict[str, list[tuple[int, str, str]]] = {}
+    for bruker_id, posisjon, dato_, bydel in cur.i(
+            f"SELECT bruker_id, posisjon, dato, bydel FROM {tabell} WHERE {{i}}", "bruker_id",
+            sorted(brukere)):
+        rader.setdefault(bruker_id, []).append((int(posisjon), dato_, bydel))
+    ut: dict[str, Tidslinje] = {}
+    for bruker_id, rr in rader.items():
+        rr.sort()
+        if rr[0][0] != 0:
+            continue  # the registration not seen (yet): no bydel to attribute to
+        ut[bruker_id] = ansvar.tidslinje(
+            rr[0][2], ((date.fromisoformat(d), by) for _, d, by in rr[1:]))
+    return ut

@@ -6,7 +6,8 @@ which obligations they give rise to (R11 start and expansion/extension, R12, R13
 it decides nothing itself. Stored status is computed without a clock (``overholdt``, ``brutt``,
 ``apen``, ``ikke_aktuell``); an open one is read against the caller's clock by
 ``frister.status_naa`` (``brutt``, or ``utlopt`` for R25) when queried.
-Grouping month: the month (Oslo) of the deadline. Bydel: the user's bydel on the deadline date.
+Grouping month: the month (Oslo) of the deadline. Bydel: the bydel responsible for the user on
+the deadline date (R24, ``domain.ansvar.ansvarlig_bydel``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from domain import frister, kalender
+from domain import ansvar, frister, kalender
 from domain.felles import Kanal, Tjenestetype
-from projections.felles import Emne, dato, tid, utc_tekst
+from projections.felles import Emne, bydel_ddl, bydel_rad, bydelhistorikk, dato, tid, utc_tekst
 from projections.lager import Markor
 from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
 
@@ -118,14 +119,13 @@ def _frist_dato(x: frister.Forpliktelse) -> str:
 
 class Sla(Projeksjon):
     navn = "sla"
-    VERSJON = 4  # 4: R11 for a new vedtak on a running service
+    VERSJON = 5  # 4: R11 for a new vedtak on a running service; 5: moves folded (R24)
     konfigdeler = ("sla",)
     tabeller = ("prj_sla_bydel", "prj_sla_leveranse", "prj_sla_varsel", "prj_sla_vedtak",
                 "prj_sla_forlengelse", "prj_sla_omfang", "prj_sla_revurdering", "prj_sla_melding",
                 "prj_sla_plikt")
     ddl = (
-        "CREATE TABLE IF NOT EXISTS prj_sla_bydel (bruker_id TEXT NOT NULL, "
-        "fra_dato TEXT NOT NULL, bydel TEXT NOT NULL, PRIMARY KEY (bruker_id, fra_dato))",
+        bydel_ddl("prj_sla_bydel"),
         "CREATE TABLE IF NOT EXISTS prj_sla_leveranse (leveranse_id TEXT PRIMARY KEY, "
         "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, leverandor_id TEXT NOT NULL, "
         "fom TEXT NOT NULL, tom TEXT, vedtak_id TEXT, startet_tid TEXT)",
@@ -194,16 +194,13 @@ class Sla(Projeksjon):
 
     def _bruker_registrert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
-        cur.execute("INSERT INTO prj_sla_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], date.min.isoformat(), d["bydel"]))
+        bydel_rad("prj_sla_bydel", d["originator_id"], 0, date.min.isoformat(), d["bydel"], cur)
 
     def _flyttet_til_bydel(self, cur: Skrivebuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
-        """R24: obligations falling due after the move belong to the new bydel; history stays."""
-        cur.execute("INSERT INTO prj_sla_bydel (bruker_id, fra_dato, bydel) VALUES (?, ?, ?) "
-                    "ON CONFLICT (bruker_id, fra_dato) DO UPDATE SET bydel = excluded.bydel",
-                    (d["originator_id"], d["dato"], d["til_bydel"]))
+        """R24: obligations falling due from the move's date belong to the new bydel; history
+        stays."""
+        bydel_rad("prj_sla_bydel", d["originator_id"], n.id, d["dato"], d["til_bydel"], cur)
         b.flyttet.add(d["originator_id"])
 
     def _omfang(self, cur: Skrivebuffer, d: dict[str, Any], fra: str, omfang: dict[str, Any]) -> None:
@@ -333,15 +330,11 @@ class Sla(Projeksjon):
         cur.i("DELETE FROM prj_sla_plikt WHERE {i}", "kilde_id", kilder, hent=False)
 
         brukere = sorted({x.bruker_id for x in plikter} | b.flyttet)
-        historikk: dict[str, list[tuple[str, str]]] = {}
-        for bruker_id, fra, bydel in sorted(cur.i(
-                "SELECT bruker_id, fra_dato, bydel FROM prj_sla_bydel WHERE {i}", "bruker_id",
-                brukere)):
-            historikk.setdefault(bruker_id, []).append((fra, bydel))
+        historikk = bydelhistorikk(cur, "prj_sla_bydel", brukere)
 
         def bydel_paa(bruker_id: str, paa: str) -> str | None:
-            return next((by for fra, by in reversed(historikk.get(bruker_id, [])) if fra <= paa),
-                        None)
+            linje = historikk.get(bruker_id)
+            return None if linje is None else ansvar.ansvarlig_bydel(linje, date.fromisoformat(paa))
 
         ny = {x.plikt_id for x in plikter}
         if b.flyttet:  # R24: obligations already stored follow the bydel history

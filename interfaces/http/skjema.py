@@ -486,12 +486,13 @@ class BrukerUt(Ut):
     bytter: list[ByttUt] | None = None
 
     @classmethod
-    def fra(cls, b: Bruker, leverandor: str | None = None) -> BrukerUt:
+    def fra(cls, b: Bruker, idag: date, leverandor: str | None = None) -> BrukerUt:
+        """``idag``: the Oslo date the bydel shown is responsible on (R24)."""
         refs = [r for r in b.leveranser.values()
                 if leverandor is None or r.leverandor_id == leverandor]
         tjenester = {r.tjenestetype for r in refs}
         ut = cls(
-            id=b.id, versjon=b.version, fodselsnummer=b.fodselsnummer, navn=b.navn, bydel=b.bydel,
+            id=b.id, versjon=b.version, fodselsnummer=b.fodselsnummer, navn=b.navn, bydel=b.bydel_paa(idag),
             dodsdato=b.dodsdato, utflyttet=b.utflyttet,
             leveranser=[LeveranseRefUt(leveranse_id=r.leveranse_id, vedtak_id=r.vedtak_id,
                                        tjenestetype=r.tjenestetype, leverandor_id=r.leverandor_id,

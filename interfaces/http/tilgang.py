@@ -5,10 +5,11 @@ Two questions, asked in this order so the answer never reveals whether something
 1. May this role call this operation at all? The table ``TILGANG`` (operation id → roles) says;
    no → 403, before anything is looked up.
 2. Is the resource within the caller's reach? Bydel roles reach the brukere of their own bydel
-   (the bruker's current bydel, R24), a leverandør reaches the deliveries it holds and the brukere
-   and vedtak it serves through them, kontraktsoppfølging reaches deliveries city-wide (for
-   contract follow-up, no bruker records). Outside that reach → 404, exactly as if it did not
-   exist.
+   (R24: ``domain.ansvar.bydeler_med_tilgang`` on today's Oslo date, so during a move recorded
+   ahead of its date both the old and the new bydel), a leverandør reaches the deliveries it
+   holds and the brukere and vedtak it serves through them, kontraktsoppfølging reaches
+   deliveries city-wide (for contract follow-up, no bruker records). Outside that reach → 404,
+   exactly as if it did not exist.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from uuid import UUID
 from litestar.exceptions import PermissionDeniedException
 
 from application.app import BrukervalgApp
+from domain import kalender
 from domain.bruker import Bruker, BrukerRegistrert
 from domain.felles import IkkeFunnet, Rolle, Tjenestetype
 from domain.leveranse import LeveranseBestilt
@@ -212,13 +214,14 @@ class Tilgangskontroll:
             raise UtenforSikt(ref, bruker.id)
         return Sikt(bruker.id, bruker)
 
-    @staticmethod
-    def _naar_bruker(identitet: Identitet, bruker: Bruker) -> bool:
+    def _naar_bruker(self, identitet: Identitet, bruker: Bruker) -> bool:
         if identitet.rolle is Rolle.LEVERANDOR:
             return any(r.leverandor_id == identitet.leverandor for r in bruker.leveranser.values())
         if identitet.rolle is Rolle.KONTRAKTSOPPFOLGING:
             return False
-        return identitet.bydel is not None and bruker.bydel == identitet.bydel
+        # R24: today's reach (domain.ansvar): the responsible bydel and one a move will make so
+        return identitet.bydel is not None and identitet.bydel in bruker.bydeler_med_tilgang(
+            kalender.lokal_dato(self.app.klokke()))
 
     def versjon(self, ref: Ref) -> int:
         """The current version of the resource's aggregate (its ETag), without replaying it."""

@@ -32,7 +32,7 @@ from uuid import UUID
 
 from domain.betaling import Avviksarsak
 from domain.felles import Tjenestetype
-from projections.fakturering import Leverandormaaned, vis_timer
+from projections.fakturering import Fakturalinje, Leverandormaaned, samlet, vis_timer
 
 TOLERANSE = Fraction(1, 200)  # claims are written with two decimals: |difference| < 0.005 h is none
 
@@ -200,7 +200,11 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingsk
     ut: list[Kontrollinje] = []
     per_arsak: dict[str, Fraction] = {}
     sett: set[tuple[UUID, Tjenestetype]] = set()
-    for li in mnd.linjer:
+    # A claim names no bydel: a month split by a move (R24) is compared as a whole.
+    per_bruker: dict[tuple[UUID, Tjenestetype], list[Fakturalinje]] = {}
+    for x in mnd.linjer:
+        per_bruker.setdefault((x.bruker_id, x.tjenestetype), []).append(x)
+    for li in (samlet(deler) for deler in per_bruker.values()):
         nokkel = (li.bruker_id, li.tjenestetype)
         sett.add(nokkel)
         k = kravliste.get(nokkel)

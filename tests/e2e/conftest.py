@@ -38,6 +38,7 @@ ROLLER: dict[str, tuple[str, str]] = {
     "ko": ("kontraktsoppfolging", "etat:velferdsetaten"),
     "sb_sagene": ("saksbehandler", "bydel:sagene"),
     "vm_sagene": ("vedtaksmyndig", "bydel:sagene"),
+    "sb_alna": ("saksbehandler", "bydel:alna"),
     "lev_nordlys": ("leverandor", "leverandor:nordlys"),
 }
 

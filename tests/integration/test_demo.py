@@ -18,7 +18,8 @@ def test_demo_story_records_switch_death_and_late_appeal(
     kari, per, ingrid, jan = last_demo(app, klokke)
     b = app.bruker(kari)
     assert b.valgt_leverandor(Tjenestetype.HJEMMESYKEPLEIE_DAG, date(2026, 3, 15), "kommunal") == "nordlys"
-    assert app.bruker(per).bydel == "grunerlokka"
+    assert app.bruker(per).bydel_paa(date(2026, 4, 1)) == "grunerlokka"
+    assert app.bruker(per).bydel_paa(date(2026, 3, 31)) == "sagene"
     assert app.bruker(ingrid).dodsdato == date(2026, 2, 19)
     assert all(app.leveranse(lid).avsluttet.arsak is Sluttarsak.DODSFALL
                for lid in app.bruker(ingrid).leveranser)

@@ -350,7 +350,11 @@ def test_r24_move_between_bydeler_transfers_responsibility_and_keeps_history(
     for_ = len(app.hendelser_for_bruker(sak.bruker_id))
     app.flytt_til_bydel(k.FlyttTilBydel(bruker_id=sak.bruker_id, til_bydel="sagene",
                                         dato=d("2026-05-01")), SAKSBEHANDLER)
-    assert app.bruker(sak.bruker_id).bydel == "sagene"
+    b = app.bruker(sak.bruker_id)
+    assert (b.bydel_paa(d("2026-04-30")), b.bydel_paa(d("2026-05-01"))) == ("frogner", "sagene")
+    igjen = app.flytt_til_bydel(k.FlyttTilBydel(bruker_id=sak.bruker_id, til_bydel="sagene",
+                                                dato=d("2026-05-01")), SAKSBEHANDLER)
+    assert igjen.nye_hendelser == 0  # the same move again is recorded once
     historikk = app.hendelser_for_bruker(sak.bruker_id)
     assert len(historikk) == for_ + 1
     assert type(historikk[0]).__name__ == "BrukerRegistrert"

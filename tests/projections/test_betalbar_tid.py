@@ -311,3 +311,40 @@ def test_konfigurasjonen_leses_med_eksakte_belop() -> None:
     assert konfig.timepriser.pris(Tjenestetype.PRAKTISK_BISTAND, 2026) == Decimal("558.10")
     assert konfig.sen_avbestilling.betalbar is False
     assert konfig.sen_avbestilling.terskel == timedelta(hours=24)
+
+
+def test_r24_en_maaned_med_flytting_faktureres_hver_bydel_for_sine_dager(
+        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+    """R24 (domain.ansvar): recorded on 2 March, a move to Sagene from Thursday 16 April 2026;
+    a vedtak of 7 h a week (1 h a day), a 30-minute visit every day of April and one from 23:30
+    on the 15th to 00:30 on the 16th. Frogner's line has 1-15 April: 15 h ordered, 16 visits,
+    8 h delivered and payable; Sagene's 16-30 April: 15 h ordered, 15 visits, 8 h (one line for
+    the month, to the bydel at its end, gave Sagene all 30 days). The night visit's parts count
+    on their own days, the visit on its start day. The payment control compares a claim for
+    the month with both lines together. Then the plan is cancelled by a move back from 1 April:
+    April is Frogner's alone."""
+    scenario.naa(2026, 3, 2, 9, 0)
+    b, _, lev = scenario.sak(date(2026, 3, 2), minutter=7 * 60)
+    scenario.flytt(b, "sagene", date(2026, 4, 16))
+    scenario.naa(2026, 5, 1, 12, 0)
+    scenario.besok_daglig(lev, date(2026, 4, 1), date(2026, 4, 30), (8, 0), 30)
+    scenario.besok(lev, oslo(2026, 4, 15, 23, 30), oslo(2026, 4, 16, 0, 30))
+    projeksjoner.oppdater()
+    assert linje(projeksjoner, "kommunal", 2026, 3, b).bydel == "frogner"
+    april = [x for x in projeksjoner.betalbare_timer("kommunal", 2026, 4).linjer
+             if x.bruker_id == b]
+    assert [(x.bydel, x.bestilt_timer, x.levert_timer, x.antall_besok, x.betalbare_timer)
+            for x in april] == [("frogner", 15, 8, 16, 8), ("sagene", 15, 8, 15, 8)]
+    assert all(x.leveranser == (lev,) for x in april)
+    assert [x.belop for x in april] == [Decimal("6363.20")] * 2  # 8 h x 795.40 kr each
+    from projections.oppfolging.kontroll import Krav, kontroller
+    mnd = projeksjoner.betalbare_timer("kommunal", 2026, 4)
+    [k_linje] = [x for x in kontroller(mnd, [Krav(b, Tjenestetype.HJEMMESYKEPLEIE_DAG,
+                                                   Fraction(16), None)]).linjer
+                 if x.bruker_id == b]
+    assert (k_linje.betalbare_timer, k_linje.krevd_timer, k_linje.status) == (16, 16, "ok")
+    scenario.flytt(b, "frogner", date(2026, 4, 1))
+    projeksjoner.oppdater()
+    april = [x for x in projeksjoner.betalbare_timer("kommunal", 2026, 4).linjer
+             if x.bruker_id == b]
+    assert [(x.bydel, x.bestilt_timer, x.antall_besok) for x in april] == [("frogner", 30, 31)]

@@ -274,3 +274,26 @@ def test_annullert_leveranse_har_ingen_forpliktelse(scenario: Scenario,
     projeksjoner.oppdater()
     assert not [x for x in projeksjoner.sla(regel="R11") if x.kilde_id == str(ny)]
     assert Tjenestetype.HJEMMESYKEPLEIE_DAG.er_hjemmesykepleie
+
+
+def test_r24_en_flytting_frem_i_tid_fordeler_maanedens_frister_og_en_endret_plan_folges(
+        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+    """R24 (domain.ansvar): recorded on 2 March, a move to Sagene from Thursday 16 April 2026.
+    April's R11 notice due on Monday 13 April stays Frogner's; the one due on Monday 20 April is
+    Sagene's. Then the plan is cancelled by a move back from 1 April: both are Frogner's (the
+    dates' own history, kept as rows from each move's date, would leave 20 April with Sagene)."""
+    scenario.naa(2026, 3, 2, 9, 0)
+    b, _, foer = scenario.sak(date(2026, 4, 14))
+    natt = Tjenestetype.HJEMMESYKEPLEIE_NATT
+    etter = scenario.bestill(b, scenario.vedtak(b, date(2026, 4, 21), tjenestetype=natt),
+                             date(2026, 4, 21), tjenestetype=natt)
+    scenario.flytt(b, "sagene", date(2026, 4, 16))
+    projeksjoner.oppdater()
+    assert [plikt(projeksjoner, "R11", x).frist[:10] for x in (foer, etter)] == [
+        "2026-04-13", "2026-04-20"]
+    assert [plikt(projeksjoner, "R11", x).bydel for x in (foer, etter)] == ["frogner", "sagene"]
+    assert {x.bydel for x in projeksjoner.sla(bydel="sagene", naa=oslo(2026, 3, 2, 9, 0))
+            if x.bruker_id == str(b)} == {"sagene"}
+    scenario.flytt(b, "frogner", date(2026, 4, 1))
+    projeksjoner.oppdater()
+    assert [plikt(projeksjoner, "R11", x).bydel for x in (foer, etter)] == ["frogner", "frogner"]

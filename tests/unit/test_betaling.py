@@ -3,6 +3,7 @@ two DST nights, Christmas, and May 17 on a Monday (2027). No store: milliseconds
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -245,3 +246,22 @@ def test_arsakskoden_som_type_er_avviksarsakenes_koder() -> None:
     """The cause codes as a type (read models, API schema) are exactly the causes described, in
     the same order: a new cause added to one list and not the other fails here."""
     assert get_args(betaling.Arsakskode) == tuple(Avviksarsak.BESKRIVELSE)
+
+
+def test_r24_en_del_av_maaneden_teller_bare_sine_dager() -> None:
+    """R24: April 2026 split at a move on the 16th. The part 16-30 counts the 20th's hour and
+    its visit, orders 15 days x 1 h, and the 10th's hour is the other part's: not a deviation
+    here. The whole month (no part) counts both hours."""
+    tid = [0] * 31
+    tid[9] = tid[19] = TIME
+    hel = Grunnlag(aar=2026, maaned=4, leveranse_fom=date(2026, 4, 1), leveranse_tom=None,
+                   har_vedtak=True, vedtak_fra=date(2026, 1, 1),
+                   omfang=(Omfangsperiode(date(2026, 1, 1), 420, 1),),
+                   dager={ORDINAER: tid}, antall={ORDINAER: 2})
+    del_ = replace(hel, del_fom=date(2026, 4, 16), del_tom=date(2026, 4, 30),
+                   antall={ORDINAER: 1})
+    r = beregn(del_)
+    assert (r.bestilt, r.levert_ordinaer, r.betalbar, r.antall_besok, r.avvik) == (
+        15 * TIME, TIME, TIME, 1, ())
+    assert betaling.aktive_dager(del_) == (date(2026, 4, 16), date(2026, 4, 30))
+    assert (beregn(hel).bestilt, beregn(hel).levert_ordinaer) == (30 * TIME, 2 * TIME)

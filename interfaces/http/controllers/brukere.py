@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from application.app import Kvittering
+from domain import kalender
 from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.controllers.felles import (
     Antall,
@@ -111,7 +112,8 @@ class BrukerController(Controller):
 
         def hent(sikt: object) -> tuple[BrukerUt, int]:
             b = kjerne.app.bruker(bruker_id)
-            return BrukerUt.fra(b, leverandor=ident.leverandor), b.version
+            return BrukerUt.fra(b, kalender.lokal_dato(kjerne.app.klokke()),
+                                leverandor=ident.leverandor), b.version
 
         return kjerne.les(request, Ref("bruker", bruker_id), hent)
 
