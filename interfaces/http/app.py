@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from litestar.openapi.spec import (
     BaseSchemaObject,
     Components,
     OpenAPIResponse,
+    Reference,
     RequestBody,
     Schema,
     SecurityScheme,
@@ -48,7 +49,7 @@ from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import Sidelager
 from interfaces.http.problem import til_problem
 from interfaces.http.sikkerhet import JwtAutentisering, Ratebegrenser, Verifikator
-from interfaces.http.skjema import Helse
+from interfaces.http.skjema import TIDSPUNKT_BESKRIVELSE, Helse
 from interfaces.http.tjenester import Kjerne
 
 BESKRIVELSE = """\
@@ -183,6 +184,87 @@ def _legg_til_eksempler(api: Litestar) -> None:
                     for medietype, m in (svar.content or {}).items():
                         if medietype in e["svar"].get(kode, {}):
                             m.example = _Eksempel(e["svar"][kode][medietype])
+    _felteksempler(api, eksempler)
+    _norske_tidsbeskrivelser(api)
+
+
+def _felteksempler(api: Litestar, eksempler: dict[str, Any]) -> None:
+    """A field's own example is the value it has in a recorded body, so a visit's ``slutt`` is
+    an hour after its ``start``, a receipt's ``lenke`` names its own kind of resource, and each
+    hour field shows its own figure (a type alias's one example was repeated on every field of
+    that type: the same instant for start and end, ``"7.00"`` for all hours)."""
+    skjemaer = api.openapi_schema.components.schemas or {}
+    gjort: set[tuple[str, str]] = set()
+
+    def med_eksempel(under: Schema, v: Any) -> Schema:
+        """A copy (Litestar shares one schema object between the fields of a type) with v as
+        its example; for an optional field, on the alternative that holds the example."""
+        if under.examples:
+            return replace(under, examples=[v])
+        if under.one_of:
+            return replace(under, one_of=[med_eksempel(a, v) if isinstance(a, Schema) else a
+                                          for a in under.one_of])
+        return under
+
+    def gaa(skjema: Schema | Reference | None, verdi: Any) -> None:
+        if isinstance(skjema, Reference):
+            navn = skjema.ref.rsplit("/", 1)[-1]
+            komponent = skjemaer.get(navn)
+            if komponent is None or komponent.properties is None or not isinstance(verdi, dict):
+                return
+            for felt, under in komponent.properties.items():
+                if felt not in verdi:
+                    continue
+                v = verdi[felt]
+                if (isinstance(under, Schema) and (navn, felt) not in gjort
+                        and isinstance(v, str | int | float) and not isinstance(v, bool)):
+                    under = komponent.properties[felt] = med_eksempel(under, v)
+                    gjort.add((navn, felt))
+                gaa(under, v)
+        elif isinstance(skjema, Schema):
+            if isinstance(verdi, list) and verdi and isinstance(skjema.items, Schema | Reference):
+                gaa(skjema.items, verdi[0])
+            for alternativ in (*(skjema.one_of or ()), *(skjema.any_of or ()),
+                               *(skjema.all_of or ())):
+                gaa(alternativ, verdi)
+
+    for sti in (api.openapi_schema.paths or {}).values():
+        for op in (sti.get, sti.post):
+            e = eksempler.get(op.operation_id or "") if op is not None else None
+            if op is None or e is None:
+                continue
+            inn = op.request_body
+            if isinstance(inn, RequestBody) and "application/json" in e["foresporsel"]:
+                gaa(inn.content["application/json"].schema, e["foresporsel"]["application/json"])
+            for kode, svar in (op.responses or {}).items():
+                innhold = e["svar"].get(kode, {})
+                if isinstance(svar, OpenAPIResponse) and "application/json" in innhold:
+                    m = (svar.content or {}).get("application/json")
+                    if m is not None:
+                        gaa(m.schema, innhold["application/json"])
+
+
+_TIDSPUNKT_ENGELSK = "datetime with the constraint that the value must have timezone info"
+
+
+def _norske_tidsbeskrivelser(api: Litestar) -> None:
+    """Litestar describes an AwareDatetime field in English, over the field's own description;
+    the contract says it in Norwegian (``skjema.TIDSPUNKT_BESKRIVELSE``)."""
+
+    def norsk(under: Schema) -> Schema:
+        if under.description == _TIDSPUNKT_ENGELSK:
+            under = replace(under, description=TIDSPUNKT_BESKRIVELSE)
+        if under.one_of:
+            under = replace(under, one_of=[norsk(a) if isinstance(a, Schema) else a
+                                           for a in under.one_of])
+        if isinstance(under.items, Schema):
+            under = replace(under, items=norsk(under.items))
+        return under
+
+    for komponent in (api.openapi_schema.components.schemas or {}).values():
+        for felt, under in (komponent.properties or {}).items():
+            if isinstance(under, Schema):
+                komponent.properties[felt] = norsk(under)  # type: ignore[index]
 
 
 def _allow_fra_hele_ruten(api: Litestar) -> None:

@@ -105,10 +105,11 @@ Dato = Annotated[date, BeforeValidator(_iso_dato), AfterValidator(_dato_i_rekkev
                        json_schema_extra={"pattern": AARSTALL})]
 # Litestar describes every AwareDatetime field with one shared schema object, so a field's own
 # examples would show on all of them: the alias carries the one example (operations have theirs).
+TIDSPUNKT_BESKRIVELSE = ("tidspunkt med tidssone (RFC 3339), f.eks. 2026-03-02T09:00:00+01:00, "
+                         "år 1900–2199")
 Tidspunkt = Annotated[AwareDatetime, BeforeValidator(_iso_tid),
                       AfterValidator(_tid_i_rekkevidde),
-                      Field(description="tidspunkt med tidssone (RFC 3339), "
-                            "f.eks. 2026-03-02T09:00:00+01:00, år 1900–2199",
+                      Field(description=TIDSPUNKT_BESKRIVELSE,
                             examples=["2026-03-02T09:00:00+01:00"],
                             json_schema_extra={"pattern": AARSTALL})]
 

@@ -67,6 +67,22 @@ def test_every_body_has_an_example_that_fits_its_schema(dokument: dict[str, Any]
     assert sjekket > 90  # 56 operations: their request bodies and success answers
 
 
+def test_field_examples_are_each_fields_own_and_the_words_norwegian(
+        dokument: dict[str, Any]) -> None:
+    """A field's example is its value in a recorded body, not its type's one example repeated
+    on every field (a visit ending when it starts, ``"7.00"`` for every hour figure); and
+    nothing Litestar says on its own is left in English."""
+    s = dokument["components"]["schemas"]
+    besok = s["BesokInn"]["properties"]
+    assert besok["start"]["examples"] != besok["slutt"]["examples"]
+    assert s["BesokKvitteringUt"]["properties"]["lenke"]["examples"][0].startswith("/leveranser/")
+    linje = s["FakturalinjeUt"]["properties"]
+    assert linje["bestilt_timer"]["examples"] != linje["levert_timer"]["examples"]
+    tekst = json.dumps(dokument)
+    for engelsk in ("Request fulfilled", "datetime with the constraint", "timezone info"):
+        assert engelsk not in tekst
+
+
 def test_a_wrong_example_is_caught(dokument: dict[str, Any]) -> None:
     """The check above can fail: an answer with a field of the wrong type does not fit."""
     m = dokument["paths"]["/brukere/{bruker_id}"]["get"]["responses"]["200"]["content"][
