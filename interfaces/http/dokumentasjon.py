@@ -132,8 +132,8 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
             for kode, svar in (self.responses or {}).items():
                 if not isinstance(svar, OpenAPIResponse):  # a $ref has no headers of its own
                     continue
-                if html and kode == "200" and svar.content is not None:  # type: ignore[union-attr]
-                    svar.content["text/html"] = _HTML_SIDE  # type: ignore[union-attr]
+                if html and kode == "200" and svar.content is not None:
+                    svar.content["text/html"] = _HTML_SIDE
                 if kode.startswith("2"):
                     svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):

@@ -224,9 +224,9 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
                         headers=exc.headers)
         if status == 415:
             return svar("innholdstypen støttes ikke", felt="Content-Type", headers=exc.headers)
-        detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
+        melding = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
         felt = getattr(exc, "felt", None) or _STANDARDFELT.get(status)
-        return svar(detail, felt=felt, headers=exc.headers)
+        return svar(melding, felt=felt, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
     return svar(None)
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import Request
 
-from interfaces.http.lager import Sidelager, Tilgangsoppforing
+from interfaces.http.lager import Sidelager, Tilgangsoppforing, metode
 from interfaces.http.sikkerhet import Identitet
 
 
@@ -35,7 +35,7 @@ class Tilgangslogg:
         return Tilgangsoppforing(
             tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
             rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
-            handling=operasjon(request), metode=request.method,
+            handling=operasjon(request), metode=metode(request.method),
             ressurs=request.url.path, formaal=formaal, utfall=utfall)
 
     def skriv(self, request: Request, identitet: Identitet, bruker_id: UUID | None,

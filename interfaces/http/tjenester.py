@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from litestar import Request, Response
@@ -51,7 +51,8 @@ _ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
 IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
 _IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")  # what a read answers: a schema, a list of them, or text
+K = TypeVar("K", bound=KvitteringUt)  # the receipt a write answers with
 
 
 def etag(versjon: int) -> str:
@@ -59,12 +60,13 @@ def etag(versjon: int) -> str:
 
 
 @dataclass(frozen=True)
-class Skriving:
-    """How a write answers: 201 + Location for operations that create a resource."""
+class Skriving(Generic[K]):
+    """How a write answers: its receipt (``modell``), and 201 + Location for operations that
+    create a resource."""
 
     lenke: Callable[[Kvittering], str]
+    modell: type[K]
     oppretter: bool = False
-    modell: type[KvitteringUt] = KvitteringUt
 
 
 class Kjerne:
@@ -160,8 +162,8 @@ class Kjerne:
     # --- writes -----------------------------------------------------------------------------
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
-              utfor: Callable[[Aktor, IdLager, Skrivevalg], Kvittering], svar: Skriving,
-              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[KvitteringUt]:
+              utfor: Callable[[Aktor, IdLager, Skrivevalg], Kvittering], svar: Skriving[K],
+              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[K]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
 
         ``utfor`` calls the use case with the actor, the ids of new facts and the ``Skrivevalg``
@@ -261,7 +263,7 @@ class Kjerne:
         return self.idempotens.gjenta(lagret)
 
     @staticmethod
-    def _svar(kvittering: Kvittering, svar: Skriving, avtrykk: str) -> LagretSvar:
+    def _svar(kvittering: Kvittering, svar: Skriving[Any], avtrykk: str) -> LagretSvar:
         """The answer to a write: 201 + Location when it created a resource, else 200."""
         status = 201 if svar.oppretter and kvittering.nye_hendelser > 0 else 200
         lenke = svar.lenke(kvittering)

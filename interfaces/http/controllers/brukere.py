@@ -43,10 +43,10 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Sikt, Skriving
 
-BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
-NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
-NY_VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", oppretter=True)
-NY_LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", oppretter=True)
+BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", KvitteringUt)
+NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", KvitteringUt, oppretter=True)
+NY_VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", KvitteringUt, oppretter=True)
+NY_LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", KvitteringUt, oppretter=True)
 
 _TIL_BRUKER = {
     "hentBruker": lenke("hentBruker", bruker_id="$response.body#/id"),

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from application.tidsrapport import Filfeil, Linjekvittering, fra_bytes
 from domain import kalender
-from domain.betaling import timer
+from domain.betaling import Arsakskode, timer
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
 from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
@@ -185,7 +185,7 @@ def linje_ut(x: Fakturalinje) -> FakturalinjeUt:
 def maaned_ut(leverandor_id: str, aar: int, maaned: int, linjer: list[Fakturalinje],
               fra: int, n: int, request: Request) -> BetalbarMaanedUt:
     """The month's sums over the lines the caller may see (as the projection sums a month)."""
-    avvik: dict[str, Fraction] = {}
+    avvik: dict[Arsakskode, Fraction] = {}
     for x in linjer:
         for a in x.avvik:
             avvik[a.arsak] = avvik.get(a.arsak, Fraction(0)) + a.timer
@@ -419,7 +419,7 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
         allerede_registrert=sammendrag.allerede_registrert, avvist=sammendrag.avvist,
         hendelser=sammendrag.hendelser, streng=sammendrag.streng, lagret=sammendrag.lagret,
         avvisninger_per_regel=dict(sammendrag.avvisninger_per_regel))
-    linjer = [LinjekvitteringUt(linje=k.linje, status=k.status.value, regel=k.regel, felt=k.felt,
+    linjer = [LinjekvitteringUt(linje=k.linje, status=k.status, regel=k.regel, felt=k.felt,
                                 melding=k.melding, leveranse_id=k.leveranse_id)
               for k in kvitteringer]
     leveranser = dict.fromkeys(k.leveranse_id for k in kvitteringer if k.leveranse_id)

@@ -40,7 +40,7 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
-LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}")
+LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", KvitteringUt)
 NYTT_BESOK = Skriving(LEVERANSE.lenke, modell=BesokKvitteringUt)
 NYE_BESOK = Skriving(LEVERANSE.lenke, modell=BesokSamletKvitteringUt)
 NY_AVBESTILLING = Skriving(LEVERANSE.lenke, modell=AvbestillingKvitteringUt)

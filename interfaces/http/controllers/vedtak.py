@@ -28,7 +28,7 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
-VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}")
+VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", KvitteringUt)
 NY_REVURDERING = Skriving(VEDTAK.lenke, modell=RevurderingKvitteringUt)
 NY_KLAGE = Skriving(VEDTAK.lenke, modell=KlageKvitteringUt)
 
