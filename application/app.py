@@ -18,14 +18,14 @@ from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
 from application import kommandoer as k
-from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
-from application.lagerfiler import beskytt_sqlite
-from application.ledger.retries import reconnect_promptly
-from application.medfolgende import PostgresRecorder, Skriver, SQLiteRecorder
+from application.lager.filer import beskytt_sqlite
+from application.lager.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
+from application.lager.ledger.retries import reconnect_promptly
+from application.lager.persistence import HendelseMapper
+from application.lager.recorders import PostgresRecorder, Skriver, SQLiteRecorder
+from application.lager.settings import Innstillingsfeil, event_store_env
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
-from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
-from application.settings import Innstillingsfeil, event_store_env
 from domain import bruker as b_mod
 from domain import kalender, saksgang
 from domain import leveranse as l_mod
@@ -97,7 +97,7 @@ class Medfolgende(Protocol):
     under an Idempotency-Key, the stored answer, so a crash cannot leave an event without them.
     A use case takes it as the keyword ``medfolgende`` and hands it to ``_lagre``, which asks
     for the writer only when there are events to save; the chained recorder
-    (``application/medfolgende.py``) calls the writer with the transaction's cursor. A command
+    (``application/lager/recorders.py``) calls the writer with the transaction's cursor. A command
     that records nothing (a repeated one), or a store without such a transaction (in memory),
     never calls it: the caller then writes its rows itself.
     """
@@ -143,7 +143,7 @@ def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
 
 class BrukervalgApp(Application[UUID]):
     name = "brukervalg"
-    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/settings.py)
+    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/lager/settings.py)
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
@@ -249,7 +249,7 @@ class BrukervalgApp(Application[UUID]):
 
         ``medfolgende`` (the HTTP layer's access-log entry and stored answer) is written by the
         recorder inside the events' transaction: the keyword reaches its ``_insert_events``
-        through the library's ``save(**kwargs)`` (``application/medfolgende.py``).
+        through the library's ``save(**kwargs)`` (``application/lager/recorders.py``).
         """
         nye = list(hendelser)
         if not nye:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from application.settings import Innstillingsfeil
+from application.lager.settings import Innstillingsfeil
 
 MILJOVARIABEL = "BRUKERVALG_KLOKKE"
 _FORSKYVNING = re.compile(r"^([+-])(\d{1,6})([dhm])$")

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from application.settings import Innstillingsfeil
+from application.lager.settings import Innstillingsfeil
 
 CIPHER_KEY = "BRUKERVALG_CIPHER_KEY"
 INDEKS_NOKKEL = "BRUKERVALG_INDEKS_NOKKEL"

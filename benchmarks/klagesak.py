@@ -21,11 +21,11 @@ from datetime import date, datetime, timedelta
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.klagesak import Klagesak
 from benchmarks._rapport import legg_til_i_benchmarks
 from domain.felles import Aktor, Form, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
+from projections.klagesak import Klagesak
 from tests.pgserver import ThrowawayPostgres
 
 SB = Aktor(person_id="bench-sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")

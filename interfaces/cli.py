@@ -19,13 +19,13 @@ from typing import Any, NoReturn, TextIO
 from uuid import UUID
 
 from application.app import BrukervalgApp
-from application.beskrivelse import Beskriver
 from application.demo import DemoKlokke, last_demo
 from application.fremdrift import Fremdriftslinje
 from application.klokke import klokke_fra_miljo
 from domain import kalender
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle
 from interfaces.norsk import tall, tidspunkt
+from projections.beskrivelse import Beskriver
 
 STATUS_BRUKERFEIL = 2
 STATUS_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
@@ -270,7 +270,7 @@ def importer(args: argparse.Namespace) -> int:
 def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> None:
     """Each checkpoint file read and its signature checked before the chain is walked, so a bad
     file is named in one Norwegian line (the ledger's own errors are English, for its API)."""
-    from application.ledger import (
+    from application.lager.ledger import (
         GENESIS_HASH,
         CheckpointError,
         CheckpointSignatureError,
@@ -278,7 +278,7 @@ def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> N
         load_checkpoint,
         verify_checkpoint,
     )
-    from application.ledger.checkpoints import CHECKPOINT_FIELDS
+    from application.lager.ledger.checkpoints import CHECKPOINT_FIELDS
 
     for fil in filer:
         if not os.path.isfile(fil):
@@ -308,7 +308,7 @@ def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> N
 
 
 def kjede_verifiser(args: argparse.Namespace) -> int:
-    from application.ledger import cli as ledger_cli
+    from application.lager.ledger import cli as ledger_cli
 
     _les_sjekkpunkter(args.sjekkpunkt, args.klarert_nokkel or None)
     app = _kjede()
@@ -333,8 +333,8 @@ def _kjedesammendrag(r: Any) -> str:
 
 
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
-    from application.ledger import ChainBrokenError, CheckpointError, load_private_key
-    from application.ledger import cli as ledger_cli
+    from application.lager.ledger import ChainBrokenError, CheckpointError, load_private_key
+    from application.lager.ledger import cli as ledger_cli
 
     try:
         load_private_key(args.nokkel)
@@ -354,7 +354,7 @@ def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
 
 
 def kjede_nokkel(args: argparse.Namespace) -> int:
-    from application.ledger import generate_private_key, public_key_hex, save_private_key
+    from application.lager.ledger import generate_private_key, public_key_hex, save_private_key
 
     nokkel = generate_private_key()
     save_private_key(nokkel, args.ut)
@@ -367,8 +367,8 @@ def klagesak(args: argparse.Namespace) -> int:
     """Export one user's klagesak: JSON with chain links, or a printable HTML document."""
     from datetime import UTC
 
-    from application.klagesak import Klagesak, eksport
     from interfaces.dokument import klagesak_html
+    from projections.klagesak import Klagesak, eksport
 
     app = _app()
     bruker_id = _finn_bruker(app, args.bruker)
@@ -650,8 +650,8 @@ def lag_parser() -> argparse.ArgumentParser:
 
 def _feilmelding(e: BaseException) -> str | None:
     """The one line for an error the user can act on; None for a defect."""
-    from application.ledger.errors import ChainBrokenError, CheckpointError
-    from application.settings import Innstillingsfeil as Lagerinnstillingsfeil
+    from application.lager.ledger.errors import ChainBrokenError, CheckpointError
+    from application.lager.settings import Innstillingsfeil as Lagerinnstillingsfeil
     from interfaces.http.innstillinger import Innstillingsfeil
 
     if isinstance(e, Brukerfeil):

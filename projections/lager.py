@@ -30,7 +30,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
-from application.lagerfiler import beskytt_sqlite
+from application.lager.filer import beskytt_sqlite
 
 MILJO_SQLITE_STI = "BRUKERVALG_PROJEKSJONER_SQLITE_PATH"
 

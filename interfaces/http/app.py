@@ -93,7 +93,7 @@ def create_app(app: BrukervalgApp | None = None,
         Innstillingsfeil: the settings would weaken authentication (e.g. a development key
             outside development mode) or are out of range; or, building its own application
             outside development mode, a store key is missing or does not fit the store
-            (``application/nokler.py``; that one is ``application.settings.Innstillingsfeil``).
+            (``application/nokler.py``; that one is ``application.lager.settings.Innstillingsfeil``).
     """
     settings = settings or ApiSettings.fra_miljo()
     settings.valider()

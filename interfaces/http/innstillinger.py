@@ -1,7 +1,7 @@
 """The HTTP API's settings: one dataclass, read from the environment in one place.
 
 Every variable is listed in docs/api.md (one table). The event store itself is chosen by
-``application.settings`` (``BRUKERVALG_STORE`` …); the tables of the API (idempotency keys, access
+``application.lager.settings`` (``BRUKERVALG_STORE`` …); the tables of the API (idempotency keys, access
 log) live in the same database as the events.
 """
 

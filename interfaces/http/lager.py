@@ -28,7 +28,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from application.app import BrukervalgApp
-from application.ledger.retries import reconnect_promptly
+from application.lager.ledger.retries import reconnect_promptly
 
 # The methods of the operations that read or write personal data (the only ones logged: a
 # request with another method is answered by the router, before any handler logs it).

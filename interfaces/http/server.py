@@ -153,7 +153,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
             development tokens accepted.
         workers: server processes (default ``BRUKERVALG_WORKERS``, else 1), on a store they
             all share: PostgreSQL, or the SQLite file, whose writes the processes take turns
-            at (``application/skrivelaas.py``). Not in development mode.
+            at (``application/lager/skrivelaas.py``). Not in development mode.
 
     Raises:
         Innstillingsfeil: development keys or a development clock (``BRUKERVALG_KLOKKE``)
@@ -204,7 +204,7 @@ def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = N
     """The API as a server process runs it (also uvicorn's factory for several workers).
 
     The cycle collector is what the slowest answers wait for: a request allocates thousands of
-    objects, and the application keeps decoded events (``application/hendelsebuffer.py``), so
+    objects, and the application keeps decoded events (``application/lager/hendelsebuffer.py``), so
     with CPython's default thresholds (700, 10, 10) full collections over a growing heap landed
     in the tail (SQLite write p99 70–98 ms against 36–46 ms). At start, everything built so far
     (modules, routes, schemas, reference data) is frozen out of the collector's generations

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from application.app import Kvittering
-from application.medfolgende import Skriver
+from application.lager.recorders import Skriver
 from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
 
 

@@ -1,7 +1,7 @@
 """Response schemas of the audit reads: the klagesak export and the chain verification report.
 
-Both documents are built as plain JSON by the application (``application.klagesak.eksport``,
-``application.ledger.cli.report_as_dict``), so a third party can check them without this API;
+Both documents are built as plain JSON by the application (``projections.klagesak.eksport``,
+``application.lager.ledger.cli.report_as_dict``), so a third party can check them without this API;
 these types describe them for the contract. The Schemathesis suite checks every answer against
 them, so a change to either document that is not made here too is caught.
 """
@@ -14,10 +14,10 @@ from uuid import UUID
 
 from pydantic import Field
 
-from application.klagesak import TilstandSomKjent
-from application.ledger.verify import BreakKind
+from application.lager.ledger.verify import BreakKind
 from domain.felles import Aktor
 from interfaces.http.skjema import JsonVerdi, Ut
+from projections.klagesak import TilstandSomKjent
 
 
 class KjedehodeUt(Ut):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.klagesak import verifiser_eksport
+from projections.klagesak import verifiser_eksport
 from tests.e2e.conftest import Api, lag_sak
 
 

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.klagesak import Klagesak
 from domain.felles import Kanal, Regelbrudd, Tjenestetype
 from domain.frister import Varselgrunn
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner
 from projections import arbeidsliste as al
+from projections.klagesak import Klagesak
 from tests.conftest import FNR, SAKSBEHANDLER, TOCARE, VEDTAKSMYNDIG, Klokke
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -12,12 +12,12 @@ import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.klagesak import Klagesak
 from domain.felles import Kanal, Tjenestetype
 from domain.frister import Fristregler, Varselgrunn
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner
 from projections import arbeidsliste as al
+from projections.klagesak import Klagesak
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, oslo
 from tests.integration.conftest import lag_sak
 

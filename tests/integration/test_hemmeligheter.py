@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
+from application.lager.settings import Innstillingsfeil
 from application.nokler import UTVIKLING_INDEKS_NOKKEL, lag_nokler
-from application.settings import Innstillingsfeil
 from interfaces.cli import main
 from interfaces.http import server
 from interfaces.http.app import create_app

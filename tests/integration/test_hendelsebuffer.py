@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.hendelsebuffer import Hendelsebuffer
+from application.lager.hendelsebuffer import Hendelsebuffer
 from domain import leveranse as l_mod
 from domain.kalender import OSLO
 from tests.conftest import KOMMUNAL

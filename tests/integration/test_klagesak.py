@@ -8,9 +8,9 @@ import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.klagesak import Klagesak
 from domain.felles import Aktor, Form, Rolle
 from domain.vedtak import Omfang
+from projections.klagesak import Klagesak
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, d, oslo
 from tests.integration.conftest import PB, Sak
 
@@ -104,7 +104,7 @@ def test_r26_export_carries_chain_positions_and_hashes_a_third_party_can_recompu
         app: BrukervalgApp, sak: Sak, klokke: Klokke) -> None:
     import copy
 
-    from application.klagesak import eksport, verifiser_eksport
+    from projections.klagesak import eksport, verifiser_eksport
 
     _valg_og_korreksjon(app, sak, klokke)
     doc = eksport(Klagesak(app), sak.bruker_id, tidspunkt=oslo(2026, 3, 3, 12))

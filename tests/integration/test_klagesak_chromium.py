@@ -14,8 +14,8 @@ import pytest
 
 from application.app import BrukervalgApp
 from application.demo import DEMO_FODSELSNUMMER, DemoKlokke, last_demo
-from application.klagesak import Klagesak, eksport
 from interfaces.dokument import klagesak_html
+from projections.klagesak import Klagesak, eksport
 from tests.verktoy import krev
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

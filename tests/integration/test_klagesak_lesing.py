@@ -17,14 +17,14 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from application import kjede
 from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
-from application.klagesak import Klagesak, Tidslinjepost, eksport, verifiser_eksport
-from application.persistence import SKJEMA_NOKKEL, _gjeldende_hale
+from application.lager.ledger import positions as kjede
+from application.lager.persistence import SKJEMA_NOKKEL, _gjeldende_hale
 from domain.bruker import LeverandorValgt
 from domain.felles import Form, Tjenestetype
+from projections.klagesak import Klagesak, Tidslinjepost, eksport, verifiser_eksport
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, Klokke, d, oslo
 from tests.integration.conftest import HSP, Sak, lag_sak
 
@@ -200,8 +200,8 @@ def test_decoded_events_share_one_actor_and_aggregate_id_and_stay_equal(
 def test_visit_times_in_descriptions_read_as_strftime_in_oslo_time_across_dst() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from application.beskrivelse import _kl, _tid
     from domain.kalender import lokal
+    from projections.beskrivelse import _kl, _tid
 
     t = datetime(2025, 3, 29, 22, 7, tzinfo=UTC)  # through the spring and autumn DST changes
     while t < datetime(2026, 11, 1, tzinfo=UTC):

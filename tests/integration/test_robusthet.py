@@ -168,7 +168,7 @@ def test_personal_data_is_encrypted_at_rest_when_a_key_is_configured(
 
 def test_r26_every_stored_fact_is_linked_into_the_chain_on_both_stores(app: BrukervalgApp,
                                                                        sak: Sak) -> None:
-    from application.ledger import verify
+    from application.lager.ledger import verify
 
     app.bytt_leverandor(k.ByttLeverandor(bruker_id=sak.bruker_id, tjenestetype=HSP,
                                          til_leverandor_id="2care", form=Form.MUNTLIG,

@@ -1,4 +1,4 @@
-"""Several processes on one SQLite store take turns writing (``application/skrivelaas.py``).
+"""Several processes on one SQLite store take turns writing (``application/lager/skrivelaas.py``).
 
 R26: whatever the number of writing processes, every event is stored once, with its link, in
 one unbroken chain; and the access log and stored answers share the events' lock.
@@ -18,8 +18,8 @@ import pytest
 
 from application import kommandoer as k
 from application.app import BrukervalgApp, SamtidigEndring
-from application.ledger import verify
-from application.skrivelaas import Skrivelaas, laasfil_for
+from application.lager.ledger import verify
+from application.lager.skrivelaas import Skrivelaas, laasfil_for
 from application.syntetisk import syntetisk_fodselsnummer, syntetiske_leveranser
 from domain.felles import Aktor, Rolle
 from interfaces.http.lager import Sidelager, Tilgangsoppforing

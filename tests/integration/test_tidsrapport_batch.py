@@ -13,11 +13,11 @@ import pytest
 from application import kommandoer as k
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
-from application.beskrivelse import Beskriver
-from application.klagesak import Klagesak
-from application.ledger.verify import verify
+from application.lager.ledger.verify import verify
 from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
 from domain import leveranse as l_mod
+from projections.beskrivelse import Beskriver
+from projections.klagesak import Klagesak
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER, oslo
 from tests.integration.conftest import Sak, antall_hendelser, lag_sak
 

@@ -10,14 +10,14 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from application.klagesak import Klagesak, eksport
-from application.ledger import verify
-from application.ledger.cli import report_as_dict
+from application.lager.ledger import verify
+from application.lager.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
 from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, BrukerId, Tjenester, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.skjema_revisjon import Kjedeverifisering, KlagesakUt
 from interfaces.http.tilgang import Ref
+from projections.klagesak import Klagesak, eksport
 
 _laas = Lock()
 

@@ -18,9 +18,8 @@ from uuid import UUID
 from psycopg.sql import SQL, Identifier
 from pydantic import BaseModel, Field
 
-from application import kjede
-from application.beskrivelse import Beskriver
-from application.kjede import Lenke
+from application.lager.ledger import positions as kjede
+from application.lager.ledger.positions import Lenke
 from domain import bruker as b_mod
 from domain import frister, kalender
 from domain import leveranse as l_mod
@@ -29,6 +28,7 @@ from domain.bruker import Bruker
 from domain.felles import Aktor, Hendelse, IkkeFunnet, Sluttarsak, Tjenestetype
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
+from projections.beskrivelse import Beskriver
 
 # The field that says when a fact takes effect, in order of preference (else: when recorded).
 VIRKNINGSFELT = ("gyldig_fra", "dodsdato", "dato", "fom", "sluttdato", "oppsigelsesdato", "start",
@@ -249,7 +249,7 @@ class Klagesak:
         kjente = {i: self._cache.pop(i, _TOM) for i in identer}
         # From the last event already read, so that a store which lost it (its newest commits,
         # as after a failover) is noticed: that aggregate is then read afresh, never served from
-        # what the store no longer has (as application/hendelsebuffer.py).
+        # what the store no longer has (as application/lager/hendelsebuffer.py).
         nye = self._les_nye({i: max(len(lest.hendelser) - 1, 0) for i, lest in kjente.items()})
         tapt = [i for i, lest in kjente.items() if lest.hendelser and not (
             (ny := nye.get(i)) and ny[0] and ny[0][0] == lest.hendelser[-1])]

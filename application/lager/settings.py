@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from eventsourcing.utils import get_topic
 
-from application.persistence import HendelseMapper, OrjsonTranscoder
+from application.lager.persistence import HendelseMapper, OrjsonTranscoder
 
 STANDARD_SQLITE_FIL = "brukervalg.db"
 
@@ -21,11 +21,11 @@ class Innstillingsfeil(ValueError):
 
 
 # Every stored fact is linked into the tamper-evident chain: both stores use the chained recorders.
-LEDGER_SQLITE = "application.ledger.sqlite"
-LEDGER_POSTGRES = "application.ledger.postgres"
+LEDGER_SQLITE = "application.lager.ledger.sqlite"
+LEDGER_POSTGRES = "application.lager.ledger.postgres"
 # The chained recorders, plus rows a caller writes in the events' transaction (the API's log).
-RECORDER_SQLITE = "application.medfolgende:SQLiteRecorder"
-RECORDER_POSTGRES = "application.medfolgende:PostgresRecorder"
+RECORDER_SQLITE = "application.lager.recorders:SQLiteRecorder"
+RECORDER_POSTGRES = "application.lager.recorders:PostgresRecorder"
 
 
 def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from application.fremdrift import Fremdriftslinje
-from application.ledger.checkpoints import (
+from application.lager.ledger.checkpoints import (
     load_checkpoint,
     load_private_key,
     save_checkpoint,
     sign_checkpoint,
 )
-from application.ledger.errors import ChainBrokenError, CheckpointError
-from application.ledger.verify import VerifyReport
-from application.ledger.verify import verify as verify_chain
+from application.lager.ledger.errors import ChainBrokenError, CheckpointError
+from application.lager.ledger.verify import VerifyReport
+from application.lager.ledger.verify import verify as verify_chain
 
 EXIT_OK = 0
 EXIT_BROKEN = 1

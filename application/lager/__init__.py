@@ -1,0 +1,9 @@
+"""The event store's infrastructure, behind the use cases in ``application/``.
+
+persistence (the mapper and transcoder that turn events into stored bytes), recorders (the
+SQLite and PostgreSQL recorders that write the ledger link, the access-log and the idempotency
+rows in the events' transaction), ledger/ (the hash chain: links, verification, checkpoints,
+positions for the klagesak), skrivelaas (the writer lock several SQLite processes share),
+hendelsebuffer (decoded events kept between commands), settings (environment → store
+settings), filer (file modes of the store's files).
+"""
