@@ -6,12 +6,10 @@ import functools
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, ParamSpec, Protocol, TypedDict, TypeVar, cast
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -23,7 +21,7 @@ from application import kommandoer as k
 from application.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
 from application.lagerfiler import beskytt_sqlite
 from application.ledger.retries import reconnect_promptly
-from application.medfolgende import PostgresRecorder, SQLiteRecorder
+from application.medfolgende import PostgresRecorder, Skriver, SQLiteRecorder
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
 from application.persistence import HendelseMapper
 from application.referansedata import Referansedata
@@ -48,6 +46,9 @@ from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 
+if TYPE_CHECKING:  # the import module imports this one
+    from application.tidsrapport import Linjekvittering, Sammendrag
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -65,29 +66,6 @@ class UtdatertVersjon(Exception):
     def __init__(self, ident: UUID, gjeldende: int, forventet: frozenset[int]) -> None:
         super().__init__(f"{ident} er i versjon {gjeldende}, ikke {sorted(forventet)}")
         self.ident, self.gjeldende, self.forventet = ident, gjeldende, forventet
-
-
-# Versions the current command may decide on, per aggregate (set by an If-Match for one call).
-_FORVENTET: ContextVar[dict[UUID, frozenset[int]] | None] = ContextVar("forventet", default=None)
-
-
-@dataclass
-class Medfolgende:
-    """Rows the caller wants in the same transaction as the command's events.
-
-    ``lag`` gets the command's receipt (known before the save) and returns the writer the
-    recorder calls with the transaction's cursor (``application.medfolgende``). ``skrevet``
-    tells the caller afterwards whether its rows went in with the events; they did not when the
-    command recorded nothing (a repeated command) or the store has no such transaction (the
-    in-memory store), and the caller then writes them itself.
-    """
-
-    lag: Callable[[Kvittering], Callable[[Any], None]]
-    brukt: bool = False
-    skrevet: bool = False
-
-
-_MEDFOLGENDE: ContextVar[Medfolgende | None] = ContextVar("medfolgende", default=None)
 
 
 class FodselsnummerIndeksert(Hendelse):
@@ -110,6 +88,32 @@ class Kvittering:
     ider: tuple[UUID, ...] = ()
     """The facts inside the aggregate the command is about (a revurdering, a visit …), new or, for
     a repeated command, the ones recorded the first time."""
+
+
+class Medfolgende(Protocol):
+    """Rows a caller wants committed in the same transaction as a command's events.
+
+    The HTTP API implements it (``interfaces/http/siderader.py``): the access-log entry and,
+    under an Idempotency-Key, the stored answer, so a crash cannot leave an event without them.
+    A use case takes it as the keyword ``medfolgende`` and hands it to ``_lagre``, which asks
+    for the writer only when there are events to save; the chained recorder
+    (``application/medfolgende.py``) calls the writer with the transaction's cursor. A command
+    that records nothing (a repeated one), or a store without such a transaction (in memory),
+    never calls it: the caller then writes its rows itself.
+    """
+
+    def skriver(self, kvittering: Kvittering) -> Skriver:
+        """The writer of the rows that belong to this receipt (known before the save)."""
+        ...
+
+
+class Skrivevalg(TypedDict):
+    """The two explicit conditions of one write, as the HTTP layer passes them to a use case
+    (``app.velg_leverandor(cmd, aktor, **valg)``)."""
+
+    forventet_versjon: Collection[int] | None
+    """If-Match: the versions the command's aggregate may be at when the command decides."""
+    medfolgende: Medfolgende | None
 
 
 def _regelbrudd_fra_validering(e: ValidationError) -> Regelbrudd:
@@ -205,7 +209,8 @@ class BrukervalgApp(Application[UUID]):
     def _ktx(self, aktor: Aktor) -> Kontekst:
         return Kontekst(aktor=aktor, naa=self.klokke())
 
-    def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any]) -> Any:
+    def _hent(self, hva: str, ident: UUID, projiser: Callable[..., Any],
+              forventet_versjon: Collection[int] | None = None) -> Any:
         try:
             hendelser = self._buffer.hent(ident)
             if not hendelser:
@@ -213,65 +218,49 @@ class BrukervalgApp(Application[UUID]):
             tilstand = projiser(None, hendelser)
         except FeilAggregattype:  # a vedtak id asked for as a bruker...
             raise IkkeFunnet(hva, ident) from None
-        forventet = (_FORVENTET.get() or {}).get(ident)
-        if forventet is not None and tilstand.version not in forventet:
-            # Checked on the very state the decision uses; a write after this read conflicts in
-            # the store, so "If-Match" holds all the way to the save.
-            raise UtdatertVersjon(ident, tilstand.version, forventet)
+        if forventet_versjon is not None and tilstand.version not in forventet_versjon:
+            # The one If-Match check, on the very state the decision uses; a write after this
+            # read conflicts in the store, so "If-Match" holds all the way to the save.
+            raise UtdatertVersjon(ident, tilstand.version, frozenset(forventet_versjon))
         return tilstand
 
-    @contextmanager
-    def forventer(self, ident: UUID, versjoner: Iterable[int]) -> Iterator[None]:
-        """Within the block, a command decides on ``ident`` only at one of these versions."""
-        token = _FORVENTET.set({**(_FORVENTET.get() or {}), ident: frozenset(versjoner)})
-        try:
-            yield
-        finally:
-            _FORVENTET.reset(token)
+    def bruker(self, bruker_id: UUID, forventet_versjon: Collection[int] | None = None) -> Bruker:
+        """The user's state; with ``forventet_versjon``, only at one of those versions
+        (else :class:`UtdatertVersjon`)."""
+        return cast(Bruker, self._hent("bruker", bruker_id, b_mod.projiser, forventet_versjon))
 
-    def bruker(self, bruker_id: UUID) -> Bruker:
-        return cast(Bruker, self._hent("bruker", bruker_id, b_mod.projiser))
+    def vedtak(self, vedtak_id: UUID, forventet_versjon: Collection[int] | None = None) -> Vedtak:
+        return cast(Vedtak, self._hent("vedtak", vedtak_id, v_mod.projiser, forventet_versjon))
 
-    def vedtak(self, vedtak_id: UUID) -> Vedtak:
-        return cast(Vedtak, self._hent("vedtak", vedtak_id, v_mod.projiser))
-
-    def leveranse(self, leveranse_id: UUID) -> Leveranse:
-        return cast(Leveranse, self._hent("leveranse", leveranse_id, l_mod.projiser))
+    def leveranse(self, leveranse_id: UUID,
+                  forventet_versjon: Collection[int] | None = None) -> Leveranse:
+        return cast(Leveranse, self._hent("leveranse", leveranse_id, l_mod.projiser,
+                                          forventet_versjon))
 
     @property
     def skriver_medfolgende(self) -> bool:
         """Whether the store writes a caller's rows in the events' transaction (not in memory)."""
         return isinstance(self.recorder, SQLiteRecorder | PostgresRecorder)
 
-    @contextmanager
-    def medfolgende(self, rader: Medfolgende) -> Iterator[Medfolgende]:
-        """Within the block, the command's save also writes the caller's rows (see Medfolgende)."""
-        token = _MEDFOLGENDE.set(rader)
-        try:
-            yield rader
-        finally:
-            _MEDFOLGENDE.reset(token)
-
     def _lagre(self, hendelser: Iterable[Hendelse], id: UUID, versjon: int,
-               ider: tuple[UUID, ...] = ()) -> Kvittering:
+               ider: tuple[UUID, ...] = (), *,
+               medfolgende: Medfolgende | None = None) -> Kvittering:
+        """Save a command's new events in one transaction, with the caller's rows if it has any.
+
+        ``medfolgende`` (the HTTP layer's access-log entry and stored answer) is written by the
+        recorder inside the events' transaction: the keyword reaches its ``_insert_events``
+        through the library's ``save(**kwargs)`` (``application/medfolgende.py``).
+        """
         nye = list(hendelser)
         if not nye:
             return Kvittering(id=id, versjon=versjon, nye_hendelser=0, ider=ider)
         versjon = max((e.originator_version for e in nye if e.originator_id == id),
                       default=versjon)
         kvittering = Kvittering(id=id, versjon=versjon, nye_hendelser=len(nye), ider=ider)
-        rader = _MEDFOLGENDE.get()
-        if rader is None or rader.brukt:
+        if medfolgende is None:
             self.save(*nye)
-            return kvittering
-        rader.brukt = True
-        skriver = rader.lag(kvittering)
-
-        def skriv(cursor: Any) -> None:
-            skriver(cursor)
-            rader.skrevet = True
-
-        self.save(*nye, medfolgende=skriv)
+        else:
+            self.save(*nye, medfolgende=medfolgende.skriver(kvittering))
         return kvittering
 
     def _indeks_id(self, fodselsnummer: str, nokkel: bytes | None = None) -> UUID:
@@ -372,9 +361,15 @@ class BrukervalgApp(Application[UUID]):
         return len(nye)
 
     # --- Bruker -----------------------------------------------------------------------------
+    #
+    # Every use case the HTTP API calls takes two keyword arguments (``Skrivevalg``):
+    # ``forventet_versjon`` (If-Match, checked once: on the state of the aggregate the command
+    # is about, as it is loaded) and ``medfolgende`` (rows saved in the events' transaction,
+    # handed to ``_lagre``). Other callers (CLI, tests, the import) leave them out.
 
     @brukstilfelle
-    def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor) -> Kvittering:
+    def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor, *,
+                         medfolgende: Medfolgende | None = None) -> Kvittering:
         """Register a person in a bydel; the same registration again is recorded once.
 
         Only a record of the number within the bydel's reach counts (R24,
@@ -401,38 +396,45 @@ class BrukervalgApp(Application[UUID]):
         hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
         indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)
         indeks.ny(FodselsnummerIndeksert, bruker_id=bruker_id)
-        return self._lagre([*hendelser, *indeks.liste], bruker_id, 0)
+        return self._lagre([*hendelser, *indeks.liste], bruker_id, 0, medfolgende=medfolgende)
 
     @brukstilfelle
-    def registrer_informasjon_gitt(self, cmd: k.RegistrerInformasjonGitt,
-                                   aktor: Aktor) -> Kvittering:
-        b = self.bruker(cmd.bruker_id)
+    def registrer_informasjon_gitt(self, cmd: k.RegistrerInformasjonGitt, aktor: Aktor, *,
+                                   forventet_versjon: Collection[int] | None = None,
+                                   medfolgende: Medfolgende | None = None) -> Kvittering:
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         ny = b_mod.gi_informasjon(b, cmd.gitt_tid, cmd.gitt_av, cmd.gitt_til, cmd.mottaker_navn,
                                   self._ktx(aktor))
-        return self._lagre(ny, b.id, b.version)
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def velg_leverandor(self, cmd: k.VelgLeverandor, aktor: Aktor) -> Kvittering:
+    def velg_leverandor(self, cmd: k.VelgLeverandor, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
-        b = self.bruker(cmd.bruker_id)
         ny = b_mod.velg_leverandor(b, cmd.tjenestetype, cmd.leverandor_id, cmd.form,
                                    cmd.gyldig_fra, self._ktx(aktor))
-        return self._lagre(ny, b.id, b.version)
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def korriger_leverandorvalg(self, cmd: k.KorrigerLeverandorvalg, aktor: Aktor) -> Kvittering:
-        b = self.bruker(cmd.bruker_id)
+    def korriger_leverandorvalg(self, cmd: k.KorrigerLeverandorvalg, aktor: Aktor, *,
+                                forventet_versjon: Collection[int] | None = None,
+                                medfolgende: Medfolgende | None = None) -> Kvittering:
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         original = next((v for v in b.valg if v.hendelse_id == cmd.korrigerer), None)
         self.ref.leverandor(cmd.leverandor_id, original.tjenestetype if original else None)
         ny = b_mod.korriger_valg(b, cmd.korrigerer, cmd.leverandor_id, cmd.form, cmd.gyldig_fra,
                                  cmd.begrunnelse, self._ktx(aktor))
-        return self._lagre(ny, b.id, b.version)
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def bytt_leverandor(self, cmd: k.ByttLeverandor, aktor: Aktor) -> Kvittering:
+    def bytt_leverandor(self, cmd: k.ByttLeverandor, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
         """R06-R08: returns the receipt of the new delivery."""
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         self.ref.leverandor(cmd.til_leverandor_id, cmd.tjenestetype, "til_leverandor_id")
-        b = self.bruker(cmd.bruker_id)
         ref = b.leveranse_paa(cmd.tjenestetype, cmd.oppsigelsesdato)
         gammel = self.leveranse(ref.leveranse_id) if ref else None
         bytte = b.ventende_bytte(cmd.tjenestetype, cmd.oppsigelsesdato)
@@ -440,51 +442,68 @@ class BrukervalgApp(Application[UUID]):
         ut = saksgang.bytt_leverandor(b, gammel, cmd.tjenestetype, cmd.til_leverandor_id,
                                       cmd.form, cmd.oppsigelsesdato, cmd.ny_leveranse_id,
                                       self._ktx(aktor), ventende)
-        return self._lagre_ny_leveranse(ut)
+        return self._lagre_ny_leveranse(ut, medfolgende)
 
     @brukstilfelle
-    def send_bytte_bekreftelse(self, cmd: k.SendBytteBekreftelse, aktor: Aktor) -> Kvittering:
-        b = self.bruker(cmd.bruker_id)
+    def send_bytte_bekreftelse(self, cmd: k.SendBytteBekreftelse, aktor: Aktor, *,
+                               forventet_versjon: Collection[int] | None = None,
+                               medfolgende: Medfolgende | None = None) -> Kvittering:
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         ny = b_mod.bekreft_bytte(b, cmd.tjenestetype, cmd.oppsigelsesdato, cmd.sendt_dato,
                                  self._ktx(aktor))
-        return self._lagre(ny, b.id, b.version)
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def registrer_husstandsinntekt(self, cmd: k.RegistrerHusstandsinntekt,
-                                   aktor: Aktor) -> Kvittering:
+    def registrer_husstandsinntekt(self, cmd: k.RegistrerHusstandsinntekt, aktor: Aktor, *,
+                                   forventet_versjon: Collection[int] | None = None,
+                                   medfolgende: Medfolgende | None = None) -> Kvittering:
         """R19: the household income that decides the co-payment bracket."""
-        return self._kommando(self.bruker, cmd.bruker_id, lambda b, ktx: b_mod.registrer_husstandsinntekt(
-            b, cmd.nettoinntekt, cmd.gyldig_fra, cmd.kilde, ktx), aktor)
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
+        ny = b_mod.registrer_husstandsinntekt(b, cmd.nettoinntekt, cmd.gyldig_fra, cmd.kilde,
+                                              self._ktx(aktor))
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def flytt_til_bydel(self, cmd: k.FlyttTilBydel, aktor: Aktor) -> Kvittering:
+    def flytt_til_bydel(self, cmd: k.FlyttTilBydel, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         self.ref.bydel(cmd.til_bydel, "til_bydel")
-        b = self.bruker(cmd.bruker_id)
         ny = b_mod.flytt_til_bydel(b, cmd.til_bydel, cmd.dato, self._ktx(aktor))
-        return self._lagre(ny, b.id, b.version)
+        return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
-    def _avslutt_alt(self, bruker_id: UUID, dato: Any, arsak: Sluttarsak,
-                     aktor: Aktor) -> Kvittering:
-        b = self.bruker(bruker_id)
+    def _avslutt_alt(self, bruker_id: UUID, dato: Any, arsak: Sluttarsak, aktor: Aktor,
+                     forventet_versjon: Collection[int] | None,
+                     medfolgende: Medfolgende | None) -> Kvittering:
+        b = self.bruker(bruker_id, forventet_versjon)
         leveranser = [self.leveranse(i) for i in b.leveranser]
         vedtak = [self.vedtak(i) for i in b.vedtak]
         ut = saksgang.avslutt_alt(b, leveranser, vedtak, dato, arsak, self._ktx(aktor))
-        return self._lagre(ut.hendelser, b.id, b.version)
+        return self._lagre(ut.hendelser, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def registrer_dodsfall(self, cmd: k.RegistrerDodsfall, aktor: Aktor) -> Kvittering:
+    def registrer_dodsfall(self, cmd: k.RegistrerDodsfall, aktor: Aktor, *,
+                           forventet_versjon: Collection[int] | None = None,
+                           medfolgende: Medfolgende | None = None) -> Kvittering:
         """R23: one atomic save ends every active delivery and vedtak on the date of death."""
-        return self._avslutt_alt(cmd.bruker_id, cmd.dodsdato, Sluttarsak.DODSFALL, aktor)
+        return self._avslutt_alt(cmd.bruker_id, cmd.dodsdato, Sluttarsak.DODSFALL, aktor,
+                                 forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def registrer_utflytting(self, cmd: k.RegistrerUtflytting, aktor: Aktor) -> Kvittering:
-        return self._avslutt_alt(cmd.bruker_id, cmd.dato, Sluttarsak.FLYTTET, aktor)
+    def registrer_utflytting(self, cmd: k.RegistrerUtflytting, aktor: Aktor, *,
+                             forventet_versjon: Collection[int] | None = None,
+                             medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._avslutt_alt(cmd.bruker_id, cmd.dato, Sluttarsak.FLYTTET, aktor,
+                                 forventet_versjon, medfolgende)
 
     # --- Vedtak -----------------------------------------------------------------------------
 
     @brukstilfelle
-    def fatt_vedtak(self, cmd: k.FattVedtak, aktor: Aktor) -> Kvittering:
-        b = self.bruker(cmd.bruker_id)
+    def fatt_vedtak(self, cmd: k.FattVedtak, aktor: Aktor, *,
+                    forventet_versjon: Collection[int] | None = None,
+                    medfolgende: Medfolgende | None = None) -> Kvittering:
+        """``forventet_versjon`` is the bruker's (the vedtak is new)."""
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         for vid, tjenestetype in b.vedtak.items():  # the same vedtak made twice is recorded once
             if tjenestetype == cmd.tjenestetype:
                 v = self.vedtak(vid)
@@ -495,123 +514,151 @@ class BrukervalgApp(Application[UUID]):
         ut = saksgang.fatt_vedtak(b, cmd.vedtak_id, cmd.tjenestetype, cmd.gyldig_fra,
                                   cmd.gyldig_til, cmd.omfang, cmd.vedtaksdato, lev,
                                   self._ktx(aktor))
-        return self._lagre(ut.hendelser, cmd.vedtak_id, 0)
+        return self._lagre(ut.hendelser, cmd.vedtak_id, 0, medfolgende=medfolgende)
 
-    def _kommando(self, hent: Callable[[UUID], Any], ident: UUID,
+    def _kommando(self, hent: Callable[[UUID, Collection[int] | None], Any], ident: UUID,
                   beslutt: Callable[[Any, Kontekst], list[Hendelse]], aktor: Aktor,
+                  forventet_versjon: Collection[int] | None, medfolgende: Medfolgende | None,
                   ider: tuple[UUID, ...] = ()) -> Kvittering:
-        """Load one aggregate, decide, save: the shape of every single-aggregate use case."""
-        tilstand = hent(ident)
+        """Load one aggregate (at an expected version, if given), decide, save: the shape of
+        every single-aggregate use case."""
+        tilstand = hent(ident, forventet_versjon)
         return self._lagre(beslutt(tilstand, self._ktx(aktor)), tilstand.id, tilstand.version,
-                           ider)
-
-    def _vedtak_kommando(self, vedtak_id: UUID,
-                         beslutt: Callable[[Vedtak, Kontekst], list[Hendelse]],
-                         aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
-        return self._kommando(self.vedtak, vedtak_id, beslutt, aktor, ider)
+                           ider, medfolgende=medfolgende)
 
     @brukstilfelle
-    def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
-            v, cmd.mottatt_dato, self.fristregler, ktx), aktor)
+    def registrer_vedtak_mottatt(self, cmd: k.RegistrerVedtakMottatt, aktor: Aktor, *,
+                                 forventet_versjon: Collection[int] | None = None,
+                                 medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
+            v, cmd.mottatt_dato, self.fristregler, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor) -> Kvittering:
+    def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor, *,
+                          forventet_versjon: Collection[int] | None = None,
+                          medfolgende: Medfolgende | None = None) -> Kvittering:
+        v = self.vedtak(cmd.vedtak_id, forventet_versjon)
         self.ref.leverandor(cmd.leverandor_id)
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.anmod_revurdering(
-            v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id, cmd.begrunnelse, ktx),
-            aktor, (cmd.revurdering_id,))
+        ny = v_mod.anmod_revurdering(v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id,
+                                     cmd.begrunnelse, self._ktx(aktor))
+        return self._lagre(ny, v.id, v.version, (cmd.revurdering_id,), medfolgende=medfolgende)
 
     @brukstilfelle
-    def besvar_revurdering(self, cmd: k.BesvarRevurdering, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
+    def besvar_revurdering(self, cmd: k.BesvarRevurdering, aktor: Aktor, *,
+                           forventet_versjon: Collection[int] | None = None,
+                           medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
             v, cmd.revurdering_id, cmd.besvart_tid, cmd.utfall, cmd.nytt_omfang, cmd.gyldig_fra,
-            ktx), aktor)
+            ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def revider_vedtak(self, cmd: k.ReviderVedtak, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.revider(
-            v, cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse, ktx), aktor)
+    def revider_vedtak(self, cmd: k.ReviderVedtak, aktor: Aktor, *,
+                       forventet_versjon: Collection[int] | None = None,
+                       medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.revider(
+            v, cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse, ktx), aktor, forventet_versjon,
+            medfolgende)
 
     @brukstilfelle
-    def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor) -> Kvittering:
+    def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor, *,
+                       forventet_versjon: Collection[int] | None = None,
+                       medfolgende: Medfolgende | None = None) -> Kvittering:
         """Extend the vedtak and, in the same save, the deliveries that ended with it."""
-        v = self.vedtak(cmd.vedtak_id)
+        v = self.vedtak(cmd.vedtak_id, forventet_versjon)
         b = self.bruker(v.bruker_id)
         leveranser = [self.leveranse(i) for i, ref in b.leveranser.items() if ref.vedtak_id == v.id
                       or ref.vedtak_id is None]
         ut = saksgang.forleng_vedtak(b, v, leveranser, cmd.ny_gyldig_til, self._ktx(aktor))
-        return self._lagre(ut.hendelser, v.id, v.version)
+        return self._lagre(ut.hendelser, v.id, v.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def avslutt_vedtak(self, cmd: k.AvsluttVedtak, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.avslutt(
-            v, cmd.dato, cmd.arsak, ktx), aktor)
+    def avslutt_vedtak(self, cmd: k.AvsluttVedtak, aktor: Aktor, *,
+                       forventet_versjon: Collection[int] | None = None,
+                       medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.avslutt(
+            v, cmd.dato, cmd.arsak, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
+    def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor, *,
+                    forventet_versjon: Collection[int] | None = None,
+                    medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
             v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor,
-            (cmd.klage_id,))
+            forventet_versjon, medfolgende, (cmd.klage_id,))
 
     @brukstilfelle
-    def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor) -> Kvittering:
-        return self._vedtak_kommando(cmd.vedtak_id, lambda v, ktx: v_mod.avgjor_klage(
-            v, cmd.klage_id, cmd.avgjort_dato, cmd.utfall, cmd.begrunnelse, ktx), aktor)
+    def avgjor_klage(self, cmd: k.AvgjorKlage, aktor: Aktor, *,
+                     forventet_versjon: Collection[int] | None = None,
+                     medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.avgjor_klage(
+            v, cmd.klage_id, cmd.avgjort_dato, cmd.utfall, cmd.begrunnelse, ktx), aktor,
+            forventet_versjon, medfolgende)
 
     # --- Leveranse --------------------------------------------------------------------------
 
     @brukstilfelle
-    def bestill_leveranse(self, cmd: k.BestillLeveranse, aktor: Aktor) -> Kvittering:
+    def bestill_leveranse(self, cmd: k.BestillLeveranse, aktor: Aktor, *,
+                          forventet_versjon: Collection[int] | None = None,
+                          medfolgende: Medfolgende | None = None) -> Kvittering:
+        """``forventet_versjon`` is the bruker's (the delivery is new)."""
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         if cmd.leverandor_id is not None:
             self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
-        b = self.bruker(cmd.bruker_id)
         vedtak = self.vedtak(cmd.vedtak_id) if cmd.vedtak_id else None
         ut = saksgang.bestill_leveranse(b, vedtak, cmd.tjenestetype, cmd.leveranse_id,
                                         cmd.leverandor_id, self.ref.kommunal_id, cmd.fom, cmd.tom,
                                         self._ktx(aktor))
-        return self._lagre_ny_leveranse(ut)
+        return self._lagre_ny_leveranse(ut, medfolgende)
 
-    def _lagre_ny_leveranse(self, ut: saksgang.Utfall) -> Kvittering:
+    def _lagre_ny_leveranse(self, ut: saksgang.Utfall,
+                            medfolgende: Medfolgende | None) -> Kvittering:
         if ut.id is None:
             raise RuntimeError("saksgang returned no delivery id")
         if not ut.hendelser:  # repeated command: report the delivery as it stands
             return Kvittering(ut.id, self.leveranse(ut.id).version, 0)
-        return self._lagre(ut.hendelser, ut.id, 0)
-
-    def _leveranse_kommando(self, leveranse_id: UUID,
-                            beslutt: Callable[[Leveranse, Kontekst], list[Hendelse]],
-                            aktor: Aktor, ider: tuple[UUID, ...] = ()) -> Kvittering:
-        return self._kommando(self.leveranse, leveranse_id, beslutt, aktor, ider)
+        return self._lagre(ut.hendelser, ut.id, 0, medfolgende=medfolgende)
 
     @brukstilfelle
-    def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
-            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx, cmd.gjelder, cmd.gjelder_fra), aktor)
+    def varsle_leverandor(self, cmd: k.VarsleLeverandor, aktor: Aktor, *,
+                          forventet_versjon: Collection[int] | None = None,
+                          medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
+            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx, cmd.gjelder, cmd.gjelder_fra), aktor,
+            forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.varsle_oppsigelse(
-            lev, cmd.kanal, cmd.varslet_tid, ktx), aktor)
+    def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor, *,
+                          forventet_versjon: Collection[int] | None = None,
+                          medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id,
+                              lambda lev, ktx: l_mod.varsle_oppsigelse(
+                                  lev, cmd.kanal, cmd.varslet_tid, ktx),
+                              aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def start_leveranse(self, cmd: k.StartLeveranse, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.start(
-            lev, cmd.startet_tid, ktx), aktor)
+    def start_leveranse(self, cmd: k.StartLeveranse, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.start(
+            lev, cmd.startet_tid, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor) -> Kvittering:
-        lev = self.leveranse(cmd.leveranse_id)
+    def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        lev = self.leveranse(cmd.leveranse_id, forventet_versjon)
         hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt,
                                           cmd.kategori, cmd.tiltakskode, self._ktx(aktor))
         return self._lagre(hendelser, lev.id, lev.version, (l_mod.besokets_id(
-            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt),))
+            lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt),), medfolgende=medfolgende)
 
     @brukstilfelle
     def registrer_besok_samlet(self, leveranse_id: UUID, besok: list[k.RegistrerBesok],
-                               aktor: Aktor) -> Kvittering:
+                               aktor: Aktor, *,
+                               forventet_versjon: Collection[int] | None = None,
+                               medfolgende: Medfolgende | None = None) -> Kvittering:
         """A batch of visits on one delivery: all are recorded, or none (one bad line stops it)."""
-        lev = self.leveranse(leveranse_id)
+        lev = self.leveranse(leveranse_id, forventet_versjon)
         ktx = self._ktx(aktor)
         nye: list[Hendelse] = []
         ider: list[UUID] = []
@@ -629,46 +676,84 @@ class BrukervalgApp(Application[UUID]):
                 lev = l_mod.evolve(h, lev)
                 lev.version = h.originator_version
             nye += hendelser
-        return self._lagre(nye, lev.id, lev.version, tuple(ider))
+        return self._lagre(nye, lev.id, lev.version, tuple(ider), medfolgende=medfolgende)
 
     @brukstilfelle
-    def avbestill_besok(self, cmd: k.AvbestillBesok, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
+    def avbestill_besok(self, cmd: k.AvbestillBesok, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
             lev, cmd.planlagt_start, cmd.planlagt_slutt, cmd.avbestilt_tid, cmd.journalreferanse,
-            ktx), aktor, (l_mod.avbestilling_id(cmd.leveranse_id, cmd.planlagt_start),))
+            ktx), aktor, forventet_versjon, medfolgende,
+            (l_mod.avbestilling_id(cmd.leveranse_id, cmd.planlagt_start),))
 
     @brukstilfelle
-    def motta_bekymringsmelding(self, cmd: k.MottaBekymringsmelding, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(
-            cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
+    def motta_bekymringsmelding(self, cmd: k.MottaBekymringsmelding, aktor: Aktor, *,
+                                forventet_versjon: Collection[int] | None = None,
+                                medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(
+            self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
                 lev, cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal, cmd.videresendt_tid,
-                cmd.beskjedjournal, ktx), aktor, (cmd.melding_id,))
+                cmd.beskjedjournal, ktx), aktor, forventet_versjon, medfolgende,
+            (cmd.melding_id,))
 
     @brukstilfelle
-    def videresend_bekymringsmelding(self, cmd: k.VideresendBekymringsmelding,
-                                     aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(
-            cmd.leveranse_id, lambda lev, ktx: l_mod.videresend_bekymringsmelding(
-                lev, cmd.melding_id, cmd.videresendt_tid, cmd.beskjedjournal, ktx), aktor)
+    def videresend_bekymringsmelding(self, cmd: k.VideresendBekymringsmelding, aktor: Aktor, *,
+                                     forventet_versjon: Collection[int] | None = None,
+                                     medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(
+            self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.videresend_bekymringsmelding(
+                lev, cmd.melding_id, cmd.videresendt_tid, cmd.beskjedjournal, ktx), aktor,
+            forventet_versjon, medfolgende)
 
     @brukstilfelle
-    def avslutt_leveranse(self, cmd: k.AvsluttLeveranse, aktor: Aktor) -> Kvittering:
-        lev = self.leveranse(cmd.leveranse_id)
+    def avslutt_leveranse(self, cmd: k.AvsluttLeveranse, aktor: Aktor, *,
+                          forventet_versjon: Collection[int] | None = None,
+                          medfolgende: Medfolgende | None = None) -> Kvittering:
+        lev = self.leveranse(cmd.leveranse_id, forventet_versjon)
         b = self.bruker(lev.bruker_id)
         ut = saksgang.avslutt_leveranse(b, lev, cmd.sluttdato, cmd.arsak, cmd.sluttnotat,
                                         self._ktx(aktor))
-        return self._lagre(ut.hendelser, lev.id, lev.version)
+        return self._lagre(ut.hendelser, lev.id, lev.version, medfolgende=medfolgende)
 
     @brukstilfelle
-    def registrer_avvik(self, cmd: k.RegistrerAvvik, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
+    def registrer_avvik(self, cmd: k.RegistrerAvvik, aktor: Aktor, *,
+                        forventet_versjon: Collection[int] | None = None,
+                        medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
             lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor,
-            (cmd.avvik_id,))
+            forventet_versjon, medfolgende, (cmd.avvik_id,))
 
     @brukstilfelle
-    def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor) -> Kvittering:
-        return self._leveranse_kommando(cmd.leveranse_id, lambda lev, ktx: l_mod.behandle_avvik(
-            lev, cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon, ktx), aktor)
+    def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor, *,
+                       forventet_versjon: Collection[int] | None = None,
+                       medfolgende: Medfolgende | None = None) -> Kvittering:
+        return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.behandle_avvik(
+            lev, cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon, ktx), aktor, forventet_versjon,
+            medfolgende)
+
+    # --- Tidsrapport (a provider's file of visits) ------------------------------------------
+
+    def importer_tidsrapport(self, leverandor_id: str, filer: Callable[[], IO[str] | IO[bytes]],
+                             aktor: Aktor, *, streng: bool = False,
+                             kvittering: Callable[[Linjekvittering], None] | None = None,
+                             fremdrift: Callable[[int], None] | None = None) -> Sammendrag:
+        """Import one provider's time-report file: every line through the same domain checks as
+        one visit (``domain/leveranse.py::registrer_besok``), one event per delivery and chunk.
+
+        ``filer()`` opens the file (more than once: for its sha256, and in strict mode for a
+        check pass in which nothing is saved; ``streng``: one refused line and nothing is
+        saved). ``kvittering`` gets every line's receipt, ``fremdrift`` the lines read so far.
+        The work itself (format, line and column decisions, the pipeline) is in
+        ``application/tidsrapport.py``.
+
+        Raises:
+            Filfeil: the file as a whole cannot be read; nothing was recorded.
+        """
+        from application.tidsrapport import Tidsrapportimport
+
+        return Tidsrapportimport(self, leverandor_id, aktor).importer(
+            filer, streng=streng, kvittering=kvittering, fremdrift=fremdrift)
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ figure.
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, TextIO
 
 from babel.numbers import format_decimal
 from tqdm import tqdm
@@ -21,10 +22,18 @@ def _tall(x: float) -> str:
     return format_decimal(round(x), format="#,##0", locale="nb_NO")
 
 
-class _NorskTqdm(tqdm):  # type: ignore[misc]  # tqdm ships no type information
+# The stubs (types-tqdm) make tqdm generic in what it iterates; at run time the class is not
+# subscriptable. A bar here is counted by hand, so it iterates nothing in particular.
+if TYPE_CHECKING:
+    _Tqdm = tqdm[Any]
+else:
+    _Tqdm = tqdm
+
+
+class _NorskTqdm(_Tqdm):
     @property
-    def format_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = super().format_dict
+    def format_dict(self) -> MutableMapping[str, Any]:
+        d = super().format_dict
         n, total, sekunder = d["n"], d["total"], d["elapsed"]
         d["antall"] = _tall(n) + (f" av {_tall(total)}" if total else "")
         fart = n / sekunder if sekunder else 0.0

@@ -10,17 +10,30 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from domain.felles import IkkeFunnet, Regelbrudd, Tjenestetype
 
 STANDARD_MAPPE = Path(__file__).parent / "config"
+
+Leverandortype = Literal["kommunal", "privat"]
+
+
+def _leverandortype(verdi: object) -> Leverandortype:
+    """A provider's type as the file gives it; anything else stops the loading."""
+    match verdi:
+        case "kommunal":
+            return "kommunal"
+        case "privat":
+            return "privat"
+    raise ValueError(f"leverandorer.json: type {verdi!r} er verken 'kommunal' eller 'privat'")
 
 
 @dataclass(frozen=True)
 class Leverandor:
     id: str
     navn: str
-    type: str
+    type: Leverandortype
     nivakode: str | None
     tjenestetyper: frozenset[Tjenestetype]
 
@@ -50,7 +63,7 @@ class Referansedata:
         lev = json.loads((mappe / "leverandorer.json").read_text(encoding="utf-8"))
         byd = json.loads((mappe / "bydeler.json").read_text(encoding="utf-8"))
         leverandorer = {
-            x["id"]: Leverandor(x["id"], x["navn"], x["type"], x["nivakode"],
+            x["id"]: Leverandor(x["id"], x["navn"], _leverandortype(x["type"]), x["nivakode"],
                                 frozenset(Tjenestetype(t) for t in x["tjenestetyper"]))
             for x in lev["leverandorer"]
         }

@@ -37,7 +37,6 @@ save. Measured speed and where the time goes: docs/benchmarks.md.
 from __future__ import annotations
 
 import codecs
-import contextvars
 import csv
 import gc
 import hashlib
@@ -51,7 +50,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import chain, islice
-from typing import IO, TYPE_CHECKING, Generic, TypeVar, cast
+from typing import IO, TYPE_CHECKING, AnyStr, Generic, TypeVar, cast, overload
 from uuid import UUID
 
 import polars as pl
@@ -729,8 +728,7 @@ class Tidsrapportimport:
                                                              fremdrift):
                     # The block before was redone on fresh state: so is this one.
                     resultat = self._avgjor(blokk, hode, sha, ktx)
-                # The save runs in the caller's context (context variables included), as if here.
-                lagring = (lagrer.submit(contextvars.copy_context().run, resultat.lagre, self.app)
+                lagring = (lagrer.submit(resultat.lagre, self.app)
                            if lagre and resultat.antall_hendelser else None)
                 forrige = _Bit(blokk, ktx, resultat, lagring)
             if forrige is not None:
@@ -839,18 +837,28 @@ def _i_forveien(blokker: Iterator[_Blokk], hode: Hode, leser: ThreadPoolExecutor
         yield blokk
 
 
-def _blokker(fil: IO[str] | IO[bytes], skille: str, n: int) -> Iterator[_Blokk]:
+# Text or bytes, one of them for the whole file (AnyStr); the overloads let a caller holding
+# either kind of file call it.
+@overload
+def _blokker(fil: IO[str], skille: str, n: int) -> Iterator[_Blokk]: ...
+
+
+@overload
+def _blokker(fil: IO[bytes], skille: str, n: int) -> Iterator[_Blokk]: ...
+
+
+def _blokker(fil: IO[AnyStr], skille: str, n: int) -> Iterator[_Blokk]:
     """The file after its header in blocks of at most ``n`` lines and about ``BLOKK_TEGN``
     characters (bytes, for a file opened in binary mode: its text is not decoded and encoded
     again on the column-wise path). From the first block with quoting or a lone carriage return
     on, the rest is read by the csv module in chunks of ``n`` rows (a quoted cell may hold a line
     break, and the csv module numbers records, not lines)."""
     forste = 2
-    rest: str | bytes = fil.read(0)  # "" or b"", as the file gives
-    nl = "\n" if isinstance(rest, str) else b"\n"
+    rest: AnyStr = fil.read(0)  # "" or b"", as the file gives
+    nl: AnyStr = "\n" if isinstance(rest, str) else b"\n"
     while True:
         lest = fil.read(BLOKK_TEGN)
-        tekst = rest + lest  # type: ignore[operator]
+        tekst = rest + lest
         if not tekst:
             return
         slutt = tekst.rfind(nl) + 1 if lest else len(tekst)
@@ -869,11 +877,11 @@ def _blokker(fil: IO[str] | IO[bytes], skille: str, n: int) -> Iterator[_Blokk]:
         linjer: Iterable[str]
         # The lines as a file opened with newline="" gives them (the csv module's way).
         if isinstance(tekst, bytes):
-            resten = io.TextIOWrapper(fil, encoding="utf-8", newline="")  # type: ignore[type-var]
-            linjer = chain(io.StringIO(_tekst(tekst + rest), newline=""),  # type: ignore[operator]
+            resten = io.TextIOWrapper(fil, encoding="utf-8", newline="")
+            linjer = chain(io.StringIO(_tekst(tekst + rest), newline=""),
                            _dekodet(resten))
         else:
-            linjer = chain(io.StringIO(tekst + rest, newline=""), fil)  # type: ignore[operator,arg-type]
+            linjer = chain(io.StringIO(tekst + rest, newline=""), fil)
         rader = csv_rader(linjer, skille, forste)
         while bit := list(islice(rader, n)):
             yield _Blokk(bit[0][0], rader=bit)

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal
 
 from domain import kalender
 from domain.felles import aktiv_paa, annullert
@@ -82,6 +83,12 @@ class Avviksarsak:
         UTEN_VEDTAK: "levert mens leveransen ikke var knyttet til vedtak (R14, R18)",
         SEN_AVBESTILLING: "sen avbestilling, ikke betalbar etter kontrakten (R20)",
     }
+
+
+# Avviksarsak's codes as a type, for the read models and the API schema that carry them
+# (tests/unit/test_betaling.py holds the two lists to each other).
+Arsakskode = Literal["utenfor_leveranseperiode", "etter_dodsfall", "etter_utflytting",
+                     "over_vedtak", "uten_vedtak", "sen_avbestilling_ikke_betalbar"]
 
 
 # --- placing a visit or a cancellation in its days ------------------------------------------

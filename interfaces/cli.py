@@ -233,12 +233,7 @@ def historikk(args: argparse.Namespace) -> int:
 
 def importer(args: argparse.Namespace) -> int:
     """Import a provider's time report file; write the line-by-line receipt as CSV."""
-    from application.tidsrapport import (
-        KVITTERING_HODE,
-        Filfeil,
-        Tidsrapportimport,
-        kvittering_csv_linje,
-    )
+    from application.tidsrapport import KVITTERING_HODE, Filfeil, kvittering_csv_linje
     from domain.felles import Aktor, Rolle
 
     app = _app()
@@ -252,8 +247,8 @@ def importer(args: argparse.Namespace) -> int:
         print(KVITTERING_HODE, file=ut)
     linje = Fremdriftslinje("importerer", "linjer")
     try:
-        s = Tidsrapportimport(app, args.leverandor, aktor).importer(
-            lambda: open(args.fil, "rb"), streng=args.streng,
+        s = app.importer_tidsrapport(
+            args.leverandor, lambda: open(args.fil, "rb"), aktor, streng=args.streng,
             kvittering=(lambda k: print(kvittering_csv_linje(k), file=ut)) if ut else None,
             fremdrift=linje)
         linje(s.linjer)  # the bar ends on the figure the summary names

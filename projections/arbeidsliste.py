@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from domain import frister
 from domain.frister import Skyldig
@@ -35,7 +35,7 @@ class Oppgave:
     tjenestetype: str | None
     bydel: str | None
     frist: str
-    status: str  # apen, or brutt (overdue, still owed)
+    status: Literal["apen", "brutt"]  # overdue, still owed: brutt (only what is owed is listed)
     forfalt: bool
     timer_igjen: int
     virkedager_igjen: int

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
-from domain.betaling import Avviksarsak, belop, timer
+from domain.betaling import Arsakskode, Avviksarsak, belop, timer
 from domain.felles import Tjenestetype
 from projections.beregning import RESULTAT_KOLONNER
 from projections.konfig import Timepriser
@@ -49,7 +49,7 @@ class Betalingsavvik:
     leveranse_id: UUID
     aar: int
     maaned: int
-    arsak: str
+    arsak: Arsakskode
     timer: Fraction
     dager: tuple[tuple[str, Fraction], ...] = ()
 

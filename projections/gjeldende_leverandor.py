@@ -46,7 +46,7 @@ class LeverandorPaaDato:
     tjenestetype: Tjenestetype
     dato: date
     leverandor_id: str | None
-    kilde: str
+    kilde: Kilde
     leveranse_id: UUID | None = None
     fom: date | None = None
     tom: date | None = None

@@ -11,11 +11,12 @@ import hashlib
 import json
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from domain.felles import Tjenestetype
 from domain.frister import Fristregler
@@ -162,6 +163,8 @@ class Egenandelskonfig:
         return cls(tuple(tabeller), tuple(grunnbelop))
 
 
+_T = TypeVar("_T")
+
 # The choices the deadline rules leave open: defined (and parsed) in the domain, read here.
 SlaKonfig = Fristregler
 
@@ -180,8 +183,18 @@ class Konfig:
     egenandel: Egenandelskonfig
     sla: SlaKonfig
 
+    # A file's TOML as read, or what ``tolk`` makes of it (its ValueError as Konfigurasjonsfeil).
+    @overload
     @staticmethod
-    def _les(mappe: Path, navn: str, tolk: Any = None) -> Any:
+    def _les(mappe: Path, navn: str) -> dict[str, Any]: ...
+
+    @overload
+    @staticmethod
+    def _les(mappe: Path, navn: str, tolk: Callable[[dict[str, Any]], _T]) -> _T: ...
+
+    @staticmethod
+    def _les(mappe: Path, navn: str, tolk: Callable[[dict[str, Any]], _T] | None = None
+             ) -> dict[str, Any] | _T:
         sti = mappe / navn
         try:
             with sti.open("rb") as f:
@@ -200,7 +213,7 @@ class Konfig:
         mappe = Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE)
 
         def les(navn: str) -> dict[str, Any]:
-            return cls._les(mappe, navn)  # type: ignore[no-any-return]
+            return cls._les(mappe, navn)
 
         betaling = les("betaling.toml")
         sen = betaling.get("sen_avbestilling", {})

@@ -28,9 +28,10 @@ from litestar.openapi.spec import (
 )
 from litestar.static_files import create_static_files_router
 
+from interfaces.http.idempotens import NOKKEL_MONSTER
 from interfaces.http.problem import LESEFEIL, SKRIVEFEIL, feilsvar
 from interfaces.http.skjema import KvitteringUt
-from interfaces.http.tjenester import IF_MATCH_MONSTER, NOKKEL_MONSTER, SYNLIG_TEKST
+from interfaces.http.tjenester import IF_MATCH_MONSTER, SYNLIG_TEKST
 
 # Swagger UI from the files the swagger-ui-py package ships (no CDN: a municipal intranet has no
 # access to one, and a page that loads its code from elsewhere is blank there).
@@ -131,8 +132,8 @@ def _operasjonsklasse(parametre: list[Parameter], suksesshoder: dict[str, OpenAP
             for kode, svar in (self.responses or {}).items():
                 if not isinstance(svar, OpenAPIResponse):  # a $ref has no headers of its own
                     continue
-                if html and kode == "200" and svar.content is not None:  # type: ignore[union-attr]
-                    svar.content["text/html"] = _HTML_SIDE  # type: ignore[union-attr]
+                if html and kode == "200" and svar.content is not None:
+                    svar.content["text/html"] = _HTML_SIDE
                 if kode.startswith("2"):
                     svar.headers = {**(svar.headers or {}), **suksesshoder}
                     if lenker and kode in ("200", "201"):

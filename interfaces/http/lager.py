@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.cipher import Cipher
@@ -29,6 +29,18 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from application.app import BrukervalgApp
 from application.ledger.retries import reconnect_promptly
+
+# The methods of the operations that read or write personal data (the only ones logged: a
+# request with another method is answered by the router, before any handler logs it).
+Metode = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def metode(verdi: str) -> Metode:
+    """A request's method as the access log records it."""
+    match verdi:
+        case "GET" | "POST" | "PUT" | "PATCH" | "DELETE":
+            return verdi
+    raise ValueError(f"metoden {verdi!r} har ingen operasjon som logges")
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Tilgangsoppforing:
     organisasjon: str
     bruker_id: UUID | None
     handling: str
-    metode: str
+    metode: Metode
     ressurs: str
     formaal: str | None
     utfall: int
@@ -258,7 +270,7 @@ class Sidelager:
                 ) -> Callable[[Any], None]:
         """The same rows as ``skriv``, written by the caller with another transaction's cursor.
 
-        Used to store them with a write's events (``BrukervalgApp.medfolgende``): one commit.
+        Used to store them with a write's events (``interfaces/http/siderader.py``): one commit.
         The answer is inserted without ON CONFLICT: if a concurrent request stored an answer
         under the same key first, the whole transaction, events included, fails and nothing of
         this request is stored (the caller then answers with the stored one).

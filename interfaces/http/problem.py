@@ -188,8 +188,13 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return svar(exc.melding, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IkkeFunnet):
         return svar(str(exc), felt=exc.felt)
-    if isinstance(exc, UtdatertVersjon):
-        return svar(f"If-Match: {exc}", felt="If-Match")
+    if isinstance(exc, UtdatertVersjon):  # found by the use case, on the state it decides on
+        gjeldende = f'"{exc.gjeldende}"'
+        if not exc.forventet:
+            return svar(f"If-Match nevner ingen sterk ETag; gjeldende versjon er {gjeldende}",
+                        felt="If-Match")
+        oppgitt = ", ".join(f'"{v}"' for v in sorted(exc.forventet))
+        return svar(f"If-Match {oppgitt} er ikke gjeldende versjon {gjeldende}", felt="If-Match")
     if isinstance(exc, SamtidigEndring | IntegrityError):
         return svar("en annen endret den samme saken samtidig; hent siste versjon og prøv igjen")
     if isinstance(exc, ValidationException):
@@ -219,9 +224,9 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
                         headers=exc.headers)
         if status == 415:
             return svar("innholdstypen støttes ikke", felt="Content-Type", headers=exc.headers)
-        detail = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
+        melding = _LITESTAR.get(exc.detail, exc.detail) if status < 500 else None
         felt = getattr(exc, "felt", None) or _STANDARDFELT.get(status)
-        return svar(detail, felt=felt, headers=exc.headers)
+        return svar(melding, felt=felt, headers=exc.headers)
     log.exception("uventet feil i %s %s", request.method, request.url.path)
     return svar(None)
 

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 from application import kommandoer as k
 from application.app import Kvittering
 from application.tidsrapport import Status as Linjestatus
-from domain.betaling import Avviksarsak
+from domain.betaling import Arsakskode
 from domain.bruker import Bruker, Kilde, Mottaker
 from domain.felles import (
     TEKST_MONSTER,
@@ -120,6 +120,7 @@ def monster(regex: str) -> dict[str, Any]:
 
 
 FNR_MONSTER = r"^[0-9]{11}$"
+Fodselsnummer = Annotated[Tekst, Field(**monster(FNR_MONSTER))]
 LEVERANDOR_MONSTER = r"^[a-z0-9][a-z0-9-]{0,39}$"
 LeverandorId = Annotated[Tekst, Field(examples=["2care"], **monster(LEVERANDOR_MONSTER))]
 BydelId = Annotated[Tekst, Field(examples=["frogner"], **monster(r"^[a-z][a-z-]{0,39}$"))]
@@ -167,8 +168,8 @@ class Ut(BaseModel):
 
 
 class BrukerInn(Inn):
-    fodselsnummer: Tekst = Field(examples=["15108695088"], **monster(FNR_MONSTER),
-                               description="fødselsnummer eller D-nummer (11 siffer)")
+    fodselsnummer: Fodselsnummer = Field(examples=["15108695088"],
+                                       description="fødselsnummer eller D-nummer (11 siffer)")
     navn: Kort = Field(examples=["Kari Nordmann"])
     bydel: BydelId
 
@@ -178,7 +179,7 @@ class BrukerInn(Inn):
 
 
 class BrukerSokInn(Inn):
-    fodselsnummer: Tekst = Field(examples=["15108695088"], **monster(FNR_MONSTER))
+    fodselsnummer: Fodselsnummer = Field(examples=["15108695088"])
 
 
 class BrukerSokUt(Ut):
@@ -190,8 +191,8 @@ class InformasjonInn(Inn):
     gitt_tid: Tidspunkt
     gitt_av: Kort = Field(examples=["sb-frogner-1"])
     gitt_til: Mottaker
-    mottaker_navn: Kort | None = Field(default=None, min_length=1, max_length=200,
-                                       **monster(TEKST_MONSTER))
+    mottaker_navn: Annotated[Kort | None, Field(**monster(TEKST_MONSTER))] = Field(
+        default=None, min_length=1, max_length=200)
 
     def kommando(self, bruker_id: UUID) -> k.RegistrerInformasjonGitt:
         return k.RegistrerInformasjonGitt(bruker_id=bruker_id, **self.model_dump())
@@ -346,9 +347,8 @@ class LeveranseInn(Inn):
     tjenestetype: Tjenestetype
     vedtak_id: UUID | None = Field(default=None,
                                    description="uten vedtak: tjenesten starter før vedtaket (R14)")
-    leverandor_id: LeverandorId | None = Field(
-        default=None, description="uten leverandør: brukerens valg, ellers kommunal (R03)",
-        **monster(LEVERANDOR_MONSTER))
+    leverandor_id: Annotated[LeverandorId | None, Field(**monster(LEVERANDOR_MONSTER))] = Field(
+        default=None, description="uten leverandør: brukerens valg, ellers kommunal (R03)")
     fom: Dato = Field(examples=["2026-03-01"])
     tom: Dato | None = None
     leveranse_id: UUID | None = None
@@ -726,7 +726,8 @@ class BesokInn(Inn):
     ansatt: Tekst = Field(min_length=1, max_length=64, examples=["ans-7f3a"],
                           description="pseudonym ansatt-id (R28a), aldri fødselsnummer")
     kategori: Besokskategori = Besokskategori.ORDINAER
-    tiltakskode: Tekst | None = Field(default=None, max_length=64, **monster(TEKST_MONSTER))
+    tiltakskode: Annotated[Tekst | None, Field(**monster(TEKST_MONSTER))] = Field(
+        default=None, max_length=64)
     besok_id: UUID | None = None
 
     def kommando(self, leveranse_id: UUID, ny_id: IdLager, nr: int = 0) -> k.RegistrerBesok:
@@ -754,8 +755,8 @@ class BekymringsmeldingInn(Inn):
     mottatt_tid: Tidspunkt
     fagjournal: Journal
     videresendt_tid: Tidspunkt | None = None
-    beskjedjournal: Journal | None = Field(default=None, min_length=1, max_length=200,
-                                           **monster(TEKST_MONSTER))
+    beskjedjournal: Annotated[Journal | None, Field(**monster(TEKST_MONSTER))] = Field(
+        default=None, min_length=1, max_length=200)
     melding_id: UUID | None = None
 
     def kommando(self, leveranse_id: UUID, ny_id: IdLager) -> k.MottaBekymringsmelding:
@@ -956,7 +957,7 @@ class HendelseUt(Ut):
     def fra(cls, e: Hendelse) -> HendelseUt:
         return cls(hendelse_id=e.hendelse_id, type=type(e).__name__, aggregat_id=e.originator_id,
                    versjon=e.originator_version, registrert=e.timestamp,
-                   aktor=AktorUt(person_id=e.aktor.person_id, rolle=str(e.aktor.rolle),
+                   aktor=AktorUt(person_id=e.aktor.person_id, rolle=e.aktor.rolle,
                                  organisasjon=e.aktor.organisasjon),
                    data=e.model_dump(mode="json", exclude=_GRUNNFELT))
 
@@ -976,7 +977,7 @@ class TilgangsoppforingUt(Ut):
 
     @classmethod
     def fra(cls, o: Tilgangsoppforing) -> TilgangsoppforingUt:
-        return cls(tidspunkt=o.tidspunkt, person_id=o.person_id, rolle=o.rolle,
+        return cls(tidspunkt=o.tidspunkt, person_id=o.person_id, rolle=Rolle(o.rolle),
                    organisasjon=o.organisasjon, handling=o.handling, metode=o.metode,
                    ressurs=o.ressurs, formaal=o.formaal, utfall=o.utfall)
 
@@ -1031,7 +1032,7 @@ class GjeldendeLeverandorUt(Ut):
     dato: date = Field(examples=["2026-03-10"])
     leverandor_id: str | None = Field(examples=["2care"],
                                       description="null når brukeren er død eller flyttet ut")
-    kilde: Literal[Kilde.LEVERANSE, Kilde.VALG, Kilde.KOMMUNAL, Kilde.AVSLUTTET] = Field(  # type: ignore[valid-type]
+    kilde: Literal[Kilde.LEVERANSE, Kilde.VALG, Kilde.KOMMUNAL, Kilde.AVSLUTTET] = Field(
         examples=["leveranse"], description=(
         "leveranse (aktiv leveranse den dagen), valg (valg i kraft, ingen leveranse ennå), "
         "ingen_valg_kommunal (kommunal leverandør, R03), avsluttet (død/utflyttet, R23)"))
@@ -1054,7 +1055,7 @@ class AvviksdagUt(Ut):
     timer: Timer
 
 
-Arsak = Literal[tuple(Avviksarsak.BESKRIVELSE)]  # type: ignore[valid-type]
+Arsak = Arsakskode
 
 
 class BetalingsavvikUt(Ut):
@@ -1086,8 +1087,8 @@ class FakturalinjeUt(Ut):
     betalbar_akutt_timer: Timer
     betalbar_sen_avbestilling_timer: Timer
     betalbare_timer: Timer
-    betalbare_timer_eksakt: str = Field(examples=["7/2"], description="eksakt brøk",
-                                        **monster(r"^[0-9]+(?:/[0-9]+)?$"))
+    betalbare_timer_eksakt: Annotated[str, Field(**monster(r"^[0-9]+(?:/[0-9]+)?$"))] = Field(
+        examples=["7/2"], description="eksakt brøk")
     timepris: Belop | None
     belop: Belop | None = Field(description="null når timepris mangler (aldri 0)")
     avvik: list[BetalingsavvikUt]

@@ -2,11 +2,15 @@
 
 A read: role → reach → stated purpose → access-log entry (committed) → data.
 A write: role → reach → Idempotency-Key (replay, or 422 if reused for something else) →
-If-Match (412 if stale) → the application's use case → response stored under the key and the
-access-log entry, in one transaction → response.
+If-Match read → the application's use case, given the expected version and the side rows
+(``interfaces/http/siderader.py``) as explicit arguments: it checks the version on the state it
+decides on (412 if stale) and saves the events, the response stored under the key and the
+access-log entry in one transaction → response.
 
 Every attempt that gets as far as a verified identity is written to the access log, refused ones
-included, with the bruker it concerned when there is one.
+included, with the bruker it concerned when there is one. The access log
+(``interfaces/http/tilgangslogg.py``) and the Idempotency-Key (``interfaces/http/idempotens.py``)
+are components of their own; this module is the order in which a request meets them.
 """
 
 from __future__ import annotations
@@ -14,44 +18,41 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
-from uuid import UUID, uuid4, uuid5
+from typing import Any, Generic, TypeVar
+from uuid import UUID
 
-import orjson
 from litestar import Request, Response
 from pydantic import BaseModel
 
-from application.app import BrukervalgApp, Kvittering, Medfolgende, SamtidigEndring
+from application.app import BrukervalgApp, Kvittering, SamtidigEndring, Skrivevalg
 from domain.felles import TEKST_MONSTER, Aktor, IkkeFunnet, Regelbrudd, ren_tekst
+from interfaces.http.idempotens import Idempotens
 from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
+from interfaces.http.lager import LagretSvar, Sidelager
 from interfaces.http.problem import (
-    ForhandsbetingelseFeilet,
     IdempotensKonflikt,
     IngenTilgang,
     Uleselig,
     status_for,
 )
+from interfaces.http.siderader import Siderader
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
 from interfaces.http.tilgang import Ref, Sikt, Tilgangskontroll, UtenforSikt, sjekk_rolle
+from interfaces.http.tilgangslogg import Tilgangslogg, operasjon
 
 FORMAAL = "X-Formaal"
-IDEMPOTENSNOKKEL = "Idempotency-Key"
-ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 # 1–200 characters, no blank at either end, none that BV6 refuses (the same set as every text).
 _BV6 = TEKST_MONSTER.removeprefix("^[^").removesuffix("]*$")
 SYNLIG_TEKST = (rf"^[^\x00-\x20\x7f{_BV6}](?:[^\x00-\x1f\x7f{_BV6}]{{0,198}}"
                 rf"[^\x00-\x20\x7f{_BV6}])?$")
-NOKKEL_MONSTER = r"^[\x21-\x7e]{1,200}$"
-_NOKKEL = re.compile(NOKKEL_MONSTER)
 # If-Match as RFC 9110 writes it for this API's ETags (a version number in quotes, weak or not).
 _ETAG_MONSTER = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
 IF_MATCH_MONSTER = rf"^(?:\*|{_ETAG_MONSTER}(?:[ \t]*,[ \t]*{_ETAG_MONSTER})*)$"
 _IF_MATCH = re.compile(IF_MATCH_MONSTER)
 _FORMAAL = re.compile(SYNLIG_TEKST)
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")  # what a read answers: a schema, a list of them, or text
+K = TypeVar("K", bound=KvitteringUt)  # the receipt a write answers with
 
 
 def etag(versjon: int) -> str:
@@ -59,12 +60,13 @@ def etag(versjon: int) -> str:
 
 
 @dataclass(frozen=True)
-class Skriving:
-    """How a write answers: 201 + Location for operations that create a resource."""
+class Skriving(Generic[K]):
+    """How a write answers: its receipt (``modell``), and 201 + Location for operations that
+    create a resource."""
 
     lenke: Callable[[Kvittering], str]
+    modell: type[K]
     oppretter: bool = False
-    modell: type[KvitteringUt] = KvitteringUt
 
 
 class Kjerne:
@@ -75,12 +77,10 @@ class Kjerne:
         self.inn = innstillinger
         self.lager = lager
         self.tilgang = Tilgangskontroll(app)
+        self.tilgangslogg = Tilgangslogg(lager)
+        self.idempotens = Idempotens(lager, app.nokler, innstillinger.idempotens_timer)
 
     # --- the steps of the request path (also used by the report and upload controllers) -----
-
-    @staticmethod
-    def operasjon(request: Request) -> str:
-        return str(request.route_handler.operation_id)
 
     @staticmethod
     def formaal(request: Request, paakrevd: bool) -> str | None:
@@ -102,14 +102,6 @@ class Kjerne:
             raise Uleselig(FORMAAL, "X-Formaal må være 1–200 tegn uten kontrolltegn og uten "
                            "blanke i endene")
         return verdi
-
-    def logg(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
-              formaal: str | None, utfall: int) -> Tilgangsoppforing:
-        return Tilgangsoppforing(
-            tidspunkt=datetime.now(UTC), person_id=identitet.person_id,
-            rolle=str(identitet.rolle), organisasjon=identitet.organisasjon, bruker_id=bruker_id,
-            handling=self.operasjon(request), metode=request.method,
-            ressurs=request.url.path, formaal=formaal, utfall=utfall)
 
     def _sikt(self, identitet: Identitet, operasjon: str, ref: Ref | None) -> Sikt | None:
         sjekk_rolle(identitet, operasjon)
@@ -139,13 +131,13 @@ class Kjerne:
         sikt: Sikt | None = None
         try:
             formaal = self.formaal(request, paakrevd=True)
-            sjekk_rolle(identitet, self.operasjon(request))
+            sjekk_rolle(identitet, operasjon(request))
             if finn is not None:
                 ref = finn()
-            sikt = self._sikt(identitet, self.operasjon(request), ref)
+            sikt = self._sikt(identitet, operasjon(request), ref)
             if logg_foerst:
-                self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
-                                             formaal, 200)])
+                self.tilgangslogg.skriv(request, identitet, sikt.bruker_id if sikt else None,
+                                        formaal, 200)
                 return self._svar_lest(*hent(sikt))
             innhold, versjon = hent(sikt)
         except Exception as e:
@@ -156,11 +148,11 @@ class Kjerne:
                     ref = finn()
                 except Exception:  # nothing found: the entry names no bruker
                     ref = None
-            self.lager.skriv([self.logg(request, identitet, self._bruker_ved_feil(e, ref),
-                                         formaal, status_for(e))])
+            self.tilgangslogg.skriv(request, identitet, self._bruker_ved_feil(e, ref), formaal,
+                                    status_for(e))
             raise
-        self.lager.skriv([self.logg(request, identitet, sikt.bruker_id if sikt else None,
-                                     formaal, 200)])
+        self.tilgangslogg.skriv(request, identitet, sikt.bruker_id if sikt else None, formaal,
+                                200)
         return self._svar_lest(innhold, versjon)
 
     @staticmethod
@@ -170,9 +162,13 @@ class Kjerne:
     # --- writes -----------------------------------------------------------------------------
 
     def skriv(self, request: Request, ref: Ref | None, data: BaseModel,
-              utfor: Callable[[Aktor, IdLager], Kvittering], svar: Skriving,
-              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[KvitteringUt]:
+              utfor: Callable[[Aktor, IdLager, Skrivevalg], Kvittering], svar: Skriving[K],
+              bydel: str | None = None, naevnt: Mapping[str, Ref] | None = None) -> Response[K]:
         """A write through the application, idempotent under Idempotency-Key, guarded by If-Match.
+
+        ``utfor`` calls the use case with the actor, the ids of new facts and the ``Skrivevalg``
+        (the versions If-Match accepts, and the side rows), e.g.
+        ``lambda a, _, valg: app.velg_leverandor(cmd, a, **valg)``.
 
         ``bydel``: the write creates something in this bydel (only the bydel's own roles may).
         ``naevnt``: other resources the body names, by the field naming them (a vedtak to order a
@@ -181,14 +177,13 @@ class Kjerne:
         rule about someone else's (R14 "gjelder en annen bruker" would confirm it exists).
         """
         identitet: Identitet = request.user
-        operasjon = self.operasjon(request)
         formaal: str | None = None
         bruker_id: UUID | None = None
         nokkel: str | None = None
         avtrykk = ""
         try:
             formaal = self.formaal(request, paakrevd=False)
-            sikt = self._sikt(identitet, operasjon, ref)
+            sikt = self._sikt(identitet, operasjon(request), ref)
             if bydel is not None and bydel != identitet.bydel:
                 raise IngenTilgang("bydel", "brukere registreres bare i egen bydel")
             bruker_id = sikt.bruker_id if sikt else None
@@ -197,33 +192,26 @@ class Kjerne:
                     self.tilgang.sjekk(identitet, annen)
                 except IkkeFunnet as e:  # the answer names the body's field, not the resource kind
                     raise IkkeFunnet(e.hva, e.ident, felt=felt) from None
-            nokkel = self.idempotensnokkel(request)
+            nokkel = self.idempotens.nokkel(request)
             self._if_match_form(request)  # a malformed header is a 400, a replay or not
-            avtrykk = self._fingeravtrykk(request, data) if nokkel is not None else ""
+            avtrykk = self.idempotens.fingeravtrykk(request, data) if nokkel is not None else ""
             if nokkel is not None and not self.app.skriver_medfolgende:
                 # Without a shared transaction the stored answer must be looked up first.
                 gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel, avtrykk)
                 if gjentatt is not None:
                     return gjentatt
-            versjoner = self._sjekk_if_match(request, ref)
             # The answer (under the key) and the access-log entry are stored with the events, in
             # one transaction. A key used before makes that transaction fail on the answer's
             # primary key, so nothing is recorded twice; the stored answer is found below.
-            svaret: list[LagretSvar] = []
-
-            def rader(kvittering: Kvittering) -> Callable[[Any], None]:
-                svaret.append(self._svar(kvittering, svar, avtrykk))
-                logg = self.logg(request, identitet, bruker_id if ref else kvittering.id,
-                                 formaal, svaret[0].status)
-                return self.lager.skriver([logg], identitet.nokkel if nokkel else None, nokkel,
-                                          svaret[0] if nokkel else None)
-
-            with self.app.medfolgende(Medfolgende(rader)) as medfolgende:
-                if versjoner is not None and ref is not None:
-                    with self.app.forventer(ref.id, versjoner):
-                        kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
-                else:
-                    kvittering = utfor(identitet.aktor, self._idlager(identitet, nokkel))
+            rader = Siderader(
+                self.lager, lambda kvittering: self._svar(kvittering, svar, avtrykk),
+                lambda kvittering, status: self.tilgangslogg.oppforing(
+                    request, identitet, bruker_id if ref else kvittering.id, formaal, status),
+                (identitet.nokkel, nokkel) if nokkel else None)
+            valg = Skrivevalg(forventet_versjon=self._sjekk_if_match(request, ref),
+                              medfolgende=rader)
+            kvittering = utfor(identitet.aktor, self.idempotens.idlager(identitet.nokkel, nokkel),
+                               valg)
         except Exception as e:
             if nokkel is not None and not isinstance(e, IdempotensKonflikt):
                 # A retry: the first attempt's effects make this one fail (a conflict on the
@@ -232,20 +220,20 @@ class Kjerne:
                     gjentatt = self._gjentatt(request, identitet, bruker_id, formaal, nokkel,
                                               avtrykk)
                 except IdempotensKonflikt as konflikt:
-                    self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, 422)])
+                    self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, 422)
                     raise konflikt from None
                 else:
                     if gjentatt is not None:
                         return gjentatt
-                    if isinstance(e, SamtidigEndring) and self.lager.rydd_nokkel(
-                            identitet.nokkel, nokkel, self.eldste_nokkel()):
+                    if isinstance(e, SamtidigEndring) and self.idempotens.rydd(
+                            identitet.nokkel, nokkel):
                         # An expired answer was in the way (nothing was stored): try again.
-                        return self.skriv(request, ref, data, utfor, svar, bydel)
+                        return self.skriv(request, ref, data, utfor, svar, bydel, naevnt)
             bruker_id = bruker_id or self._bruker_ved_feil(e, ref)
-            self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, status_for(e))])
+            self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, status_for(e))
             raise
-        if medfolgende.skrevet:
-            return self._svar_respons(svaret[0])
+        if rader.skrevet and rader.svaret is not None:
+            return self._svar_respons(rader.svaret)
         # Nothing new was recorded (a repeated command): the first answer, if there was one,
         # else the rows in a transaction of their own.
         if nokkel is not None:
@@ -256,10 +244,10 @@ class Kjerne:
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
         tidligere = self.lager.skriv(
-            [self.logg(request, identitet, bruker_id, formaal, ny.status)],
+            [self.tilgangslogg.oppforing(request, identitet, bruker_id, formaal, ny.status)],
             identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
         if tidligere is not None:  # a concurrent request with the same key stored first
-            return self.gjenta(tidligere)
+            return self.idempotens.gjenta(tidligere)
         return self._svar_respons(ny)
 
     def _gjentatt(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
@@ -268,17 +256,14 @@ class Kjerne:
 
         Raises IdempotensKonflikt when the key was used for another request.
         """
-        lagret = self.lager.hent_svar(identitet.nokkel, nokkel, self.eldste_nokkel())
+        lagret = self.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
         if lagret is None:
             return None
-        if lagret.fingeravtrykk != avtrykk:
-            raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
-                                     "forespørsel")
-        self.lager.skriv([self.logg(request, identitet, bruker_id, formaal, lagret.status)])
-        return self.gjenta(lagret)
+        self.tilgangslogg.skriv(request, identitet, bruker_id, formaal, lagret.status)
+        return self.idempotens.gjenta(lagret)
 
     @staticmethod
-    def _svar(kvittering: Kvittering, svar: Skriving, avtrykk: str) -> LagretSvar:
+    def _svar(kvittering: Kvittering, svar: Skriving[Any], avtrykk: str) -> LagretSvar:
         """The answer to a write: 201 + Location when it created a resource, else 200."""
         status = 201 if svar.oppretter and kvittering.nye_hendelser > 0 else 200
         lenke = svar.lenke(kvittering)
@@ -288,40 +273,11 @@ class Kjerne:
         body = svar.modell.fra(kvittering, lenke).model_dump_json().encode()
         return LagretSvar(avtrykk, status, body, hoder)
 
-    def eldste_nokkel(self) -> datetime:
-        return datetime.now(UTC) - timedelta(hours=self.inn.idempotens_timer)
-
     @staticmethod
     def _svar_respons(svar: LagretSvar) -> Response[Any]:
         """The first answer to a write, as sent."""
         return Response(svar.body, status_code=svar.status, headers=svar.hoder,
                         media_type="application/json")
-
-    @staticmethod
-    def gjenta(lagret: LagretSvar) -> Response[Any]:
-        return Response(lagret.body, status_code=lagret.status, media_type="application/json",
-                        headers={**lagret.hoder, "Idempotent-Replayed": "true"})
-
-    @staticmethod
-    def idempotensnokkel(request: Request) -> str | None:
-        verdi = request.headers.get(IDEMPOTENSNOKKEL)
-        if verdi is None:
-            return None
-        if not _NOKKEL.match(verdi):
-            raise Uleselig(IDEMPOTENSNOKKEL, "Idempotency-Key må være 1–200 synlige ASCII-tegn")
-        return verdi
-
-    def _fingeravtrykk(self, request: Request, data: BaseModel) -> str:
-        innhold = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
-        return self.app.nokler.fingeravtrykk(request.method.encode() + b" " +
-                                             request.url.path.encode() + b"\n" + innhold)
-
-    @staticmethod
-    def _idlager(identitet: Identitet, nokkel: str | None) -> IdLager:
-        """Ids of new facts: derived from the key, so a retry after a crash names the same facts."""
-        if nokkel is None:
-            return lambda _felt: uuid4()
-        return lambda felt: uuid5(ID_NAVNEROM, f"{identitet.nokkel}\n{nokkel}\n{felt}")
 
     @staticmethod
     def _if_match_form(request: Request) -> str | None:
@@ -336,19 +292,16 @@ class Kjerne:
         return hode
 
     def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
-        """The versions If-Match accepts (None: any). Checked here for a quick answer, and again
-        by the application on the state the command decides on (``BrukervalgApp.forventer``)."""
+        """The versions If-Match accepts (None: any), for the use case to check on the state it
+        decides on (``forventet_versjon``; 412 if stale). Only read here: checking it also
+        against the store's current version would be a second, earlier check of the same thing.
+        """
         hode = self._if_match_form(request)
         if hode is None or ref is None:
             return None
         if hode.strip() == "*":
             return None
-        versjon = self.tilgang.versjon(ref)
         oppgitt = [t.strip() for t in hode.split(",")]
         # Strong comparison (RFC 9110): a weak ETag never matches. A version without quotes
         # (If-Match: 3) is read as the ETag "3", a slip clients make.
-        sterke = {int(t.strip('"')) for t in oppgitt if not t.startswith("W/")}
-        if versjon not in sterke:
-            raise ForhandsbetingelseFeilet(detail=f"If-Match {hode.strip()} er ikke gjeldende "
-                                           f"versjon {etag(versjon)}")
-        return sterke
+        return {int(t.strip('"')) for t in oppgitt if not t.startswith("W/")}

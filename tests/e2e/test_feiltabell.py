@@ -27,9 +27,9 @@ def _siste(api: Api, handling: str) -> tuple[int, Any]:
 
 def test_a_412_found_by_the_application_is_logged_as_412(
         api: Api, saker: dict[str, Sak], monkeypatch: pytest.MonkeyPatch) -> None:
-    """If-Match is checked by the HTTP layer and again on the state the command decides on; a
-    write landing between the two is the application's UtdatertVersjon (here: the HTTP check
-    let version 999 through, the state is at another)."""
+    """If-Match is checked once, by the use case on the state it decides on: the HTTP layer only
+    reads the header and passes the versions on (here it hands over 999; the state is at
+    another). The application's UtdatertVersjon is logged with the status the caller got."""
     sak = saker["frogner"]
     monkeypatch.setattr(Kjerne, "_sjekk_if_match", lambda self, request, ref: {999})
     r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING, **{"If-Match": '"999"'})

@@ -34,9 +34,23 @@ def test_etag_is_the_version_and_a_stale_if_match_is_412(api: Api, saker: dict[s
                      **{"If-Match": etag})
     assert stale.status_code == 412
     assert stale.json()["type"] == "urn:brukervalg:problem:utdatert-versjon"
+    assert stale.json()["detail"] == f"If-Match {etag} er ikke gjeldende versjon {ny}"
     assert api.antall_hendelser() == antall
     assert api.post("sb", f"/brukere/{bid}/valg", {**VALG, "leverandor_id": "2care"},
                     **{"If-Match": f'"1", {ny}'}).status_code == 200
+
+
+def test_a_weak_etag_matches_nothing_and_a_star_matches_any(api: Api,
+                                                             saker: dict[str, Sak]) -> None:
+    """If-Match compares strongly (RFC 9110): W/"n" is stale even when n is the version."""
+    bid = saker["frogner"].bruker
+    etag = api.get("sb", f"/brukere/{bid}").headers["etag"]
+    antall = api.antall_hendelser()
+    svak = api.post("sb", f"/brukere/{bid}/valg", VALG, **{"If-Match": f"W/{etag}"})
+    assert svak.status_code == 412, svak.text
+    assert svak.json()["detail"] == f"If-Match nevner ingen sterk ETag; gjeldende versjon er {etag}"
+    assert api.antall_hendelser() == antall
+    assert api.post("sb", f"/brukere/{bid}/valg", VALG, **{"If-Match": "*"}).status_code == 200
 
 
 def test_if_match_on_a_vedtak_and_a_delivery(api: Api, saker: dict[str, Sak]) -> None:
@@ -133,7 +147,8 @@ LEVERANDOR_AKTOR = Aktor(person_id="koord-2care", rolle=Rolle.LEVERANDOR,
 
 def test_if_match_holds_until_the_save_even_when_a_write_slips_in_after_the_check(
         api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A write lands between the If-Match check and the command's own read: 412, nothing stored."""
+    """A write lands between the HTTP layer reading If-Match and the command's own read: 412,
+    nothing stored (the version is checked on the state the command decides on)."""
     sak = lag_sak(api, "15108695088")
     kjerne = api.litestar.state["kjerne"]
     versjon = api.get("lev", f"/leveranser/{sak.leveranse}").headers["etag"]

@@ -188,9 +188,9 @@ def test_expected_version_is_checked_on_the_state_the_command_decides_on(app: Br
     app.start_leveranse(k.StartLeveranse(leveranse_id=sak.leveranse_id,
                                          startet_tid=oslo(2026, 3, 2, 8)), KOMMUNAL)  # someone else
     for_ = antall_hendelser(app)
-    with app.forventer(sak.leveranse_id, {sett}), pytest.raises(UtdatertVersjon):
-        app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)), KOMMUNAL)
+    with pytest.raises(UtdatertVersjon):
+        app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)), KOMMUNAL,
+                            forventet_versjon={sett})
     assert antall_hendelser(app) == for_
-    with app.forventer(sak.leveranse_id, {sett + 1}):
-        assert app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)),
-                                   KOMMUNAL).nye_hendelser == 1
+    assert app.registrer_besok(_besok(sak, oslo(2026, 3, 3, 8), oslo(2026, 3, 3, 9)), KOMMUNAL,
+                               forventet_versjon={sett + 1}).nye_hendelser == 1

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import get_args
 
 from domain import betaling
 from domain.betaling import (
@@ -239,6 +240,12 @@ def test_r05_belop_er_eksakte_timer_ganger_prisen_avrundet_en_gang_halvt_opp() -
     assert betaling.belop(Fraction(1, 2), Decimal("0.01")) == Decimal("0.01")
     assert betaling.belop(Fraction(3), None) is None  # no price configured: no amount, not 0
     assert betaling.timer(90 * MIN) == Fraction(3, 2)
+
+
+def test_arsakskoden_som_type_er_avviksarsakenes_koder() -> None:
+    """The cause codes as a type (read models, API schema) are exactly the causes described, in
+    the same order: a new cause added to one list and not the other fails here."""
+    assert get_args(betaling.Arsakskode) == tuple(Avviksarsak.BESKRIVELSE)
 
 
 def test_r24_en_del_av_maaneden_teller_bare_sine_dager() -> None:

@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from domain.felles import Rolle, Tjenestetype
+from domain.frister import Skyldig
 from interfaces import norsk
 from interfaces.arbeidsliste_html import arbeidsliste_html, frist_tekst, oversikt_html
 from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, Antall, Fra, Tjenester, les_tidspunkt
@@ -82,9 +83,11 @@ class ArbeidslisteController(Controller):
                 fra=fra, antall=len(s.elementer), totalt=s.totalt, forfalte=s.forfalt,
                 neste=neste_side(request, fra, n, s.totalt),
                 elementer=[OppgaveUt(
-                    plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig,
+                    plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=Skyldig(x.skyldig),
                     utlost_av=norsk.med_oslo_tider(x.utlost_av), bruker_id=UUID(x.bruker_id),
-                    leverandor_id=x.leverandor_id, tjenestetype=x.tjenestetype, bydel=x.bydel,
+                    leverandor_id=x.leverandor_id,
+                    tjenestetype=Tjenestetype(x.tjenestetype) if x.tjenestetype is not None else None,
+                    bydel=x.bydel,
                     frist=frist_ut(x.fristen), frist_tekst=frist_tekst(x.fristen),
                     status=x.status, forfalt=x.forfalt, timer_igjen=x.timer_igjen,
                     virkedager_igjen=x.virkedager_igjen, forfall=x.forfall,
@@ -131,7 +134,7 @@ class ArbeidslisteController(Controller):
             if format == "html":
                 return oversikt_html(tall, naa, kjerne.app.ref.navn), []
             return ArbeidslisteOversiktUt(elementer=[OpptellingUt(
-                leverandor_id=x.leverandor_id, bydel=x.bydel, skyldig=x.skyldig, apne=x.apne,
+                leverandor_id=x.leverandor_id, bydel=x.bydel, skyldig=Skyldig(x.skyldig), apne=x.apne,
                 forfalte=x.forfalte) for x in tall]), []
 
         svar = les_rapport(request, kjerne, lambda i: None, hent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from application.app import Kvittering
+from application.app import Kvittering, Skrivevalg
 from domain import kalender
 from domain.felles import Aktor, IkkeFunnet, Regelbrudd
 from interfaces.http.controllers.felles import (
@@ -29,6 +29,7 @@ from interfaces.http.skjema import (
     HendelseUt,
     HistorikkSide,
     HusstandsinntektInn,
+    IdLager,
     InformasjonInn,
     KorreksjonInn,
     KvitteringUt,
@@ -42,10 +43,10 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Sikt, Skriving
 
-BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}")
-NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", oppretter=True)
-NY_VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", oppretter=True)
-NY_LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", oppretter=True)
+BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", KvitteringUt)
+NY_BRUKER = Skriving(lambda kv: f"/brukere/{kv.id}", KvitteringUt, oppretter=True)
+NY_VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", KvitteringUt, oppretter=True)
+NY_LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", KvitteringUt, oppretter=True)
 
 _TIL_BRUKER = {
     "hentBruker": lenke("hentBruker", bruker_id="$response.body#/id"),
@@ -76,8 +77,8 @@ class BrukerController(Controller):
                             "(200).", oppretter=True, lenker=_TIL_BRUKER))
     def registrer_bruker(self, request: Request, kjerne: Tjenester,
                          data: JSONBody[BrukerInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, None, data, lambda a, _: kjerne.app.registrer_bruker(
-            data.kommando(), a), NY_BRUKER, bydel=data.bydel)
+        return kjerne.skriv(request, None, data, lambda a, _, valg: kjerne.app.registrer_bruker(
+            data.kommando(), a, medfolgende=valg["medfolgende"]), NY_BRUKER, bydel=data.bydel)
 
     @post("/sok", status_code=200, **leserute(
         "finnBruker", "Finn en bruker ved fødselsnummer (nummeret sendes i body, aldri i URL).",
@@ -154,33 +155,34 @@ class BrukerController(Controller):
         "hvem, til hvem (R01)."))
     def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
         "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
         "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
     def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                    data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
         "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
     def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.velg_leverandor(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.velg_leverandor(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
         "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
         "det (R26)."))
     def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
-        def korriger(a: Aktor, _: object) -> Kvittering:
+        def korriger(a: Aktor, _: IdLager, valg: Skrivevalg) -> Kvittering:
             try:
-                return kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a)
+                return kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a,
+                                                          **valg)
             except Regelbrudd as e:  # the command's "korrigerer" is the path's hendelse_id
                 if e.felt != "korrigerer":
                     raise
@@ -194,39 +196,39 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_LEVERANSE))
     def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a)), NY_LEVERANSE)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
 
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
     def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                                data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/dodsfall", **skriverute(
         "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
         "datoen (R23)."))
     def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                            data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/flyttinger", **skriverute(
         "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
         "blir (R24)."))
     def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                         data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/utflytting", **skriverute(
         "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
         "(R23)."))
     def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                              data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _: (
-            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a)), BRUKER)
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/vedtak", **skriverute(
         "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
@@ -234,8 +236,8 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_VEDTAK))
     def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a)), NY_VEDTAK,
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a, **valg)), NY_VEDTAK,
             naevnt={"knytt_til_leveranse_id": Ref("leveranse", data.knytt_til_leveranse_id)}
             if data.knytt_til_leveranse_id else None)
 
@@ -245,6 +247,6 @@ class BrukerController(Controller):
         oppretter=True, lenker=_TIL_LEVERANSE))
     def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny: (
-            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a)), NY_LEVERANSE,
+        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE,
             naevnt={"vedtak_id": Ref("vedtak", data.vedtak_id)} if data.vedtak_id else None)

@@ -18,19 +18,23 @@ Tjenester: TypeAlias = NamedDependency[Kjerne]
 Id: TypeAlias = FromPath[UUID]
 
 
-def _id(beskrivelse: str) -> Any:
-    return FromPath[Annotated[UUID, Parameter(description=beskrivelse)]]
-
-
 # One type per path parameter, so each says in the document what it identifies.
-BrukerId: TypeAlias = _id("brukerens id (fra registrerBruker eller finnBruker)")
-VedtakId: TypeAlias = _id("vedtakets id (fra fattVedtak)")
-LeveranseId: TypeAlias = _id("leveransens id (fra bestillLeveranse eller byttLeverandor)")
-RevurderingId: TypeAlias = _id("revurderingens id (fra anmodRevurdering)")
-KlageId: TypeAlias = _id("klagens id (fra mottaKlage)")
-MeldingId: TypeAlias = _id("bekymringsmeldingens id (fra mottaBekymringsmelding)")
-AvvikId: TypeAlias = _id("avvikets id (fra registrerAvvik)")
-HendelseId: TypeAlias = _id("id-en til valget som korrigeres (hendelse_id i brukerens valg)")
+BrukerId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="brukerens id (fra registrerBruker eller finnBruker)")]]
+VedtakId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="vedtakets id (fra fattVedtak)")]]
+LeveranseId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="leveransens id (fra bestillLeveranse eller byttLeverandor)")]]
+RevurderingId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="revurderingens id (fra anmodRevurdering)")]]
+KlageId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="klagens id (fra mottaKlage)")]]
+MeldingId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="bekymringsmeldingens id (fra mottaBekymringsmelding)")]]
+AvvikId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="avvikets id (fra registrerAvvik)")]]
+HendelseId: TypeAlias = FromPath[Annotated[UUID, Parameter(
+    description="id-en til valget som korrigeres (hendelse_id i brukerens valg)")]]
 Fra = Annotated[int, Parameter(ge=0, le=10_000_000, description="første element (0-basert)")]
 Antall = Annotated[int | None, Parameter(ge=1, le=500, description="sidestørrelse (maks 500)")]
 

@@ -29,14 +29,14 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, RequestBody, Sc
 from litestar.params import FromPath, FromQuery, Parameter
 from pydantic import BaseModel
 
-from application.tidsrapport import Filfeil, Linjekvittering, Tidsrapportimport, fra_bytes
+from application.tidsrapport import Filfeil, Linjekvittering, fra_bytes
 from domain import kalender
-from domain.betaling import timer
+from domain.betaling import Arsakskode, timer
 from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
 from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
 from interfaces.http.lager import LagretSvar
-from interfaces.http.problem import PROBLEM_JSON, IdempotensKonflikt, Uleselig
+from interfaces.http.problem import PROBLEM_JSON, Uleselig
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import (
     AvviksdagUt,
@@ -56,6 +56,7 @@ from interfaces.http.skjema import (
     VentendeBytteUt,
 )
 from interfaces.http.tilgang import Ref, sjekk_rolle
+from interfaces.http.tilgangslogg import operasjon
 from interfaces.http.tjenester import Kjerne, status_for
 from projections import Fakturalinje, KonkurrerendeOppdatering, Projeksjoner
 from projections.egenandel import Egenandel
@@ -125,14 +126,15 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     formaal: str | None = None
     try:
         formaal = kjerne.formaal(request, paakrevd=True)
-        sjekk_rolle(identitet, kjerne.operasjon(request))
+        sjekk_rolle(identitet, operasjon(request))
         sjekk(identitet)
         innhold, brukere = hent(identitet)
     except Exception as e:
-        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
-    kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, 200) for b in unike])
+    kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
+                        for b in unike])
     return Response(innhold)
 
 
@@ -183,7 +185,7 @@ def linje_ut(x: Fakturalinje) -> FakturalinjeUt:
 def maaned_ut(leverandor_id: str, aar: int, maaned: int, linjer: list[Fakturalinje],
               fra: int, n: int, request: Request) -> BetalbarMaanedUt:
     """The month's sums over the lines the caller may see (as the projection sums a month)."""
-    avvik: dict[str, Fraction] = {}
+    avvik: dict[Arsakskode, Fraction] = {}
     for x in linjer:
         for a in x.avvik:
             avvik[a.arsak] = avvik.get(a.arsak, Fraction(0)) + a.timer
@@ -388,39 +390,36 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
     formaal: str | None = None
     try:
         formaal = kjerne.formaal(request, paakrevd=False)
-        sjekk_rolle(identitet, kjerne.operasjon(request))
+        sjekk_rolle(identitet, operasjon(request))
         sjekk_leverandor(kjerne, identitet, leverandor_id)
-        nokkel = kjerne.idempotensnokkel(request)
+        nokkel = kjerne.idempotens.nokkel(request)
         avtrykk = hashlib.sha256(f"POST {request.url.path}?streng={streng}\n".encode()
                                  + data).hexdigest()
         if nokkel is not None:
-            lagret = kjerne.lager.hent_svar(identitet.nokkel, nokkel, kjerne.eldste_nokkel())
+            lagret = kjerne.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
             if lagret is not None:
-                if lagret.fingeravtrykk != avtrykk:
-                    raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
-                                             "forespørsel")
-                kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal,
-                                                 lagret.status)])
-                return kjerne.gjenta(lagret)
+                kjerne.tilgangslogg.skriv(request, identitet, None, formaal, lagret.status)
+                return kjerne.idempotens.gjenta(lagret)
         try:
             data.decode("utf-8")  # checked here, so the answer names the body
         except UnicodeDecodeError:
             raise Uleselig("body", "filen må være UTF-8") from None
         kvitteringer: list[Linjekvittering] = []
         try:
-            sammendrag = Tidsrapportimport(kjerne.app, leverandor_id, identitet.aktor).importer(
-                fra_bytes(data), streng=streng, kvittering=kvitteringer.append)
+            sammendrag = kjerne.app.importer_tidsrapport(
+                leverandor_id, fra_bytes(data), identitet.aktor, streng=streng,
+                kvittering=kvitteringer.append)
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
-        kjerne.lager.skriv([kjerne.logg(request, identitet, None, formaal, status_for(e))])
+        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     sam = TidsrapportSammendragUt(
         linjer=sammendrag.linjer, godtatt=sammendrag.godtatt,
         allerede_registrert=sammendrag.allerede_registrert, avvist=sammendrag.avvist,
         hendelser=sammendrag.hendelser, streng=sammendrag.streng, lagret=sammendrag.lagret,
         avvisninger_per_regel=dict(sammendrag.avvisninger_per_regel))
-    linjer = [LinjekvitteringUt(linje=k.linje, status=k.status.value, regel=k.regel, felt=k.felt,
+    linjer = [LinjekvitteringUt(linje=k.linje, status=k.status, regel=k.regel, felt=k.felt,
                                 melding=k.melding, leveranse_id=k.leveranse_id)
               for k in kvitteringer]
     leveranser = dict.fromkeys(k.leveranse_id for k in kvitteringer if k.leveranse_id)
@@ -435,15 +434,15 @@ def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
             # the problem's unused members left out, but each line keeps its nulls (required)
             sammendrag=sam, linjer=linjer).model_dump_json(
                 exclude={"regel", "felt", "feil"}).encode()
-        kjerne.lager.skriv([kjerne.logg(request, identitet, b, formaal, status)
+        kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     body = TidsrapportKvitteringUt(sammendrag=sam, linjer=linjer).model_dump_json().encode()
     ny = LagretSvar(avtrykk, 200, body, {})
     tidligere = kjerne.lager.skriv(
-        [kjerne.logg(request, identitet, b, formaal, 200) for b in brukere],
+        [kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200) for b in brukere],
         identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
     if tidligere is not None:
-        return kjerne.gjenta(tidligere)
+        return kjerne.idempotens.gjenta(tidligere)
     return Response(body, status_code=200, media_type="application/json")
 

@@ -40,7 +40,7 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
-LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}")
+LEVERANSE = Skriving(lambda kv: f"/leveranser/{kv.id}", KvitteringUt)
 NYTT_BESOK = Skriving(LEVERANSE.lenke, modell=BesokKvitteringUt)
 NYE_BESOK = Skriving(LEVERANSE.lenke, modell=BesokSamletKvitteringUt)
 NY_AVBESTILLING = Skriving(LEVERANSE.lenke, modell=AvbestillingKvitteringUt)
@@ -83,30 +83,30 @@ class LeveranseController(Controller):
         "hjemmesykepleie, Henvendelse for praktisk bistand, telefon ved hast (R09, R11–R13)."))
     def varsle_leverandor(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                           data: JSONBody[VarselInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.varsle_leverandor(data.kommando(leveranse_id), a)), LEVERANSE)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.varsle_leverandor(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/oppsigelsesvarsler", **skriverute(
         "varsleOppsigelse", "Registrer at den gamle leverandøren er varslet om oppsigelsen (R09)."))
     def varsle_oppsigelse(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                           data: JSONBody[OppsigelsesvarselInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.varsle_oppsigelse(data.kommando(leveranse_id), a)), LEVERANSE)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.varsle_oppsigelse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/start", **skriverute(
         "startLeveranse", "Leverandøren registrerer at tjenesten har startet (R12, R13)."))
     def start_leveranse(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                         data: JSONBody[StartInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.start_leveranse(data.kommando(leveranse_id), a)), LEVERANSE)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.start_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/besok", **skriverute(
         "registrerBesok", "Registrer et utført besøk med pseudonym ansatt-id (R18, R18a, R28a); "
         "samme besøk rapportert to ganger registreres én gang."))
     def registrer_besok(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                         data: JSONBody[BesokInn]) -> Response[BesokKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny: (
-            kjerne.app.registrer_besok(data.kommando(leveranse_id, ny), a)), NYTT_BESOK)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            kjerne.app.registrer_besok(data.kommando(leveranse_id, ny), a, **valg)), NYTT_BESOK)
 
     @post("/{leveranse_id:uuid}/besok/samlet", **skriverute(
         "registrerBesokSamlet", "Registrer inntil 500 besøk på én gang: alle eller ingen (en "
@@ -114,18 +114,18 @@ class LeveranseController(Controller):
     def registrer_besok_samlet(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                                data: JSONBody[BesokSamletInn]
                                ) -> Response[BesokSamletKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny: (
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
             kjerne.app.registrer_besok_samlet(
                 leveranse_id, [b.kommando(leveranse_id, ny, i) for i, b in enumerate(data.besok)],
-                a)), NYE_BESOK)
+                a, **valg)), NYE_BESOK)
 
     @post("/{leveranse_id:uuid}/avbestillinger", **skriverute(
         "avbestillBesok", "Registrer at brukeren avbestilte et besøk, med journalreferanse "
         "(R20)."))
     def avbestill_besok(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                         data: JSONBody[AvbestillingInn]) -> Response[AvbestillingKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.avbestill_besok(data.kommando(leveranse_id), a)), NY_AVBESTILLING)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.avbestill_besok(data.kommando(leveranse_id), a, **valg)), NY_AVBESTILLING)
 
     @post("/{leveranse_id:uuid}/bekymringsmeldinger", **skriverute(
         "mottaBekymringsmelding", "Registrer en bekymringsmelding: når leverandøren mottok den, "
@@ -133,8 +133,8 @@ class LeveranseController(Controller):
     def motta_bekymringsmelding(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                                 data: JSONBody[BekymringsmeldingInn]
                                 ) -> Response[BekymringsmeldingKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny: (
-            kjerne.app.motta_bekymringsmelding(data.kommando(leveranse_id, ny), a)), NY_MELDING)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            kjerne.app.motta_bekymringsmelding(data.kommando(leveranse_id, ny), a, **valg)), NY_MELDING)
 
     @post("/{leveranse_id:uuid}/bekymringsmeldinger/{melding_id:uuid}/videresending",
           **skriverute("videresendBekymringsmelding", "Registrer at bekymringsmeldingen ble "
@@ -142,27 +142,27 @@ class LeveranseController(Controller):
     def videresend_bekymringsmelding(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                                      melding_id: MeldingId,
                                      data: JSONBody[VideresendingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.videresend_bekymringsmelding(data.kommando(leveranse_id, melding_id), a)),
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.videresend_bekymringsmelding(data.kommando(leveranse_id, melding_id), a, **valg)),
             LEVERANSE)
 
     @post("/{leveranse_id:uuid}/avslutning", **skriverute(
         "avsluttLeveranse", "Avslutt leveransen når behovet opphører, med sluttnotat (R22)."))
     def avslutt_leveranse(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                           data: JSONBody[LeveranseAvslutningInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.avslutt_leveranse(data.kommando(leveranse_id), a)), LEVERANSE)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.avslutt_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/avvik", **skriverute(
         "registrerAvvik", "Bydelen registrerer et avvik eller en klage på tjenesten (R27)."))
     def registrer_avvik(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                         data: JSONBody[AvvikInn]) -> Response[AvvikKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny: (
-            kjerne.app.registrer_avvik(data.kommando(leveranse_id, ny), a)), NYTT_AVVIK)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            kjerne.app.registrer_avvik(data.kommando(leveranse_id, ny), a, **valg)), NYTT_AVVIK)
 
     @post("/{leveranse_id:uuid}/avvik/{avvik_id:uuid}/behandling", **skriverute(
         "behandleAvvik", "Registrer behandlingen av et avvik, med konklusjon (R27)."))
     def behandle_avvik(self, request: Request, kjerne: Tjenester, leveranse_id: LeveranseId,
                        avvik_id: AvvikId, data: JSONBody[AvviksbehandlingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _: (
-            kjerne.app.behandle_avvik(data.kommando(leveranse_id, avvik_id), a)), LEVERANSE)
+        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            kjerne.app.behandle_avvik(data.kommando(leveranse_id, avvik_id), a, **valg)), LEVERANSE)

@@ -28,7 +28,7 @@ from litestar.params import FromPath, Parameter
 from domain.felles import Regelbrudd, Rolle
 from interfaces.http.controllers.felles import Tjenester
 from interfaces.http.dokumentasjon import FORMAAL_PAAKREVD
-from interfaces.http.lager import Tilgangsoppforing
+from interfaces.http.lager import Tilgangsoppforing, metode
 from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar, status_for
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import LEVERANDOR_MONSTER
@@ -81,7 +81,7 @@ def _logg(request: Request, kjerne: Any, utfall: int,
     kjerne.lager.skriv([Tilgangsoppforing(
         tidspunkt=datetime.now(UTC), person_id=ident.person_id, rolle=str(ident.rolle),
         organisasjon=ident.organisasjon, bruker_id=b,
-        handling=str(request.route_handler.operation_id), metode=request.method,
+        handling=str(request.route_handler.operation_id), metode=metode(request.method),
         ressurs=request.url.path, formaal=formaal, utfall=utfall)
         for b in list(dict.fromkeys(brukere)) or [None]])
 

@@ -14,7 +14,8 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from domain.felles import IkkeFunnet, Rolle
+from domain.felles import IkkeFunnet, Rolle, Tjenestetype
+from domain.frister import Status
 from interfaces.http.controllers.felles import Antall, Fra, Tjenester
 from interfaces.http.controllers.leverandorer import (
     LEVERANDOR_MONSTER,
@@ -88,9 +89,10 @@ class SlaController(Controller):
                 elementer=[SlaForpliktelseUt(
                     plikt_id=r.plikt_id, regel=r.regel, plikt=r.plikt, kilde_id=r.kilde_id,
                     bruker_id=UUID(r.bruker_id), leverandor_id=r.leverandor_id,
-                    tjenestetype=r.tjenestetype, bydel=r.bydel,
+                    tjenestetype=Tjenestetype(r.tjenestetype) if r.tjenestetype is not None else None,
+                    bydel=r.bydel,
                     frist=frist_ut(r.fristen),
-                    faktisk=r.faktisk, status=r.status, maaned=r.maaned, merknad=r.merknad)
+                    faktisk=r.faktisk, status=Status(r.status), maaned=r.maaned, merknad=r.merknad)
                     for r in rader])
             return ut, [r.bruker_id for r in ut.elementer]
 

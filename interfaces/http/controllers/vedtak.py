@@ -6,10 +6,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
+from application.app import Kvittering, Skrivevalg
+from domain.felles import Aktor
 from interfaces.http.controllers.felles import KlageId, RevurderingId, Tjenester, VedtakId
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import (
     ForlengelseInn,
+    IdLager,
     KlageavgjorelseInn,
     KlageInn,
     KlageKvitteringUt,
@@ -25,7 +28,7 @@ from interfaces.http.skjema import (
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Skriving
 
-VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}")
+VEDTAK = Skriving(lambda kv: f"/vedtak/{kv.id}", KvitteringUt)
 NY_REVURDERING = Skriving(VEDTAK.lenke, modell=RevurderingKvitteringUt)
 NY_KLAGE = Skriving(VEDTAK.lenke, modell=KlageKvitteringUt)
 
@@ -48,8 +51,8 @@ class VedtakController(Controller):
         "uker) regnes fra den (R25)."))
     def registrer_mottatt(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                           data: JSONBody[VedtakMottattInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.registrer_vedtak_mottatt(data.kommando(vedtak_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.registrer_vedtak_mottatt(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/revurderinger", **skriverute(
         "anmodRevurdering", "Leverandøren anmoder om revurdering (revurderingsjournal); bydelen "
@@ -57,11 +60,12 @@ class VedtakController(Controller):
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
     def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                           data: JSONBody[RevurderingInn]) -> Response[RevurderingKvitteringUt]:
-        def utfor(aktor, ny):  # type: ignore[no-untyped-def]
+        def utfor(aktor: Aktor, ny: IdLager, valg: Skrivevalg) -> Kvittering:
             leverandor = request.user.leverandor
             if leverandor is None:
                 raise PermissionDeniedException(detail="bare en leverandør anmoder om revurdering")
-            return kjerne.app.anmod_revurdering(data.kommando(vedtak_id, leverandor, ny), aktor)
+            return kjerne.app.anmod_revurdering(data.kommando(vedtak_id, leverandor, ny), aktor,
+                                                **valg)
 
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, utfor, NY_REVURDERING)
 
@@ -71,8 +75,8 @@ class VedtakController(Controller):
     def besvar_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                            revurdering_id: RevurderingId,
                            data: JSONBody[RevurderingSvarInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.besvar_revurdering(data.kommando(vedtak_id, revurdering_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.besvar_revurdering(data.kommando(vedtak_id, revurdering_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/revisjoner", **skriverute(
         "reviderVedtak", "Bydelen endrer omfanget på eget initiativ (fatte, revurdere og "
@@ -80,22 +84,22 @@ class VedtakController(Controller):
         "hjemmesykepleie skal varsles leverandøren senest kl. 14 virkedagen før (R11)."))
     def revider_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[VedtakRevisjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.revider_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.revider_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
         "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))
     def forleng_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[ForlengelseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.forleng_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.forleng_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/avslutning", **skriverute(
         "avsluttVedtak", "Avslutt vedtaket på en dato."))
     def avslutt_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                        data: JSONBody[VedtakAvslutningInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.avslutt_vedtak(data.kommando(vedtak_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.avslutt_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/klager", **skriverute(
         "mottaKlage", "Registrer en klage på vedtaket; en klage etter fristen registreres og "
@@ -103,12 +107,12 @@ class VedtakController(Controller):
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
     def motta_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
                     data: JSONBody[KlageInn]) -> Response[KlageKvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, ny: (
-            kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a)), NY_KLAGE)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, ny, valg: (
+            kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a, **valg)), NY_KLAGE)
 
     @post("/{vedtak_id:uuid}/klager/{klage_id:uuid}/avgjorelse", **skriverute(
         "avgjorKlage", "Registrer avgjørelsen av en klage."))
     def avgjor_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId, klage_id: KlageId,
                      data: JSONBody[KlageavgjorelseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _: (
-            kjerne.app.avgjor_klage(data.kommando(vedtak_id, klage_id), a)), VEDTAK)
+        return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
+            kjerne.app.avgjor_klage(data.kommando(vedtak_id, klage_id), a, **valg)), VEDTAK)
