@@ -9,9 +9,10 @@ them, so a change to either document that is not made here too is caught.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Annotated, Literal, TypedDict
 from uuid import UUID
 
+from litestar.params import KwargDefinition
 from pydantic import Field
 
 from application.lager.ledger.verify import BreakKind
@@ -71,18 +72,31 @@ class KlagesakUt(Ut):
                                                   "på tidspunktet `per` (null uten `per`)")
 
 
+def _om(tekst: str) -> KwargDefinition:
+    """A TypedDict key's description in the document (Litestar reads this, not pydantic's)."""
+    return KwargDefinition(description=tekst)
+
+
 class Kjedeposisjon(TypedDict):
-    position: int
-    hash: str
+    position: Annotated[int, _om("posisjon i kjeden (hendelsens nummer)")]
+    hash: Annotated[str, _om("kjedens hash ved posisjonen (hex)")]
 
 
 class Kjedebrudd(TypedDict):
-    position: int
-    kind: BreakKind
-    detail: str
+    position: Annotated[int, _om("første posisjon som ikke stemmer")]
+    kind: Annotated[BreakKind, _om("changed = endret, deleted = slettet, inserted = satt inn, "
+                                   "reordered = byttet rekkefølge, truncated = avkortet")]
+    detail: Annotated[str, _om("hva som ikke stemmer (engelsk, fra verifikatoren)")]
 
 
-# Functional form: "break" is the report's own key (a Python keyword).
+# Functional form: "break" is the report's own key (a Python keyword). The keys are the ledger's
+# own (English), shared with `brukervalg kjede verifiser --json`, so a script reads both alike.
 Kjedeverifisering = TypedDict("Kjedeverifisering", {
-    "ok": bool, "count": int, "seconds": float, "rate": int, "head": Kjedeposisjon,
-    "checkpoints_checked": int, "break": Kjedebrudd | None})
+    "ok": Annotated[bool, _om("true: hver lenke og hvert sjekkpunkt stemmer")],
+    "count": Annotated[int, _om("antall hendelser gått gjennom")],
+    "seconds": Annotated[float, _om("sekunder verifiseringen tok")],
+    "rate": Annotated[int, _om("hendelser per sekund")],
+    "head": Annotated[Kjedeposisjon, _om("kjedehodet slik det ble regnet ut på nytt fra "
+                                         "hendelsene")],
+    "checkpoints_checked": Annotated[int, _om("signerte sjekkpunkter som stemmer")],
+    "break": Annotated[Kjedebrudd | None, _om("det første bruddet; null når kjeden er hel")]})

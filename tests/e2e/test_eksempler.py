@@ -78,6 +78,9 @@ def test_field_examples_are_each_fields_own_and_the_words_norwegian(
     assert s["BesokKvitteringUt"]["properties"]["lenke"]["examples"][0].startswith("/leveranser/")
     linje = s["FakturalinjeUt"]["properties"]
     assert linje["bestilt_timer"]["examples"] != linje["levert_timer"]["examples"]
+    # the verification report's keys are the ledger's (English), each described in Norwegian
+    for navn in ("Kjedeverifisering", "Kjedebrudd", "Kjedeposisjon"):
+        assert all(f.get("description") for f in s[navn]["properties"].values()), navn
     tekst = json.dumps(dokument)
     for engelsk in ("Request fulfilled", "datetime with the constraint", "timezone info"):
         assert engelsk not in tekst
