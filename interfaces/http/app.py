@@ -49,7 +49,8 @@ from interfaces.http.innstillinger import ApiSettings
 from interfaces.http.lager import Sidelager
 from interfaces.http.problem import til_problem
 from interfaces.http.sikkerhet import JwtAutentisering, Ratebegrenser, Verifikator
-from interfaces.http.skjema import TIDSPUNKT_BESKRIVELSE, Helse
+from interfaces.http.skjema import TIDSPUNKT_BESKRIVELSE
+from interfaces.http.skjema_historikk import Helse
 from interfaces.http.tjenester import Kjerne
 
 BESKRIVELSE = """\

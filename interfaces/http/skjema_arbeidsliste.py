@@ -10,7 +10,8 @@ from pydantic import Field
 from domain.felles import Tjenestetype
 from domain.frister import Skyldig
 from interfaces.http.frist import FristUt
-from interfaces.http.skjema import Side, Ut
+from interfaces.http.skjema import Ut
+from interfaces.http.skjema_historikk import Side
 
 
 class OppgaveUt(Ut):

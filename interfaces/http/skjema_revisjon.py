@@ -17,7 +17,8 @@ from pydantic import Field
 
 from application.lager.ledger.verify import BreakKind
 from domain.felles import Aktor
-from interfaces.http.skjema import JsonVerdi, Ut
+from interfaces.http.skjema import Ut
+from interfaces.http.skjema_historikk import JsonVerdi
 from projections.klagesak import TilstandSomKjent
 
 

@@ -17,7 +17,8 @@ from interfaces.http.controllers.felles import (
     side_lenke,
 )
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
-from interfaces.http.skjema import (
+from interfaces.http.skjema import IdLager, KvitteringUt
+from interfaces.http.skjema_brukere import (
     BrukerInn,
     BrukerSokInn,
     BrukerSokUt,
@@ -26,19 +27,19 @@ from interfaces.http.skjema import (
     ByttInn,
     DodsfallInn,
     FlyttingInn,
-    HendelseUt,
-    HistorikkSide,
     HusstandsinntektInn,
-    IdLager,
     InformasjonInn,
     KorreksjonInn,
-    KvitteringUt,
     LeveranseInn,
-    TilgangsloggSide,
-    TilgangsoppforingUt,
     UtflyttingInn,
     ValgInn,
     VedtakInn,
+)
+from interfaces.http.skjema_historikk import (
+    HendelseUt,
+    HistorikkSide,
+    TilgangsloggSide,
+    TilgangsoppforingUt,
 )
 from interfaces.http.tilgang import Ref
 from interfaces.http.tjenester import Sikt, Skriving

@@ -38,15 +38,13 @@ from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
 from interfaces.http.lager import LagretSvar
 from interfaces.http.problem import PROBLEM_JSON, Uleselig
 from interfaces.http.sikkerhet import Identitet
-from interfaces.http.skjema import (
+from interfaces.http.skjema import Dato
+from interfaces.http.skjema_brukere import EgenandelAarUt, EgenandelUt, EgenandelUtenGrunnlagUt
+from interfaces.http.skjema_lesemodeller import (
     AvviksdagUt,
     BetalbarMaanedUt,
     BetalingsavvikUt,
     CaseloadUt,
-    Dato,
-    EgenandelAarUt,
-    EgenandelUt,
-    EgenandelUtenGrunnlagUt,
     FakturalinjeUt,
     GjeldendeLeverandorUt,
     LinjekvitteringUt,

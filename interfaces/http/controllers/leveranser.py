@@ -16,20 +16,22 @@ from interfaces.http.controllers.felles import (
 )
 from interfaces.http.dokumentasjon import leserute, skriverute
 from interfaces.http.skjema import (
-    AvbestillingInn,
     AvbestillingKvitteringUt,
-    AvvikInn,
     AvvikKvitteringUt,
+    BekymringsmeldingKvitteringUt,
+    BesokKvitteringUt,
+    BesokSamletKvitteringUt,
+    KvitteringUt,
+)
+from interfaces.http.skjema_historikk import BesokSide
+from interfaces.http.skjema_leveranser import (
+    AvbestillingInn,
+    AvvikInn,
     AvviksbehandlingInn,
     BekymringsmeldingInn,
-    BekymringsmeldingKvitteringUt,
     BesokInn,
-    BesokKvitteringUt,
     BesokSamletInn,
-    BesokSamletKvitteringUt,
-    BesokSide,
     BesokUt,
-    KvitteringUt,
     LeveranseAvslutningInn,
     LeveranseUt,
     OppsigelsesvarselInn,

@@ -26,7 +26,12 @@ from interfaces.http.controllers.leverandorer import (
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.frist import frist_ut
 from interfaces.http.sikkerhet import Identitet
-from interfaces.http.skjema import MAANED_MONSTER, SlaAggregatUt, SlaForpliktelseUt, SlaUt
+from interfaces.http.skjema_lesemodeller import (
+    MAANED_MONSTER,
+    SlaAggregatUt,
+    SlaForpliktelseUt,
+    SlaUt,
+)
 
 Gruppe = Literal["leverandor", "bydel", "maaned", "regel", "plikt"]
 

@@ -10,15 +10,12 @@ from application.app import Kvittering, Skrivevalg
 from domain.felles import Aktor
 from interfaces.http.controllers.felles import KlageId, RevurderingId, Tjenester, VedtakId
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
-from interfaces.http.skjema import (
+from interfaces.http.skjema import IdLager, KlageKvitteringUt, KvitteringUt, RevurderingKvitteringUt
+from interfaces.http.skjema_vedtak import (
     ForlengelseInn,
-    IdLager,
     KlageavgjorelseInn,
     KlageInn,
-    KlageKvitteringUt,
-    KvitteringUt,
     RevurderingInn,
-    RevurderingKvitteringUt,
     RevurderingSvarInn,
     VedtakAvslutningInn,
     VedtakMottattInn,
