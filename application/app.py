@@ -17,21 +17,20 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
-from application import kommandoer as k
-from application.lager.filer import beskytt_sqlite
-from application.lager.hendelsebuffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
-from application.lager.ledger.retries import reconnect_promptly
-from application.lager.persistence import HendelseMapper
-from application.lager.recorders import PostgresRecorder, Skriver, SQLiteRecorder
-from application.lager.settings import Innstillingsfeil, event_store_env
+from application.infrastructure.event_buffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
+from application.infrastructure.files import beskytt_sqlite
+from application.infrastructure.ledger.retries import reconnect_promptly
+from application.infrastructure.persistence import HendelseMapper
+from application.infrastructure.recorders import PostgresRecorder, Skriver, SQLiteRecorder
+from application.infrastructure.settings import StoreSettingsError, event_store_env
 from application.nokler import CIPHER_KEY, INDEKS_NOKKEL, UTVIKLING_INDEKS_NOKKEL, Lagernokler
 from application.referansedata import Referansedata
 from domain import bruker as b_mod
 from domain import kalender, saksgang
+from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
-from domain.bruker import Bruker
-from domain.felles import (
+from domain.begreper import (
     Aktor,
     FeilAggregattype,
     Hendelse,
@@ -41,6 +40,7 @@ from domain.felles import (
     Regelbrudd,
     Sluttarsak,
 )
+from domain.bruker import Bruker
 from domain.frister import Fristregler
 from domain.kalender import NaivtTidspunktError
 from domain.leveranse import Leveranse
@@ -97,7 +97,7 @@ class Medfolgende(Protocol):
     under an Idempotency-Key, the stored answer, so a crash cannot leave an event without them.
     A use case takes it as the keyword ``medfolgende`` and hands it to ``_lagre``, which asks
     for the writer only when there are events to save; the chained recorder
-    (``application/lager/recorders.py``) calls the writer with the transaction's cursor. A command
+    (``application/infrastructure/recorders.py``) calls the writer with the transaction's cursor. A command
     that records nothing (a repeated one), or a store without such a transaction (in memory),
     never calls it: the caller then writes its rows itself.
     """
@@ -143,7 +143,7 @@ def brukstilfelle(metode: Callable[P, R]) -> Callable[P, R]:
 
 class BrukervalgApp(Application[UUID]):
     name = "brukervalg"
-    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/lager/settings.py)
+    mapper: HendelseMapper  # the library builds it from MAPPER_TOPIC (application/infrastructure/settings.py)
 
     def __init__(self, env: dict[str, str] | None = None,
                  klokke: Callable[[], datetime] | None = None,
@@ -158,7 +158,7 @@ class BrukervalgApp(Application[UUID]):
             fristregler: the deadline rules' settings; default read once from ``sla.toml``.
 
         Raises:
-            Innstillingsfeil: a secret missing, weak or reused in production, or unreadable.
+            StoreSettingsError: a secret missing, weak or reused in production, or unreadable.
         """
         merged = {**os.environ, **(env or {})}
         self.nokler = Lagernokler.fra_miljo(merged, produksjon=produksjon)
@@ -175,7 +175,7 @@ class BrukervalgApp(Application[UUID]):
         self.klokke = klokke or (lambda: datetime.now(UTC))
         self.ref = referansedata or Referansedata.last()
         if fristregler is None:
-            from projections.konfig import les_fristregler  # the settings file's one reader
+            from projections.settings import les_fristregler  # the settings file's one reader
 
             fristregler = les_fristregler()
         # The deadline rules' settings, read once: the vedtak's appeal deadline, the klagesak
@@ -249,7 +249,7 @@ class BrukervalgApp(Application[UUID]):
 
         ``medfolgende`` (the HTTP layer's access-log entry and stored answer) is written by the
         recorder inside the events' transaction: the keyword reaches its ``_insert_events``
-        through the library's ``save(**kwargs)`` (``application/lager/recorders.py``).
+        through the library's ``save(**kwargs)`` (``application/infrastructure/recorders.py``).
         """
         nye = list(hendelser)
         if not nye:
@@ -287,7 +287,7 @@ class BrukervalgApp(Application[UUID]):
         and registering them again would make duplicates).
 
         Raises:
-            Innstillingsfeil: naming which key does not fit and what to do.
+            StoreSettingsError: naming which key does not fit and what to do.
         """
         forste = self.recorder.select_notifications(
             start=1, limit=1, topics=[get_topic(b_mod.BrukerRegistrert)])
@@ -296,7 +296,7 @@ class BrukervalgApp(Application[UUID]):
         try:
             registrert = cast(b_mod.BrukerRegistrert, self.mapper.to_domain_event(forste[0]))
         except Exception as e:  # the cipher's error (a wrong key, or a store written in clear)
-            raise Innstillingsfeil(
+            raise StoreSettingsError(
                 f"{CIPHER_KEY} åpner ikke dette lageret ({type(e).__name__}): feil nøkkel, eller "
                 "lageret ble skrevet ukryptert (et utviklingslager kan ikke tas i bruk i "
                 "produksjon). Uten riktig nøkkel kan historikken ikke leses.") from None
@@ -308,7 +308,7 @@ class BrukervalgApp(Application[UUID]):
              self.nokler.cipher_key), ("utviklingsnøkkelen", UTVIKLING_INDEKS_NOKKEL))
             if nokkel and list(self.events.get(self._indeks_id(fnr, nokkel.encode()), limit=1))]
         hvordan = tidligere[0] if tidligere else "en annen nøkkel"
-        raise Innstillingsfeil(
+        raise StoreSettingsError(
             f"{INDEKS_NOKKEL} finner ikke brukerne i dette lageret: indeksen er laget med "
             f"{hvordan}. Start med den nøkkelen indeksen ble laget med, eller skriv indeksen på "
             "nytt under den nye nøkkelen med `brukervalg nokler reindekser`.")
@@ -610,7 +610,7 @@ class BrukervalgApp(Application[UUID]):
                                         self._ktx(aktor))
         return self._lagre_ny_leveranse(ut, medfolgende)
 
-    def _lagre_ny_leveranse(self, ut: saksgang.Utfall,
+    def _lagre_ny_leveranse(self, ut: saksgang.Beslutning,
                             medfolgende: Medfolgende | None) -> Kvittering:
         if ut.id is None:
             raise RuntimeError("saksgang returned no delivery id")

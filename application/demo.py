@@ -14,10 +14,10 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Kanal, Rolle, Tjenestetype
 from domain.bruker import Mottaker
-from domain.felles import Aktor, Form, Kanal, Rolle, Tjenestetype
 from domain.kalender import lokalt_tidspunkt
 from domain.leveranse import Besokskategori
 from domain.vedtak import Omfang, Utfall

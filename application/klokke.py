@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from application.lager.settings import Innstillingsfeil
+from application.infrastructure.settings import StoreSettingsError
 
 MILJOVARIABEL = "BRUKERVALG_KLOKKE"
 _FORSKYVNING = re.compile(r"^([+-])(\d{1,6})([dhm])$")
@@ -26,7 +26,7 @@ _ENHET = {"d": "days", "h": "hours", "m": "minutes"}
 Klokke = Callable[[], datetime]
 
 
-class Klokkefeil(Innstillingsfeil):
+class Klokkefeil(StoreSettingsError):
     """``BRUKERVALG_KLOKKE`` is set where it must not be, or cannot be read."""
 
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from application.lager.settings import Innstillingsfeil
+from application.infrastructure.settings import StoreSettingsError
 
 CIPHER_KEY = "BRUKERVALG_CIPHER_KEY"
 INDEKS_NOKKEL = "BRUKERVALG_INDEKS_NOKKEL"
@@ -78,7 +78,7 @@ class Lagernokler:
     @classmethod
     def fra_miljo(cls, environ: Mapping[str, str], *, produksjon: bool) -> Lagernokler:
         """The keys from the environment; in production both, distinct and strong, or
-        :class:`Innstillingsfeil` naming the settings and how to make keys.
+        :class:`StoreSettingsError` naming the settings and how to make keys.
 
         In development mode a missing index key is the cipher key when there is one (as the
         index of such a store was always keyed), else :data:`UTVIKLING_INDEKS_NOKKEL`.
@@ -92,17 +92,17 @@ class Lagernokler:
         if cipher is None or indeks is None:
             mangler = [navn for navn, verdi in ((CIPHER_KEY, cipher), (INDEKS_NOKKEL, indeks))
                        if verdi is None]
-            raise Innstillingsfeil(f"{' og '.join(mangler)} mangler: i produksjon lagres ingen "
+            raise StoreSettingsError(f"{' og '.join(mangler)} mangler: i produksjon lagres ingen "
                                    "personopplysninger ukryptert, og fødselsnummerindeksen "
                                    f"krever sin egen hemmelige nøkkel. {_HVORDAN}")
         if indeks == UTVIKLING_INDEKS_NOKKEL:
-            raise Innstillingsfeil(f"{INDEKS_NOKKEL} er utviklingsnøkkelen fra kildekoden; "
+            raise StoreSettingsError(f"{INDEKS_NOKKEL} er utviklingsnøkkelen fra kildekoden; "
                                    f"den godtas bare i utviklingsmodus. {_HVORDAN}")
         if indeks == cipher:
-            raise Innstillingsfeil(f"{INDEKS_NOKKEL} er den samme som {CIPHER_KEY}: de skal være "
+            raise StoreSettingsError(f"{INDEKS_NOKKEL} er den samme som {CIPHER_KEY}: de skal være "
                                    f"to forskjellige hemmeligheter. {_HVORDAN}")
         if len(_base64(indeks) or b"") < INDEKS_MIN_BYTES:
-            raise Innstillingsfeil(f"{INDEKS_NOKKEL} må være base64 av minst {INDEKS_MIN_BYTES} "
+            raise StoreSettingsError(f"{INDEKS_NOKKEL} må være base64 av minst {INDEKS_MIN_BYTES} "
                                    f"tilfeldige byte. {_HVORDAN}")
         return cls(cipher, indeks.encode())
 
@@ -114,13 +114,13 @@ def _les(environ: Mapping[str, str], navn: str) -> str | None:
     if fil is None:
         return verdi
     if verdi is not None:
-        raise Innstillingsfeil(f"både {navn} og {navn}_FIL er satt: bruk én av dem")
+        raise StoreSettingsError(f"både {navn} og {navn}_FIL er satt: bruk én av dem")
     try:
         fra_fil = Path(fil).read_text(encoding="utf-8").strip()
     except OSError as e:
-        raise Innstillingsfeil(f"{navn}_FIL={fil!r} kan ikke leses: {e.strerror}") from None
+        raise StoreSettingsError(f"{navn}_FIL={fil!r} kan ikke leses: {e.strerror}") from None
     if not fra_fil:
-        raise Innstillingsfeil(f"{navn}_FIL={fil!r} er tom")
+        raise StoreSettingsError(f"{navn}_FIL={fil!r} er tom")
     return fra_fil
 
 
@@ -133,7 +133,7 @@ def _base64(verdi: str) -> bytes | None:
 
 def _sjekk_aes(cipher: str) -> None:
     if len(_base64(cipher) or b"") not in (16, 24, 32):
-        raise Innstillingsfeil(f"{CIPHER_KEY} må være base64 av en AES-nøkkel på 16, 24 eller "
+        raise StoreSettingsError(f"{CIPHER_KEY} må være base64 av en AES-nøkkel på 16, 24 eller "
                                f"32 byte. {_HVORDAN}")
 
 
@@ -151,7 +151,7 @@ def skriv_nokler(mappe: Path) -> tuple[Path, Path]:
     stier = (mappe / CIPHER_FIL, mappe / INDEKS_FIL)
     for sti in stier:
         if sti.exists():
-            raise Innstillingsfeil(f"{sti} finnes allerede; en nøkkel overskrives aldri "
+            raise StoreSettingsError(f"{sti} finnes allerede; en nøkkel overskrives aldri "
                                    "(mister du den, mister du dataene den beskytter)")
     for sti, verdi in zip(stier, (cipher, indeks), strict=True):
         fd = os.open(sti, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from domain.felles import IkkeFunnet, Regelbrudd, Tjenestetype
+from domain.begreper import IkkeFunnet, Regelbrudd, Tjenestetype
 
 STANDARD_MAPPE = Path(__file__).parent / "config"
 

@@ -33,8 +33,8 @@ def syntetiske_leveranser(app: Any, antall: int, rng: random.Random,
                           ) -> list[tuple[UUID, UUID]]:
     """``antall`` brukere, each with a choice of ``leverandor_id``, a vedtak (praktisk bistand,
     120 minutes a week, from 2025-01-01) and a delivery of it: ``(bruker_id, leveranse_id)``."""
-    from application import kommandoer as k
-    from domain.felles import Aktor, Form, Rolle, Tjenestetype
+    from domain import kommandoer as k
+    from domain.begreper import Aktor, Form, Rolle, Tjenestetype
     from domain.vedtak import Omfang
 
     sb = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon=f"bydel:{bydel}")

@@ -64,8 +64,7 @@ from application import tidsrapport_kolonner as tk
 from domain import bruker as b_mod
 from domain import kalender
 from domain import leveranse as l_mod
-from domain.bruker import Bruker
-from domain.felles import (
+from domain.begreper import (
     Aktor,
     FeilAggregattype,
     Hendelse,
@@ -76,6 +75,7 @@ from domain.felles import (
     aktiv_paa,
     ren_tekst,
 )
+from domain.bruker import Bruker
 from domain.leveranse import Besokskategori, Leveranse
 
 if TYPE_CHECKING:

@@ -48,7 +48,7 @@ from eventsourcing.persistence import StoredEvent
 
 from domain import kalender
 from domain import leveranse as l_mod
-from domain.felles import KLOKKESKJEVHET, Kontekst, Sluttarsak, Tjenestetype
+from domain.begreper import KLOKKESKJEVHET, Kontekst, Sluttarsak, Tjenestetype
 from domain.leveranse import (
     LENGSTE_BESOK,
     AvbestillingerRapportert,
@@ -63,7 +63,7 @@ _MIKRO = timedelta(microseconds=1)
 _TIDSFORM = (r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
              r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$")
 # Printable ASCII but ``"`` and ``\``, and Latin-1 to IPA (U+00A0-U+02FF): JSON-escaped by orjson
-# as itself, allowed by BV6 (``felles.ren_tekst``) and already NFC, so the line-by-line path would
+# as itself, allowed by BV6 (``begreper.ren_tekst``) and already NFC, so the line-by-line path would
 # store exactly this text. Anything else goes line by line, as does a text longer than BV6
 # allows (``leveranse.ANSATT_MAKS``...).
 _TRYGG_TEGN = "[ !#-\\[\\]-~\u00a0-\u02ff]"
@@ -508,7 +508,7 @@ def varm_opp(mapper: Any) -> None:
     """Run the column-wise path once on two made-up lines and a made-up delivery (nothing is
     read or stored): polars' first use (its thread pool, regular expressions, CSV reader) costs
     ~20 ms, paid here at start instead of in a provider's first upload."""
-    from domain.felles import Aktor, Rolle
+    from domain.begreper import Aktor, Rolle
 
     df = les_blokk(_EKSEMPEL.encode(), ["type", *_KOLONNER], ";")
     if df is None:

@@ -78,9 +78,9 @@ def _inprosess(env: dict[str, str], leveranser: list[str], antall: int,
     """
     from uuid import UUID
 
-    from application import kommandoer as k
     from application.app import BrukervalgApp
-    from domain.felles import Aktor, Rolle
+    from domain import kommandoer as k
+    from domain.begreper import Aktor, Rolle
 
     app = BrukervalgApp(env=env)
     lev = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")

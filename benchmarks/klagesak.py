@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from benchmarks._rapport import legg_til_i_benchmarks
-from domain.felles import Aktor, Form, Rolle, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
 from projections.klagesak import Klagesak

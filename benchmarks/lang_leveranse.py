@@ -18,8 +18,8 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
+from domain import kommandoer as k
 from domain.kalender import OSLO
 from tests.conftest import KOMMUNAL
 from tests.integration.conftest import lag_sak

@@ -31,8 +31,8 @@ import orjson
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
-from application.lager.ledger import verify
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger import verify
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
 from tests.pgserver import APP_PASSWORD, APP_USER, ThrowawayPostgres
 from tests.pgserver import _find_bin as _pg_bin
 

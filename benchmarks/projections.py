@@ -46,12 +46,12 @@ def _app(port: int, db: str) -> Any:
 
 
 def _emner() -> list[str]:
-    from projections import Konfig
+    from projections import ProjectionSettings
     from projections.betalbar_tid import BetalbarTid
     from projections.gjeldende_leverandor import GjeldendeLeverandor
     from projections.sla import Sla
 
-    konfig = Konfig.last()
+    konfig = ProjectionSettings.last()
     return sorted({t for p in (GjeldendeLeverandor(konfig), BetalbarTid(konfig), Sla(konfig))
                    for t in p.behandlere()})
 
@@ -87,7 +87,7 @@ def _maal_gjenoppbygging(app: Any, batch: int) -> dict[str, Any]:
 
 
 def _maal_sporringer(app: Any, rng: random.Random) -> dict[str, Any]:
-    from domain.felles import Tjenestetype
+    from domain.begreper import Tjenestetype
     from projections import Projeksjoner
 
     with Projeksjoner(app) as p, p.lager.les() as cur:

@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
 from domain import frister, kalender
+from domain import kommandoer as k
 from domain import leveranse as l_mod
+from domain.begreper import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
 from domain.bruker import Mottaker
-from domain.felles import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
 from domain.leveranse import Besokskategori, Leveranse
 from domain.vedtak import Omfang, Utfall
 

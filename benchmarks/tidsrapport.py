@@ -32,12 +32,12 @@ from pathlib import Path
 
 import psycopg
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
 from application.tidsrapport import KOLONNER
 from benchmarks._rapport import legg_til_i_benchmarks
-from domain.felles import Aktor, Rolle, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Aktor, Rolle, Tjenestetype
 from domain.kalender import OSLO
 from domain.vedtak import Omfang
 from tests.pgserver import ThrowawayPostgres

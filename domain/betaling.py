@@ -49,7 +49,7 @@ from fractions import Fraction
 from typing import Literal
 
 from domain import kalender
-from domain.felles import aktiv_paa, annullert
+from domain.begreper import aktiv_paa, annullert
 from domain.kalender import OSLO
 
 US_PER_MINUTT = 60_000_000

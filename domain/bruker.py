@@ -21,7 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
 from domain import ansvar
-from domain.felles import (
+from domain.begreper import (
     FeilAggregattype,
     Form,
     Hendelse,

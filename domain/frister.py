@@ -35,8 +35,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain import felles, kalender
-from domain.felles import Kanal, Tjenestetype
+from domain import begreper, kalender
+from domain.begreper import Kanal, Tjenestetype
 
 _EN_DAG = timedelta(days=1)
 
@@ -175,7 +175,7 @@ class Leveransefakta:
     meldinger: tuple[Melding, ...] = ()
 
     def aktiv_paa(self, dag: date) -> bool:
-        return felles.aktiv_paa(self.fom, self.tom, dag)
+        return begreper.aktiv_paa(self.fom, self.tom, dag)
 
 
 @dataclass(frozen=True)
@@ -309,7 +309,7 @@ def forpliktelser(leveranser: Iterable[Leveransefakta], vedtak: Iterable[Vedtaks
 
 
 def _annullert(lev: Leveransefakta) -> bool:
-    return felles.annullert(lev.fom, lev.tom)
+    return begreper.annullert(lev.fom, lev.tom)
 
 
 def _felles(lev: Leveransefakta) -> dict[str, Any]:

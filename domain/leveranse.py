@@ -13,7 +13,7 @@ from uuid import UUID, uuid4, uuid5
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain import frister, kalender
-from domain.felles import (
+from domain.begreper import (
     FeilAggregattype,
     Hendelse,
     Hendelser,

@@ -15,14 +15,14 @@ from domain import bruker as b_mod
 from domain import kalender
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
+from domain.begreper import Form, Hendelse, Hendelser, Kontekst, Regelbrudd, Sluttarsak, Tjenestetype
 from domain.bruker import Bruker
-from domain.felles import Form, Hendelse, Hendelser, Kontekst, Regelbrudd, Sluttarsak, Tjenestetype
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 
 
 @dataclass
-class Utfall:
+class Beslutning:
     """New events, grouped by aggregate, plus the id the caller asked about."""
 
     hendelser: list[Hendelse] = field(default_factory=list)
@@ -44,7 +44,7 @@ def _sjekk_overlapp(b: Bruker, tjenestetype: Tjenestetype, fom: date, tom: date 
 
 def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestetype,
                       leveranse_id: UUID, leverandor_id: str | None, kommunal_id: str, fom: date,
-                      tom: date | None, ktx: Kontekst) -> Utfall:
+                      tom: date | None, ktx: Kontekst) -> Beslutning:
     """Order the service from the chosen provider (R03: municipal if no choice), no overlap (R08).
 
     Without a vedtak the service starts before the application is decided (R14).
@@ -67,9 +67,9 @@ def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestety
     for ref in b.leveranser.values():  # the same order repeated is recorded once
         if (ref.tjenestetype, ref.leverandor_id, ref.fom, ref.vedtak_id) == (
                 tjenestetype, leverandor, fom, vedtak_id):
-            return Utfall(id=ref.leveranse_id)
+            return Beslutning(id=ref.leveranse_id)
     _sjekk_overlapp(b, tjenestetype, fom, tom)
-    ut = Utfall(id=leveranse_id)
+    ut = Beslutning(id=leveranse_id)
     ut.legg_til(l_mod.bestill(leveranse_id, b.id, vedtak_id, tjenestetype, leverandor, fom, tom,
                               ktx))
     h = Hendelser(b.id, b.version, ktx)
@@ -82,7 +82,7 @@ def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestety
 def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestetype,
                     til_leverandor_id: str, form: Form, oppsigelsesdato: date,
                     ny_leveranse_id: UUID, ktx: Kontekst,
-                    ventende: Leveranse | None = None) -> Utfall:
+                    ventende: Leveranse | None = None) -> Beslutning:
     """R06-R08: switch at any time without a reason; ten days' notice; no overlap.
 
     ``ventende``: the delivery of a switch not yet taken over (``Bruker.ventende_bytte``); a new
@@ -91,7 +91,7 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
     for x in b.bytter:
         if (x.tjenestetype, x.oppsigelsesdato, x.til_leverandor_id) == (
                 tjenestetype, oppsigelsesdato, til_leverandor_id):
-            return Utfall(id=x.ny_leveranse_id)
+            return Beslutning(id=x.ny_leveranse_id)
     b_mod.sjekk_valgdato(oppsigelsesdato, "oppsigelsesdato")
     b_mod.sjekk_i_live(b, oppsigelsesdato, "oppsigelsesdato")
     if gammel is None:
@@ -117,7 +117,7 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
         raise Regelbrudd("R07", "oppsigelsesdato", f"leveransen slutter uansett {gammel.tom}, "
                          "før en ny leverandør kan ta over etter oppsigelsestiden")
     b_mod.sjekk_i_live(b, forste_dag, "oppsigelsesdato")
-    ut = Utfall(id=ny_leveranse_id)
+    ut = Beslutning(id=ny_leveranse_id)
     ut.legg_til(l_mod.avslutt(gammel, siste_dag, Sluttarsak.BYTTE_AV_LEVERANDOR, "", ktx))
     ut.legg_til(l_mod.bestill(ny_leveranse_id, b.id, gammel.vedtak_id, tjenestetype,
                               til_leverandor_id, forste_dag, ny_tom, ktx))
@@ -136,7 +136,7 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
 
 def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
                   bytte: b_mod.LeverandorByttet, til_leverandor_id: str, form: Form,
-                  oppsigelsesdato: date, ny_leveranse_id: UUID, ktx: Kontekst) -> Utfall:
+                  oppsigelsesdato: date, ny_leveranse_id: UUID, ktx: Kontekst) -> Beslutning:
     """R06 during a pending switch: the user may choose again "når som helst" (seed 003).
 
     The old provider was given notice by the first switch, and its ten days (R07) run from that
@@ -159,7 +159,7 @@ def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
     _sjekk_overlapp(b, ventende.tjenestetype, overtar, tom, unntatt=ventende.id,
                     felt="oppsigelsesdato")
     annullert = overtar - timedelta(days=1)
-    ut = Utfall(id=ny_leveranse_id)
+    ut = Beslutning(id=ny_leveranse_id)
     ut.legg_til(l_mod.avslutt(ventende, annullert, Sluttarsak.BYTTE_AV_LEVERANDOR,
                               f"annullert før oppstart: brukeren valgte {til_leverandor_id} "
                               f"(oppsigelsesdato {oppsigelsesdato})", ktx))
@@ -182,10 +182,10 @@ def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
 
 def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_fra: date,
                 gyldig_til: date | None, omfang: v_mod.Omfang, vedtaksdato: date,
-                knytt_til: Leveranse | None, ktx: Kontekst) -> Utfall:
+                knytt_til: Leveranse | None, ktx: Kontekst) -> Beslutning:
     """Make a vedtak for a user; a service already started is linked, with equal dates (R14)."""
     b_mod.sjekk_i_live(b, gyldig_fra, "gyldig_fra")
-    ut = Utfall(id=vedtak_id)
+    ut = Beslutning(id=vedtak_id)
     ut.legg_til(v_mod.fatt(vedtak_id, b.id, tjenestetype, gyldig_fra, gyldig_til, omfang,
                            vedtaksdato, ktx))
     if knytt_til is not None:
@@ -207,10 +207,10 @@ def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_f
 
 
 def forleng_vedtak(b: Bruker, v: Vedtak, leveranser: list[Leveranse], ny_gyldig_til: date | None,
-                   ktx: Kontekst) -> Utfall:
+                   ktx: Kontekst) -> Beslutning:
     """Extend a vedtak; its running deliveries that ended with it continue with it (R11: an
     extension is notified like a start). A delivery already continued by another is left as is."""
-    ut = Utfall(id=v.id)
+    ut = Beslutning(id=v.id)
     gammel_til = v.gyldig_til
     ut.legg_til(v_mod.forleng(v, ny_gyldig_til, ktx))
     if not ut.hendelser:
@@ -232,13 +232,13 @@ def forleng_vedtak(b: Bruker, v: Vedtak, leveranser: list[Leveranse], ny_gyldig_
 
 
 def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttarsak,
-                      sluttnotat: str, ktx: Kontekst) -> Utfall:
+                      sluttnotat: str, ktx: Kontekst) -> Beslutning:
     """R22: the provider ends the service when the need ceases (or the vedtak expires)."""
     if arsak in (Sluttarsak.DODSFALL, Sluttarsak.FLYTTET, Sluttarsak.BYTTE_AV_LEVERANDOR):
         raise Regelbrudd("R22", "arsak", f"{arsak} registreres med egen kommando")
     if sluttdato < lev.fom - timedelta(days=1):
         raise Regelbrudd("BV3", "sluttdato", "sluttdato er før leveransen startet")
-    ut = Utfall(id=lev.id)
+    ut = Beslutning(id=lev.id)
     ut.legg_til(l_mod.avslutt(lev, sluttdato, arsak, sluttnotat, ktx))
     if ut.hendelser:
         h = Hendelser(b.id, b.version, ktx)
@@ -248,15 +248,15 @@ def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttar
 
 
 def avslutt_alt(b: Bruker, leveranser: list[Leveranse], vedtak: list[Vedtak], dato: date,
-                arsak: Sluttarsak, ktx: Kontekst) -> Utfall:
+                arsak: Sluttarsak, ktx: Kontekst) -> Beslutning:
     """R23: on death or moving out, every active delivery and vedtak ends on that date."""
     registrert = b.dodsdato if arsak is Sluttarsak.DODSFALL else b.utflyttet
     if registrert == dato:
-        return Utfall(id=b.id)
+        return Beslutning(id=b.id)
     if b.sluttdato is not None:
         raise Regelbrudd("R23", "dato", f"brukeren er allerede avsluttet {b.sluttdato}; "
                          "rett opp med en korreksjon")
-    ut = Utfall(id=b.id)
+    ut = Beslutning(id=b.id)
     h = Hendelser(b.id, b.version, ktx)
     if arsak is Sluttarsak.DODSFALL:
         h.ny(b_mod.DodsfallRegistrert, dodsdato=dato)

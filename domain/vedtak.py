@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain import frister, kalender
-from domain.felles import (
+from domain.begreper import (
     FeilAggregattype,
     Hendelse,
     Hendelser,

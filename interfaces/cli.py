@@ -23,7 +23,7 @@ from application.demo import DemoKlokke, last_demo
 from application.fremdrift import Fremdriftslinje
 from application.klokke import klokke_fra_miljo
 from domain import kalender
-from domain.felles import IkkeFunnet, Regelbrudd, Rolle
+from domain.begreper import IkkeFunnet, Regelbrudd, Rolle
 from interfaces.norsk import tall, tidspunkt
 from projections.beskrivelse import Beskriver
 
@@ -234,7 +234,7 @@ def historikk(args: argparse.Namespace) -> int:
 def importer(args: argparse.Namespace) -> int:
     """Import a provider's time report file; write the line-by-line receipt as CSV."""
     from application.tidsrapport import KVITTERING_HODE, Filfeil, kvittering_csv_linje
-    from domain.felles import Aktor, Rolle
+    from domain.begreper import Aktor, Rolle
 
     app = _app()
     _leverandor(app, args.leverandor)
@@ -270,7 +270,7 @@ def importer(args: argparse.Namespace) -> int:
 def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> None:
     """Each checkpoint file read and its signature checked before the chain is walked, so a bad
     file is named in one Norwegian line (the ledger's own errors are English, for its API)."""
-    from application.lager.ledger import (
+    from application.infrastructure.ledger import (
         GENESIS_HASH,
         CheckpointError,
         CheckpointSignatureError,
@@ -278,7 +278,7 @@ def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> N
         load_checkpoint,
         verify_checkpoint,
     )
-    from application.lager.ledger.checkpoints import CHECKPOINT_FIELDS
+    from application.infrastructure.ledger.checkpoints import CHECKPOINT_FIELDS
 
     for fil in filer:
         if not os.path.isfile(fil):
@@ -308,7 +308,7 @@ def _les_sjekkpunkter(filer: Sequence[str], klarerte: Sequence[str] | None) -> N
 
 
 def kjede_verifiser(args: argparse.Namespace) -> int:
-    from application.lager.ledger import cli as ledger_cli
+    from application.infrastructure.ledger import cli as ledger_cli
 
     _les_sjekkpunkter(args.sjekkpunkt, args.klarert_nokkel or None)
     app = _kjede()
@@ -333,8 +333,8 @@ def _kjedesammendrag(r: Any) -> str:
 
 
 def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
-    from application.lager.ledger import ChainBrokenError, CheckpointError, load_private_key
-    from application.lager.ledger import cli as ledger_cli
+    from application.infrastructure.ledger import ChainBrokenError, CheckpointError, load_private_key
+    from application.infrastructure.ledger import cli as ledger_cli
 
     try:
         load_private_key(args.nokkel)
@@ -354,7 +354,7 @@ def kjede_sjekkpunkt(args: argparse.Namespace) -> int:
 
 
 def kjede_nokkel(args: argparse.Namespace) -> int:
-    from application.lager.ledger import generate_private_key, public_key_hex, save_private_key
+    from application.infrastructure.ledger import generate_private_key, public_key_hex, save_private_key
 
     nokkel = generate_private_key()
     save_private_key(nokkel, args.ut)
@@ -507,7 +507,7 @@ def nokler(args: argparse.Namespace) -> int:
     from application import nokler as n
 
     if args.nokkelkommando == "reindekser":
-        from domain.felles import Aktor
+        from domain.begreper import Aktor
 
         app = BrukervalgApp(produksjon=not n.er_utvikling())
         try:
@@ -650,9 +650,9 @@ def lag_parser() -> argparse.ArgumentParser:
 
 def _feilmelding(e: BaseException) -> str | None:
     """The one line for an error the user can act on; None for a defect."""
-    from application.lager.ledger.errors import ChainBrokenError, CheckpointError
-    from application.lager.settings import Innstillingsfeil as Lagerinnstillingsfeil
-    from interfaces.http.innstillinger import Innstillingsfeil
+    from application.infrastructure.ledger.errors import ChainBrokenError, CheckpointError
+    from application.infrastructure.settings import StoreSettingsError
+    from interfaces.http.settings import ApiSettingsError
 
     if isinstance(e, Brukerfeil):
         return str(e)
@@ -672,9 +672,9 @@ def _feilmelding(e: BaseException) -> str | None:
         return f"ingen tilgang til {e.filename}"
     if isinstance(e, OSError) and e.filename:
         return f"{e.filename}: {e.strerror}"
-    if isinstance(e, Innstillingsfeil | Lagerinnstillingsfeil | CheckpointError | ChainBrokenError):
+    if isinstance(e, ApiSettingsError | StoreSettingsError | CheckpointError | ChainBrokenError):
         return str(e)
-    if type(e).__name__ == "ProjeksjonUtdatert":
+    if type(e).__name__ == "ProjectionBehind":
         return str(e)
     return None
 

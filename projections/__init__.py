@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from domain.felles import Regelbrudd, Tjenestetype
+from domain.begreper import Regelbrudd, Tjenestetype
 from domain.kalender import krev_tidssone
 from projections import fakturering
 from projections import gjeldende_leverandor as gl
@@ -38,18 +38,18 @@ from projections.gjeldende_leverandor import (
     LeverandorPaaDato,
     VentendeBytte,
 )
-from projections.konfig import Konfig, Konfigurasjonsfeil
-from projections.lager import Lager, lager_for
-from projections.rammeverk import (
+from projections.runner import (
+    ConcurrentUpdate,
     Fremdrift,
     FremdriftTilStderr,
     Kjoring,
-    KonkurrerendeOppdatering,
-    ProjeksjonFeil,
-    ProjeksjonUtdatert,
+    ProjectionBehind,
+    ProjectionFailed,
     Resultat,
 )
+from projections.settings import ProjectionSettings, SettingsError
 from projections.sla import Sla, SlaAggregat, SlaForpliktelse
+from projections.store import Store, store_for
 
 __all__ = [
     "Betalingsavvik",
@@ -58,13 +58,13 @@ __all__ = [
     "Fakturalinje",
     "FremdriftTilStderr",
     "Kilde",
-    "Konfig",
-    "Konfigurasjonsfeil",
-    "KonkurrerendeOppdatering",
+    "ProjectionSettings",
+    "SettingsError",
+    "ConcurrentUpdate",
     "LeverandorPaaDato",
     "Leverandormaaned",
-    "ProjeksjonFeil",
-    "ProjeksjonUtdatert",
+    "ProjectionFailed",
+    "ProjectionBehind",
     "Projeksjoner",
     "ProjeksjonStatus",
     "Resultat",
@@ -90,19 +90,19 @@ class ProjeksjonStatus:
 class Projeksjoner:
     """The three projections of one application, their catch-up, and their queries."""
 
-    def __init__(self, app: Any, *, konfig: Konfig | None = None, lager: Lager | None = None,
+    def __init__(self, app: Any, *, konfig: ProjectionSettings | None = None, lager: Store | None = None,
                  batchstorrelse: int = 10_000) -> None:
         self.app = app
         regler = getattr(app, "fristregler", None)
         if konfig is None:
-            konfig = Konfig.last()
+            konfig = ProjectionSettings.last()
             if regler is not None:  # the application's settings, read once, win
                 konfig = dataclasses.replace(konfig, sla=regler)
         elif regler is not None and konfig.sla != regler:
             raise ValueError("fristreglene (sla.toml) må være de samme som applikasjonens: én "
                              "innstilling gir ett svar i klagesaken og i SLA-rapporten")
         self.konfig = konfig
-        self.lager = lager or lager_for(app)
+        self.lager = lager or store_for(app)
         self._eier_lager = lager is None
         self.gjeldende_leverandor = GjeldendeLeverandor(self.konfig)
         self.betalbar_tid = BetalbarTid(self.konfig)
@@ -198,7 +198,7 @@ class Projeksjoner:
         try:
             return beregn_egenandel(self.konfig.egenandel, bruker_id, aar, maaned,
                                     Decimal(husstandsinntekt), timer)
-        except Konfigurasjonsfeil as e:  # e.g. a month before the first grunnbeløp configured
+        except SettingsError as e:  # e.g. a month before the first grunnbeløp configured
             raise Regelbrudd("R19", "aar", f"egenandelen for {aar}-{maaned:02d} kan ikke "
                              f"beregnes: {e}") from None
 
@@ -230,7 +230,7 @@ class Projeksjoner:
 
 
 def gjenoppbygg(app: Any, progress: Fremdrift | None = None, *,
-                navn: Sequence[str] | None = None, konfig: Konfig | None = None) -> float:
+                navn: Sequence[str] | None = None, konfig: ProjectionSettings | None = None) -> float:
     """Drop and rebuild the projections from the first event; returns events per second.
 
     ``progress`` gets (position, head, seconds); the default draws a bar with the

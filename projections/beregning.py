@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from domain import betaling
+from domain.begreper import Sluttarsak
 from domain.betaling import Grunnlag, Maanedsresultat, Omfangsperiode
-from domain.felles import Sluttarsak
-from projections.felles import brok_tekst, dato, tid
+from projections.rows import brok_tekst, dato, tid
 
 
 def omfangsperiode(fra: str, minutter: Any, per_uker: Any) -> Omfangsperiode:

@@ -10,7 +10,7 @@ from application.referansedata import Referansedata
 from domain import bruker as b
 from domain import leveranse as lv
 from domain import vedtak as v
-from domain.felles import Hendelse
+from domain.begreper import Hendelse
 from domain.kalender import lokal
 
 

@@ -28,12 +28,12 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from domain import ansvar, betaling, kalender
-from domain.felles import Sluttarsak
+from domain.begreper import Sluttarsak
 from projections import beregning
 from projections.beregning import RESULTAT_KOLONNER, RESULTAT_TYPER
-from projections.felles import Emne, bydel_ddl, bydel_rad, bydelhistorikk, tid
-from projections.lager import Lager, Markor
-from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
+from projections.rows import Emne, bydel_ddl, bydel_rad, bydelhistorikk, tid
+from projections.runner import Behandler, Projection, WriteBuffer
+from projections.store import Cursor, Store
 
 _EN_DAG = timedelta(days=1)
 _fra_iso = datetime.fromisoformat
@@ -62,7 +62,7 @@ class _Batch:
     forste_id: int = 0  # the batch's first visit or cancellation: names its delivered-time rows
 
 
-class BetalbarTid(Projeksjon):
+class BetalbarTid(Projection):
     navn = "betalbar_tid"
     # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
     # the planned time of cancellations made in time (``avbestilt``), so the invoice control
@@ -129,7 +129,7 @@ class BetalbarTid(Projeksjon):
         "ON prj_bt_avvik (leverandor_id, aar, maaned)",
     )
 
-    flush_storrelse = 2000
+    flush_size = 2000
 
     def behandlere(self) -> dict[str, Behandler]:
         return {
@@ -169,14 +169,14 @@ class BetalbarTid(Projeksjon):
             b.siste_tid = t
 
     @staticmethod
-    def _les_horisont(cur: Markor) -> tuple[int, int] | None:
+    def _les_horisont(cur: Cursor) -> tuple[int, int] | None:
         rad = cur.execute("SELECT verdi FROM prj_bt_tilstand WHERE nokkel = 'horisont'").fetchone()
         if rad is None:
             return None
         aar, maaned = rad[0].split("-")
         return int(aar), int(maaned)
 
-    def _merk(self, cur: Markor, b: _Batch, horisont: tuple[int, int] | None) -> None:
+    def _merk(self, cur: Cursor, b: _Batch, horisont: tuple[int, int] | None) -> None:
         """Every month of the touched deliveries whose figures may have changed.
 
         A delivery's months: those with stored results (covers a period that shrank and every
@@ -209,19 +209,19 @@ class BetalbarTid(Projeksjon):
 
     # --- users ------------------------------------------------------------------------------
 
-    def _bruker_registrert(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _bruker_registrert(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_bruker (bruker_id) VALUES (?) "
                     "ON CONFLICT (bruker_id) DO NOTHING", (d["originator_id"],))
         bydel_rad("prj_bt_bydel", d["originator_id"], 0, date.min.isoformat(), d["bydel"], cur)
 
-    def _flyttet_til_bydel(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _flyttet_til_bydel(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R24: responsibility moves with the user from the date; history stays."""
         self._tidspunkt(b, d)
         bydel_rad("prj_bt_bydel", d["originator_id"], n.id, d["dato"], d["til_bydel"], cur)
         b.brukere.add(d["originator_id"])
 
-    def _slutt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _slutt(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R23: death or moving out; nothing after it is payable."""
         self._tidspunkt(b, d)
         dodsfall = n.topic == Emne.DODSFALL
@@ -233,7 +233,7 @@ class BetalbarTid(Projeksjon):
 
     # --- vedtak -----------------------------------------------------------------------------
 
-    def _vedtak_fattet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _vedtak_fattet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_vedtak (vedtak_id, bruker_id, tjenestetype, gyldig_fra, "
                     "gyldig_til) VALUES (?, ?, ?, ?, ?) ON CONFLICT (vedtak_id) DO NOTHING",
@@ -244,13 +244,13 @@ class BetalbarTid(Projeksjon):
         b.vedtak.add(d["originator_id"])
 
     @staticmethod
-    def _sett_omfang(cur: Skrivebuffer, vedtak_id: str, fra: str, omfang: dict[str, Any]) -> None:
+    def _sett_omfang(cur: WriteBuffer, vedtak_id: str, fra: str, omfang: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_bt_omfang (vedtak_id, fra, minutter, per_uker) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (vedtak_id, fra) DO UPDATE SET "
                     "minutter = excluded.minutter, per_uker = excluded.per_uker",
                     (vedtak_id, fra, omfang["minutter"], omfang.get("per_uker", 1)))
 
-    def _revurdering_anmodet(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _revurdering_anmodet(self, cur: WriteBuffer, b: _Batch, n: Notification,
                              d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_revurdering (revurdering_id, vedtak_id, leverandor_id, "
@@ -259,7 +259,7 @@ class BetalbarTid(Projeksjon):
                      d["anmodet_tid"]))
         b.vedtak.add(d["originator_id"])
 
-    def _revurdering_besvart(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _revurdering_besvart(self, cur: WriteBuffer, b: _Batch, n: Notification,
                              d: dict[str, Any]) -> None:
         """R16/R10: the answer closes the R17 window; a changed omfang governs from its date."""
         self._tidspunkt(b, d)
@@ -269,20 +269,20 @@ class BetalbarTid(Projeksjon):
             self._sett_omfang(cur, d["originator_id"], d["gyldig_fra"], d["nytt_omfang"])
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_revidert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _vedtak_revidert(self, cur: WriteBuffer, b: _Batch, n: Notification,
                          d: dict[str, Any]) -> None:
         """The bydel's own revision of the scope governs from its date, like an answer."""
         self._tidspunkt(b, d)
         self._sett_omfang(cur, d["originator_id"], d["gyldig_fra"], d["nytt_omfang"])
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _vedtak_forlenget(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("UPDATE prj_bt_vedtak SET gyldig_til = ? WHERE vedtak_id = ?",
                     (d["ny_gyldig_til"], d["originator_id"]))
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_avsluttet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _vedtak_avsluttet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("UPDATE prj_bt_vedtak SET gyldig_til = ? WHERE vedtak_id = ?",
                     (d["dato"], d["originator_id"]))
@@ -290,7 +290,7 @@ class BetalbarTid(Projeksjon):
 
     # --- deliveries -------------------------------------------------------------------------
 
-    def _leveranse_bestilt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _leveranse_bestilt(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)
         cur.execute("INSERT INTO prj_bt_leveranse (leveranse_id, bruker_id, tjenestetype, "
                     "leverandor_id, fom, tom, vedtak_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -299,7 +299,7 @@ class BetalbarTid(Projeksjon):
                      d["fom"], d["tom"], d["vedtak_id"]))
         b.leveranser.add(d["originator_id"])
 
-    def _knyttet_til_vedtak(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _knyttet_til_vedtak(self, cur: WriteBuffer, b: _Batch, n: Notification,
                             d: dict[str, Any]) -> None:
         """R14: a delivery started before its vedtak is linked to it."""
         self._tidspunkt(b, d)
@@ -310,7 +310,7 @@ class BetalbarTid(Projeksjon):
     def _ny_tom(self, felt: str) -> Any:
         """A delivery's end moved (ended: ``sluttdato``; extended with its vedtak: ``ny_tom``)."""
 
-        def behandle(cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+        def behandle(cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
             self._tidspunkt(b, d)
             cur.execute("UPDATE prj_bt_leveranse SET tom = ? WHERE leveranse_id = ?",
                         (d[felt], d["originator_id"]))
@@ -338,7 +338,7 @@ class BetalbarTid(Projeksjon):
                 rad[30 + dag.day] += 1
                 forste = False
 
-    def _besok_utfort(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _besok_utfort(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         # The bulk of all events: kept to the few operations it needs.
         if d["timestamp"] != b.siste_tidstekst:
             self._tidspunkt(b, d)
@@ -348,7 +348,7 @@ class BetalbarTid(Projeksjon):
                        betaling.art_for_besok(d.get("kategori")),
                        _fra_iso(d["start"]), _fra_iso(d["slutt"]))
 
-    def _besok_rapportert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _besok_rapportert(self, cur: WriteBuffer, b: _Batch, n: Notification,
                           d: dict[str, Any]) -> None:
         """A time report's visits of one delivery: each counts as a ``BesokUtfort``."""
         self._tidspunkt(b, d)
@@ -359,14 +359,14 @@ class BetalbarTid(Projeksjon):
             legg_til(b, leveranse_id, betaling.art_for_besok(x.get("kategori")),
                      _fra_iso(x["start"]), _fra_iso(x["slutt"]))
 
-    def _besok_avbestilt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _besok_avbestilt(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         """R20: not delivered; late (contract threshold, real elapsed time) is kept apart."""
         self._tidspunkt(b, d)
         if not b.forste_id:
             b.forste_id = n.id
         self._avbestilling(b, d["originator_id"], d)
 
-    def _avbestillinger_rapportert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _avbestillinger_rapportert(self, cur: WriteBuffer, b: _Batch, n: Notification,
                                    d: dict[str, Any]) -> None:
         """A time report's cancellations of one delivery: each counts as a ``BesokAvbestilt``."""
         self._tidspunkt(b, d)
@@ -381,7 +381,7 @@ class BetalbarTid(Projeksjon):
                                             self.konfig.sen_avbestilling.terskel)
         self._legg_til(b, leveranse_id, art, start, tid(x["planlagt_slutt"]))
 
-    def skriv_batch(self, cur: Markor, b: _Batch) -> None:
+    def skriv_batch(self, cur: Cursor, b: _Batch) -> None:
         if b.levert:
             self._skriv_levert(cur, b.levert, b.forste_id)
         horisont = self._les_horisont(cur) if (b.siste_tid or b.leveranser or b.vedtak
@@ -398,14 +398,14 @@ class BetalbarTid(Projeksjon):
                       "ON CONFLICT (leveranse_id, aar, maaned) DO NOTHING", _NOKKEL_TYPER)
 
     @staticmethod
-    def _skriv_levert(cur: Markor, levert: dict[tuple[str, int, int, str], list[int]],
+    def _skriv_levert(cur: Cursor, levert: dict[tuple[str, int, int, str], list[int]],
                       del_nr: int) -> None:
         """Append the batch's day sums as its own part (no read: parts are added up later)."""
         cur.mange(_LEVERT_HODE, [(*nokkel, del_nr, sum(rad[31:]), ",".join(map(str, rad)))
                                  for nokkel, rad in levert.items()], "", _LEVERT_TYPER)
 
     @staticmethod
-    def _flytt_horisont(cur: Markor, gammel: tuple[int, int] | None,
+    def _flytt_horisont(cur: Cursor, gammel: tuple[int, int] | None,
                         ny: tuple[int, int]) -> None:
         """Months that became known: every delivery active in them gets a row."""
         if gammel is None:
@@ -434,10 +434,10 @@ class BetalbarTid(Projeksjon):
 
     # --- computing the touched months -------------------------------------------------------
 
-    def etterarbeid(self, lager: Lager) -> None:
+    def etterarbeid(self, lager: Store) -> None:
         """Compute the marked months, in key order, a chunk per transaction (each holds the
         lock, so no batch runs in between; a mark made later is computed next time)."""
-        n = self.flush_storrelse
+        n = self.flush_size
         etter: tuple[Any, ...] = ("", 0, 0)
         while True:
             with lager.skriv(laas=[self.navn]) as cur:
@@ -463,7 +463,7 @@ class BetalbarTid(Projeksjon):
                 self._beregn_og_skriv(cur, nokler)
                 etter = nokler[-1]
 
-    def _beregn_og_skriv(self, cur: Markor, nokler: Sequence[tuple[Any, ...]]) -> None:
+    def _beregn_og_skriv(self, cur: Cursor, nokler: Sequence[tuple[Any, ...]]) -> None:
         lev_ids = sorted({k[0] for k in nokler})
         leveranser = {r[0]: r for r in cur.i(
             "SELECT leveranse_id, bruker_id, tjenestetype, leverandor_id, fom, tom, vedtak_id "

@@ -17,7 +17,7 @@ from fractions import Fraction
 from uuid import UUID
 
 from domain.betaling import avrund_ore
-from projections.konfig import Egenandelskonfig, Egenandelstrinn, Konfigurasjonsfeil
+from projections.settings import Egenandelskonfig, Egenandelstrinn, SettingsError
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _trinn(tabell_trinn: tuple[Egenandelstrinn, ...], inntekt: Decimal,
     for t in tabell_trinn:
         if inntekt >= t.fra_g * g and (t.under_g is None or inntekt < t.under_g * g):
             return t
-    raise Konfigurasjonsfeil(f"ingen egenandelstrinn for inntekt {inntekt}")
+    raise SettingsError(f"ingen egenandelstrinn for inntekt {inntekt}")
 
 
 def _trinnavn(t: Egenandelstrinn) -> str:

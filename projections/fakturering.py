@@ -18,11 +18,11 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
+from domain.begreper import Tjenestetype
 from domain.betaling import Arsakskode, Avviksarsak, belop, timer
-from domain.felles import Tjenestetype
 from projections.beregning import RESULTAT_KOLONNER
-from projections.konfig import Timepriser
-from projections.lager import Markor
+from projections.settings import Timepriser
+from projections.store import Cursor
 
 _ORE = Decimal("0.01")
 
@@ -171,7 +171,7 @@ _KOLONNER = RESULTAT_KOLONNER
 _Linjenokkel = tuple[str, str, int, int, str | None]  # provider, bruker, year, month, bydel
 
 
-def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[_Linjenokkel,
+def _avvik(cur: Cursor, hvor: str, params: Sequence[Any]) -> dict[_Linjenokkel,
                                                                    list[Betalingsavvik]]:
     ut: dict[_Linjenokkel, list[Betalingsavvik]] = {}
     for lev_id, aar, maaned, arsak, leverandor_id, bruker_id, mengde, dager, bydel in cur.execute(
@@ -186,7 +186,7 @@ def _avvik(cur: Markor, hvor: str, params: Sequence[Any]) -> dict[_Linjenokkel,
     return ut
 
 
-def linjer(cur: Markor, priser: Timepriser, hvor: str, params: Sequence[Any],
+def linjer(cur: Cursor, priser: Timepriser, hvor: str, params: Sequence[Any],
            tjenestetyper: dict[str, str]) -> list[Fakturalinje]:
     """Invoice lines for the result rows matching ``hvor`` (grouped per provider/user/type/month
     and bydel: R24, each bydel is invoiced for its own days)."""
@@ -244,7 +244,7 @@ def samlet(deler: Sequence[Fakturalinje]) -> Fakturalinje:
         betalbar_us=s("betalbar_us"), belop=belop_, avvik=tuple(a for x in deler for a in x.avvik))
 
 
-def leverandormaaned(cur: Markor, priser: Timepriser, leverandor_id: str, aar: int,
+def leverandormaaned(cur: Cursor, priser: Timepriser, leverandor_id: str, aar: int,
                      maaned: int) -> Leverandormaaned:
     hvor = "leverandor_id = ? AND aar = ? AND maaned = ?"
     params = (leverandor_id, aar, maaned)
@@ -265,7 +265,7 @@ def leverandormaaned(cur: Markor, priser: Timepriser, leverandor_id: str, aar: i
         avvik_timer=dict(sorted(avvik.items())), mangler_pris=mangler)
 
 
-def bruker_linjer(cur: Markor, priser: Timepriser, bruker_id: UUID, aar: int,
+def bruker_linjer(cur: Cursor, priser: Timepriser, bruker_id: UUID, aar: int,
                   maaned: int) -> list[Fakturalinje]:
     hvor = "bruker_id = ? AND aar = ? AND maaned = ?"
     params = (str(bruker_id), aar, maaned)
@@ -274,7 +274,7 @@ def bruker_linjer(cur: Markor, priser: Timepriser, bruker_id: UUID, aar: int,
     return linjer(cur, priser, hvor, params, typer)
 
 
-def praktisk_bistand_timer(cur: Markor, bruker_id: UUID, aar: int) -> dict[int, Fraction]:
+def praktisk_bistand_timer(cur: Cursor, bruker_id: UUID, aar: int) -> dict[int, Fraction]:
     """R19 basis: payable hours of praktisk bistand per month of a year, all providers (R05)."""
     ut: dict[int, Fraction] = {}
     for maaned, betalbar in cur.execute(

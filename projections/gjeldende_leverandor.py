@@ -18,11 +18,11 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from domain import bruker as b_mod
+from domain.begreper import IkkeFunnet, Tjenestetype
 from domain.bruker import Kilde, LeveranseRef
-from domain.felles import IkkeFunnet, Tjenestetype
-from projections.felles import Emne, dato
-from projections.lager import Markor
-from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
+from projections.rows import Emne, dato
+from projections.runner import Behandler, Projection, WriteBuffer
+from projections.store import Cursor
 
 __all__ = ["Caseload", "GjeldendeLeverandor", "Kilde", "LeverandorPaaDato", "VentendeBytte",
            "caseload", "leverandor_paa"]
@@ -82,7 +82,7 @@ class _Bytterad:
     forste_dag_ny: date
 
 
-class GjeldendeLeverandor(Projeksjon):
+class GjeldendeLeverandor(Projection):
     navn = "gjeldende_leverandor"
     VERSJON = 3  # 3: a delivery keeps its position in the log (R03's tie-break, in the domain)
     tabeller = ("prj_gl_bruker", "prj_gl_leveranse", "prj_gl_bytte", "prj_gl_valg")
@@ -122,30 +122,30 @@ class GjeldendeLeverandor(Projeksjon):
             Emne.LEVERANSE_FORLENGET: self._forlenget,
         }
 
-    def _bruker_registrert(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _bruker_registrert(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_gl_bruker (bruker_id) VALUES (?) "
                     "ON CONFLICT (bruker_id) DO NOTHING", (d["originator_id"],))
 
-    def _slutt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _slutt(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         dodsfall = n.topic == Emne.DODSFALL
         cur.execute("UPDATE prj_gl_bruker SET sluttdato = ?, sluttarsak = ? WHERE bruker_id = ?",
                     (d["dodsdato"] if dodsfall else d["dato"],
                      "dodsfall" if dodsfall else "flyttet", d["originator_id"]))
 
-    def _valg(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _valg(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_gl_valg (hendelse_id, bruker_id, tjenestetype, "
                     "leverandor_id, gyldig_fra, posisjon) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (hendelse_id) DO NOTHING",
                     (d["hendelse_id"], d["originator_id"], d["tjenestetype"], d["leverandor_id"],
                      d["gyldig_fra"], n.id))
 
-    def _valg_korrigert(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _valg_korrigert(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         """R26: the correction replaces the corrected choice; both stay recorded."""
         cur.execute("UPDATE prj_gl_valg SET korrigert_av = ? WHERE hendelse_id = ?",
                     (d["hendelse_id"], d["korrigerer"]))
         self._valg(cur, b, n, d)
 
-    def _byttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _byttet(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         """R06-R07: the switch is also the user's new choice from the changeover date."""
         cur.execute("INSERT INTO prj_gl_bytte (ny_leveranse_id, bruker_id, tjenestetype, "
                     "fra_leverandor_id, til_leverandor_id, oppsigelsesdato, siste_dag_gammel, "
@@ -160,22 +160,22 @@ class GjeldendeLeverandor(Projeksjon):
                     (d["hendelse_id"], d["originator_id"], d["tjenestetype"],
                      d["til_leverandor_id"], d["forste_dag_ny"], n.id))
 
-    def _bestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _bestilt(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_gl_leveranse (leveranse_id, bruker_id, tjenestetype, "
                     "leverandor_id, fom, tom, vedtak_id, posisjon) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (leveranse_id) DO NOTHING",
                     (d["originator_id"], d["bruker_id"], d["tjenestetype"], d["leverandor_id"],
                      d["fom"], d["tom"], d["vedtak_id"], n.id))
 
-    def _knyttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _knyttet(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_gl_leveranse SET vedtak_id = ? WHERE leveranse_id = ?",
                     (d["vedtak_id"], d["originator_id"]))
 
-    def _avsluttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _avsluttet(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_gl_leveranse SET tom = ?, sluttarsak = ? WHERE leveranse_id = ?",
                     (d["sluttdato"], d["arsak"], d["originator_id"]))
 
-    def _forlenget(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _forlenget(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_gl_leveranse SET tom = ? WHERE leveranse_id = ?",
                     (d["ny_tom"], d["originator_id"]))
 
@@ -192,7 +192,7 @@ def _leveranse(r: tuple[Any, ...]) -> LeveranseRef:
                         date.fromisoformat(r[4]), dato(r[5]), int(r[6]))
 
 
-def _sluttdato(cur: Markor, bruker_id: UUID) -> date | None:
+def _sluttdato(cur: Cursor, bruker_id: UUID) -> date | None:
     rad = cur.execute("SELECT sluttdato FROM prj_gl_bruker WHERE bruker_id = ?",
                       (str(bruker_id),)).fetchone()
     if rad is None:
@@ -200,7 +200,7 @@ def _sluttdato(cur: Markor, bruker_id: UUID) -> date | None:
     return dato(rad[0])
 
 
-def leverandor_paa(cur: Markor, kommunal_id: str, bruker_id: UUID, tjenestetype: Tjenestetype,
+def leverandor_paa(cur: Cursor, kommunal_id: str, bruker_id: UUID, tjenestetype: Tjenestetype,
                    paa: date) -> LeverandorPaaDato:
     """The provider of a user's tjenestetype on a date (R03, R07, R23): the user's rows, decided
     by ``domain.bruker.gjeldende_leverandor``."""
@@ -232,7 +232,7 @@ def leverandor_paa(cur: Markor, kommunal_id: str, bruker_id: UUID, tjenestetype:
                              lev.fom, lev.tom, lev.vedtak_id, ventende)
 
 
-def caseload(cur: Markor, leverandor_id: str, paa: date,
+def caseload(cur: Cursor, leverandor_id: str, paa: date,
              tjenestetype: Tjenestetype | None = None) -> Caseload:
     """Users whose provider on the date is this one through a running delivery, in total and per
     type. The SQL only narrows to candidate users (a delivery from the provider whose period

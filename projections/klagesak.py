@@ -18,14 +18,14 @@ from uuid import UUID
 from psycopg.sql import SQL, Identifier
 from pydantic import BaseModel, Field
 
-from application.lager.ledger import positions as kjede
-from application.lager.ledger.positions import Lenke
+from application.infrastructure.ledger import positions as kjede
+from application.infrastructure.ledger.positions import Lenke
 from domain import bruker as b_mod
 from domain import frister, kalender
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
+from domain.begreper import Aktor, Hendelse, IkkeFunnet, Sluttarsak, Tjenestetype
 from domain.bruker import Bruker
-from domain.felles import Aktor, Hendelse, IkkeFunnet, Sluttarsak, Tjenestetype
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 from projections.beskrivelse import Beskriver
@@ -249,7 +249,7 @@ class Klagesak:
         kjente = {i: self._cache.pop(i, _TOM) for i in identer}
         # From the last event already read, so that a store which lost it (its newest commits,
         # as after a failover) is noticed: that aggregate is then read afresh, never served from
-        # what the store no longer has (as application/lager/hendelsebuffer.py).
+        # what the store no longer has (as application/infrastructure/event_buffer.py).
         nye = self._les_nye({i: max(len(lest.hendelser) - 1, 0) for i, lest in kjente.items()})
         tapt = [i for i, lest in kjente.items() if lest.hendelser and not (
             (ny := nye.get(i)) and ny[0] and ny[0][0] == lest.hendelser[-1])]

@@ -20,10 +20,10 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from domain import ansvar, frister, kalender
-from domain.felles import Kanal, Tjenestetype
-from projections.felles import Emne, bydel_ddl, bydel_rad, bydelhistorikk, dato, tid, utc_tekst
-from projections.lager import Markor
-from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
+from domain.begreper import Kanal, Tjenestetype
+from projections.rows import Emne, bydel_ddl, bydel_rad, bydelhistorikk, dato, tid, utc_tekst
+from projections.runner import Behandler, Projection, WriteBuffer
+from projections.store import Cursor
 
 _EN_DAG = timedelta(days=1)
 
@@ -117,7 +117,7 @@ def _frist_dato(x: frister.Forpliktelse) -> str:
     return (f.dato if f.dato is not None else kalender.lokal_dato(f.grense)).isoformat()
 
 
-class Sla(Projeksjon):
+class Sla(Projection):
     navn = "sla"
     VERSJON = 5  # 4: R11 for a new vedtak on a running service; 5: moves folded (R24)
     konfigdeler = ("sla",)
@@ -192,43 +192,43 @@ class Sla(Projeksjon):
 
     # --- handlers: record the facts (writes only; obligations are computed per batch) ------
 
-    def _bruker_registrert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _bruker_registrert(self, cur: WriteBuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
         bydel_rad("prj_sla_bydel", d["originator_id"], 0, date.min.isoformat(), d["bydel"], cur)
 
-    def _flyttet_til_bydel(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _flyttet_til_bydel(self, cur: WriteBuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
         """R24: obligations falling due from the move's date belong to the new bydel; history
         stays."""
         bydel_rad("prj_sla_bydel", d["originator_id"], n.id, d["dato"], d["til_bydel"], cur)
         b.flyttet.add(d["originator_id"])
 
-    def _omfang(self, cur: Skrivebuffer, d: dict[str, Any], fra: str, omfang: dict[str, Any]) -> None:
+    def _omfang(self, cur: WriteBuffer, d: dict[str, Any], fra: str, omfang: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_omfang (vedtak_id, versjon, fra, minutter, per_uker, "
                     "registrert_tid) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (vedtak_id, versjon) DO NOTHING",
                     (d["originator_id"], d["originator_version"], fra, omfang["minutter"],
                      omfang.get("per_uker", 1), d["timestamp"]))
 
-    def _vedtak_fattet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _vedtak_fattet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_vedtak (vedtak_id, bruker_id, tjenestetype, "
                     "gyldig_til_fattet) VALUES (?, ?, ?, ?) ON CONFLICT (vedtak_id) DO NOTHING",
                     (d["originator_id"], d["bruker_id"], d["tjenestetype"], d["gyldig_til"]))
         self._omfang(cur, d, d["gyldig_fra"], d["omfang"])
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_mottatt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _vedtak_mottatt(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_vedtak SET mottatt_dato = ? WHERE vedtak_id = ?",
                     (d["mottatt_dato"], d["originator_id"]))
         b.vedtak.add(d["originator_id"])
 
-    def _klage_mottatt(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _klage_mottatt(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_vedtak SET klage_dato = ? WHERE vedtak_id = ? "
                     "AND (klage_dato IS NULL OR klage_dato > ?)",
                     (d["mottatt_dato"], d["originator_id"], d["mottatt_dato"]))
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_forlenget(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _vedtak_forlenget(self, cur: WriteBuffer, b: _Batch, n: Notification,
                           d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_forlengelse (vedtak_id, versjon, ny_til, "
                     "registrert_tid) VALUES (?, ?, ?, ?) "
@@ -237,12 +237,12 @@ class Sla(Projeksjon):
                      d["timestamp"]))
         b.vedtak.add(d["originator_id"])
 
-    def _vedtak_revidert(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _vedtak_revidert(self, cur: WriteBuffer, b: _Batch, n: Notification,
                          d: dict[str, Any]) -> None:
         self._omfang(cur, d, d["gyldig_fra"], d["nytt_omfang"])
         b.vedtak.add(d["originator_id"])
 
-    def _revurdering_anmodet(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _revurdering_anmodet(self, cur: WriteBuffer, b: _Batch, n: Notification,
                              d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_revurdering (revurdering_id, vedtak_id, leverandor_id, "
                     "anmodet_tid) VALUES (?, ?, ?, ?) ON CONFLICT (revurdering_id) DO NOTHING",
@@ -250,7 +250,7 @@ class Sla(Projeksjon):
                      d["anmodet_tid"]))
         b.vedtak.add(d["originator_id"])
 
-    def _revurdering_besvart(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _revurdering_besvart(self, cur: WriteBuffer, b: _Batch, n: Notification,
                              d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_revurdering SET besvart_tid = ? WHERE revurdering_id = ?",
                     (d["besvart_tid"], d["revurdering_id"]))
@@ -258,7 +258,7 @@ class Sla(Projeksjon):
             self._omfang(cur, d, d["gyldig_fra"], d["nytt_omfang"])
         b.vedtak.add(d["originator_id"])
 
-    def _leveranse_bestilt(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _leveranse_bestilt(self, cur: WriteBuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_leveranse (leveranse_id, bruker_id, tjenestetype, "
                     "leverandor_id, fom, tom, vedtak_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -267,7 +267,7 @@ class Sla(Projeksjon):
                      d["fom"], d["tom"], d["vedtak_id"]))
         b.leveranser.add(d["originator_id"])
 
-    def _varslet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _varslet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_varsel (leveranse_id, posisjon, kanal, varslet_tid, "
                     "hast, gjelder, gjelder_fra) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (leveranse_id, posisjon) DO NOTHING",
@@ -275,13 +275,13 @@ class Sla(Projeksjon):
                      1 if d.get("hast") else 0, d["gjelder"], d.get("gjelder_fra")))
         b.leveranser.add(d["originator_id"])
 
-    def _knyttet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _knyttet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_leveranse SET vedtak_id = ? WHERE leveranse_id = ?",
                     (d["vedtak_id"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
         b.vedtak.add(d["vedtak_id"])
 
-    def _startet(self, cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+    def _startet(self, cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_leveranse SET startet_tid = ? WHERE leveranse_id = ? "
                     "AND startet_tid IS NULL", (d["startet_tid"], d["originator_id"]))
         b.leveranser.add(d["originator_id"])
@@ -290,21 +290,21 @@ class Sla(Projeksjon):
     def _ny_tom(felt: str) -> Any:
         """A delivery's end moved (ended: ``sluttdato``; extended with its vedtak: ``ny_tom``)."""
 
-        def behandle(cur: Skrivebuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
+        def behandle(cur: WriteBuffer, b: _Batch, n: Notification, d: dict[str, Any]) -> None:
             cur.execute("UPDATE prj_sla_leveranse SET tom = ? WHERE leveranse_id = ?",
                         (d[felt], d["originator_id"]))
             b.leveranser.add(d["originator_id"])
 
         return behandle
 
-    def _bekymring_mottatt(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _bekymring_mottatt(self, cur: WriteBuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_melding (melding_id, leveranse_id, mottatt_tid) "
                     "VALUES (?, ?, ?) ON CONFLICT (melding_id) DO NOTHING",
                     (d["melding_id"], d["originator_id"], d["mottatt_tid"]))
         b.leveranser.add(d["originator_id"])
 
-    def _bekymring_videresendt(self, cur: Skrivebuffer, b: _Batch, n: Notification,
+    def _bekymring_videresendt(self, cur: WriteBuffer, b: _Batch, n: Notification,
                                d: dict[str, Any]) -> None:
         cur.execute("UPDATE prj_sla_melding SET videresendt_tid = ? WHERE melding_id = ? "
                     "AND videresendt_tid IS NULL", (d["videresendt_tid"], d["melding_id"]))
@@ -312,7 +312,7 @@ class Sla(Projeksjon):
 
     # --- obligations, computed once per batch for what the batch touched -------------------
 
-    def skriv_batch(self, cur: Markor, b: _Batch) -> None:
+    def skriv_batch(self, cur: Cursor, b: _Batch) -> None:
         # A vedtak's expansion is owed on its deliveries, and a new vedtak's on the running
         # deliveries of the same user: a touched user's facts are computed together.
         eiere = {x for (x,) in cur.i("SELECT bruker_id FROM prj_sla_leveranse WHERE {i}",
@@ -350,7 +350,7 @@ class Sla(Projeksjon):
                   _PLIKT_TYPER)
 
     @staticmethod
-    def _leveransefakta(cur: Markor, ids: list[str]) -> list[frister.Leveransefakta]:
+    def _leveransefakta(cur: Cursor, ids: list[str]) -> list[frister.Leveransefakta]:
         varsler: dict[str, list[tuple[int, frister.Varsel]]] = {}
         for lev, pos, kanal, t, hast, gjelder, gjelder_fra in cur.i(
                 "SELECT leveranse_id, posisjon, kanal, varslet_tid, hast, gjelder, gjelder_fra "
@@ -376,7 +376,7 @@ class Sla(Projeksjon):
         return ut
 
     @staticmethod
-    def _vedtaksfakta(cur: Markor, ids: list[str]) -> list[frister.Vedtaksfakta]:
+    def _vedtaksfakta(cur: Cursor, ids: list[str]) -> list[frister.Vedtaksfakta]:
         omfang: dict[str, list[frister.Omfangsendring]] = {}
         for vid, versjon, fra, minutter, per_uker, registrert in cur.i(
                 "SELECT vedtak_id, versjon, fra, minutter, per_uker, registrert_tid FROM "
@@ -453,7 +453,7 @@ def _med_status(r: tuple[Any, ...], naa: datetime) -> SlaForpliktelse:
                            r[11], r[12], r[13], r[14], inklusiv)
 
 
-def forpliktelser(cur: Markor, naa: datetime, leverandor_id: str | None = None,
+def forpliktelser(cur: Cursor, naa: datetime, leverandor_id: str | None = None,
                   bydel: str | None = None, maaned: str | None = None,
                   regel: str | None = None, grense: int | None = None, *,
                   bruker_id: str | None = None, tjenestetype: str | None = None,
@@ -477,7 +477,7 @@ _GRUPPER = {"leverandor": "leverandor_id", "bydel": "bydel", "maaned": "maaned",
             "regel": "regel", "plikt": "plikt", "skyldig": "skyldig"}
 
 
-def aggregat(cur: Markor, naa: datetime, gruppering: Sequence[str],
+def aggregat(cur: Cursor, naa: datetime, gruppering: Sequence[str],
              leverandor_id: str | None = None, bydel: str | None = None,
              maaned: str | None = None, regel: str | None = None, *,
              bare_utestaaende: bool = False, bruker_id: str | None = None) -> list[SlaAggregat]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from application.app import BrukervalgApp
-from domain.felles import Aktor, Rolle
+from domain.begreper import Aktor, Rolle
 from domain.kalender import OSLO
 from tests.pgserver import ThrowawayPostgres
 

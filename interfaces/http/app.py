@@ -31,6 +31,7 @@ from litestar.routes import HTTPRoute
 
 from application.app import BrukervalgApp
 from application.klokke import klokke_fra_miljo
+from interfaces.http.api_tables import ApiTables
 from interfaces.http.controllers.arbeidsliste import ArbeidslisteController
 from interfaces.http.controllers.brukere import BrukerController
 from interfaces.http.controllers.bydeler import BydelController, LeverandorlisteController
@@ -45,13 +46,12 @@ from interfaces.http.controllers.revisjon import RevisjonController
 from interfaces.http.controllers.sla import SlaController
 from interfaces.http.controllers.vedtak import VedtakController
 from interfaces.http.dokumentasjon import regelkatalog, swagger_ui, swagger_ui_filer
-from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import Sidelager
 from interfaces.http.problem import til_problem
+from interfaces.http.settings import ApiSettings
 from interfaces.http.sikkerhet import JwtAutentisering, Ratebegrenser, Verifikator
 from interfaces.http.skjema import TIDSPUNKT_BESKRIVELSE
 from interfaces.http.skjema_historikk import Helse
-from interfaces.http.tjenester import Kjerne
+from interfaces.http.tjenester import Tjenester
 
 BESKRIVELSE = """\
 API for brukervalg i hjemmetjenesten i Oslo: bydelenes fagsystemer og leverandørenes systemer
@@ -91,10 +91,11 @@ def create_app(app: BrukervalgApp | None = None,
         The Litestar ASGI app.
 
     Raises:
-        Innstillingsfeil: the settings would weaken authentication (e.g. a development key
+        ApiSettingsError: the settings would weaken authentication (e.g. a development key
             outside development mode) or are out of range; or, building its own application
             outside development mode, a store key is missing or does not fit the store
-            (``application/nokler.py``; that one is ``application.lager.settings.Innstillingsfeil``).
+            (``application/nokler.py``; that one is
+            ``application.infrastructure.settings.StoreSettingsError``).
     """
     settings = settings or ApiSettings.fra_miljo()
     settings.valider()
@@ -103,9 +104,9 @@ def create_app(app: BrukervalgApp | None = None,
     brukervalg = app or BrukervalgApp.aapne(
         produksjon=not settings.utvikling, klokke=klokke_fra_miljo(os.environ, settings.utvikling))
     verifikator = Verifikator(settings, brukervalg.ref)
-    lager = Sidelager.for_app(brukervalg)
+    lager = ApiTables.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
-    kjerne = Kjerne(brukervalg, settings, lager)
+    kjerne = Tjenester(brukervalg, settings, lager)
     rapporter = Rapporter(brukervalg)
 
     def lukk() -> None:

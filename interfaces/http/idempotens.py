@@ -19,7 +19,7 @@ from litestar import Request, Response
 from pydantic import BaseModel
 
 from application.nokler import Lagernokler
-from interfaces.http.lager import LagretSvar, Sidelager
+from interfaces.http.api_tables import ApiTables, LagretSvar
 from interfaces.http.problem import IdempotensKonflikt, Uleselig
 from interfaces.http.skjema import IdLager
 
@@ -30,9 +30,9 @@ ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 
 
 class Idempotens:
-    """The stored answers under the callers' keys (in ``Sidelager``), and how a key is read."""
+    """The stored answers under the callers' keys (in ``ApiTables``), and how a key is read."""
 
-    def __init__(self, lager: Sidelager, nokler: Lagernokler, timer: int) -> None:
+    def __init__(self, lager: ApiTables, nokler: Lagernokler, timer: int) -> None:
         self._lager = lager
         self._nokler = nokler
         self._timer = timer

@@ -26,9 +26,9 @@ from litestar.openapi.spec import Example
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.app import SamtidigEndring, UtdatertVersjon
-from domain.felles import IkkeFunnet, Regelbrudd
+from domain.begreper import IkkeFunnet, Regelbrudd
 from domain.kalender import NaivtTidspunktError
-from projections import ProjeksjonUtdatert
+from projections import ProjectionBehind
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("brukervalg.http")
@@ -129,7 +129,7 @@ FEILTABELL: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], i
     ((SamtidigEndring, IntegrityError), 409, "samtidig-endring"),
     ((ValidationException, NaivtTidspunktError, RecursionError, Uleselig), 400,
      "ugyldig-foresporsel"),
-    (ProjeksjonUtdatert, 503, "lesemodell-utdatert"),
+    (ProjectionBehind, 503, "lesemodell-utdatert"),
     (LAGERFEIL, 503, "lager-utilgjengelig"),
 )
 
@@ -210,7 +210,7 @@ def til_problem(request: Request, exc: Exception) -> Response[Problem]:
         return svar(exc.detail, regel=exc.regel, felt=exc.felt)
     if isinstance(exc, IdempotensKonflikt):
         return svar(exc.detail, regel="API1", felt="Idempotency-Key")
-    if isinstance(exc, ProjeksjonUtdatert):
+    if isinstance(exc, ProjectionBehind):
         log.error("lesemodellen er utdatert: %s", exc)
         return svar(str(exc))
     if isinstance(exc, LAGERFEIL):

@@ -23,7 +23,7 @@ from application.demo import DemoKlokke, last_demo
 from application.klokke import klokke_fra_miljo
 from application.tidsrapport_kolonner import varm_opp
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings, Innstillingsfeil
+from interfaces.http.settings import ApiSettings, ApiSettingsError
 from interfaces.http.sikkerhet import utstede_utviklingstoken
 from interfaces.norsk import tall
 
@@ -84,7 +84,7 @@ def sjekk_ledig_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as e:
-            raise Innstillingsfeil(f"porten {port} på {host} er i bruk ({e.strerror}); stopp "
+            raise ApiSettingsError(f"porten {port} på {host} er i bruk ({e.strerror}); stopp "
                                    "det andre programmet eller velg en annen med --port") from None
 
 
@@ -121,7 +121,7 @@ def bygg_utdaterte_projeksjoner(ut: TextIO = sys.stdout) -> bool:
     answer 503 naming `brukervalg projeksjoner gjenoppbygg` until it is run.
     Returns whether a rebuild was needed.
     """
-    from projections import Projeksjoner, ProjeksjonUtdatert
+    from projections import ProjectionBehind, Projeksjoner
     from projections.oppfolging import Oppfolging
 
     app = BrukervalgApp()
@@ -131,7 +131,7 @@ def bygg_utdaterte_projeksjoner(ut: TextIO = sys.stdout) -> bool:
                 p.oppdater()
                 Oppfolging(p).oppdater()
                 return False
-            except ProjeksjonUtdatert as e:
+            except ProjectionBehind as e:
                 print(f"  {e}: bygger lesemodellene på nytt (utviklingsmodus) …", file=ut,
                       flush=True)
                 r = p.gjenoppbygg()
@@ -153,23 +153,23 @@ def serve(host: str = "127.0.0.1", port: int = 8000, dev: bool = False,
             development tokens accepted.
         workers: server processes (default ``BRUKERVALG_WORKERS``, else 1), on a store they
             all share: PostgreSQL, or the SQLite file, whose writes the processes take turns
-            at (``application/lager/skrivelaas.py``). Not in development mode.
+            at (``application/infrastructure/writer_lock.py``). Not in development mode.
 
     Raises:
-        Innstillingsfeil: development keys or a development clock (``BRUKERVALG_KLOKKE``)
+        ApiSettingsError: development keys or a development clock (``BRUKERVALG_KLOKKE``)
             outside development mode, a non-loopback host in
             development mode, or several workers in development mode or on the memory store.
     """
     settings = ApiSettings.fra_miljo(utvikling=True) if dev else ApiSettings.fra_miljo()
     klokke = klokke_fra_miljo(os.environ, settings.utvikling)  # refused outside development mode
     if dev and not _er_loopback(host):
-        raise Innstillingsfeil("utviklingsmodus lytter bare på loopback (127.0.0.1/localhost)")
+        raise ApiSettingsError("utviklingsmodus lytter bare på loopback (127.0.0.1/localhost)")
     settings.valider()
     workers = antall_workers(workers)
     if workers > 1:
         if dev or os.environ.get("BRUKERVALG_STORE", "sqlite").lower() not in ("sqlite",
                                                                               "postgres"):
-            raise Innstillingsfeil("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=sqlite "
+            raise ApiSettingsError("BRUKERVALG_WORKERS > 1 krever BRUKERVALG_STORE=sqlite "
                                    "eller postgres (et lager alle prosessene deler) og ikke "
                                    "utviklingsmodus")
         sjekk_ledig_port(host, port)
@@ -204,7 +204,7 @@ def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = N
     """The API as a server process runs it (also uvicorn's factory for several workers).
 
     The cycle collector is what the slowest answers wait for: a request allocates thousands of
-    objects, and the application keeps decoded events (``application/lager/hendelsebuffer.py``), so
+    objects, and the application keeps decoded events (``application/infrastructure/event_buffer.py``), so
     with CPython's default thresholds (700, 10, 10) full collections over a growing heap landed
     in the tail (SQLite write p99 70–98 ms against 36–46 ms). At start, everything built so far
     (modules, routes, schemas, reference data) is frozen out of the collector's generations
@@ -229,7 +229,7 @@ def _samle_sjeldnere() -> None:
         if len(terskel) != 3 or min(terskel) < 1:
             raise ValueError
     except ValueError:
-        raise Innstillingsfeil(f"BRUKERVALG_GC_TERSKEL={verdi!r}: tre positive heltall, "
+        raise ApiSettingsError(f"BRUKERVALG_GC_TERSKEL={verdi!r}: tre positive heltall, "
                                "f.eks. 50000,20,100") from None
     gc.set_threshold(*terskel)
     gc.freeze()
@@ -241,7 +241,7 @@ def antall_workers(workers: int | None = None) -> int:
     try:
         antall = int(verdi)
     except ValueError:
-        raise Innstillingsfeil(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64") from None
+        raise ApiSettingsError(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64") from None
     if not 1 <= antall <= 64:
-        raise Innstillingsfeil(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64")
+        raise ApiSettingsError(f"BRUKERVALG_WORKERS={verdi!r}: et heltall fra 1 til 64")
     return antall

@@ -5,7 +5,7 @@ Idempotency-Key, the answer it gave. Both go into the transaction of the command
 (``BrukervalgApp._lagre`` asks for the writer, the chained recorder calls it with the cursor),
 so there is one commit and either all of it is stored or none. A command that records nothing,
 or a store without such a transaction (in memory), never calls the writer; ``skrevet`` then
-stays False and ``Kjerne.skriv`` writes the rows in a transaction of their own.
+stays False and ``Tjenester.skriv`` writes the rows in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from application.app import Kvittering
-from application.lager.recorders import Skriver
-from interfaces.http.lager import LagretSvar, Sidelager, Tilgangsoppforing
+from application.infrastructure.recorders import Skriver
+from interfaces.http.api_tables import ApiTables, LagretSvar, Tilgangsoppforing
 
 
 class Siderader:
@@ -26,7 +26,7 @@ class Siderader:
     only under one).
     """
 
-    def __init__(self, lager: Sidelager, svar: Callable[[Kvittering], LagretSvar],
+    def __init__(self, lager: ApiTables, svar: Callable[[Kvittering], LagretSvar],
                  logg: Callable[[Kvittering, int], Tilgangsoppforing],
                  nokkel: tuple[str, str] | None) -> None:
         self._lager = lager

@@ -32,13 +32,13 @@ from litestar.middleware.authentication import (
 from litestar.types import ASGIApp
 
 from application.referansedata import Referansedata
-from domain.felles import Aktor, Rolle
-from interfaces.http.innstillinger import (
+from domain.begreper import Aktor, Rolle
+from interfaces.http.settings import (
     STANDARD_PUBLIKUM,
     UTVIKLING_UTSTEDER,
     ApiSettings,
+    ApiSettingsError,
     Claims,
-    Innstillingsfeil,
 )
 
 UTVIKLING_KID = "brukervalg-utvikling"
@@ -83,7 +83,7 @@ def utviklingsnokkel(sti: Path) -> ec.EllipticCurvePrivateKey:
     if sti.exists():
         nokkel = serialization.load_pem_private_key(sti.read_bytes(), password=None)
         if not isinstance(nokkel, ec.EllipticCurvePrivateKey):
-            raise Innstillingsfeil(f"{sti} er ikke en EC-nøkkel")
+            raise ApiSettingsError(f"{sti} er ikke en EC-nøkkel")
         return nokkel
     nokkel = ec.generate_private_key(ec.SECP256R1())
     pem = nokkel.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -164,7 +164,7 @@ class _Utsteder:
 def _pem_nokler(tekst: str) -> list[Any]:
     blokker = [b for b in tekst.split("-----END PUBLIC KEY-----") if "BEGIN PUBLIC KEY" in b]
     if not blokker:
-        raise Innstillingsfeil("BRUKERVALG_JWT_OFFENTLIG_NOKKEL inneholder ingen offentlig nøkkel")
+        raise ApiSettingsError("BRUKERVALG_JWT_OFFENTLIG_NOKKEL inneholder ingen offentlig nøkkel")
     return [serialization.load_pem_public_key((b.strip() + "\n-----END PUBLIC KEY-----\n")
                                               .encode()) for b in blokker]
 
@@ -192,12 +192,12 @@ class Verifikator:
                 try:
                     nokler += [k.key for k in jwt.PyJWKSet.from_json(innstillinger.jwks).keys]
                 except (jwt.PyJWTError, ValueError) as e:
-                    raise Innstillingsfeil(f"BRUKERVALG_JWT_JWKS er ugyldig: {e}") from None
+                    raise ApiSettingsError(f"BRUKERVALG_JWT_JWKS er ugyldig: {e}") from None
             klient = jwt.PyJWKClient(innstillinger.jwks_url, cache_keys=True, lifespan=3600) \
                 if innstillinger.jwks_url else None
             if utviklingsnokkel_pem is not None and not innstillinger.utvikling and any(
                     _offentlig_pem(n) == utviklingsnokkel_pem for n in nokler):
-                raise Innstillingsfeil("den konfigurerte nøkkelen er utviklingsnøkkelen; den "
+                raise ApiSettingsError("den konfigurerte nøkkelen er utviklingsnøkkelen; den "
                                        "godtas bare i utviklingsmodus")
             self.utstedere[innstillinger.utsteder] = _Utsteder(innstillinger.utsteder, nokler,
                                                                klient)

@@ -17,7 +17,7 @@ from uuid import UUID
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from application.app import Kvittering
-from domain.felles import (
+from domain.begreper import (
     Flerlinjetekst,
     Tekst,
 )

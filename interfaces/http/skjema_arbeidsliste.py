@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from domain.felles import Tjenestetype
+from domain.begreper import Tjenestetype
 from domain.frister import Skyldig
 from interfaces.http.frist import FristUt
 from interfaces.http.skjema import Ut

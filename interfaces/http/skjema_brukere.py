@@ -10,14 +10,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from application import kommandoer as k
-from domain.bruker import Bruker, Mottaker
-from domain.felles import (
+from domain import kommandoer as k
+from domain.begreper import (
     TEKST_MONSTER,
     Flerlinjetekst,
     Form,
     Tjenestetype,
 )
+from domain.bruker import Bruker, Mottaker
 from domain.vedtak import Omfang
 from interfaces.http.skjema import (
     LEVERANDOR_MONSTER,

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from pydantic import Field
 
-from domain.felles import (
+from domain.begreper import (
     Hendelse,
     Rolle,
 )
-from interfaces.http.lager import Tilgangsoppforing
+from interfaces.http.api_tables import Tilgangsoppforing
 from interfaces.http.skjema import Ut
 from interfaces.http.skjema_leveranser import BesokUt
 

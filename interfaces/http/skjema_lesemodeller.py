@@ -10,11 +10,11 @@ from uuid import UUID
 from pydantic import Field
 
 from application.tidsrapport import Status as Linjestatus
-from domain.betaling import Arsakskode
-from domain.bruker import Kilde
-from domain.felles import (
+from domain.begreper import (
     Tjenestetype,
 )
+from domain.betaling import Arsakskode
+from domain.bruker import Kilde
 from domain.frister import Status as Fristatus
 from interfaces.http.frist import FristUt
 from interfaces.http.skjema import Ut, monster

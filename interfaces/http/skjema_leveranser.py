@@ -9,8 +9,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from application import kommandoer as k
-from domain.felles import (
+from domain import kommandoer as k
+from domain.begreper import (
     TEKST_MONSTER,
     Flerlinjetekst,
     Kanal,

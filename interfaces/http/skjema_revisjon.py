@@ -1,7 +1,7 @@
 """Response schemas of the audit reads: the klagesak export and the chain verification report.
 
 Both documents are built as plain JSON by the application (``projections.klagesak.eksport``,
-``application.lager.ledger.cli.report_as_dict``), so a third party can check them without this API;
+``application.infrastructure.ledger.cli.report_as_dict``), so a third party can check them without this API;
 these types describe them for the contract. The Schemathesis suite checks every answer against
 them, so a change to either document that is not made here too is caught.
 """
@@ -15,8 +15,8 @@ from uuid import UUID
 from litestar.params import KwargDefinition
 from pydantic import Field
 
-from application.lager.ledger.verify import BreakKind
-from domain.felles import Aktor
+from application.infrastructure.ledger.verify import BreakKind
+from domain.begreper import Aktor
 from interfaces.http.skjema import Ut
 from interfaces.http.skjema_historikk import JsonVerdi
 from projections.klagesak import TilstandSomKjent

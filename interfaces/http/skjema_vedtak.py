@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from application import kommandoer as k
-from domain.felles import (
+from domain import kommandoer as k
+from domain.begreper import (
     Flerlinjetekst,
     Sluttarsak,
     Tjenestetype,

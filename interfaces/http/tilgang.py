@@ -24,8 +24,8 @@ from litestar.exceptions import PermissionDeniedException
 
 from application.app import BrukervalgApp
 from domain import kalender
+from domain.begreper import IkkeFunnet, Rolle, Tjenestetype
 from domain.bruker import Bruker, BrukerRegistrert
-from domain.felles import IkkeFunnet, Rolle, Tjenestetype
 from domain.leveranse import LeveranseBestilt
 from domain.vedtak import VedtakFattet
 from interfaces.http.sikkerhet import Identitet

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import Request
 
-from interfaces.http.lager import Sidelager, Tilgangsoppforing, metode
+from interfaces.http.api_tables import ApiTables, Tilgangsoppforing, metode
 from interfaces.http.sikkerhet import Identitet
 
 
@@ -25,7 +25,7 @@ def operasjon(request: Request) -> str:
 class Tilgangslogg:
     """Entries of the access log, and writing them in a transaction of their own."""
 
-    def __init__(self, lager: Sidelager) -> None:
+    def __init__(self, lager: ApiTables) -> None:
         self._lager = lager
 
     @staticmethod

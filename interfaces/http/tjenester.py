@@ -25,16 +25,16 @@ from litestar import Request, Response
 from pydantic import BaseModel
 
 from application.app import BrukervalgApp, Kvittering, SamtidigEndring, Skrivevalg
-from domain.felles import TEKST_MONSTER, Aktor, IkkeFunnet, Regelbrudd, ren_tekst
+from domain.begreper import TEKST_MONSTER, Aktor, IkkeFunnet, Regelbrudd, ren_tekst
+from interfaces.http.api_tables import ApiTables, LagretSvar
 from interfaces.http.idempotens import Idempotens
-from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import LagretSvar, Sidelager
 from interfaces.http.problem import (
     IdempotensKonflikt,
     IngenTilgang,
     Uleselig,
     status_for,
 )
+from interfaces.http.settings import ApiSettings
 from interfaces.http.siderader import Siderader
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import IdLager, KvitteringUt
@@ -69,10 +69,10 @@ class Skriving(Generic[K]):
     oppretter: bool = False
 
 
-class Kjerne:
+class Tjenester:
     """The application, the access check and the side tables, and the request path through them."""
 
-    def __init__(self, app: BrukervalgApp, innstillinger: ApiSettings, lager: Sidelager) -> None:
+    def __init__(self, app: BrukervalgApp, innstillinger: ApiSettings, lager: ApiTables) -> None:
         self.app = app
         self.inn = innstillinger
         self.lager = lager

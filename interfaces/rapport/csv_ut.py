@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from interfaces.rapport.felles import KORT, REGEL, TJENESTETYPE, komma, prosent, som_tekst
+from interfaces.rapport.formatting import KORT, REGEL, TJENESTETYPE, komma, prosent, som_tekst
 from projections.oppfolging import Betalingskontroll, Oppfolgingsrapport, Tall
 from projections.oppfolging.rapport import REGLER
 

@@ -22,7 +22,7 @@ from pygal.style import Style
 from interfaces.norsk import kroner, tidspunkt
 from interfaces.norsk import prosent as pst
 from interfaces.norsk import tall as tl
-from interfaces.rapport.felles import KORT, REGEL, maanedsnavn
+from interfaces.rapport.formatting import KORT, REGEL, maanedsnavn
 from projections.oppfolging import Oppfolgingsrapport
 from projections.oppfolging.rapport import REGLER
 

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from interfaces.rapport.csv_ut import FRIST_KOLONNE, KONTROLL_HODE, RAPPORT_HODE
-from interfaces.rapport.felles import BESKRIVELSE, REGEL, TJENESTETYPE, desimal
+from interfaces.rapport.formatting import BESKRIVELSE, REGEL, TJENESTETYPE, desimal
 from projections.oppfolging import Betalingskontroll, Oppfolgingsrapport
 from projections.oppfolging.rapport import REGLER
 

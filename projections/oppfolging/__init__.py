@@ -29,7 +29,7 @@ from projections.oppfolging.kontroll import (
 )
 from projections.oppfolging.rapport import (
     REGLER,
-    Frist,
+    Fristrad,
     Leverandorrapport,
     Oppfolgingsrapport,
     Tall,
@@ -41,7 +41,7 @@ from projections.oppfolging.rapport import (
     sporingstall,
 )
 from projections.oppfolging.sporing import Oppfolgingssporing
-from projections.rammeverk import Kjoring, Resultat
+from projections.runner import Kjoring, Resultat
 
 __all__ = ["Betalingskontroll", "Grunnlagsfeil", "Kontrollinje", "Krav", "Leverandorrapport",
            "Oppfolging", "Oppfolgingsrapport", "Oppfolgingssporing", "Tall",
@@ -91,10 +91,10 @@ class Oppfolging:
         mnd = maaneder(fra, til)
         levs = list(leverandorer) if leverandorer is not None else self.leverandorer()
         naa = naa or self.p.app.klokke()
-        sla: dict[tuple[str, str, str], Frist] = {}
+        sla: dict[tuple[str, str, str], Fristrad] = {}
         for a in self.p.sla_oppsummering(("leverandor", "regel", "maaned"), naa=naa):
             g = a.gruppe
-            sla[(str(g["leverandor"]), str(g["regel"]), str(g["maaned"]))] = Frist(
+            sla[(str(g["leverandor"]), str(g["regel"]), str(g["maaned"]))] = Fristrad(
                 a.overholdt, a.brutt, a.apen)
         ut = []
         for lev in levs:
@@ -117,7 +117,7 @@ class Oppfolging:
                 t.bytter_inn, t.bytter_ut = s["bytter_inn"], s["bytter_ut"]
                 t.kontinuitet = kontinuitet(s["besok"], m)
                 for r in REGLER:
-                    t.frister[r] = sla.get((lev, r, m), Frist())
+                    t.frister[r] = sla.get((lev, r, m), Fristrad())
                 per_mnd[m] = t
             ut.append(Leverandorrapport(lev, fra, til, per_mnd,
                                         legg_sammen(list(per_mnd.values()), len(alle_brukere)),

@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from uuid import UUID
 
+from domain.begreper import Tjenestetype
 from domain.betaling import Avviksarsak
-from domain.felles import Tjenestetype
 from projections.fakturering import Fakturalinje, Leverandormaaned, samlet, vis_timer
 
 TOLERANSE = Fraction(1, 200)  # claims are written with two decimals: |difference| < 0.005 h is none

@@ -69,7 +69,7 @@ def median(verdier: Sequence[int]) -> float | None:
 
 
 @dataclass
-class Frist:
+class Fristrad:
     overholdt: int = 0
     brutt: int = 0
     apen: int = 0
@@ -79,7 +79,7 @@ class Frist:
         n = self.overholdt + self.brutt
         return self.overholdt / n if n else None
 
-    def legg_til(self, annen: Frist) -> None:
+    def legg_til(self, annen: Fristrad) -> None:
         self.overholdt += annen.overholdt
         self.brutt += annen.brutt
         self.apen += annen.apen
@@ -104,7 +104,7 @@ class Tall:
     avvik_timer: dict[str, Fraction] = field(default_factory=dict)
     bytter_inn: int = 0
     bytter_ut: int = 0
-    frister: dict[str, Frist] = field(default_factory=lambda: {r: Frist() for r in REGLER})
+    frister: dict[str, Fristrad] = field(default_factory=lambda: {r: Fristrad() for r in REGLER})
     kontinuitet: list[int] = field(default_factory=list)  # distinct staff per (user, window)
 
     @property
@@ -126,8 +126,8 @@ class Tall:
         return sum(self.avvik_timer.values(), Fraction(0))
 
     @property
-    def frister_samlet(self) -> Frist:
-        f = Frist()
+    def frister_samlet(self) -> Fristrad:
+        f = Fristrad()
         for x in self.frister.values():
             f.legg_til(x)
         return f

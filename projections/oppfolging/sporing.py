@@ -10,7 +10,7 @@ Tables (ids, dates, staff pseudonyms and times only; no names, no fødselsnummer
 - ``prj_opf_bekymring``: concern reports received (R21);
 - ``prj_opf_avvik``: deviations and complaints registered about the service (R27).
 
-It follows the framework in ``projections/rammeverk.py`` (tracking row in ``prj_sporing``, exactly
+It follows the framework in ``projections/runner.py`` (tracking row in ``prj_sporing``, exactly
 once, handlers only write) and runs in its own ``Kjoring`` next to the three main projections.
 """
 
@@ -24,8 +24,8 @@ from eventsourcing.persistence import Notification
 from domain import betaling, kalender
 from domain import bruker as b_mod
 from domain import leveranse as l_mod
-from projections.felles import Emne, emne, tid
-from projections.rammeverk import Behandler, Projeksjon, Skrivebuffer
+from projections.rows import Emne, emne, tid
+from projections.runner import Behandler, Projection, WriteBuffer
 
 AVVIK_REGISTRERT = emne(l_mod.AvvikRegistrert)
 LEVERANDOR_BYTTET = emne(b_mod.LeverandorByttet)
@@ -35,7 +35,7 @@ _BESOK_SQL = ("INSERT INTO prj_opf_besok (besok_id, leveranse_id, dato, ansatt) 
               "VALUES (?, ?, ?, ?) ON CONFLICT (besok_id) DO NOTHING")
 
 
-class Oppfolgingssporing(Projeksjon):
+class Oppfolgingssporing(Projection):
     navn: ClassVar[str] = "oppfolging"
     # 2: visits and cancellations reported in batches; 3: cancellations are no longer kept here
     # (the invoice control reads them from payable hours, placed in the same days)
@@ -69,18 +69,18 @@ class Oppfolgingssporing(Projeksjon):
             AVVIK_REGISTRERT: self._avvik,
         }
 
-    def _bestilt(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _bestilt(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_opf_leveranse (leveranse_id, bruker_id, leverandor_id, "
                     "tjenestetype, fom) VALUES (?, ?, ?, ?, ?) ON CONFLICT (leveranse_id) "
                     "DO NOTHING", (str(d["originator_id"]), str(d["bruker_id"]),
                                    d["leverandor_id"], d["tjenestetype"], d["fom"]))
 
-    def _besok(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _besok(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute(_BESOK_SQL,
                     (str(d["besok_id"]), str(d["originator_id"]),
                      betaling.telledag(tid(d["start"])).isoformat(), d["ansatt"]))
 
-    def _besok_rapportert(self, cur: Skrivebuffer, b: Any, n: Notification,
+    def _besok_rapportert(self, cur: WriteBuffer, b: Any, n: Notification,
                           d: dict[str, Any]) -> None:
         """A time report's visits: one row each, as for a ``BesokUtfort``."""
         leveranse_id, sha = UUID(str(d["originator_id"])), d["fil_sha256"]
@@ -89,20 +89,20 @@ class Oppfolgingssporing(Projeksjon):
             cur.execute(_BESOK_SQL, (str(besok_id), str(leveranse_id),
                                      betaling.telledag(tid(x["start"])).isoformat(), x["ansatt"]))
 
-    def _byttet(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _byttet(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_opf_bytte (hendelse_id, bruker_id, tjenestetype, "
                     "fra_leverandor_id, til_leverandor_id, dato) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (hendelse_id) DO NOTHING",
                     (str(d["hendelse_id"]), str(d["originator_id"]), d["tjenestetype"],
                      d["fra_leverandor_id"], d["til_leverandor_id"], d["oppsigelsesdato"]))
 
-    def _bekymring(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _bekymring(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_opf_bekymring (melding_id, leveranse_id, dato) "
                     "VALUES (?, ?, ?) ON CONFLICT (melding_id) DO NOTHING",
                     (str(d["melding_id"]), str(d["originator_id"]),
                      kalender.lokal_dato(tid(d["mottatt_tid"])).isoformat()))
 
-    def _avvik(self, cur: Skrivebuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
+    def _avvik(self, cur: WriteBuffer, b: Any, n: Notification, d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_opf_avvik (avvik_id, leveranse_id, type, dato) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (avvik_id) DO NOTHING",
                     (str(d["avvik_id"]), str(d["originator_id"]), d["type"],

@@ -20,9 +20,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from application.app import BrukervalgApp
+from interfaces.http.api_tables import ApiTables, Tilgangsoppforing
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings
-from interfaces.http.lager import Sidelager, Tilgangsoppforing
+from interfaces.http.settings import ApiSettings
 from interfaces.http.sikkerhet import lag_token
 from tests.conftest import FNR, Klokke, oslo
 
@@ -98,7 +98,7 @@ class Api:
         return self.klient.get(url, headers=self.hode(navn, **hoder))
 
     @property
-    def lager(self) -> Sidelager:
+    def lager(self) -> ApiTables:
         return self.litestar.state["kjerne"].lager
 
     def logg(self) -> list[Tilgangsoppforing]:

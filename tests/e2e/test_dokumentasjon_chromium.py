@@ -19,7 +19,7 @@ import uvicorn
 
 from application.app import BrukervalgApp
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.settings import ApiSettings
 from tests.verktoy import krev
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.felles import Aktor, Regelbrudd, Rolle, ren_tekst
+from domain.begreper import Aktor, Regelbrudd, Rolle, ren_tekst
 from domain.leveranse import BesokUtfort
 from projections import Projeksjoner
 from tests.conftest import FNR

@@ -21,7 +21,7 @@ from litestar.exceptions import LitestarException
 
 from application.app import BrukervalgApp
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.settings import ApiSettings
 from tests.e2e.conftest import UTSTEDER, Api, Sak, lag_sak
 
 ANMODNING = {"anmodet_tid": "2026-03-02T08:00:00+01:00", "begrunnelse": "trenger mer hjelp"}

@@ -21,7 +21,7 @@ from eventsourcing.persistence import OperationalError
 from application.app import BrukervalgApp
 from domain.kalender import OSLO
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.settings import ApiSettings
 from tests.conftest import FNR
 from tests.e2e.conftest import Api, lag_sak
 from tests.e2e.test_idempotens import _server

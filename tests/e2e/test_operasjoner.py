@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from domain.felles import Sluttarsak
+from domain.begreper import Sluttarsak
 from interfaces.http.tilgang import TILGANG
 from tests.conftest import FNR, Klokke, oslo
 from tests.e2e.conftest import Api, Sak, lag_sak

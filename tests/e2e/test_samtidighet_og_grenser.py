@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Aktor, Rolle
+from domain import kommandoer as k
+from domain.begreper import Aktor, Rolle
 from domain.kalender import OSLO
-from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.settings import ApiSettings
 from tests.conftest import VEDTAKSMYNDIG
 from tests.e2e.conftest import Api, Sak, lag_sak
 

@@ -34,7 +34,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 from schemathesis.specs.openapi.formats import unregister_string_format
 
-from domain.felles import Rolle
+from domain.begreper import Rolle
 from interfaces.http.skjema import MINSTE_DATO, STORSTE_DATO
 from interfaces.http.tilgang import TILGANG
 from tests.e2e.conftest import ROLLER, Api, Sak

@@ -14,8 +14,8 @@ from uuid import UUID, uuid4
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from domain.felles import Rolle
-from interfaces.http.innstillinger import UTVIKLING_UTSTEDER
+from domain.begreper import Rolle
+from interfaces.http.settings import UTVIKLING_UTSTEDER
 from interfaces.http.sikkerhet import UTVIKLING_KID, lag_token
 from interfaces.http.tilgang import TILGANG
 from tests.conftest import FNR

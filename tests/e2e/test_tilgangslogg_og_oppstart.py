@@ -22,7 +22,7 @@ from application.app import BrukervalgApp
 from application.nokler import lag_nokler
 from interfaces.http import server
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import UTVIKLING_UTSTEDER, ApiSettings, Innstillingsfeil
+from interfaces.http.settings import UTVIKLING_UTSTEDER, ApiSettings, ApiSettingsError
 from interfaces.http.sikkerhet import lag_token, utstede_utviklingstoken, utviklingsnokkel
 from tests.conftest import FNR
 from tests.e2e.conftest import PUBLIKUM, UTSTEDER, Api, Sak, lag_sak
@@ -117,20 +117,20 @@ def test_production_refuses_development_keys_and_missing_issuer(
         lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
         tmp_path: Path) -> None:
     app = lag_app("memory")
-    with pytest.raises(Innstillingsfeil, match="UTSTEDER"):
+    with pytest.raises(ApiSettingsError, match="UTSTEDER"):
         create_app(app, ApiSettings())
-    with pytest.raises(Innstillingsfeil, match="utviklingsmodus"):
+    with pytest.raises(ApiSettingsError, match="utviklingsmodus"):
         create_app(app, replace(innstillinger, utsteder=UTVIKLING_UTSTEDER))
     nokkel = tmp_path / "dev.pem"
     from cryptography.hazmat.primitives import serialization
     dev_pem = utviklingsnokkel(nokkel).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    with pytest.raises(Innstillingsfeil, match="utviklingsnøkkelen"):
+    with pytest.raises(ApiSettingsError, match="utviklingsnøkkelen"):
         create_app(app, replace(innstillinger, offentlig_nokkel=dev_pem,
                                 utviklingsnokkel=nokkel))
-    with pytest.raises(Innstillingsfeil, match="asymmetriske"):
+    with pytest.raises(ApiSettingsError, match="asymmetriske"):
         create_app(app, replace(innstillinger, algoritmer=("HS256",)))
-    with pytest.raises(Innstillingsfeil, match="loopback"):
+    with pytest.raises(ApiSettingsError, match="loopback"):
         server.serve(host="0.0.0.0", dev=True)
 
 
@@ -147,7 +147,7 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
     assert (s.rate_per_sekund, s.maks_body_bytes, s.claims.rolle, s.utvikling) == (
         5.0, 65536, "role", False)
     s.valider()
-    with pytest.raises(Innstillingsfeil):
+    with pytest.raises(ApiSettingsError):
         ApiSettings.fra_miljo({"BRUKERVALG_RATE_BURST": "mange"})
 
 
@@ -200,13 +200,13 @@ def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSetting
 def test_several_server_processes_need_a_shared_store_and_production_mode(
         monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings) -> None:
     _produksjonsmiljo(monkeypatch, innstillinger, {"BRUKERVALG_STORE": "memory"})
-    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS > 1 krever"):
+    with pytest.raises(ApiSettingsError, match="BRUKERVALG_WORKERS > 1 krever"):
         server.serve(workers=2)
     monkeypatch.setenv("BRUKERVALG_STORE", "sqlite")
-    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS > 1 krever"):
+    with pytest.raises(ApiSettingsError, match="BRUKERVALG_WORKERS > 1 krever"):
         server.serve(workers=2, dev=True)
     monkeypatch.setenv("BRUKERVALG_WORKERS", "mange")
-    with pytest.raises(Innstillingsfeil, match="BRUKERVALG_WORKERS='mange'"):
+    with pytest.raises(ApiSettingsError, match="BRUKERVALG_WORKERS='mange'"):
         server.serve()
     assert server.antall_workers(3) == 3
 
@@ -315,7 +315,7 @@ def test_the_server_process_collects_cycles_less_often(monkeypatch: pytest.Monke
         server._samle_sjeldnere()
         assert gc.get_threshold() == (1000, 10, 10)
         monkeypatch.setenv("BRUKERVALG_GC_TERSKEL", "mye")
-        with pytest.raises(Innstillingsfeil, match="BRUKERVALG_GC_TERSKEL"):
+        with pytest.raises(ApiSettingsError, match="BRUKERVALG_GC_TERSKEL"):
             server._samle_sjeldnere()
     finally:
         gc.unfreeze()

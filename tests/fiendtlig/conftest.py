@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 from application.app import BrukervalgApp
 from domain.kalender import OSLO
 from interfaces.http.app import create_app
-from interfaces.http.innstillinger import ApiSettings
+from interfaces.http.settings import ApiSettings
 from tests.conftest import FNR, Klokke, store_env
 from tests.e2e.conftest import PUBLIKUM, UTSTEDER, Api, Sak, lag_sak
 

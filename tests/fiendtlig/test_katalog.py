@@ -15,8 +15,8 @@ from uuid import uuid4
 
 import pytest
 
+from domain.begreper import Aktor, Rolle
 from domain.bruker import BrukerRegistrert
-from domain.felles import Aktor, Rolle
 from domain.leveranse import AvvikRegistrert, BesokUtfort
 from interfaces.cli import main
 from projections import Projeksjoner

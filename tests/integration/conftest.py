@@ -8,9 +8,9 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Tjenestetype
 from domain.kalender import lokal_dato
 from domain.vedtak import Omfang
 from tests.conftest import FNR, SAKSBEHANDLER, VEDTAKSMYNDIG

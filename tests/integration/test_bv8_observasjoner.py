@@ -11,11 +11,11 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from domain import kommandoer as k
+from domain.begreper import KLOKKESKJEVHET, Form, Kanal, Regelbrudd
 from domain.bruker import Mottaker
-from domain.felles import KLOKKESKJEVHET, Form, Kanal, Regelbrudd
 from domain.leveranse import Avvikstype
 from domain.vedtak import Klageutfall, Omfang, Utfall
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, oslo

@@ -13,9 +13,9 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp, SamtidigEndring
-from domain.felles import Aktor, Form, Kanal, Regelbrudd, Rolle, Sluttarsak
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Kanal, Regelbrudd, Rolle, Sluttarsak
 from projections import Projeksjoner
 from tests.conftest import FNR, SAKSBEHANDLER, TOCARE, d, oslo
 from tests.integration.conftest import HSP, Sak, antall_hendelser, lag_sak

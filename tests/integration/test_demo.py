@@ -7,7 +7,7 @@ from datetime import date
 
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
-from domain.felles import Sluttarsak, Tjenestetype
+from domain.begreper import Sluttarsak, Tjenestetype
 from interfaces.cli import skriv_historikk
 
 

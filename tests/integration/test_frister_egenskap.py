@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Kanal, Regelbrudd, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Kanal, Regelbrudd, Tjenestetype
 from domain.frister import Varselgrunn
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner

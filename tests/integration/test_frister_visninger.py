@@ -10,9 +10,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Kanal, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Kanal, Tjenestetype
 from domain.frister import Fristregler, Varselgrunn
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner

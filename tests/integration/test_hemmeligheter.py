@@ -15,11 +15,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
-from application.lager.settings import Innstillingsfeil
+from application.infrastructure.settings import StoreSettingsError
 from application.nokler import UTVIKLING_INDEKS_NOKKEL, lag_nokler
+from domain import kommandoer as k
 from interfaces.cli import main
 from interfaces.http import server
 from interfaces.http.app import create_app
@@ -67,7 +67,7 @@ def _uten(nokler: dict[str, str], mangler: tuple[str, ...]) -> dict[str, str]:
 @MANGLER
 def test_production_store_refuses_without_each_key_naming_it_and_how_to_make_keys(
         rent_miljo: Path, nokler: dict[str, str], mangler: tuple[str, ...]) -> None:
-    with pytest.raises(Innstillingsfeil) as feil:
+    with pytest.raises(StoreSettingsError) as feil:
         BrukervalgApp(env=_uten(nokler, mangler), produksjon=True)
     melding = str(feil.value)
     assert all(n in melding for n in mangler)
@@ -101,11 +101,11 @@ def test_server_and_asgi_factory_refuse_without_each_key(
     for navn, verdi in _uten(nokler, mangler).items():
         monkeypatch.setenv(navn, verdi)
     monkeypatch.setattr(server.uvicorn, "run", lambda *a, **kw: pytest.fail("started"))
-    with pytest.raises(Innstillingsfeil, match=mangler[0]):
+    with pytest.raises(StoreSettingsError, match=mangler[0]):
         server.serve()
-    with pytest.raises(Innstillingsfeil, match=mangler[0]):
+    with pytest.raises(StoreSettingsError, match=mangler[0]):
         server.serve(workers=2)
-    with pytest.raises(Innstillingsfeil, match=mangler[0]):
+    with pytest.raises(StoreSettingsError, match=mangler[0]):
         create_app()  # `uvicorn --factory interfaces.http.app:create_app`
 
 
@@ -131,7 +131,7 @@ def test_index_key_is_never_the_constant_nor_the_cipher_key_in_production(
         rent_miljo: Path, nokler: dict[str, str]) -> None:
     for indeks, grunn in ((UTVIKLING_INDEKS_NOKKEL, "utviklingsnøkkelen"),
                           (nokler[CIPHER], "den samme som"), ("kort", "minst 32")):
-        with pytest.raises(Innstillingsfeil, match=grunn):
+        with pytest.raises(StoreSettingsError, match=grunn):
             BrukervalgApp(env={**nokler, INDEKS: indeks}, produksjon=True)
     app = BrukervalgApp(env=nokler, produksjon=True)
     assert app._indeks_nokkel == nokler[INDEKS].encode()  # noqa: SLF001
@@ -158,9 +158,9 @@ def test_keys_from_files_and_the_key_command_writes_two_0600_files(
     capsys.readouterr()
     assert main(["nokler", "lag", "--ut-mappe", "hemmelig"]) == 2  # never overwrites a key
     assert "finnes allerede" in capsys.readouterr().err
-    with pytest.raises(Innstillingsfeil, match=f"både {CIPHER} og {CIPHER}_FIL"):
+    with pytest.raises(StoreSettingsError, match=f"både {CIPHER} og {CIPHER}_FIL"):
         BrukervalgApp(env={**filer, CIPHER: cipher_fil.read_text()}, produksjon=True)
-    with pytest.raises(Innstillingsfeil, match=f"{INDEKS}_FIL='borte' kan ikke leses"):
+    with pytest.raises(StoreSettingsError, match=f"{INDEKS}_FIL='borte' kan ikke leses"):
         BrukervalgApp(env={**filer, f"{INDEKS}_FIL": "borte"}, produksjon=True)
     assert main(["nokler", "lag"]) == 0
     trykt = dict(linje.split("=", 1) for linje in capsys.readouterr().out.splitlines())
@@ -283,7 +283,7 @@ def test_a_store_indexed_by_its_cipher_key_is_refused_until_reindexed(
                                                     bydel="frogner"), SAKSBEHANDLER).id
            for i, f in enumerate(FNR[:3])]
     eldre.close()
-    with pytest.raises(Innstillingsfeil, match="laget med BRUKERVALG_CIPHER_KEY") as feil:
+    with pytest.raises(StoreSettingsError, match="laget med BRUKERVALG_CIPHER_KEY") as feil:
         BrukervalgApp.aapne(produksjon=True, env={**sti, **nokler})
     assert "brukervalg nokler reindekser" in str(feil.value)
     app = BrukervalgApp(env={**sti, **nokler}, produksjon=True)
@@ -302,5 +302,5 @@ def test_a_development_store_is_refused_in_production(tmp_path: Path,
     dev.registrer_bruker(k.RegistrerBruker(fodselsnummer=FNR[0], navn="Kari Nordmann",
                                            bydel="frogner"), SAKSBEHANDLER)
     dev.close()
-    with pytest.raises(Innstillingsfeil, match="åpner ikke dette lageret"):
+    with pytest.raises(StoreSettingsError, match="åpner ikke dette lageret"):
         BrukervalgApp.aapne(produksjon=True, env={**sti, **nokler})

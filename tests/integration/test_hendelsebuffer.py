@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from application.lager.hendelsebuffer import Hendelsebuffer
+from application.infrastructure.event_buffer import Hendelsebuffer
+from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain.kalender import OSLO
 from tests.conftest import KOMMUNAL

@@ -6,9 +6,9 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Aktor, Form, Rolle
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Rolle
 from domain.vedtak import Omfang
 from projections.klagesak import Klagesak
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, d, oslo

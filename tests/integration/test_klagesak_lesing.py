@@ -17,13 +17,13 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
-from application.lager.ledger import positions as kjede
-from application.lager.persistence import SKJEMA_NOKKEL, _gjeldende_hale
+from application.infrastructure.ledger import positions as kjede
+from application.infrastructure.persistence import SKJEMA_NOKKEL, _gjeldende_hale
+from domain import kommandoer as k
+from domain.begreper import Form, Tjenestetype
 from domain.bruker import LeverandorValgt
-from domain.felles import Form, Tjenestetype
 from projections.klagesak import Klagesak, Tidslinjepost, eksport, verifiser_eksport
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, Klokke, d, oslo
 from tests.integration.conftest import HSP, Sak, lag_sak

@@ -8,9 +8,9 @@ from fractions import Fraction
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
-from domain.felles import Form, Regelbrudd, Sluttarsak
+from domain import kommandoer as k
+from domain.begreper import Form, Regelbrudd, Sluttarsak
 from projections import Projeksjoner
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, TOCARE, d, oslo
 from tests.integration.conftest import HSP, Sak, antall_hendelser

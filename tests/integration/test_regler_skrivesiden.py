@@ -7,10 +7,10 @@ from uuid import uuid4
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
+from domain import kommandoer as k
+from domain.begreper import Form, Kanal, Regelbrudd, Sluttarsak
 from domain.bruker import Mottaker
-from domain.felles import Form, Kanal, Regelbrudd, Sluttarsak
 from domain.leveranse import Avvikstype, Besokskategori
 from domain.vedtak import Klageutfall, Omfang, Utfall
 from tests.conftest import (

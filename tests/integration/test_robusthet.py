@@ -12,10 +12,10 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
-from application import kommandoer as k
 from application.app import BrukervalgApp, SamtidigEndring
+from domain import kommandoer as k
+from domain.begreper import Form, IkkeFunnet, Regelbrudd, Tjenestetype
 from domain.bruker import LeverandorValgt
-from domain.felles import Form, IkkeFunnet, Regelbrudd, Tjenestetype
 from tests.conftest import D_NUMMER, FNR, KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, d, oslo
 from tests.integration.conftest import HSP, Sak, antall_hendelser, lag_sak
 
@@ -168,7 +168,7 @@ def test_personal_data_is_encrypted_at_rest_when_a_key_is_configured(
 
 def test_r26_every_stored_fact_is_linked_into_the_chain_on_both_stores(app: BrukervalgApp,
                                                                        sak: Sak) -> None:
-    from application.lager.ledger import verify
+    from application.infrastructure.ledger import verify
 
     app.bytt_leverandor(k.ByttLeverandor(bruker_id=sak.bruker_id, tjenestetype=HSP,
                                          til_leverandor_id="2care", form=Form.MUNTLIG,

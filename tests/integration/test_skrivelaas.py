@@ -1,4 +1,4 @@
-"""Several processes on one SQLite store take turns writing (``application/lager/skrivelaas.py``).
+"""Several processes on one SQLite store take turns writing (``application/infrastructure/writer_lock.py``).
 
 R26: whatever the number of writing processes, every event is stored once, with its link, in
 one unbroken chain; and the access log and stored answers share the events' lock.
@@ -16,13 +16,13 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp, SamtidigEndring
-from application.lager.ledger import verify
-from application.lager.skrivelaas import Skrivelaas, laasfil_for
+from application.infrastructure.ledger import verify
+from application.infrastructure.writer_lock import Skrivelaas, laasfil_for
 from application.syntetisk import syntetisk_fodselsnummer, syntetiske_leveranser
-from domain.felles import Aktor, Rolle
-from interfaces.http.lager import Sidelager, Tilgangsoppforing
+from domain import kommandoer as k
+from domain.begreper import Aktor, Rolle
+from interfaces.http.api_tables import ApiTables, Tilgangsoppforing
 
 SB = Aktor(person_id="sb", rolle=Rolle.SAKSBEHANDLER, organisasjon="bydel:frogner")
 LEV = Aktor(person_id="lev", rolle=Rolle.LEVERANDOR, organisasjon="leverandor:2care")
@@ -75,7 +75,7 @@ def test_an_sqlite_file_store_writes_under_the_shared_lock(tmp_path: Path) -> No
         laas = app.recorder.datastore.pool._writer_lock  # type: ignore[attr-defined]  # noqa: SLF001
         assert isinstance(laas, Skrivelaas)
         assert laas.sti == laasfil_for(str(tmp_path / "s.db"))
-        sidelager = Sidelager.for_app(app)  # creates its tables: a write
+        sidelager = ApiTables.for_app(app)  # creates its tables: a write
         # While another holder has it, a command waits and stores nothing yet.
         annen = Skrivelaas(laas.sti)
         assert annen.acquire(timeout=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from domain import kommandoer as k
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER
 from tests.integration.conftest import Sak, antall_hendelser, lag_sak
 

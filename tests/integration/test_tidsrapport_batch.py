@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from application import kommandoer as k
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
-from application.lager.ledger.verify import verify
+from application.infrastructure.ledger.verify import verify
 from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from domain import kommandoer as k
 from domain import leveranse as l_mod
 from projections.beskrivelse import Beskriver
 from projections.klagesak import Klagesak

@@ -24,7 +24,6 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from application import kommandoer as k
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
 from application.tidsrapport import (
@@ -35,7 +34,8 @@ from application.tidsrapport import (
     fra_tekst,
 )
 from application.tidsrapport_kolonner import varm_opp
-from domain.felles import Sluttarsak, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER, Klokke, oslo
 from tests.integration.conftest import lag_sak

@@ -20,8 +20,8 @@ from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
-from application.lager.ledger.sqlite import LedgerSQLiteApplicationRecorder
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger.sqlite import LedgerSQLiteApplicationRecorder
 
 TOPIC = "domain.bruker:Bruker.LeverandorValgt"
 

@@ -8,9 +8,14 @@ import uuid
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from application.lager.ledger import GENESIS_HASH, canonical_originator_id, ledger_table_name, link_hash
-from application.lager.ledger.chain import chain_links
-from application.lager.ledger.errors import LedgerWriteError
+from application.infrastructure.ledger import (
+    GENESIS_HASH,
+    canonical_originator_id,
+    ledger_table_name,
+    link_hash,
+)
+from application.infrastructure.ledger.chain import chain_links
+from application.infrastructure.ledger.errors import LedgerWriteError
 
 TOPIC = "domain.bruker:Bruker.LeverandorValgt"
 ID = "0123456789abcdef0123456789abcdef"

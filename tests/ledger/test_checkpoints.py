@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from application.lager.ledger import (
+from application.infrastructure.ledger import (
     ChainHead,
     CheckpointError,
     CheckpointSignatureError,

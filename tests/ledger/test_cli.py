@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from application.fremdrift import Fremdriftslinje
-from application.lager.ledger import ChainBrokenError, generate_private_key, public_key_hex, save_private_key
-from application.lager.ledger.cli import (
+from application.infrastructure.ledger import (
+    ChainBrokenError,
+    generate_private_key,
+    public_key_hex,
+    save_private_key,
+)
+from application.infrastructure.ledger.cli import (
     EXIT_BAD_CHECKPOINT,
     EXIT_BROKEN,
     EXIT_OK,

@@ -11,9 +11,9 @@ import pytest
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.sqlite import SQLiteDatastore
 
-from application.lager.ledger import verify
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
-from application.lager.ledger.sqlite import LedgerSQLiteApplicationRecorder
+from application.infrastructure.ledger import verify
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger.sqlite import LedgerSQLiteApplicationRecorder
 from tests.ledger.conftest import PostgresLedgerDatabase, unique_events_table
 
 

@@ -9,9 +9,9 @@ import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from application.lager.ledger import link_hash, verify
-from application.lager.ledger.chain import canonical_originator_id_sql, link_hash_sql
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger import link_hash, verify
+from application.infrastructure.ledger.chain import canonical_originator_id_sql, link_hash_sql
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
 from tests.ledger.conftest import PostgresLedgerDatabase, unique_events_table
 
 pytestmark = pytest.mark.postgres

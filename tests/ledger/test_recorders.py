@@ -13,13 +13,13 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent, Tracking
 
-from application.lager.ledger import LedgerConfigurationError, verify
-from application.lager.ledger.postgres import (
+from application.infrastructure.ledger import LedgerConfigurationError, verify
+from application.infrastructure.ledger.postgres import (
     LedgerPostgresApplicationRecorder,
     LedgerPostgresFactory,
     LedgerPostgresProcessRecorder,
 )
-from application.lager.ledger.sqlite import (
+from application.infrastructure.ledger.sqlite import (
     LedgerSQLiteApplicationRecorder,
     LedgerSQLiteFactory,
     LedgerSQLiteProcessRecorder,
@@ -39,7 +39,7 @@ class Notat(Aggregate):
 
 
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
-    return {"PERSISTENCE_MODULE": "application.lager.ledger.sqlite",
+    return {"PERSISTENCE_MODULE": "application.infrastructure.ledger.sqlite",
             "SQLITE_DBNAME": str(tmp_path / "app.db")}
 
 
@@ -54,7 +54,7 @@ def test_the_sqlite_module_resolves_to_the_chained_factory(tmp_path: Path) -> No
 
 @pytest.mark.postgres
 def test_the_postgres_module_resolves_to_the_chained_factory(ledger_pg: PostgresLedgerDatabase) -> None:
-    env = {**ledger_pg.env(), "PERSISTENCE_MODULE": "application.lager.ledger.postgres"}
+    env = {**ledger_pg.env(), "PERSISTENCE_MODULE": "application.infrastructure.ledger.postgres"}
     factory = InfrastructureFactory.construct(env)
 
     assert type(factory) is LedgerPostgresFactory
@@ -66,7 +66,7 @@ def test_the_postgres_module_resolves_to_the_chained_factory(ledger_pg: Postgres
 @pytest.mark.postgres
 def test_postgres_database_functions_are_refused(ledger_pg: PostgresLedgerDatabase) -> None:
     """The library's database-function insert path would write events without links."""
-    env = {**ledger_pg.env(), "PERSISTENCE_MODULE": "application.lager.ledger.postgres",
+    env = {**ledger_pg.env(), "PERSISTENCE_MODULE": "application.infrastructure.ledger.postgres",
            "POSTGRES_ENABLE_DB_FUNCTIONS": "y"}
 
     with pytest.raises(LedgerConfigurationError):
@@ -77,7 +77,7 @@ def app_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     if request.param == "sqlite":
         return sqlite_env(tmp_path)
     database: PostgresLedgerDatabase = request.getfixturevalue("ledger_pg")
-    return {**database.env(), "PERSISTENCE_MODULE": "application.lager.ledger.postgres"}
+    return {**database.env(), "PERSISTENCE_MODULE": "application.infrastructure.ledger.postgres"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

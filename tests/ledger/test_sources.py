@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from application.lager.ledger import EMPTY_CHAIN, LedgerSourceError, verify
-from application.lager.ledger.sqlite import LedgerSQLiteApplicationRecorder
+from application.infrastructure.ledger import EMPTY_CHAIN, LedgerSourceError, verify
+from application.infrastructure.ledger.sqlite import LedgerSQLiteApplicationRecorder
 from tests.ledger.conftest import PostgresLedgerDatabase, unique_events_table
 from tests.ledger.stores import LedgerStore, postgres_store, sqlite_store
 
@@ -34,7 +34,7 @@ def test_an_sqlite_file_verifies_by_path_and_by_settings(tmp_path: Path) -> None
     chained = sqlite_store(tmp_path / "events.db")
     chained.append(10)
     chained.close()
-    settings = {"PERSISTENCE_MODULE": "application.lager.ledger.sqlite",
+    settings = {"PERSISTENCE_MODULE": "application.infrastructure.ledger.sqlite",
                 "SQLITE_DBNAME": str(tmp_path / "events.db")}
 
     assert verify(str(tmp_path / "events.db")).count == verify(settings).count > 0

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from application.lager.ledger import (
+from application.infrastructure.ledger import (
     BreakKind,
     LedgerWriteError,
     canonical_originator_id,

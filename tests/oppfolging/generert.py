@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
 from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst
-from domain.felles import Aktor, Form, Rolle, Sluttarsak, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Rolle, Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
 from domain.leveranse import Avvikstype
 from domain.vedtak import Omfang

@@ -12,7 +12,7 @@ from fractions import Fraction
 from interfaces.norsk import kroner, prosent, tall, tidspunkt
 from interfaces.rapport import rapport_csv, rapport_html
 from interfaces.rapport.html_ut import hele_steg
-from projections.oppfolging.rapport import Frist, Leverandorrapport, Oppfolgingsrapport, Tall
+from projections.oppfolging.rapport import Fristrad, Leverandorrapport, Oppfolgingsrapport, Tall
 
 NAVN = {"2care": "2care hjemmetjenester", "nordlys": "Nordlys hjemmetjenester AS (demo)"}
 
@@ -21,13 +21,13 @@ def _lev(ident: str, andel_mars: int, belop: str) -> Leverandorrapport:
     mars = Tall(brukere_betjent=1, bestilt_timer=Fraction(10),
                 levert_timer=Fraction(andel_mars, 10), betalbare_timer=Fraction(andel_mars, 10),
                 levert_innenfor_bestilt_timer=Fraction(andel_mars, 10), belop=Decimal(belop))
-    mars.frister["R11"] = Frist(overholdt=0, brutt=2)  # a real 0 %
+    mars.frister["R11"] = Fristrad(overholdt=0, brutt=2)  # a real 0 %
     april = Tall()  # nothing ordered: no share at all
     periode = Tall(brukere_betjent=1, bestilt_timer=Fraction(10),
                    levert_timer=mars.levert_timer, betalbare_timer=mars.betalbare_timer,
                    levert_innenfor_bestilt_timer=mars.levert_innenfor_bestilt_timer,
                    belop=Decimal(belop))
-    periode.frister["R11"] = Frist(overholdt=0, brutt=2)
+    periode.frister["R11"] = Fristrad(overholdt=0, brutt=2)
     return Leverandorrapport(ident, "2026-03", "2026-04", {"2026-03": mars, "2026-04": april},
                              periode)
 

@@ -10,16 +10,16 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
 from application.app import BrukervalgApp
 from application.syntetisk import syntetisk_fodselsnummer
-from domain.felles import Aktor, Form, Kanal, Rolle, Sluttarsak, Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Aktor, Form, Kanal, Rolle, Sluttarsak, Tjenestetype
 from domain.frister import Varselgrunn
 from domain.kalender import OSLO, foer, lokal_dato
 from domain.leveranse import Besokskategori
 from domain.vedtak import Omfang, Utfall
 from projections import Projeksjoner
-from projections.konfig import STANDARD_MAPPE, Konfig
+from projections.settings import STANDARD_MAPPE, ProjectionSettings
 from tests.conftest import SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke
 
 HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
@@ -217,7 +217,7 @@ def projeksjoner(scenario: Scenario) -> Iterator[Projeksjoner]:
     p.close()
 
 
-def konfig_med(tmp_path: Path, **endringer: str) -> Konfig:
+def konfig_med(tmp_path: Path, **endringer: str) -> ProjectionSettings:
     """The standard configuration with lines of one file replaced (``fil="old=>new"``)."""
     mappe = tmp_path / "konfig"
     mappe.mkdir(exist_ok=True)
@@ -230,4 +230,4 @@ def konfig_med(tmp_path: Path, **endringer: str) -> Konfig:
                     assert gammel in tekst, gammel
                     tekst = tekst.replace(gammel, ny)
         (mappe / navn).write_text(tekst, encoding="utf-8")
-    return Konfig.last(mappe)
+    return ProjectionSettings.last(mappe)

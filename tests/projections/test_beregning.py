@@ -20,7 +20,7 @@ from domain.betaling import (
     plasser,
 )
 from projections.betalbar_tid import BetalbarTid, _Batch
-from projections.felles import tid
+from projections.rows import tid
 
 DAGER = st.lists(st.integers(0, 4 * 3_600_000_000), min_size=31, max_size=31)
 I_MARS = st.dates(date(2026, 2, 20), date(2026, 4, 10))

@@ -15,11 +15,11 @@ from uuid import UUID
 
 import pytest
 
-from application import kommandoer as k
-from domain.felles import Tjenestetype
+from domain import kommandoer as k
+from domain.begreper import Tjenestetype
 from domain.vedtak import Omfang
 from projections import Fakturalinje, Projeksjoner
-from projections.konfig import Konfig, Konfigurasjonsfeil
+from projections.settings import ProjectionSettings, SettingsError
 from tests.conftest import VEDTAKSMYNDIG
 from tests.projections.conftest import Scenario, konfig_med, oslo
 
@@ -241,10 +241,10 @@ def test_r05_samme_timer_gir_samme_belop_hos_alle_leverandorer(
 
 
 def test_r05_en_pris_per_leverandor_avvises_i_konfigurasjonen(tmp_path: Path) -> None:
-    with pytest.raises(Konfigurasjonsfeil, match="R05"):
+    with pytest.raises(SettingsError, match="R05"):
         konfig_med(tmp_path, betaling='praktisk_bistand = "558.10"=>'
                    'praktisk_bistand = "558.10"\n2care = "600.00"')
-    with pytest.raises(Konfigurasjonsfeil, match="R05"):
+    with pytest.raises(SettingsError, match="R05"):
         konfig_med(tmp_path, betaling='praktisk_bistand = "558.10"=>'
                    'praktisk_bistand = { "2care" = "600.00" }')
 
@@ -307,7 +307,7 @@ def test_flere_leverandorer_samme_maaned_etter_bytte(scenario: Scenario,
 
 
 def test_konfigurasjonen_leses_med_eksakte_belop() -> None:
-    konfig = Konfig.last()
+    konfig = ProjectionSettings.last()
     assert konfig.timepriser.pris(Tjenestetype.PRAKTISK_BISTAND, 2026) == Decimal("558.10")
     assert konfig.sen_avbestilling.betalbar is False
     assert konfig.sen_avbestilling.terskel == timedelta(hours=24)

@@ -11,10 +11,10 @@ import pytest
 
 from projections import Projeksjoner
 from projections.egenandel import beregn_egenandel
-from projections.konfig import Konfig
+from projections.settings import ProjectionSettings
 from tests.projections.conftest import PB, Scenario, oslo
 
-KONFIG = Konfig.last().egenandel
+KONFIG = ProjectionSettings.last().egenandel
 G_2024 = Decimal("124028")  # from 2024-05-01
 G_2025 = Decimal("130160")  # from 2025-05-01
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from application import kommandoer as k
-from domain.felles import Form, IkkeFunnet
+from domain import kommandoer as k
+from domain.begreper import Form, IkkeFunnet
 from projections import Kilde, Projeksjoner
 from tests.conftest import SAKSBEHANDLER
 from tests.projections.conftest import HSP, PB, Scenario

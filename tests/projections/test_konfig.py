@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from domain.felles import Tjenestetype
-from projections.konfig import Konfig, Konfigurasjonsfeil
+from domain.begreper import Tjenestetype
+from projections.settings import ProjectionSettings, SettingsError
 from tests.projections.conftest import konfig_med
 
 
 def test_standardkonfigurasjonen_har_de_dokumenterte_standardene() -> None:
-    k = Konfig.last()
+    k = ProjectionSettings.last()
     assert k.timepriser.pris(Tjenestetype.PRAKTISK_BISTAND, 2026) == Decimal("558.10")
     assert k.timepriser.pris(Tjenestetype.PRAKTISK_BISTAND, 2030) is None
     assert (k.sen_avbestilling.betalbar, k.sen_avbestilling.terskel) == (False, timedelta(hours=24))
@@ -28,24 +28,24 @@ def test_standardkonfigurasjonen_har_de_dokumenterte_standardene() -> None:
 
 
 def test_belop_maa_skrives_som_tekst_saa_de_aldri_blir_flyttall(tmp_path: Path) -> None:
-    with pytest.raises(Konfigurasjonsfeil, match="tekst"):
+    with pytest.raises(SettingsError, match="tekst"):
         konfig_med(tmp_path, betaling='hjemmesykepleie_dag = "795.40"=>'
                    'hjemmesykepleie_dag = 795.40')
 
 
 def test_r19_inntektstrinnene_maa_henge_sammen(tmp_path: Path) -> None:
-    with pytest.raises(Konfigurasjonsfeil, match="henge sammen"):
+    with pytest.raises(SettingsError, match="henge sammen"):
         konfig_med(tmp_path, egenandel="fra_g = 3\nunder_g = 4\nkr_per_time = \"227\"=>"
                    "fra_g = 3.5\nunder_g = 4\nkr_per_time = \"227\"")
 
 
 def test_manglende_fil_gir_en_navngitt_feil(tmp_path: Path) -> None:
-    with pytest.raises(Konfigurasjonsfeil, match="finnes ikke"):
-        Konfig.last(tmp_path)
+    with pytest.raises(SettingsError, match="finnes ikke"):
+        ProjectionSettings.last(tmp_path)
 
 
 def test_fingeravtrykket_folger_innstillingene_som_endrer_lagrede_rader(tmp_path: Path) -> None:
-    standard = Konfig.last()
+    standard = ProjectionSettings.last()
     dyrere = konfig_med(tmp_path, betaling='praktisk_bistand = "558.10"=>'
                         'praktisk_bistand = "600.00"')
     assert dyrere.fingeravtrykk("sen_avbestilling") == standard.fingeravtrykk("sen_avbestilling")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from domain.felles import Tjenestetype
+from domain.begreper import Tjenestetype
 from projections import Projeksjoner
 from projections.oppfolging import Krav, Oppfolging
 from projections.oppfolging.kontroll import AVBESTILT, Status

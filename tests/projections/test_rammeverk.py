@@ -15,14 +15,14 @@ from application.app import BrukervalgApp
 from benchmarks.syntetisk_aar import generer
 from projections import (
     FremdriftTilStderr,
+    ProjectionBehind,
+    ProjectionFailed,
     Projeksjoner,
-    ProjeksjonFeil,
-    ProjeksjonUtdatert,
     gjenoppbygg,
 )
 from projections.betalbar_tid import BetalbarTid
-from projections.lager import SqliteLager
 from projections.sla import Sla
+from projections.store import SqliteStore
 from tests.projections.conftest import konfig_med
 
 
@@ -76,7 +76,7 @@ def test_krasj_midt_i_en_batch_bruker_ingen_hendelse_to_ganger_og_hopper_ikke_ov
         fasit.oppdater()
         forventet = innhold(fasit)
 
-    with Projeksjoner(stor_app, batchstorrelse=500, lager=SqliteLager(":memory:")) as p:
+    with Projeksjoner(stor_app, batchstorrelse=500, lager=SqliteStore(":memory:")) as p:
         original = BetalbarTid._besok_utfort
         kall = {"n": 0}
 
@@ -87,7 +87,7 @@ def test_krasj_midt_i_en_batch_bruker_ingen_hendelse_to_ganger_og_hopper_ikke_ov
             original(self, *args)
 
         monkeypatch.setattr(BetalbarTid, "_besok_utfort", feiler)
-        with pytest.raises(ProjeksjonFeil) as feil:
+        with pytest.raises(ProjectionFailed) as feil:
             p.oppdater()
         stoppet = p.status().posisjoner
         assert len(set(stoppet.values())) == 1  # the projections move together, batch by batch
@@ -119,8 +119,8 @@ def test_krasj_under_etterberegningen_fullfores_neste_gang(
     with Projeksjoner(app) as fasit:
         fasit.oppdater()
         forventet = innhold(fasit)
-    with Projeksjoner(app, lager=SqliteLager(":memory:")) as p:
-        p.betalbar_tid.flush_storrelse = 7
+    with Projeksjoner(app, lager=SqliteStore(":memory:")) as p:
+        p.betalbar_tid.flush_size = 7
         original = BetalbarTid._beregn_og_skriv
         kall = {"n": 0}
 
@@ -174,9 +174,9 @@ def test_endrede_innstillinger_krever_gjenoppbygging(lag_app: Callable[..., Bruk
         p.oppdater()
     konfig = konfig_med(tmp_path, betaling="terskel_timer = 24=>terskel_timer = 48")
     with Projeksjoner(app, konfig=konfig) as p:
-        with pytest.raises(ProjeksjonUtdatert, match="gjenoppbygg"):
+        with pytest.raises(ProjectionBehind, match="gjenoppbygg"):
             p.oppdater()
-        with pytest.raises(ProjeksjonUtdatert):
+        with pytest.raises(ProjectionBehind):
             p.betalbare_timer("kommunal", 2026, 2)
         p.gjenoppbygg(navn=["betalbar_tid"])
         assert p.oppdater().hendelser == 0
@@ -188,7 +188,7 @@ def test_sqlite_lagrer_projeksjonene_i_en_fil_ved_siden_av_hendelsene(
     app = lag_app("sqlite")
     with Projeksjoner(app) as p:
         p.oppdater()
-        assert isinstance(p.lager, SqliteLager)
+        assert isinstance(p.lager, SqliteStore)
         sti = Path(app.env.get("SQLITE_DBNAME") or "")
         assert p.lager.sti == str(sti.with_name(f"{sti.stem}.projeksjoner{sti.suffix}"))
         assert Path(p.lager.sti).exists()
@@ -217,7 +217,7 @@ def test_posisjonen_flyttes_forbi_hendelser_ingen_projeksjon_leser(
     """A log that ends with events no projection reads is still caught up (vent() returns)."""
     app = lag_app("memory")
     syntetisk(app, brukere=3, dager=10)
-    from application import kommandoer as k
+    from domain import kommandoer as k
     from tests.conftest import SAKSBEHANDLER
 
     lev = app.recorder.select_notifications(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.felles import Kanal, Tjenestetype
+from domain.begreper import Kanal, Tjenestetype
 from domain.frister import Varselgrunn
 from projections import Projeksjoner, SlaForpliktelse
 from tests.projections.conftest import PB, Scenario, konfig_med, oslo
@@ -54,7 +54,7 @@ def test_r11_gjelder_ogsaa_naar_vedtaket_forlenges(scenario: Scenario,
     scenario.naa(2026, 3, 2, 9, 0)
     b, v, lev = scenario.sak(date(2026, 3, 2), til=date(2026, 4, 30))
     scenario.naa(2026, 4, 27, 10, 0)
-    from application import kommandoer as k
+    from domain import kommandoer as k
     from tests.conftest import VEDTAKSMYNDIG
 
     scenario.app.forleng_vedtak(k.ForlengVedtak(vedtak_id=v, ny_gyldig_til=date(2026, 10, 31)),

@@ -12,8 +12,8 @@ import pytest
 
 from application import tidsrapport as tr
 from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst
-from domain.felles import Tjenestetype
-from projections import Projeksjoner, ProjeksjonUtdatert
+from domain.begreper import Tjenestetype
+from projections import ProjectionBehind, Projeksjoner
 from projections.oppfolging import Oppfolging
 from projections.oppfolging.rapport import sporingstall
 from tests.projections.conftest import Scenario, leverandor, oslo
@@ -136,7 +136,7 @@ def test_r18_a_visit_reported_twice_in_one_batch_counts_once(scenario: Scenario,
 def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change(
         scenario: Scenario, projeksjoner: Projeksjoner) -> None:
     """The tracking projection's VERSJON changed with the batch events: `brukervalg projeksjoner
-    gjenoppbygg` (what ProjeksjonUtdatert tells the operator to run) rebuilds it too."""
+    gjenoppbygg` (what ProjectionBehind tells the operator to run) rebuilds it too."""
     scenario.naa(2026, 3, 1, 9)
     b, _, _ = scenario.sak(date(2026, 3, 1))
     scenario.naa(2026, 4, 5, 10)  # the month's report, after its visits (BV8)
@@ -146,7 +146,7 @@ def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change
     for_ = o.rapport("2026-03", "2026-03").leverandorer[0].maaneder["2026-03"].besok
     with projeksjoner.lager.skriv() as cur:  # as if built by the code before the batch events
         cur.execute("UPDATE prj_sporing SET versjon = '1:gammel' WHERE projeksjon = 'oppfolging'")
-    with pytest.raises(ProjeksjonUtdatert, match="gjenoppbygg"):
+    with pytest.raises(ProjectionBehind, match="gjenoppbygg"):
         Oppfolging(projeksjoner).oppdater()
     projeksjoner.gjenoppbygg()
     etter = Oppfolging(projeksjoner)

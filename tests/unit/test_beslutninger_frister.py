@@ -11,7 +11,7 @@ import pytest
 
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
-from domain.felles import Aktor, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
+from domain.begreper import Aktor, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
 from domain.frister import Fristregler, Varselgrunn
 from domain.vedtak import Omfang
 

@@ -1,5 +1,6 @@
 """A store call is tried again after a connection fault for a bounded time, then the fault is
-raised (application/lager/ledger/retries.py): a blip is ridden out, an outage answers within seconds."""
+raised (application/infrastructure/ledger/retries.py): a blip is ridden out, an outage answers
+within seconds."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import eventsourcing.postgres as es_postgres
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from application.lager.ledger import retries
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger import retries
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
 
 
 def test_a_brief_fault_is_ridden_out() -> None:

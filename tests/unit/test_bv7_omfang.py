@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.felles import Regelbrudd
+from domain.begreper import Regelbrudd
 from domain.vedtak import MAKS_ANSATTE_SAMTIDIG, Omfang, sjekk_omfang
 
 

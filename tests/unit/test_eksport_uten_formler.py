@@ -8,7 +8,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from interfaces.rapport import csv_ut, xlsx_ut
-from interfaces.rapport.felles import som_tekst
+from interfaces.rapport.formatting import som_tekst
 
 
 def test_a_cell_that_would_be_a_formula_is_kept_as_text_and_numbers_stay_numbers() -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.felles import Kanal, Tjenestetype
+from domain.begreper import Kanal, Tjenestetype
 from domain.frister import (
     Forlengelse,
     Frist,
@@ -334,10 +334,10 @@ def test_forfall_i_timer_og_virkedager_over_jul() -> None:
 
 
 def test_en_periode_aktiv_paa_en_dato_avgjores_ett_sted() -> None:
-    """One answer to "does the delivery run on this date" (domain.felles.aktiv_paa), used by the
+    """One answer to "does the delivery run on this date" (domain.begreper.aktiv_paa), used by the
     obligations, the current provider (R03), payment (R18, R17) and the vedtak's validity: the
     last day counts, an open end runs on, and one annulled before it began runs on no date."""
-    from domain.felles import aktiv_paa, annullert
+    from domain.begreper import aktiv_paa, annullert
 
     assert aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31))
     assert not aktiv_paa(date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1))

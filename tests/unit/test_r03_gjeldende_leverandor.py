@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+from domain.begreper import Form, Tjenestetype
 from domain.bruker import Kilde, LeveranseRef, Valg, gjeldende_leverandor, gjeldende_valg
-from domain.felles import Form, Tjenestetype
 
 HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
 PB = Tjenestetype.PRAKTISK_BISTAND

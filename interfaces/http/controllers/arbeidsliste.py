@@ -16,12 +16,12 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from domain.felles import Rolle, Tjenestetype
+from domain.begreper import Rolle, Tjenestetype
 from domain.frister import Skyldig
 from interfaces import norsk
 from interfaces.arbeidsliste_html import arbeidsliste_html, frist_tekst, oversikt_html
-from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, Antall, Fra, Tjenester, les_tidspunkt
 from interfaces.http.controllers.leverandorer import les_rapport, neste_side, rapporter
+from interfaces.http.controllers.params import TIDSPUNKT_SKJEMA, Antall, Fra, TjenesterParam, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.frist import frist_ut
 from interfaces.http.sikkerhet import Identitet
@@ -58,7 +58,7 @@ class ArbeidslisteController(Controller):
     path = "/arbeidsliste"
     tags = ["arbeidsliste"]
 
-    def _liste(self, request: Request, kjerne: Tjenester, state: State, bruker: UUID | None,
+    def _liste(self, request: Request, kjerne: TjenesterParam, state: State, bruker: UUID | None,
                tjenestetype: Tjenestetype | None, regel: str | None,
                frist_foer: str | None, fra: int, antall: int | None,
                html: bool) -> Response[Any]:
@@ -103,7 +103,7 @@ class ArbeidslisteController(Controller):
         "på frist, med «innen N timer / virkedager» og forfalte merket. Bydelen ser sine egne "
         "frister og klagefristene til sine brukere, en leverandør bare sine egne.",
         etag=False, ekstra_feil=(503,)))
-    def hent_arbeidsliste(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_arbeidsliste(self, request: Request, kjerne: TjenesterParam, state: State,
                           bruker: Bruker = None, tjenestetype: Tjeneste = None,
                           regel: Regel = None, frist_foer: FristFoer = None, fra: Fra = 0,
                           antall: Antall = None) -> Response[ArbeidslisteUt]:
@@ -113,7 +113,7 @@ class ArbeidslisteController(Controller):
     @get("/side", media_type="text/html", **leserute(
         "hentArbeidslisteSide", "Arbeidslisten som HTML-side på norsk med Oslo-tid (samme utvalg "
         "og filtre som JSON-listen).", etag=False, ekstra_feil=(503,)))
-    def hent_arbeidsliste_side(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_arbeidsliste_side(self, request: Request, kjerne: TjenesterParam, state: State,
                                bruker: Bruker = None, tjenestetype: Tjeneste = None,
                                regel: Regel = None, frist_foer: FristFoer = None, fra: Fra = 0,
                                antall: Antall = None) -> Response[str]:
@@ -124,7 +124,7 @@ class ArbeidslisteController(Controller):
         "hentArbeidslisteOversikt", "Velferdsetaten: antall utestående og forfalte frister per "
         "leverandør og bydel (format=html: som side).", etag=False, ekstra_feil=(503,),
         html=True))
-    def hent_oversikt(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_oversikt(self, request: Request, kjerne: TjenesterParam, state: State,
                       format: Annotated[Literal["json", "html"], Parameter(
                           description="json eller html")] = "json"
                       ) -> Response[ArbeidslisteOversiktUt]:

@@ -7,13 +7,13 @@ from litestar.params import JSONBody
 
 from application.app import Kvittering, Skrivevalg
 from domain import kalender
-from domain.felles import Aktor, IkkeFunnet, Regelbrudd
-from interfaces.http.controllers.felles import (
+from domain.begreper import Aktor, IkkeFunnet, Regelbrudd
+from interfaces.http.controllers.params import (
     Antall,
     BrukerId,
     Fra,
     HendelseId,
-    Tjenester,
+    TjenesterParam,
     side_lenke,
 )
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
@@ -76,7 +76,7 @@ class BrukerController(Controller):
     @post("/", **skriverute("registrerBruker", "Registrer en bruker i egen bydel. Samme "
                             "fødselsnummer med samme opplysninger gir den eksisterende brukeren "
                             "(200).", oppretter=True, lenker=_TIL_BRUKER))
-    def registrer_bruker(self, request: Request, kjerne: Tjenester,
+    def registrer_bruker(self, request: Request, kjerne: TjenesterParam,
                          data: JSONBody[BrukerInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, None, data, lambda a, _, valg: kjerne.app.registrer_bruker(
             data.kommando(), a, medfolgende=valg["medfolgende"]), NY_BRUKER, bydel=data.bydel)
@@ -85,7 +85,7 @@ class BrukerController(Controller):
         "finnBruker", "Finn en bruker ved fødselsnummer (nummeret sendes i body, aldri i URL).",
         etag=False, ekstra_feil=(422,),
         lenker={"hentBruker": lenke("hentBruker", bruker_id="$response.body#/bruker_id")}))
-    def finn_bruker(self, request: Request, kjerne: Tjenester,
+    def finn_bruker(self, request: Request, kjerne: TjenesterParam,
                     data: JSONBody[BrukerSokInn]) -> Response[BrukerSokUt]:
         def finn() -> Ref:
             # The caller's own record of the number; another bydel's is answered as not found
@@ -109,7 +109,8 @@ class BrukerController(Controller):
 
     @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
                                          "egne leveranser og ingen valg- eller byttehistorikk."))
-    def hent_bruker(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId) -> Response[BrukerUt]:
+    def hent_bruker(self, request: Request, kjerne: TjenesterParam,
+                    bruker_id: BrukerId) -> Response[BrukerUt]:
         ident = request.user
 
         def hent(sikt: object) -> tuple[BrukerUt, int]:
@@ -122,7 +123,7 @@ class BrukerController(Controller):
     @get("/{bruker_id:uuid}/historikk", **leserute(
         "hentHistorikk", "Hele historikken til en bruker (bruker, vedtak og leveranser) i "
         "registrert rekkefølge, med hvem som registrerte hva og når (R26).", etag=False))
-    def hent_historikk(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, fra: Fra = 0,
+    def hent_historikk(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
                        antall: Antall = None) -> Response[HistorikkSide]:
         n = antall or kjerne.inn.standard_sidestorrelse
 
@@ -139,7 +140,7 @@ class BrukerController(Controller):
         "hentTilgangslogg", "Brukerens tilgangslogg: hvem som har lest eller endret "
         "opplysningene, i hvilken rolle og organisasjon, når og med hvilket formål (Normen). "
         "Loggen kan ikke endres gjennom API-et.", etag=False))
-    def hent_tilgangslogg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, fra: Fra = 0,
+    def hent_tilgangslogg(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
                           antall: Antall = None) -> Response[TilgangsloggSide]:
         n = antall or kjerne.inn.standard_sidestorrelse
 
@@ -154,7 +155,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/informasjon", **skriverute(
         "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
         "hvem, til hvem (R01)."))
-    def registrer_informasjon(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def registrer_informasjon(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -162,7 +163,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
         "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
         "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
-    def registrer_husstandsinntekt(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def registrer_husstandsinntekt(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                                    data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -170,7 +171,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
         "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
-    def velg_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def velg_leverandor(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.velg_leverandor(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -178,7 +179,8 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
         "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
         "det (R26)."))
-    def korriger_valg(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId, hendelse_id: HendelseId,
+    def korriger_valg(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+                      hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
         def korriger(a: Aktor, _: IdLager, valg: Skrivevalg) -> Kvittering:
             try:
@@ -195,14 +197,14 @@ class BrukerController(Controller):
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
         "oppsigelsesdatoen, ny starter dagen etter. Svarer med den nye leveransen.",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bytt_leverandor(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def bytt_leverandor(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
             kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
 
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
-    def send_bytte_bekreftelse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def send_bytte_bekreftelse(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                                data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -210,7 +212,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/dodsfall", **skriverute(
         "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
         "datoen (R23)."))
-    def registrer_dodsfall(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def registrer_dodsfall(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                            data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -218,7 +220,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/flyttinger", **skriverute(
         "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
         "blir (R24)."))
-    def flytt_til_bydel(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def flytt_til_bydel(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -226,7 +228,7 @@ class BrukerController(Controller):
     @post("/{bruker_id:uuid}/utflytting", **skriverute(
         "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
         "(R23)."))
-    def registrer_utflytting(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def registrer_utflytting(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                              data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
             kjerne.app.registrer_utflytting(data.kommando(bruker_id), a, **valg)), BRUKER)
@@ -235,7 +237,7 @@ class BrukerController(Controller):
         "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
         "enn 14 dager (R15); en tjeneste som startet før vedtaket knyttes til det (R14).",
         oppretter=True, lenker=_TIL_VEDTAK))
-    def fatt_vedtak(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def fatt_vedtak(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
             kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a, **valg)), NY_VEDTAK,
@@ -246,7 +248,7 @@ class BrukerController(Controller):
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
         "R03); leveranser av samme tjenestetype overlapper aldri (R08).",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bestill_leveranse(self, request: Request, kjerne: Tjenester, bruker_id: BrukerId,
+    def bestill_leveranse(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
             kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE,

@@ -8,8 +8,8 @@ from typing import Literal
 from litestar import Controller, Request, Response, get
 from pydantic import BaseModel, Field
 
-from domain.felles import Tjenestetype
-from interfaces.http.controllers.felles import Tjenester
+from domain.begreper import Tjenestetype
+from interfaces.http.controllers.params import TjenesterParam
 from interfaces.http.dokumentasjon import leserute
 
 
@@ -30,7 +30,7 @@ class BydelController(Controller):
 
     @get("/", **leserute("listBydeler", "Bydelene og hver bydels kontaktperson for brukervalg "
                          "(R29), så leverandørene vet hvem de skal kontakte.", etag=False))
-    def list_bydeler(self, request: Request, kjerne: Tjenester) -> Response[list[BydelUt]]:
+    def list_bydeler(self, request: Request, kjerne: TjenesterParam) -> Response[list[BydelUt]]:
         def hent(sikt: object) -> tuple[list[BydelUt], None]:
             return [BydelUt(id=b.id, navn=b.navn, kontaktperson_brukervalg=KontaktpersonUt(
                 navn=b.kontaktperson.navn, epost=b.kontaktperson.epost))
@@ -56,7 +56,7 @@ class LeverandorlisteController(Controller):
     @get("/", **leserute("listLeverandorer", "Leverandørene brukeren kan velge mellom, med "
                          "tjenestetypene hver kan velges for (R02, R03); den kommunale først.",
                          etag=False))
-    def list_leverandorer(self, request: Request, kjerne: Tjenester) -> Response[list[LeverandorUt]]:
+    def list_leverandorer(self, request: Request, kjerne: TjenesterParam) -> Response[list[LeverandorUt]]:
         def hent(sikt: object) -> tuple[list[LeverandorUt], None]:
             ref = kjerne.app.ref
             alle = sorted(ref.leverandorer.values(), key=lambda x: (x.id != ref.kommunal_id, x.id))

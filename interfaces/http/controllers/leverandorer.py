@@ -31,11 +31,11 @@ from pydantic import BaseModel
 
 from application.tidsrapport import Filfeil, Linjekvittering, fra_bytes
 from domain import kalender
+from domain.begreper import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
 from domain.betaling import Arsakskode, timer
-from domain.felles import IkkeFunnet, Regelbrudd, Rolle, Tjenestetype
-from interfaces.http.controllers.felles import Antall, BrukerId, Fra, Tjenester
+from interfaces.http.api_tables import LagretSvar
+from interfaces.http.controllers.params import Antall, BrukerId, Fra, TjenesterParam
 from interfaces.http.dokumentasjon import I_TRAAD, leserute, opplastingsrute
-from interfaces.http.lager import LagretSvar
 from interfaces.http.problem import PROBLEM_JSON, Uleselig
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import Dato
@@ -55,8 +55,8 @@ from interfaces.http.skjema_lesemodeller import (
 )
 from interfaces.http.tilgang import Ref, sjekk_rolle
 from interfaces.http.tilgangslogg import operasjon
-from interfaces.http.tjenester import Kjerne, status_for
-from projections import Fakturalinje, KonkurrerendeOppdatering, Projeksjoner
+from interfaces.http.tjenester import Tjenester, status_for
+from projections import ConcurrentUpdate, Fakturalinje, Projeksjoner
 from projections.egenandel import Egenandel
 from projections.fakturering import vis_timer
 
@@ -95,7 +95,7 @@ class Rapporter:
                 self._p = Projeksjoner(self.app)
             try:
                 self._anvendt = max(self._anvendt, self._p.oppdater().posisjon)
-            except KonkurrerendeOppdatering:  # another process is catching up: wait for it
+            except ConcurrentUpdate:  # another process is catching up: wait for it
                 self._p.vent(hode)
                 self._anvendt = max(self._anvendt, hode)
             return self._p
@@ -114,7 +114,7 @@ def rapporter(state: State) -> Rapporter:
 # --- the read path for reports (role → reach → purpose → data → one log row per bruker) ------
 
 
-def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], None],
+def les_rapport(request: Request, kjerne: Tjenester, sjekk: Callable[[Identitet], None],
                 hent: Callable[[Identitet], tuple[M, list[UUID]]]) -> Response[M]:
     """A report read: checked, and logged once per bruker it lists before anything leaves.
 
@@ -136,7 +136,7 @@ def les_rapport(request: Request, kjerne: Kjerne, sjekk: Callable[[Identitet], N
     return Response(innhold)
 
 
-def sjekk_leverandor(kjerne: Kjerne, identitet: Identitet, leverandor_id: str) -> None:
+def sjekk_leverandor(kjerne: Tjenester, identitet: Identitet, leverandor_id: str) -> None:
     """404 for another provider's id (asked by a provider) and for an unknown provider."""
     if identitet.rolle is Rolle.LEVERANDOR and identitet.leverandor != leverandor_id:
         raise IkkeFunnet("leverandor", leverandor_id)
@@ -152,7 +152,7 @@ def neste_side(request: Request, fra: int, antall: int, totalt: int) -> str | No
     return f"{request.url.path}?{urlencode([*par, ('fra', fra + antall), ('antall', antall)])}"
 
 
-def idag(kjerne: Kjerne) -> date:
+def idag(kjerne: Tjenester) -> date:
     return kalender.lokal_dato(kjerne.app.klokke())
 
 
@@ -215,7 +215,7 @@ class GjeldendeLeverandorController(Controller):
         "et ventende bytte begge leverandørene og overgangsdatoen (R07).", etag=False,
         ekstra_feil=(503,)))
     def hent_gjeldende_leverandor(
-            self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
+            self, request: Request, kjerne: TjenesterParam, state: State, bruker_id: BrukerId,
             tjenestetype: FromQuery[Tjenestetype],
             dato: Annotated[Dato | None, Parameter(description="dato (standard: i dag)")] = None,
     ) -> Response[GjeldendeLeverandorUt]:
@@ -240,7 +240,7 @@ class GjeldendeLeverandorController(Controller):
         "inntektstrinn ut fra registrert husstandsinntekt og grunnbeløpet, timepris, timer og "
         "tak. 422 (R19) når ingen husstandsinntekt er registrert.", etag=False,
         ekstra_feil=(422, 503)))
-    def hent_egenandel(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_egenandel(self, request: Request, kjerne: TjenesterParam, state: State,
                        bruker_id: BrukerId, aar: EgenandelAar,
                        maaned: Annotated[int, Parameter(ge=1, le=12, description="måneden (1–12)")],
                        ) -> Response[EgenandelUt]:
@@ -253,7 +253,7 @@ class GjeldendeLeverandorController(Controller):
         "hentEgenandelAar", "Brukerens egenandel for praktisk bistand et helt år (R19): hver "
         "måned slik hentEgenandel beregner den (årstaket gjelder over månedene), summen, og "
         "månedene som ikke kan beregnes med grunnen.", etag=False, ekstra_feil=(503,)))
-    def hent_egenandel_aar(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_egenandel_aar(self, request: Request, kjerne: TjenesterParam, state: State,
                            bruker_id: BrukerId, aar: EgenandelAar) -> Response[EgenandelAarUt]:
         def hent(sikt: object) -> tuple[EgenandelAarUt, None]:
             p = rapporter(state).fersk()
@@ -329,7 +329,7 @@ class LeverandorController(Controller):
         "aktiv leveranse, i alt og per tjenestetype. Bare antall, ingen brukere listes.",
         etag=False, ekstra_feil=(503,)))
     def hent_caseload(
-            self, request: Request, kjerne: Tjenester, state: State,
+            self, request: Request, kjerne: TjenesterParam, state: State,
             leverandor_id: FromPath[LeverandorSti],
             dato: Annotated[Dato | None, Parameter(description="dato (standard: i dag)")] = None,
             tjenestetype: FromQuery[Tjenestetype | None] = None) -> Response[CaseloadUt]:
@@ -348,7 +348,7 @@ class LeverandorController(Controller):
         "R20, R23), sidevis. Bydelens roller ser linjene for brukere i egen bydel, og summene "
         "for dem.", etag=False, ekstra_feil=(503,)))
     def hent_betalbare_timer(
-            self, request: Request, kjerne: Tjenester, state: State,
+            self, request: Request, kjerne: TjenesterParam, state: State,
             leverandor_id: FromPath[LeverandorSti],
             aar: Annotated[int, Parameter(ge=1900, le=2199, description="fakturaåret")],
             maaned: Annotated[int, Parameter(ge=1, le=12, description="fakturamåneden (1–12)")],
@@ -372,7 +372,7 @@ class LeverandorController(Controller):
 
     @post("/{leverandor_id:str}/tidsrapporter", **TIDSRAPPORT_RUTE)
     async def last_opp_tidsrapport(
-            self, request: Request, kjerne: Tjenester, leverandor_id: FromPath[LeverandorSti],
+            self, request: Request, kjerne: TjenesterParam, leverandor_id: FromPath[LeverandorSti],
             streng: FromQuery[bool] = False) -> Response[Any]:
         data = await request.body()  # raw text/csv (Litestar's Body knows no CSV)
         if I_TRAAD:
@@ -381,7 +381,7 @@ class LeverandorController(Controller):
         return last_opp(request, kjerne, leverandor_id, data, streng)
 
 
-def last_opp(request: Request, kjerne: Kjerne, leverandor_id: str, data: bytes,
+def last_opp(request: Request, kjerne: Tjenester, leverandor_id: str, data: bytes,
              streng: bool) -> Response[Any]:
     """The upload: role → own provider → Idempotency-Key → import → log per bruker touched."""
     identitet: Identitet = request.user

@@ -25,10 +25,10 @@ from litestar.openapi.spec import (
 )
 from litestar.params import FromPath, Parameter
 
-from domain.felles import Regelbrudd, Rolle
-from interfaces.http.controllers.felles import Tjenester
+from domain.begreper import Regelbrudd, Rolle
+from interfaces.http.api_tables import Tilgangsoppforing, metode
+from interfaces.http.controllers.params import TjenesterParam
 from interfaces.http.dokumentasjon import FORMAAL_PAAKREVD
-from interfaces.http.lager import Tilgangsoppforing, metode
 from interfaces.http.problem import RAPPORTFEIL, Uleselig, feilsvar, status_for
 from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import LEVERANDOR_MONSTER
@@ -166,7 +166,7 @@ class OppfolgingController(Controller):
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
          description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
-    def rapport(self, request: Request, kjerne: Tjenester, fra: Maaned, til: Maaned,
+    def rapport(self, request: Request, kjerne: TjenesterParam, fra: Maaned, til: Maaned,
                 leverandor: LeverandorFilter = None, format: Format = "html") -> Response[Any]:
         try:  # every attempt is logged, with the status it gets (the one table's)
             levs = _leverandorer(request, kjerne, leverandor)
@@ -195,7 +195,7 @@ class OppfolgingController(Controller):
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
-    async def kontroll(self, request: Request, kjerne: Tjenester,
+    async def kontroll(self, request: Request, kjerne: TjenesterParam,
                        leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
                        format: Filformat = "csv") -> Response[Any]:
         try:
@@ -210,7 +210,7 @@ class OppfolgingController(Controller):
          operation_class=_filsvar("Kontrollen i valgt format",
                                   {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, formaal=True),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
-    def kontroll_uten_krav(self, request: Request, kjerne: Tjenester,
+    def kontroll_uten_krav(self, request: Request, kjerne: TjenesterParam,
                            leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
                            format: Filformat = "csv") -> Response[Any]:
         return self._kontroll(request, kjerne, leverandor, maaned, format, None)

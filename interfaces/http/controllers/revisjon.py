@@ -10,10 +10,10 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from application.lager.ledger import verify
-from application.lager.ledger.cli import report_as_dict
+from application.infrastructure.ledger import verify
+from application.infrastructure.ledger.cli import report_as_dict
 from interfaces.dokument import klagesak_html
-from interfaces.http.controllers.felles import TIDSPUNKT_SKJEMA, BrukerId, Tjenester, les_tidspunkt
+from interfaces.http.controllers.params import TIDSPUNKT_SKJEMA, BrukerId, TjenesterParam, les_tidspunkt
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.skjema_revisjon import Kjedeverifisering, KlagesakUt
 from interfaces.http.tilgang import Ref
@@ -49,7 +49,7 @@ class RevisjonController(Controller):
         "hentKlagesak", "Klagesaken: alle fakta om brukeren i registrert rekkefølge med "
         "virkningstid, registreringstid, aktør, en setning på norsk og kjedeposisjon/-lenke; med "
         "`per` også tilstanden slik den var kjent på det tidspunktet (R26).", etag=False))
-    def hent_klagesak(self, request: Request, kjerne: Tjenester, state: State, bruker_id: BrukerId,
+    def hent_klagesak(self, request: Request, kjerne: TjenesterParam, state: State, bruker_id: BrukerId,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
                       ) -> Response[KlagesakUt]:
         tidspunkt = _med_tidssone(per)
@@ -64,7 +64,7 @@ class RevisjonController(Controller):
     @get("/brukere/{bruker_id:uuid}/klagesak/dokument", media_type="text/html", **leserute(
         "hentKlagesakDokument", "Klagesaken som utskriftsvennlig dokument (HTML) til saksmappen.",
         etag=False))
-    def hent_klagesak_dokument(self, request: Request, kjerne: Tjenester, state: State,
+    def hent_klagesak_dokument(self, request: Request, kjerne: TjenesterParam, state: State,
                                bruker_id: BrukerId, per: Per = None) -> Response[str]:
         tidspunkt = _med_tidssone(per)
 
@@ -80,7 +80,7 @@ class RevisjonController(Controller):
         "verifiserKjede", "Går gjennom hele hendelseskjeden og regner hver lenke på nytt; svarer "
         "OK med antall og hastighet, eller første posisjon der kjeden brytes og hvordan.",
         etag=False))
-    def verifiser_kjede(self, request: Request, kjerne: Tjenester) -> Response[Kjedeverifisering]:
+    def verifiser_kjede(self, request: Request, kjerne: TjenesterParam) -> Response[Kjedeverifisering]:
         def hent(sikt: object) -> tuple[Any, None]:
             return report_as_dict(verify(kjerne.app.recorder)), None
 

@@ -14,15 +14,15 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from domain.felles import IkkeFunnet, Rolle, Tjenestetype
+from domain.begreper import IkkeFunnet, Rolle, Tjenestetype
 from domain.frister import Status
-from interfaces.http.controllers.felles import Antall, Fra, Tjenester
 from interfaces.http.controllers.leverandorer import (
     LEVERANDOR_MONSTER,
     les_rapport,
     neste_side,
     rapporter,
 )
+from interfaces.http.controllers.params import Antall, Fra, TjenesterParam
 from interfaces.http.dokumentasjon import leserute
 from interfaces.http.frist import frist_ut
 from interfaces.http.sikkerhet import Identitet
@@ -46,7 +46,7 @@ class SlaController(Controller):
         "forpliktelsene sidevis sortert på frist. En åpen forpliktelse forbi fristen leses som "
         "brutt (utløpt for R25) nå.", etag=False, ekstra_feil=(503,)))
     def hent_sla(
-            self, request: Request, kjerne: Tjenester, state: State,
+            self, request: Request, kjerne: TjenesterParam, state: State,
             leverandor: Annotated[str | None, Parameter(
                 pattern=LEVERANDOR_MONSTER, max_length=40, description="leverandørens id")] = None,
             bydel: Annotated[str | None, Parameter(

@@ -7,8 +7,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
 from application.app import Kvittering, Skrivevalg
-from domain.felles import Aktor
-from interfaces.http.controllers.felles import KlageId, RevurderingId, Tjenester, VedtakId
+from domain.begreper import Aktor
+from interfaces.http.controllers.params import KlageId, RevurderingId, TjenesterParam, VedtakId
 from interfaces.http.dokumentasjon import lenke, leserute, skriverute
 from interfaces.http.skjema import IdLager, KlageKvitteringUt, KvitteringUt, RevurderingKvitteringUt
 from interfaces.http.skjema_vedtak import (
@@ -36,7 +36,8 @@ class VedtakController(Controller):
 
     @get("/{vedtak_id:uuid}", **leserute("hentVedtak", "Hent et vedtak med omfang over tid, "
                                          "revurderinger og klager."))
-    def hent_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId) -> Response[VedtakUt]:
+    def hent_vedtak(self, request: Request, kjerne: TjenesterParam,
+                    vedtak_id: VedtakId) -> Response[VedtakUt]:
         def hent(sikt: object) -> tuple[VedtakUt, int]:
             v = kjerne.app.vedtak(vedtak_id)
             return VedtakUt.fra(v), v.version
@@ -46,7 +47,7 @@ class VedtakController(Controller):
     @post("/{vedtak_id:uuid}/mottatt", **skriverute(
         "registrerVedtakMottatt", "Registrer dagen vedtaket nådde brukeren; klagefristen (fire "
         "uker) regnes fra den (R25)."))
-    def registrer_mottatt(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def registrer_mottatt(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                           data: JSONBody[VedtakMottattInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.registrer_vedtak_mottatt(data.kommando(vedtak_id), a, **valg)), VEDTAK)
@@ -55,7 +56,7 @@ class VedtakController(Controller):
         "anmodRevurdering", "Leverandøren anmoder om revurdering (revurderingsjournal); bydelen "
         "skal svare innen neste virkedag (R16). Leverandøren er den i tokenet.",
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
-    def anmod_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def anmod_revurdering(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                           data: JSONBody[RevurderingInn]) -> Response[RevurderingKvitteringUt]:
         def utfor(aktor: Aktor, ny: IdLager, valg: Skrivevalg) -> Kvittering:
             leverandor = request.user.leverandor
@@ -69,7 +70,7 @@ class VedtakController(Controller):
     @post("/{vedtak_id:uuid}/revurderinger/{revurdering_id:uuid}/svar", **skriverute(
         "besvarRevurdering", "Bydelen svarer på en revurdering; et endret omfang gjelder fra "
         "datoen, også i oppsigelsestiden (R10, R16)."))
-    def besvar_revurdering(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def besvar_revurdering(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                            revurdering_id: RevurderingId,
                            data: JSONBody[RevurderingSvarInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
@@ -79,21 +80,21 @@ class VedtakController(Controller):
         "reviderVedtak", "Bydelen endrer omfanget på eget initiativ (fatte, revurdere og "
         "avslutte vedtak); det nye omfanget gjelder fra datoen. Mer omfang for en løpende "
         "hjemmesykepleie skal varsles leverandøren senest kl. 14 virkedagen før (R11)."))
-    def revider_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def revider_vedtak(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                        data: JSONBody[VedtakRevisjonInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.revider_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
         "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))
-    def forleng_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def forleng_vedtak(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                        data: JSONBody[ForlengelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.forleng_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
     @post("/{vedtak_id:uuid}/avslutning", **skriverute(
         "avsluttVedtak", "Avslutt vedtaket på en dato."))
-    def avslutt_vedtak(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def avslutt_vedtak(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                        data: JSONBody[VedtakAvslutningInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.avslutt_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
@@ -102,14 +103,14 @@ class VedtakController(Controller):
         "mottaKlage", "Registrer en klage på vedtaket; en klage etter fristen registreres og "
         "flagges (R25).",
         lenker={"hentVedtak": lenke("hentVedtak", vedtak_id="$response.body#/id")}))
-    def motta_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId,
+    def motta_klage(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
                     data: JSONBody[KlageInn]) -> Response[KlageKvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, ny, valg: (
             kjerne.app.motta_klage(data.kommando(vedtak_id, ny), a, **valg)), NY_KLAGE)
 
     @post("/{vedtak_id:uuid}/klager/{klage_id:uuid}/avgjorelse", **skriverute(
         "avgjorKlage", "Registrer avgjørelsen av en klage."))
-    def avgjor_klage(self, request: Request, kjerne: Tjenester, vedtak_id: VedtakId, klage_id: KlageId,
+    def avgjor_klage(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId, klage_id: KlageId,
                      data: JSONBody[KlageavgjorelseInn]) -> Response[KvitteringUt]:
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.avgjor_klage(data.kommando(vedtak_id, klage_id), a, **valg)), VEDTAK)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from psycopg.sql import SQL, Identifier
 
-from application.lager.ledger.chain import canonical_originator_id, link_hash_bytes
+from application.infrastructure.ledger.chain import canonical_originator_id, link_hash_bytes
 
 
 @dataclass(frozen=True)

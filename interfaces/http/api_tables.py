@@ -28,7 +28,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from application.app import BrukervalgApp
-from application.lager.ledger.retries import reconnect_promptly
+from application.infrastructure.ledger.retries import reconnect_promptly
 
 # The methods of the operations that read or write personal data (the only ones logged: a
 # request with another method is answered by the router, before any handler logs it).
@@ -146,7 +146,7 @@ class SqliteForbindelse:
         self._conn.close()
 
 
-class Sidelager:
+class ApiTables:
     """Idempotency keys and the access log, stored next to the events."""
 
     def __init__(self, datastore: SQLiteDatastore | SqliteForbindelse | PostgresDatastore, *,
@@ -167,7 +167,7 @@ class Sidelager:
         self.opprett_tabeller()
 
     @classmethod
-    def for_app(cls, app: BrukervalgApp) -> Sidelager:
+    def for_app(cls, app: BrukervalgApp) -> ApiTables:
         """The side tables for the store the application uses."""
         datastore = getattr(app.recorder, "datastore", None)
         if isinstance(datastore, SQLiteDatastore):

@@ -16,7 +16,7 @@ from hashlib import sha256
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from application.lager.ledger.errors import LedgerWriteError
+from application.infrastructure.ledger.errors import LedgerWriteError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

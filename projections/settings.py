@@ -18,26 +18,26 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
-from domain.felles import Tjenestetype
+from domain.begreper import Tjenestetype
 from domain.frister import Fristregler
 
 STANDARD_MAPPE = Path(__file__).parent / "config"
 MILJO_MAPPE = "BRUKERVALG_PROJEKSJONER_KONFIG"
 
 
-class Konfigurasjonsfeil(ValueError):
+class SettingsError(ValueError):
     """A configuration file is missing a value or holds one the rules do not allow."""
 
 
 def _belop(verdi: Any, hvor: str) -> Decimal:
     if not isinstance(verdi, str):
-        raise Konfigurasjonsfeil(f"{hvor}: beløp skrives som tekst (\"612.50\"), fikk {verdi!r}")
+        raise SettingsError(f"{hvor}: beløp skrives som tekst (\"612.50\"), fikk {verdi!r}")
     try:
         belop = Decimal(verdi)
     except InvalidOperation:
-        raise Konfigurasjonsfeil(f"{hvor}: {verdi!r} er ikke et beløp") from None
+        raise SettingsError(f"{hvor}: {verdi!r} er ikke et beløp") from None
     if not belop.is_finite() or belop < 0:
-        raise Konfigurasjonsfeil(f"{hvor}: beløpet må være et endelig tall >= 0")
+        raise SettingsError(f"{hvor}: beløpet må være et endelig tall >= 0")
     return belop
 
 
@@ -57,9 +57,9 @@ class Timepriser:
             try:
                 aar = int(aar_tekst)
             except ValueError:
-                raise Konfigurasjonsfeil(f"timepris.{aar_tekst}: nøkkelen må være et år") from None
+                raise SettingsError(f"timepris.{aar_tekst}: nøkkelen må være et år") from None
             if not isinstance(tabell, dict):
-                raise Konfigurasjonsfeil(f"timepris.{aar}: forventet en tabell")
+                raise SettingsError(f"timepris.{aar}: forventet en tabell")
             priser: dict[Tjenestetype, Decimal] = {}
             for nokkel, verdi in tabell.items():
                 if nokkel.startswith("_"):
@@ -68,11 +68,11 @@ class Timepriser:
                     tjenestetype = Tjenestetype(nokkel)
                 except ValueError:
                     # R05: a key that is not a tjenestetype (e.g. a provider) is refused.
-                    raise Konfigurasjonsfeil(
+                    raise SettingsError(
                         f"timepris.{aar}.{nokkel}: ukjent tjenestetype; R05 gir én pris per "
                         "tjenestetype og år, lik for alle leverandører") from None
                 if isinstance(verdi, dict):
-                    raise Konfigurasjonsfeil(f"timepris.{aar}.{nokkel}: R05 tillater ikke pris "
+                    raise SettingsError(f"timepris.{aar}.{nokkel}: R05 tillater ikke pris "
                                              "per leverandør")
                 priser[tjenestetype] = _belop(verdi, f"timepris.{aar}.{nokkel}")
             per_aar[aar] = priser
@@ -121,13 +121,13 @@ class Egenandelskonfig:
     def tabell_paa(self, dato: date) -> Egenandelstabell:
         gjeldende = [t for t in self.tabeller if t.gyldig_fra <= dato]
         if not gjeldende:
-            raise Konfigurasjonsfeil(f"ingen egenandelstabell gjelder {dato}")
+            raise SettingsError(f"ingen egenandelstabell gjelder {dato}")
         return gjeldende[-1]
 
     def g_paa(self, dato: date) -> Decimal:
         gjeldende = [kr for fra, kr in self.grunnbelop if fra <= dato]
         if not gjeldende:
-            raise Konfigurasjonsfeil(f"grunnbeløpet for {dato} mangler i konfigurasjonen")
+            raise SettingsError(f"grunnbeløpet for {dato} mangler i konfigurasjonen")
         return gjeldende[-1]
 
     @classmethod
@@ -139,9 +139,9 @@ class Egenandelskonfig:
                 hvor = f"tabell[{i}].trinn[{j}]"
                 tak_per = x.get("tak_per", "aar")
                 if tak_per not in ("maaned", "aar"):
-                    raise Konfigurasjonsfeil(f"{hvor}.tak_per må være maaned eller aar")
+                    raise SettingsError(f"{hvor}.tak_per må være maaned eller aar")
                 if "tak_kr" in x and "tak_timer" in x:
-                    raise Konfigurasjonsfeil(f"{hvor}: oppgi tak_kr eller tak_timer, ikke begge")
+                    raise SettingsError(f"{hvor}: oppgi tak_kr eller tak_timer, ikke begge")
                 trinn.append(Egenandelstrinn(
                     fra_g=Decimal(str(x.get("fra_g", 0))),
                     under_g=Decimal(str(x["under_g"])) if "under_g" in x else None,
@@ -152,10 +152,10 @@ class Egenandelskonfig:
             trinn.sort(key=lambda x: x.fra_g)
             for a, b in zip(trinn, trinn[1:], strict=False):
                 if a.under_g != b.fra_g:
-                    raise Konfigurasjonsfeil(f"tabell[{i}]: inntektstrinnene må henge sammen "
+                    raise SettingsError(f"tabell[{i}]: inntektstrinnene må henge sammen "
                                              f"({a.under_g} G ≠ {b.fra_g} G)")
             if trinn[0].fra_g != 0 or trinn[-1].under_g is not None:
-                raise Konfigurasjonsfeil(f"tabell[{i}]: trinnene må dekke 0 G og oppover")
+                raise SettingsError(f"tabell[{i}]: trinnene må dekke 0 G og oppover")
             tabeller.append(Egenandelstabell(t["gyldig_fra"], tuple(trinn)))
         tabeller.sort(key=lambda t: t.gyldig_fra)
         grunnbelop = sorted((g["gyldig_fra"], _belop(g["kr"], "grunnbelop.kr"))
@@ -171,19 +171,19 @@ SlaKonfig = Fristregler
 
 def les_fristregler(mappe: Path | None = None) -> Fristregler:
     """The deadline rules' settings from ``sla.toml`` (read once by whoever composes the app)."""
-    regler: Fristregler = Konfig._les(Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE),
-                                      "sla.toml", Fristregler.fra_toml)
+    regler: Fristregler = ProjectionSettings._les(
+        Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE), "sla.toml", Fristregler.fra_toml)
     return regler
 
 
 @dataclass(frozen=True)
-class Konfig:
+class ProjectionSettings:
     timepriser: Timepriser
     sen_avbestilling: SenAvbestilling
     egenandel: Egenandelskonfig
     sla: SlaKonfig
 
-    # A file's TOML as read, or what ``tolk`` makes of it (its ValueError as Konfigurasjonsfeil).
+    # A file's TOML as read, or what ``tolk`` makes of it (its ValueError as SettingsError).
     @overload
     @staticmethod
     def _les(mappe: Path, navn: str) -> dict[str, Any]: ...
@@ -200,16 +200,16 @@ class Konfig:
             with sti.open("rb") as f:
                 data = tomllib.load(f)
         except FileNotFoundError:
-            raise Konfigurasjonsfeil(f"konfigurasjonsfilen {sti} finnes ikke") from None
+            raise SettingsError(f"konfigurasjonsfilen {sti} finnes ikke") from None
         if tolk is None:
             return data
         try:
             return tolk(data)
         except ValueError as e:
-            raise Konfigurasjonsfeil(str(e)) from None
+            raise SettingsError(str(e)) from None
 
     @classmethod
-    def last(cls, mappe: Path | None = None) -> Konfig:
+    def last(cls, mappe: Path | None = None) -> ProjectionSettings:
         mappe = Path(mappe or os.environ.get(MILJO_MAPPE) or STANDARD_MAPPE)
 
         def les(navn: str) -> dict[str, Any]:
@@ -219,7 +219,7 @@ class Konfig:
         sen = betaling.get("sen_avbestilling", {})
         terskel = sen.get("terskel_timer", 24)
         if not isinstance(terskel, int | float) or terskel < 0:
-            raise Konfigurasjonsfeil("sen_avbestilling.terskel_timer må være et tall >= 0")
+            raise SettingsError("sen_avbestilling.terskel_timer må være et tall >= 0")
         return cls(
             timepriser=Timepriser.fra_toml(betaling.get("timepris", {})),
             sen_avbestilling=SenAvbestilling(betalbar=bool(sen.get("betalbar", False)),

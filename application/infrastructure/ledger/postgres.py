@@ -1,6 +1,6 @@
 """PostgreSQL recorders that link every inserted event into the ledger's hash chain (R26).
 
-Select with ``PERSISTENCE_MODULE=application.lager.ledger.postgres``; every other ``POSTGRES_*``
+Select with ``PERSISTENCE_MODULE=application.infrastructure.ledger.postgres``; every other ``POSTGRES_*``
 setting of eventsourcing 9.5.6 applies unchanged. eventsourcing resolves a persistence module to
 the one InfrastructureFactory subclass in the module's namespace, so the library's own factory
 is only reached through the ``es_postgres`` module alias here, never imported by name.
@@ -39,14 +39,14 @@ from eventsourcing.persistence import (
 )
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from application.lager.ledger.chain import (
+from application.infrastructure.ledger.chain import (
     GENESIS_HASH_SQL,
     canonical_originator_id_sql,
     chain_links,
     link_hash_sql,
 )
-from application.lager.ledger.errors import LedgerConfigurationError, LedgerWriteError
-from application.lager.ledger.retries import bounded_retry, undecorated
+from application.infrastructure.ledger.errors import LedgerConfigurationError, LedgerWriteError
+from application.infrastructure.ledger.retries import bounded_retry, undecorated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -395,7 +395,7 @@ class LedgerPostgresProcessRecorder(
 
 
 class LedgerPostgresFactory(es_postgres.PostgresFactory):
-    """Infrastructure factory for ``PERSISTENCE_MODULE=application.lager.ledger.postgres``."""
+    """Infrastructure factory for ``PERSISTENCE_MODULE=application.infrastructure.ledger.postgres``."""
 
     application_recorder_class = LedgerPostgresApplicationRecorder
     process_recorder_class = LedgerPostgresProcessRecorder

@@ -27,8 +27,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 from pydantic import BaseModel
 
-from projections.konfig import Konfig
-from projections.lager import Lager, Markor
+from projections.settings import ProjectionSettings
+from projections.store import Cursor, Store
 
 _Lesning = tuple[int, Sequence[Notification]]  # (head before the read, notifications)
 
@@ -36,7 +36,7 @@ Fremdrift = Callable[[int, int, float], None]
 """Progress callback: (position reached, head of the log, seconds so far)."""
 
 
-class Skrivebuffer:
+class WriteBuffer:
     """The writes of a batch's event handlers, run together at the end of the batch.
 
     Handlers only write (they never read), so on PostgreSQL no event waits for a round trip:
@@ -55,27 +55,27 @@ class Skrivebuffer:
         gruppe = self._inn if sql.lstrip()[:6].upper() == "INSERT" else self._andre
         gruppe.setdefault(sql, []).append(tuple(params))
 
-    def skriv(self, cur: Markor) -> None:
+    def skriv(self, cur: Cursor) -> None:
         for gruppe in (self._inn, self._andre):
             for sql, rader in gruppe.items():
                 cur.executemany(sql, rader)
 
 
-Behandler = Callable[[Skrivebuffer, Any, Notification, dict[str, Any]], None]
+Behandler = Callable[[WriteBuffer, Any, Notification, dict[str, Any]], None]
 
 SPORING_DDL = ("CREATE TABLE IF NOT EXISTS prj_sporing ("
                "projeksjon TEXT PRIMARY KEY, posisjon BIGINT NOT NULL, versjon TEXT NOT NULL)")
 
 
-class ProjeksjonUtdatert(RuntimeError):
+class ProjectionBehind(RuntimeError):
     """The stored rows were built by other code or settings: rebuild before reading them."""
 
 
-class KonkurrerendeOppdatering(RuntimeError):
+class ConcurrentUpdate(RuntimeError):
     """Another runner moved the position while this batch ran; the batch was rolled back."""
 
 
-class ProjeksjonFeil(RuntimeError):
+class ProjectionFailed(RuntimeError):
     """Applying one event failed; the batch was rolled back and the position did not move."""
 
     def __init__(self, projeksjon: str, notification: Notification) -> None:
@@ -86,7 +86,7 @@ class ProjeksjonFeil(RuntimeError):
         self.notification_id = notification.id
 
 
-class Projeksjon(ABC):
+class Projection(ABC):
     """A read model: its tables, the topics it reads, and what it does with each event.
 
     Subclasses set ``navn``, ``VERSJON`` (bump when the logic changes: stored rows are then
@@ -100,7 +100,7 @@ class Projeksjon(ABC):
     ddl: ClassVar[tuple[str, ...]]
     konfigdeler: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, konfig: Konfig) -> None:
+    def __init__(self, konfig: ProjectionSettings) -> None:
         self.konfig = konfig
 
     @property
@@ -115,10 +115,10 @@ class Projeksjon(ABC):
         """Per-batch working state (thrown away if the batch fails)."""
         return None
 
-    def skriv_batch(self, cur: Markor, batch: Any) -> None:  # noqa: B027
+    def skriv_batch(self, cur: Cursor, batch: Any) -> None:  # noqa: B027
         """Write what the batch accumulated, in the batch's transaction."""
 
-    def etterarbeid(self, lager: Lager) -> None:  # noqa: B027
+    def etterarbeid(self, lager: Store) -> None:  # noqa: B027
         """After catching up: derived rows that are cheaper to compute once (idempotent)."""
 
 
@@ -140,7 +140,7 @@ def _ingen_fremdrift(posisjon: int, hode: int, sekunder: float) -> None:
 class Kjoring:
     """Runs a set of projections of one application against one store."""
 
-    def __init__(self, app: Application[Any], lager: Lager, projeksjoner: Sequence[Projeksjon],
+    def __init__(self, app: Application[Any], lager: Store, projeksjoner: Sequence[Projection],
                  batchstorrelse: int = 10_000) -> None:
         self.app = app
         self.lager = lager
@@ -168,7 +168,7 @@ class Kjoring:
             lagret = dict(cur.execute("SELECT projeksjon, versjon FROM prj_sporing").fetchall())
         for p in self.projeksjoner:
             if lagret.get(p.navn) != p.versjon:
-                raise ProjeksjonUtdatert(
+                raise ProjectionBehind(
                     f"projeksjonen {p.navn} ble bygd av versjon {lagret.get(p.navn)}, koden og "
                     f"innstillingene er {p.versjon}: kjør `brukervalg projeksjoner gjenoppbygg`")
         self._opprettet = True
@@ -180,7 +180,7 @@ class Kjoring:
         navn = {p.navn for p in self.projeksjoner}
         return {k: v for k, v in rader if k in navn}
 
-    def slett(self, projeksjoner: Sequence[Projeksjon]) -> None:
+    def slett(self, projeksjoner: Sequence[Projection]) -> None:
         """Drop the projections' tables and positions (one transaction)."""
         with self.lager.skriv(ddl=True) as cur:
             cur.execute(SPORING_DDL)
@@ -202,7 +202,7 @@ class Kjoring:
         """
         self.opprett()
         fremdrift = fremdrift or _ingen_fremdrift
-        behandlere: dict[str, list[tuple[Projeksjon, Behandler]]] = {}
+        behandlere: dict[str, list[tuple[Projection, Behandler]]] = {}
         for p in self.projeksjoner:
             for topic, h in p.behandlere().items():
                 behandlere.setdefault(topic, []).append((p, h))
@@ -237,7 +237,7 @@ class Kjoring:
         hode = recorder.max_notification_id() or 0
         return hode, recorder.select_notifications(fra, self.batchstorrelse, topics=emner)
 
-    def _en_batch(self, behandlere: dict[str, list[tuple[Projeksjon, Behandler]]],
+    def _en_batch(self, behandlere: dict[str, list[tuple[Projection, Behandler]]],
                   emner: list[str], leser: ThreadPoolExecutor,
                   forhand: tuple[int, Future[_Lesning]] | None,
                   ) -> tuple[int, int, int, tuple[int, Future[_Lesning]] | None]:
@@ -260,7 +260,7 @@ class Kjoring:
                 neste_fra = lest[-1].id + 1
                 neste = (neste_fra, leser.submit(self._les, neste_fra, emner))
             batcher = {p.navn: p.ny_batch() for p in self.projeksjoner}
-            buffer = Skrivebuffer()
+            buffer = WriteBuffer()
             # Per topic: (handler, its batch state, its position, name), bound once per batch.
             bundet = {topic: [(h, batcher[p.navn], pos[p.navn], p.navn) for p, h in liste]
                       for topic, liste in behandlere.items()}
@@ -281,7 +281,7 @@ class Kjoring:
             except Exception as e:
                 if n is None:
                     raise
-                raise ProjeksjonFeil(hvem, n) from e
+                raise ProjectionFailed(hvem, n) from e
             buffer.skriv(cur)
             siste = lest[-1].id if lest else fra
             if len(lest) < self.batchstorrelse:
@@ -295,7 +295,7 @@ class Kjoring:
                                       "AND posisjon = ? RETURNING projeksjon",
                                       (ny, p.navn, pos[p.navn])).fetchone()
                 if flyttet is None:
-                    raise KonkurrerendeOppdatering(
+                    raise ConcurrentUpdate(
                         f"{p.navn}: posisjonen ble flyttet av en annen kjøring")
             return len(lest), siste, max(hode, siste), neste
 

@@ -11,7 +11,7 @@ further (a bounded window of later rows, and links whose event is gone) to say w
 - ``truncated``: the store ends before a signed checkpoint, or differs from it there.
 
 Appending valid-looking links at the very end needs no secret, so only a signed checkpoint
-protects what came before it; see :mod:`application.lager.ledger.checkpoints`.
+protects what came before it; see :mod:`application.infrastructure.ledger.checkpoints`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
-from application.lager.ledger.chain import GENESIS_HASH, ChainHead, link_hash_bytes
-from application.lager.ledger.checkpoints import Checkpoint, verify_checkpoint
-from application.lager.ledger.errors import CheckpointError
-from application.lager.ledger.sources import ChainReader, Row, open_source
+from application.infrastructure.ledger.chain import GENESIS_HASH, ChainHead, link_hash_bytes
+from application.infrastructure.ledger.checkpoints import Checkpoint, verify_checkpoint
+from application.infrastructure.ledger.errors import CheckpointError
+from application.infrastructure.ledger.sources import ChainReader, Row, open_source
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(position_reached, last_position)`` after each batch."""
@@ -102,7 +102,7 @@ def verify(
     """Recompute the whole chain from the stored events and report the first break, if any.
 
     Args:
-        recorder_or_connection_info: what :func:`application.lager.ledger.sources.open_source`
+        recorder_or_connection_info: what :func:`application.infrastructure.ledger.sources.open_source`
             accepts: a recorder, app settings, a PostgreSQL DSN or an SQLite path.
         checkpoints: signed checkpoints (documents or verified ``Checkpoint``s); the chain at
             each one's position must have exactly its hash.

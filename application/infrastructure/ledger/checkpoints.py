@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from application.lager.ledger.chain import HASH_SIZE, ChainHead
-from application.lager.ledger.errors import (
+from application.infrastructure.ledger.chain import HASH_SIZE, ChainHead
+from application.infrastructure.ledger.errors import (
     CheckpointError,
     CheckpointSignatureError,
     UntrustedCheckpointKeyError,

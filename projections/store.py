@@ -30,18 +30,18 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
-from application.lager.filer import beskytt_sqlite
+from application.infrastructure.files import beskytt_sqlite
 
 MILJO_SQLITE_STI = "BRUKERVALG_PROJEKSJONER_SQLITE_PATH"
 
 
-class Markor(ABC):
+class Cursor(ABC):
     """The cursor a projection writes through (``?`` placeholders on both stores)."""
 
     dialekt: str
 
     @abstractmethod
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Markor: ...
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
     @abstractmethod
     def executemany(self, sql: str, rader: Sequence[Sequence[Any]]) -> None: ...
@@ -86,7 +86,7 @@ class Markor(ABC):
                              + " AND ".join(f"{k} = ?" for k in kolonner), nokler)
 
 
-class Lager(ABC):
+class Store(ABC):
     dialekt: str
 
     @abstractmethod
@@ -108,13 +108,13 @@ class Lager(ABC):
 # --- SQLite -------------------------------------------------------------------------------------
 
 
-class _SqliteMarkor(Markor):
+class _SqliteCursor(Cursor):
     dialekt = "sqlite"
 
     def __init__(self, cur: sqlite3.Cursor) -> None:
         self._cur = cur
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Markor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         self._cur.execute(sql, params)
         return self
 
@@ -130,7 +130,7 @@ class _SqliteMarkor(Markor):
         return rad
 
 
-class SqliteLager(Lager):
+class SqliteStore(Store):
     """One connection, serialised by a lock; a file gets WAL so readers do not block the writer."""
 
     dialekt = "sqlite"
@@ -146,21 +146,21 @@ class SqliteLager(Lager):
         self._conn.execute("PRAGMA busy_timeout=30000")
 
     @contextmanager
-    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Markor]:
+    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
         with self._laas:
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             try:
-                yield _SqliteMarkor(cur)
+                yield _SqliteCursor(cur)
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
 
     @contextmanager
-    def les(self) -> Iterator[Markor]:
+    def les(self) -> Iterator[Cursor]:
         with self._laas:
-            yield _SqliteMarkor(self._conn.cursor())
+            yield _SqliteCursor(self._conn.cursor())
 
     def close(self) -> None:
         with self._laas:
@@ -204,7 +204,7 @@ def _parametre(params: Sequence[Any]) -> Sequence[Any]:
     return params
 
 
-class _PgMarkor(Markor):
+class _PgCursor(Cursor):
     """One psycopg cursor per statement: in pipeline mode a reused cursor can be left holding
     an earlier statement's result when a later one is fetched."""
 
@@ -222,7 +222,7 @@ class _PgMarkor(Markor):
             ut = cls._sql_cache[sql] = sql.replace("?", "%s")
         return ut
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Markor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         self._cur = self._conn.cursor()
         self._cur.execute(self._pg(sql), _parametre(params))
         return self
@@ -279,7 +279,7 @@ class _PgMarkor(Markor):
                      [_json(nokler)])
 
 
-class PostgresLager(Lager):
+class PostgresStore(Store):
     """A small psycopg 3 pool on the application's database; tables live beside the events."""
 
     dialekt = "postgres"
@@ -300,10 +300,10 @@ class PostgresLager(Lager):
                                     configure=oppsett, name="brukervalg-projeksjoner")
 
     @contextmanager
-    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Markor]:
+    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
         # Pipeline mode: writes are sent without waiting for each answer; a read (fetch) waits.
         with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
-            markor = _PgMarkor(conn)
+            markor = _PgCursor(conn)
             if ddl:
                 markor.execute("SELECT pg_advisory_xact_lock(hashtext('brukervalg.projeksjoner'))")
             if laas:
@@ -312,9 +312,9 @@ class PostgresLager(Lager):
             yield markor
 
     @contextmanager
-    def les(self) -> Iterator[Markor]:
+    def les(self) -> Iterator[Cursor]:
         with self._pool.connection() as conn, conn.transaction(force_rollback=True):
-            yield _PgMarkor(conn)
+            yield _PgCursor(conn)
 
     def close(self) -> None:
         self._pool.close()
@@ -329,7 +329,7 @@ def sqlite_sti_for(app_sti: str) -> str:
     return str(p.with_name(f"{p.stem}.projeksjoner{p.suffix or '.db'}"))
 
 
-def lager_for(app: Application[Any]) -> Lager:
+def store_for(app: Application[Any]) -> Store:
     """The store for the projections of ``app``: beside the events, whatever the recorder class."""
     recorder = app.recorder
     if isinstance(recorder, PostgresApplicationRecorder):
@@ -343,10 +343,10 @@ def lager_for(app: Application[Any]) -> Lager:
             "password": resolve_topic(passord_topic)() if passord_topic
             else env.get("POSTGRES_PASSWORD"),
         }
-        return PostgresLager(conninfo, schema=env.get("POSTGRES_SCHEMA") or "public")
+        return PostgresStore(conninfo, schema=env.get("POSTGRES_SCHEMA") or "public")
     if isinstance(recorder, SQLiteApplicationRecorder):
         pool = recorder.datastore.pool
         if pool.is_sqlite_memory_mode:
-            return SqliteLager(":memory:")
-        return SqliteLager(app.env.get(MILJO_SQLITE_STI) or sqlite_sti_for(pool.db_name))
-    return SqliteLager(":memory:")
+            return SqliteStore(":memory:")
+        return SqliteStore(app.env.get(MILJO_SQLITE_STI) or sqlite_sti_for(pool.db_name))
+    return SqliteStore(":memory:")

@@ -28,8 +28,8 @@ from psycopg.conninfo import make_conninfo
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from application.lager.ledger.chain import canonical_originator_id_sql, ledger_table_name
-from application.lager.ledger.errors import LedgerSourceError
+from application.infrastructure.ledger.chain import canonical_originator_id_sql, ledger_table_name
+from application.infrastructure.ledger.errors import LedgerSourceError
 
 Row = tuple[Any, ...]
 DEFAULT_EVENTS_TABLE = "stored_events"
@@ -236,7 +236,7 @@ class PostgresChainSource(ChainSource):
     """A PostgreSQL store: a libpq connection string, or the connection pool of a recorder.
 
     The links are the ``prev_hash`` and ``hash`` columns of the events table (see
-    :mod:`application.lager.ledger.postgres`).
+    :mod:`application.infrastructure.ledger.postgres`).
     """
 
     def __init__(

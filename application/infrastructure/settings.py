@@ -11,21 +11,21 @@ from collections.abc import Mapping
 
 from eventsourcing.utils import get_topic
 
-from application.lager.persistence import HendelseMapper, OrjsonTranscoder
+from application.infrastructure.persistence import HendelseMapper, OrjsonTranscoder
 
 STANDARD_SQLITE_FIL = "brukervalg.db"
 
 
-class Innstillingsfeil(ValueError):
+class StoreSettingsError(ValueError):
     """The environment asks for something we cannot do."""
 
 
 # Every stored fact is linked into the tamper-evident chain: both stores use the chained recorders.
-LEDGER_SQLITE = "application.lager.ledger.sqlite"
-LEDGER_POSTGRES = "application.lager.ledger.postgres"
+LEDGER_SQLITE = "application.infrastructure.ledger.sqlite"
+LEDGER_POSTGRES = "application.infrastructure.ledger.postgres"
 # The chained recorders, plus rows a caller writes in the events' transaction (the API's log).
-RECORDER_SQLITE = "application.lager.recorders:SQLiteRecorder"
-RECORDER_POSTGRES = "application.lager.recorders:PostgresRecorder"
+RECORDER_SQLITE = "application.infrastructure.recorders:SQLiteRecorder"
+RECORDER_POSTGRES = "application.infrastructure.recorders:PostgresRecorder"
 
 
 def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -48,11 +48,11 @@ def event_store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
                 env[key] = value
         if environ.get("POSTGRES_ENABLE_DB_FUNCTIONS", "").lower() in {"y", "yes", "t", "true", "1"}:
             # Skips the table lock: readers could miss events and the chain could fork.
-            raise Innstillingsfeil("POSTGRES_ENABLE_DB_FUNCTIONS must stay off")
+            raise StoreSettingsError("POSTGRES_ENABLE_DB_FUNCTIONS must stay off")
         env["POSTGRES_ENABLE_DB_FUNCTIONS"] = "n"
         env["APPLICATION_RECORDER_TOPIC"] = RECORDER_POSTGRES
     elif store == "memory":
         env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
     else:
-        raise Innstillingsfeil(f"BRUKERVALG_STORE={store!r}: use sqlite, postgres or memory")
+        raise StoreSettingsError(f"BRUKERVALG_STORE={store!r}: use sqlite, postgres or memory")
     return env

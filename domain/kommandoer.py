@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.begreper import Flerlinjetekst, Form, Kanal, Sluttarsak, Tekst, Tjenestetype
 from domain.bruker import Mottaker
-from domain.felles import Flerlinjetekst, Form, Kanal, Sluttarsak, Tekst, Tjenestetype
 from domain.frister import Varselgrunn
 from domain.leveranse import Avvikstype, Besokskategori
 from domain.vedtak import Klageutfall, Omfang, Utfall

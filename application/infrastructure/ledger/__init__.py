@@ -1,12 +1,12 @@
 """Ledger-style audit: every stored event linked into one global hash chain (R26).
 
-Writing: select ``PERSISTENCE_MODULE=application.lager.ledger.sqlite`` or
-``application.lager.ledger.postgres``; the recorders there write one link per event in the event's
+Writing: select ``PERSISTENCE_MODULE=application.infrastructure.ledger.sqlite`` or
+``application.infrastructure.ledger.postgres``; the recorders there write one link per event in the event's
 own transaction. Reading: :func:`verify` recomputes the chain from the events; signed
 checkpoints (:func:`sign_checkpoint`) pin the history up to a position.
 """
 
-from application.lager.ledger.chain import (
+from application.infrastructure.ledger.chain import (
     EMPTY_CHAIN,
     GENESIS_HASH,
     ChainHead,
@@ -14,7 +14,7 @@ from application.lager.ledger.chain import (
     ledger_table_name,
     link_hash,
 )
-from application.lager.ledger.checkpoints import (
+from application.infrastructure.ledger.checkpoints import (
     Checkpoint,
     generate_private_key,
     load_checkpoint,
@@ -25,7 +25,7 @@ from application.lager.ledger.checkpoints import (
     sign_checkpoint,
     verify_checkpoint,
 )
-from application.lager.ledger.errors import (
+from application.infrastructure.ledger.errors import (
     ChainBrokenError,
     CheckpointError,
     CheckpointSignatureError,
@@ -35,8 +35,8 @@ from application.lager.ledger.errors import (
     LedgerWriteError,
     UntrustedCheckpointKeyError,
 )
-from application.lager.ledger.sources import ChainSource, open_source
-from application.lager.ledger.verify import BreakKind, ChainBreak, Progress, VerifyReport, verify
+from application.infrastructure.ledger.sources import ChainSource, open_source
+from application.infrastructure.ledger.verify import BreakKind, ChainBreak, Progress, VerifyReport, verify
 
 __all__ = [
     "EMPTY_CHAIN",

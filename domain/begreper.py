@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -278,12 +278,12 @@ class Hendelser:
 
 
 def projektor(evolve: Any) -> Any:
-    """The fold of an aggregate's events with its ``evolve``; the state carries the last version."""
+    """The fold of an aggregate's events with its ``evolve``: the only place a state's version is set
+    (``dataclasses.replace``, so it works on frozen state)."""
 
     def projiser(state: Any, events: Any) -> Any:
         for e in events:
-            state = evolve(e, state)
-            state.version = e.originator_version
+            state = replace(evolve(e, state), version=e.originator_version)
         return state
 
     return projiser

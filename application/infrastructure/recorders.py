@@ -11,8 +11,8 @@ eventsourcing 9.5.6 hands the keyword arguments of ``Application.save`` down to 
 on SQLite after the events and their chain links are inserted, on PostgreSQL before the table
 lock, pipelined with the events' INSERT. The recorders here call the writer passed as
 ``medfolgende`` at that point with the transaction's cursor. They are the chained recorders of
-``application.lager.ledger`` with that one addition, selected through the library's
-``APPLICATION_RECORDER_TOPIC`` setting (``application.lager.settings``).
+``application.infrastructure.ledger`` with that one addition, selected through the library's
+``APPLICATION_RECORDER_TOPIC`` setting (``application.infrastructure.settings``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, InternalError, StoredEvent
 
-from application.lager.ledger.postgres import LedgerPostgresApplicationRecorder
-from application.lager.ledger.sqlite import LedgerSQLiteApplicationRecorder
-from application.lager.skrivelaas import del_skrivelaas
+from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
+from application.infrastructure.ledger.sqlite import LedgerSQLiteApplicationRecorder
+from application.infrastructure.writer_lock import del_skrivelaas
 
 NOKKEL = "medfolgende"
 
@@ -43,7 +43,7 @@ class SQLiteRecorder(LedgerSQLiteApplicationRecorder):
     """The chained SQLite recorder; the caller's rows follow the events and links.
 
     Its datastore's writer lock is shared with other processes on the same file
-    (``application/lager/skrivelaas.py``), so several server processes can share one store.
+    (``application/infrastructure/writer_lock.py``), so several server processes can share one store.
     """
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:

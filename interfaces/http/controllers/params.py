@@ -12,9 +12,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 
 from interfaces.http.problem import Uleselig
-from interfaces.http.tjenester import Kjerne
+from interfaces.http.tjenester import Tjenester
 
-Tjenester: TypeAlias = NamedDependency[Kjerne]
+TjenesterParam: TypeAlias = NamedDependency[Tjenester]
 Id: TypeAlias = FromPath[UUID]
 
 

@@ -1,8 +1,8 @@
 """The HTTP API's settings: one dataclass, read from the environment in one place.
 
 Every variable is listed in docs/api.md (one table). The event store itself is chosen by
-``application.lager.settings`` (``BRUKERVALG_STORE`` …); the tables of the API (idempotency keys, access
-log) live in the same database as the events.
+``application.infrastructure.settings`` (``BRUKERVALG_STORE`` …); the tables of the API
+(idempotency keys, access log) live in the same database as the events.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ UTVIKLING_UTSTEDER = "brukervalg-utvikling"
 STANDARD_PUBLIKUM = "brukervalg-api"
 
 
-class Innstillingsfeil(ValueError):
+class ApiSettingsError(ValueError):
     """The API is configured in a way it must not run with (e.g. a development key in production)."""
 
 
@@ -80,14 +80,14 @@ class ApiSettings:
             try:
                 return int(verdi) if verdi is not None else standard
             except ValueError:
-                raise Innstillingsfeil(f"{navn}={verdi!r} er ikke et heltall") from None
+                raise ApiSettingsError(f"{navn}={verdi!r} er ikke et heltall") from None
 
         def flyttall(navn: str, standard: float) -> float:
             verdi = tekst(navn)
             try:
                 return float(verdi) if verdi is not None else standard
             except ValueError:
-                raise Innstillingsfeil(f"{navn}={verdi!r} er ikke et tall") from None
+                raise ApiSettingsError(f"{navn}={verdi!r} er ikke et tall") from None
 
         nokkel = tekst("BRUKERVALG_JWT_OFFENTLIG_NOKKEL")
         if nokkel is None and (fil := tekst("BRUKERVALG_JWT_OFFENTLIG_NOKKEL_FIL")):
@@ -131,20 +131,20 @@ class ApiSettings:
         """Refuse settings that would weaken authentication (checked by ``create_app``)."""
         if self.maks_sidestorrelse < 1 or not 1 <= self.standard_sidestorrelse <= \
                 self.maks_sidestorrelse:
-            raise Innstillingsfeil("sidestørrelsene må være 1 <= standard <= maks")
+            raise ApiSettingsError("sidestørrelsene må være 1 <= standard <= maks")
         if self.maks_body_bytes < 1024:
-            raise Innstillingsfeil("BRUKERVALG_MAKS_BODY_BYTES må være minst 1024")
+            raise ApiSettingsError("BRUKERVALG_MAKS_BODY_BYTES må være minst 1024")
         if self.rate_per_sekund <= 0 or self.rate_burst < 1:
-            raise Innstillingsfeil("rate-grensen må være positiv")
+            raise ApiSettingsError("rate-grensen må være positiv")
         if self.utvikling:
             return
         if self.utsteder is None:
-            raise Innstillingsfeil("BRUKERVALG_JWT_UTSTEDER mangler: produksjon krever en "
+            raise ApiSettingsError("BRUKERVALG_JWT_UTSTEDER mangler: produksjon krever en "
                                    "konfigurert utsteder (eller start i utviklingsmodus)")
         if self.utsteder == UTVIKLING_UTSTEDER:
-            raise Innstillingsfeil("utviklingsutstederen godtas bare i utviklingsmodus")
+            raise ApiSettingsError("utviklingsutstederen godtas bare i utviklingsmodus")
         if not (self.offentlig_nokkel or self.jwks_url or self.jwks):
-            raise Innstillingsfeil("sett BRUKERVALG_JWT_OFFENTLIG_NOKKEL(_FIL), "
+            raise ApiSettingsError("sett BRUKERVALG_JWT_OFFENTLIG_NOKKEL(_FIL), "
                                    "BRUKERVALG_JWT_JWKS(_FIL) eller BRUKERVALG_JWT_JWKS_URL")
         if any(a.upper().startswith("HS") or a.lower() == "none" for a in self.algoritmer):
-            raise Innstillingsfeil("bare asymmetriske algoritmer (RS/PS/ES/EdDSA) godtas")
+            raise ApiSettingsError("bare asymmetriske algoritmer (RS/PS/ES/EdDSA) godtas")

@@ -23,7 +23,7 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 
-from domain.felles import Aktor, Hendelse
+from domain.begreper import Aktor, Hendelse
 
 SKJEMA_NOKKEL = "_skjema"
 # Distinct actors shared between decoded events (people x roles x organisations; beyond this,

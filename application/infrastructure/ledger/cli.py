@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from application.fremdrift import Fremdriftslinje
-from application.lager.ledger.checkpoints import (
+from application.infrastructure.ledger.checkpoints import (
     load_checkpoint,
     load_private_key,
     save_checkpoint,
     sign_checkpoint,
 )
-from application.lager.ledger.errors import ChainBrokenError, CheckpointError
-from application.lager.ledger.verify import VerifyReport
-from application.lager.ledger.verify import verify as verify_chain
+from application.infrastructure.ledger.errors import ChainBrokenError, CheckpointError
+from application.infrastructure.ledger.verify import VerifyReport
+from application.infrastructure.ledger.verify import verify as verify_chain
 
 EXIT_OK = 0
 EXIT_BROKEN = 1

@@ -16,8 +16,8 @@ from domain import vedtak as v_mod
 from domain.ansvar import Tidslinje
 
 if TYPE_CHECKING:
-    from projections.lager import Markor
-    from projections.rammeverk import Skrivebuffer
+    from projections.runner import WriteBuffer
+    from projections.store import Cursor
 
 
 def emne(cls: type) -> str:
@@ -91,13 +91,13 @@ def bydel_ddl(tabell: str) -> str:
 
 
 def bydel_rad(tabell: str, bruker_id: str, posisjon: int, dato_: str, bydel: str,
-              cur: Skrivebuffer) -> None:
+              cur: WriteBuffer) -> None:
     """Record a registration (posisjon 0, ``date.min``) or a move (its notification id)."""
     cur.execute(f"INSERT INTO {tabell} (bruker_id, posisjon, dato, bydel) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (bruker_id, posisjon) DO NOTHING", (bruker_id, posisjon, dato_, bydel))
 
 
-def bydelhistorikk(cur: Markor, tabell: str, brukere: Sequence[str]) -> dict[str, Tidslinje]:
+def bydelhistorikk(cur: Cursor, tabell: str, brukere: Sequence[str]) -> dict[str, Tidslinje]:
     """R24: each bruker's bydel over time, as ``domain.ansvar`` decides it."""
     rader: dict[str, list[tuple[int, str, str]]] = {}
     for bruker_id, posisjon, dato_, bydel in cur.i(

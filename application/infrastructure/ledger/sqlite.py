@@ -1,6 +1,6 @@
 """SQLite recorders that link every inserted event into the ledger's hash chain (R26).
 
-Select with ``PERSISTENCE_MODULE=application.lager.ledger.sqlite``; ``SQLITE_DBNAME`` and the other
+Select with ``PERSISTENCE_MODULE=application.infrastructure.ledger.sqlite``; ``SQLITE_DBNAME`` and the other
 SQLite settings of eventsourcing 9.5.6 apply unchanged. eventsourcing resolves a persistence
 module to the one InfrastructureFactory subclass in the module's namespace, so the library's own
 factory is only reached through the ``es_sqlite`` module alias here, never imported by name.
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import eventsourcing.sqlite as es_sqlite
 
-from application.lager.ledger.chain import GENESIS_HASH, chain_links, ledger_table_name
-from application.lager.ledger.errors import LedgerWriteError
+from application.infrastructure.ledger.chain import GENESIS_HASH, chain_links, ledger_table_name
+from application.infrastructure.ledger.errors import LedgerWriteError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -102,7 +102,7 @@ class LedgerSQLiteProcessRecorder(
 
 
 class LedgerSQLiteFactory(es_sqlite.SQLiteFactory):
-    """Infrastructure factory for ``PERSISTENCE_MODULE=application.lager.ledger.sqlite``."""
+    """Infrastructure factory for ``PERSISTENCE_MODULE=application.infrastructure.ledger.sqlite``."""
 
     application_recorder_class = LedgerSQLiteApplicationRecorder
     process_recorder_class = LedgerSQLiteProcessRecorder
