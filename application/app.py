@@ -739,7 +739,7 @@ class BrukervalgApp(Application[UUID]):
                              kvittering: Callable[[Linjekvittering], None] | None = None,
                              fremdrift: Callable[[int], None] | None = None) -> Sammendrag:
         """Import one provider's time-report file: every line through the same domain checks as
-        one visit (``domain/leveranse.py::registrer_besok``), one event per delivery and chunk.
+        one visit (``domain/leveranse/beslutninger.py::registrer_besok``), one event per delivery and chunk.
 
         ``filer()`` opens the file (more than once: for its sha256, and in strict mode for a
         check pass in which nothing is saved; ``streng``: one refused line and nothing is
