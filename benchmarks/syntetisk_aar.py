@@ -405,11 +405,14 @@ class _Generator:
         for hva, s, e, ansatt, kategori in lev.uke:
             try:
                 if hva == "avbestilt":
-                    nye = l_mod.avbestill(tilstand, s, e, s - timedelta(hours=self.rng.randint(1, 72)),
-                                          "OL-beskjed", ktx)
+                    nye = l_mod.avbestill(k.AvbestillBesok(
+                        leveranse_id=lev.id, planlagt_start=s, planlagt_slutt=e,
+                        avbestilt_tid=s - timedelta(hours=self.rng.randint(1, 72)),
+                        journalreferanse="OL-beskjed"), tilstand, ktx)
                 else:
-                    nye = l_mod.registrer_besok(tilstand, uuid4(), s, e, ansatt, kategori,
-                                                "AKUTT-01" if hva == "akutt" else None, ktx)
+                    nye = l_mod.registrer_besok(k.RegistrerBesok(
+                        leveranse_id=lev.id, start=s, slutt=e, ansatt=ansatt, kategori=kategori,
+                        tiltakskode="AKUTT-01" if hva == "akutt" else None), tilstand, ktx)
             except Regelbrudd:
                 continue  # e.g. a visit planned after a death registered the same week
             for ev in nye:

@@ -1,8 +1,23 @@
-"""The delivery's deciders: given its state and a request, the new events (or ``Regelbrudd``)."""
+"""The delivery's deciders: given its state and a request, the new events (or ``Regelbrudd``).
+
+A decider that answers a command of ``domain/kommandoer.py`` has the shape
+``navn(cmd, lev, ktx) -> list[Hendelse]``: the command as validated, the state it decides on,
+who and when (``Kontekst``). It ignores the command's ``leveranse_id`` (the caller loaded that
+delivery). Three take explicit parameters instead, and say why:
+
+- ``bestill`` and ``avslutt`` are steps of decisions across aggregates (``domain/saksgang.py``:
+  ordering resolves the provider, a switch or a death ends a delivery with a date and reason
+  of its own), so they have no command of their own;
+- ``Tidsrapport`` decides a time report's lines, which are not commands (one line is cheaper
+  than one validated command, and a month's file has many).
+
+Given/when/then tests of every decider: ``tests/unit/test_leveranse_beslutninger.py``.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4, uuid5
 
 from domain import kalender
@@ -22,7 +37,6 @@ from domain.leveranse import (
     AvbestillingerRapportert,
     AvvikBehandlet,
     AvvikRegistrert,
-    Avvikstype,
     BekymringsmeldingMottatt,
     BekymringsmeldingVideresendt,
     BesokAvbestilt,
@@ -55,6 +69,9 @@ from domain.leveranse.tilstand import (
     noter_besok,
 )
 
+if TYPE_CHECKING:  # domain/kommandoer.py imports this package's enums
+    from domain import kommandoer as k
+
 
 def bestill(leveranse_id: UUID, bruker_id: UUID, vedtak_id: UUID | None,
             tjenestetype: Tjenestetype, leverandor_id: str, fom: date, tom: date | None,
@@ -65,11 +82,11 @@ def bestill(leveranse_id: UUID, bruker_id: UUID, vedtak_id: UUID | None,
     return h.liste
 
 
-def varsle(lev: Leveranse, kanal: Kanal, varslet_tid: datetime, hast: bool,
-           ktx: Kontekst, gjelder: Varselgrunn = Varselgrunn.START,
-           gjelder_fra: date | None = None) -> list[Hendelse]:
+def varsle(cmd: k.VarsleLeverandor, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
     """R09/R11-R13: record the notice; the channel must fit the tjenestetype, and a notice of
     an expansion or extension names the day it takes effect."""
+    kanal, varslet_tid, hast, gjelder, gjelder_fra = (cmd.kanal, cmd.varslet_tid, cmd.hast,
+                                                      cmd.gjelder, cmd.gjelder_fra)
     kalender.krev_tidssone(varslet_tid, "varslet_tid", "BV2")
     if gjelder is Varselgrunn.IKKE_OPPGITT:
         raise Regelbrudd("R11", "gjelder", "varselet må si hva det gjelder: start, utvidelse, "
@@ -98,8 +115,9 @@ def varsle(lev: Leveranse, kanal: Kanal, varslet_tid: datetime, hast: bool,
     return h.liste
 
 
-def varsle_oppsigelse(lev: Leveranse, kanal: Kanal, varslet_tid: datetime,
-                      ktx: Kontekst) -> list[Hendelse]:
+def varsle_oppsigelse(cmd: k.VarsleOppsigelse, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
+    """R09: the old provider is told of the termination of a delivery ended by a switch."""
+    kanal, varslet_tid = cmd.kanal, cmd.varslet_tid
     kalender.krev_tidssone(varslet_tid, "varslet_tid", "BV2")
     if lev.avsluttet is None or lev.avsluttet.arsak is not Sluttarsak.BYTTE_AV_LEVERANDOR:
         raise Regelbrudd("R09", "leveranse_id", "leveransen er ikke sagt opp ved bytte")
@@ -110,7 +128,9 @@ def varsle_oppsigelse(lev: Leveranse, kanal: Kanal, varslet_tid: datetime,
     return h.liste
 
 
-def start(lev: Leveranse, startet_tid: datetime, ktx: Kontekst) -> list[Hendelse]:
+def start(cmd: k.StartLeveranse, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
+    """R13: the delivery started (once); R23: not after the user died or moved out."""
+    startet_tid = cmd.startet_tid
     kalender.krev_tidssone(startet_tid, "startet_tid", "BV2")
     if lev.startet_tid == startet_tid:
         return []
@@ -122,11 +142,10 @@ def start(lev: Leveranse, startet_tid: datetime, ktx: Kontekst) -> list[Hendelse
     return h.liste
 
 
-
-def registrer_besok(lev: Leveranse, besok_id: UUID, start: datetime, slutt: datetime,
-                    ansatt: str, kategori: Besokskategori, tiltakskode: str | None,
-                    ktx: Kontekst) -> list[Hendelse]:
+def registrer_besok(cmd: k.RegistrerBesok, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
     """A delivered visit; the same visit reported twice is recorded once."""
+    besok_id, start, slutt, ansatt = cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt
+    kategori, tiltakskode = cmd.kategori, cmd.tiltakskode
     sjekk_besok(start, slutt, ansatt, kategori, tiltakskode)
     if besok_id in lev.besok or besok_registrert(lev, start, slutt, ansatt):
         return []
@@ -137,10 +156,10 @@ def registrer_besok(lev: Leveranse, besok_id: UUID, start: datetime, slutt: date
     return h.liste
 
 
-
-def avbestill(lev: Leveranse, planlagt_start: datetime, planlagt_slutt: datetime,
-              avbestilt_tid: datetime, journalreferanse: str, ktx: Kontekst) -> list[Hendelse]:
+def avbestill(cmd: k.AvbestillBesok, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
     """R20: the user cancels a planned visit."""
+    planlagt_start, planlagt_slutt = cmd.planlagt_start, cmd.planlagt_slutt
+    avbestilt_tid, journalreferanse = cmd.avbestilt_tid, cmd.journalreferanse
     sjekk_avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid, journalreferanse)
     if avbestilling_registrert(lev, planlagt_start):
         return []
@@ -234,10 +253,11 @@ class Tidsrapport:
         return ut
 
 
-def motta_bekymringsmelding(lev: Leveranse, melding_id: UUID, mottatt_tid: datetime,
-                            fagjournal: str, videresendt_tid: datetime | None,
-                            beskjedjournal: str | None, ktx: Kontekst) -> list[Hendelse]:
+def motta_bekymringsmelding(cmd: k.MottaBekymringsmelding, lev: Leveranse,
+                            ktx: Kontekst) -> list[Hendelse]:
     """R21: record when a concern was received and (when it was) forwarded to the bydel."""
+    melding_id, mottatt_tid, fagjournal = cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal
+    videresendt_tid, beskjedjournal = cmd.videresendt_tid, cmd.beskjedjournal
     kalender.krev_tidssone(mottatt_tid, "mottatt_tid", "BV2")
     if not fagjournal.strip():
         raise Regelbrudd("R21", "fagjournal", "bekymringsmeldingen må dokumenteres i OL-fagjournal")
@@ -250,13 +270,15 @@ def motta_bekymringsmelding(lev: Leveranse, melding_id: UUID, mottatt_tid: datet
     return h.liste
 
 
-def videresend_bekymringsmelding(lev: Leveranse, melding_id: UUID, videresendt_tid: datetime,
-                                 beskjedjournal: str | None, ktx: Kontekst) -> list[Hendelse]:
-    mottatt = lev.bekymringsmeldinger.get(melding_id)
+def videresend_bekymringsmelding(cmd: k.VideresendBekymringsmelding, lev: Leveranse,
+                                 ktx: Kontekst) -> list[Hendelse]:
+    """R21: a concern received before is forwarded to the bydel (once)."""
+    mottatt = lev.bekymringsmeldinger.get(cmd.melding_id)
     if mottatt is None:
-        raise Regelbrudd("R21", "melding_id", f"ingen bekymringsmelding {melding_id}")
+        raise Regelbrudd("R21", "melding_id", f"ingen bekymringsmelding {cmd.melding_id}")
     h = Hendelser(lev.id, lev.version, ktx)
-    _videresend(lev, melding_id, mottatt.mottatt_tid, videresendt_tid, beskjedjournal, h)
+    _videresend(lev, cmd.melding_id, mottatt.mottatt_tid, cmd.videresendt_tid,
+                cmd.beskjedjournal, h)
     return h.liste
 
 
@@ -286,9 +308,10 @@ def avslutt(lev: Leveranse, sluttdato: date, arsak: Sluttarsak, sluttnotat: str,
     return h.liste
 
 
-def registrer_avvik(lev: Leveranse, avvik_id: UUID, type: Avvikstype, mottatt_tid: datetime,
-                    beskrivelse: str, ktx: Kontekst) -> list[Hendelse]:
+def registrer_avvik(cmd: k.RegistrerAvvik, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
     """R27: the bydel receives deviations and complaints about the service delivery."""
+    avvik_id, type, mottatt_tid, beskrivelse = (cmd.avvik_id, cmd.type, cmd.mottatt_tid,
+                                                cmd.beskrivelse)
     kalender.krev_tidssone(mottatt_tid, "mottatt_tid", "BV2")
     if avvik_id in lev.avvik:
         return []
@@ -300,8 +323,9 @@ def registrer_avvik(lev: Leveranse, avvik_id: UUID, type: Avvikstype, mottatt_ti
     return h.liste
 
 
-def behandle_avvik(lev: Leveranse, avvik_id: UUID, behandlet_tid: datetime, konklusjon: str,
-                   ktx: Kontekst) -> list[Hendelse]:
+def behandle_avvik(cmd: k.BehandleAvvik, lev: Leveranse, ktx: Kontekst) -> list[Hendelse]:
+    """R27: a registered deviation is handled, with a conclusion (once)."""
+    avvik_id, behandlet_tid, konklusjon = cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon
     kalender.krev_tidssone(behandlet_tid, "behandlet_tid", "BV2")
     avvik = lev.avvik.get(avvik_id)
     if avvik is None:
