@@ -736,7 +736,7 @@ class BrukervalgApp(Application[UUID]):
         check pass in which nothing is saved; ``streng``: one refused line and nothing is
         saved). ``kvittering`` gets every line's receipt, ``fremdrift`` the lines read so far.
         The work itself (format, line and column decisions, the pipeline) is in
-        ``application/tidsrapport.py``.
+        ``application/tidsrapport/``.
 
         Raises:
             Filfeil: the file as a whole cannot be read; nothing was recorded.

@@ -97,7 +97,7 @@ def kjor_import(env_json: str, fil: str) -> None:
     """Child process: import the file and print rows/s and peak RSS as JSON, and the resident
     memory after each chunk (the curve shows whether memory levels off as the file goes on)."""
     from application.tidsrapport import Tidsrapportimport
-    from application.tidsrapport_kolonner import varm_opp
+    from application.tidsrapport.kolonner import varm_opp
 
     app = BrukervalgApp(env=json.loads(env_json))
     # As COPY's clock starts on an open connection, and a running server's pool is open: the

@@ -561,7 +561,7 @@ def lag_parser() -> argparse.ArgumentParser:
     h.set_defaults(func=historikk)
     i = sub.add_parser(
         "importer", help="importer en leverandørs tidsrapport (CSV-formatet: "
-        "application/tidsrapport.py)")
+        "application/tidsrapport/format.py)")
     i.add_argument("fil", help="CSV-filen (UTF-8)")
     i.add_argument("--leverandor", required=True, help="leverandøren rapporten er fra (id)")
     i.add_argument("--person", default="import", help="hvem som laster opp (person-id)")

@@ -21,7 +21,7 @@ from litestar import Litestar
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
 from application.klokke import klokke_fra_miljo
-from application.tidsrapport_kolonner import varm_opp
+from application.tidsrapport.kolonner import varm_opp
 from interfaces.http.app import create_app
 from interfaces.http.settings import ApiSettings, ApiSettingsError
 from interfaces.http.sikkerhet import utstede_utviklingstoken

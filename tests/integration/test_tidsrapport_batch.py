@@ -13,7 +13,7 @@ import pytest
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
 from application.infrastructure.ledger.verify import verify
-from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst, pipeline
 from domain import kommandoer as k
 from domain import leveranse as l_mod
 from projections.beskrivelse import Beskriver
@@ -130,7 +130,7 @@ def test_r18_r20_reupload_records_nothing_and_chain_verifies(app: BrukervalgApp,
 
 def test_strict_mode_stores_nothing_if_one_line_of_many_chunks_is_rejected(
         app: BrukervalgApp, sak: Sak, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tr, "BIT", 4)  # many chunks: the bad line is in the last one
+    monkeypatch.setattr(pipeline, "BIT", 4)  # many chunks: the bad line is in the last one
     b = sak.bruker_id
     gode = [besok(b, dag) for dag in range(3, 14)]
     foer = antall_hendelser(app)
@@ -147,7 +147,7 @@ def test_strict_mode_stores_nothing_if_one_line_of_many_chunks_is_rejected(
 
 def test_chunks_see_earlier_chunks_and_each_visit_keeps_its_line(
         app: BrukervalgApp, sak: Sak, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tr, "BIT", 3)
+    monkeypatch.setattr(pipeline, "BIT", 3)
     b = sak.bruker_id
     linjer = [HODE, avbestilling(b, 9), besok(b, 3), besok(b, 4), besok(b, 5),
               besok(b, 3),    # line 6, chunk 2: the same as line 3 in chunk 1
@@ -220,7 +220,7 @@ def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh
     """Chunks are saved in a second thread while the next is decided; a conflict on one chunk's
     save (someone else recorded a visit on the same delivery meanwhile) redoes that chunk and
     the one decided after it, and nothing is recorded twice."""
-    monkeypatch.setattr(tr, "BIT", 2)
+    monkeypatch.setattr(pipeline, "BIT", 2)
     b = sak.bruker_id
     kall: list[int] = []
 

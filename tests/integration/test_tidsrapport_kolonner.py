@@ -1,6 +1,6 @@
 """The column-wise import path against the line-by-line one (the domain's own functions).
 
-The column-wise path (``application/tidsrapport_kolonner.py``) may only take a chunk when the
+The column-wise path (``application/tidsrapport/kolonner.py``) may only take a chunk when the
 line-by-line path would give exactly the same receipts and record exactly the same facts. These
 tests import generated files both ways into two copies of the same store and compare, line by
 line and event by event: the receipts (status, rule, field, message, delivery), the summary, and every stored
@@ -32,8 +32,10 @@ from application.tidsrapport import (
     Tidsrapportimport,
     fra_bytes,
     fra_tekst,
+    oppslag,
+    pipeline,
 )
-from application.tidsrapport_kolonner import varm_opp
+from application.tidsrapport.kolonner import varm_opp
 from domain import kommandoer as k
 from domain.begreper import Sluttarsak, Tjenestetype
 from domain.kalender import OSLO
@@ -186,7 +188,7 @@ def _kjor(app: BrukervalgApp, klokke: Klokke, tekst: str, kolonnevis: bool,
           ) -> tuple[Sammendrag, list[Any], list[Any]]:
     """Import (and store): the summary, the receipts and the events it stored. ``som_bytes``:
     the file opened in binary mode (as the CLI and the API give it), else as text."""
-    monkeypatch.setattr(tr, "KOLONNEVIS", kolonnevis)
+    monkeypatch.setattr(pipeline, "KOLONNEVIS", kolonnevis)
     for_ = len(app.recorder.select_notifications(start=1, limit=10**6))
     klokke.sett(T0)
     kv: list[Any] = []
@@ -246,8 +248,8 @@ def test_r18_r20_r23_clean_files_take_the_column_path_and_give_what_line_by_line
 def test_bv0_bv2_r18_r18a_r20_r23_r28a_files_with_bad_lines_give_what_line_by_line_gives(
         verden: Verden, klokke: Klokke, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     rng = random.Random(1000 + seed)
-    monkeypatch.setattr(tr, "BIT", rng.choice([3, 7, 25, 20_000]))  # chunks, pending lines
-    monkeypatch.setattr(tr, "TILSTANDER", rng.choice([1, 2, 200]))  # states leaving the cache
+    monkeypatch.setattr(pipeline, "BIT", rng.choice([3, 7, 25, 20_000]))  # chunks, pending lines
+    monkeypatch.setattr(oppslag, "TILSTANDER", rng.choice([1, 2, 200]))  # states leaving the cache
     tekst = lag_fil(rng, verden, rng.randint(20, 90), rng.choice([0.0, 0.02, 0.1]),
                     rng.choice([["sek"], ["sek", "min", "z", "null", "minus"]]),
                     sitater=rng.random() < 0.3)
@@ -257,7 +259,7 @@ def test_bv0_bv2_r18_r18a_r20_r23_r28a_files_with_bad_lines_give_what_line_by_li
 def test_a_clean_month_is_decided_column_wise_and_bad_lines_only_cost_their_chunk(
         verden: Verden, klokke: Klokke, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
-    monkeypatch.setattr(tr, "BIT", 25)
+    monkeypatch.setattr(pipeline, "BIT", 25)
     linjer = lag_fil(rng, verden, 100, 0.0, ["sek"], avbestillinger=False).splitlines()
     linjer[60] = f"besok;;{HSP};x;y;k-1;;;;"  # BV0 in the third chunk
     tekst = "\n".join(linjer) + "\n"
@@ -270,7 +272,7 @@ def test_bv8_a_future_visit_or_cancellation_costs_its_chunk_and_is_refused_as_li
         verden: Verden, klokke: Klokke, monkeypatch: pytest.MonkeyPatch) -> None:
     """BV8: the column-wise path hands a chunk with a line after the recording time (T0 plus the
     tolerance) back to the domain, which refuses that line exactly as the line-by-line path."""
-    monkeypatch.setattr(tr, "BIT", 25)
+    monkeypatch.setattr(pipeline, "BIT", 25)
     b = verden.vanlig[0]
     linjer = lag_fil(random.Random(8), verden, 100, 0.0, ["sek"],
                      avbestillinger=False).splitlines()
@@ -300,7 +302,7 @@ def test_the_column_path_records_what_it_decided_and_a_re_upload_records_nothing
 
 def test_blank_lines_and_a_spreadsheets_empty_rows_are_no_lines_in_either_path(
         verden: Verden, klokke: Klokke, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tr, "BIT", 2)  # a chunk of nothing but empty lines too
+    monkeypatch.setattr(pipeline, "BIT", 2)  # a chunk of nothing but empty lines too
     b = verden.vanlig[1]
     linjer = [";".join(KOLONNER), " ", f"besok;{b};{HSP};2026-03-05T08:00:00+01:00;"
               "2026-03-05T08:30:00+01:00;k-1;;;;", "", ";;;;;;;;;", "\t",
@@ -319,7 +321,7 @@ def test_warming_up_at_start_decides_made_up_lines_and_stores_nothing(verden: Ve
 
 def test_a_file_that_stops_being_utf8_halfway_is_refused_before_any_line_is_recorded(
         verden: Verden, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tr, "BIT", 2)  # the bad byte is chunks after the first
+    monkeypatch.setattr(pipeline, "BIT", 2)  # the bad byte is chunks after the first
     b = verden.vanlig[1]
     linjer = [";".join(KOLONNER)] + [
         f"besok;{b};{HSP};2026-03-{dag:02d}T08:00:00+01:00;2026-03-{dag:02d}T08:30:00+01:00;"
@@ -336,7 +338,7 @@ def test_pending_lines_hold_at_most_two_chunks_whatever_the_order_of_the_lines(
         verden: Verden, monkeypatch: pytest.MonkeyPatch) -> None:
     """Memory stays bounded on a file not sorted by user: lines pending from before the previous
     chunk are folded into their delivery's state, so no more than two chunks' rows are kept."""
-    monkeypatch.setattr(tr, "BIT", 4)
+    monkeypatch.setattr(pipeline, "BIT", 4)
     a, b = verden.vanlig
     linjer = [";".join(KOLONNER)] + [  # both users in every chunk, all month
         f"besok;{(a, b)[n % 2]};{HSP};2026-03-{2 + n // 2:02d}T08:00:00+01:00;"

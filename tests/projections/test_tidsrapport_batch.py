@@ -10,8 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from application import tidsrapport as tr
-from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst
+from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst, pipeline
 from domain.begreper import Tjenestetype
 from projections import ProjectionBehind, Projeksjoner
 from projections.oppfolging import Oppfolging
@@ -61,7 +60,7 @@ def _uten_id(x: Any) -> dict[str, Any]:
 def test_r18_r18a_r20_batch_folds_and_pays_exactly_as_single_visits(
         scenario: Scenario, projeksjoner: Projeksjoner, monkeypatch: pytest.MonkeyPatch,
         bit: int) -> None:
-    monkeypatch.setattr(tr, "BIT", bit)
+    monkeypatch.setattr(pipeline, "BIT", bit)
     scenario.naa(2026, 3, 1, 9)
     b1, _, lev1 = scenario.sak(date(2026, 3, 1))
     b2, _, lev2 = scenario.sak(date(2026, 3, 1))

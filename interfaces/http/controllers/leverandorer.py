@@ -290,7 +290,7 @@ AVVIST_422 = ResponseSpec(
 def _tidsrapportrute() -> dict[str, Any]:
     rute = opplastingsrute(
         "lastOppTidsrapport", "Leverandørens tidsrapport for måneden som CSV (besøk og "
-        "avbestillinger; formatet i application/tidsrapport.py): hver linje sjekkes mot de "
+        "avbestillinger; formatet i application/tidsrapport/format.py): hver linje sjekkes mot de "
         "samme reglene som enkeltbesøk, og svaret er en kvittering per linje. Samme fil lastet "
         "opp igjen registrerer ingenting to ganger. streng=true: lagrer ingenting hvis én linje "
         "avvises (422 med kvitteringen). Største fil: BRUKERVALG_MAKS_BODY_BYTES (413 over).",
