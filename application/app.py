@@ -668,9 +668,7 @@ class BrukervalgApp(Application[UUID]):
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
             ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
-            for h in hendelser:
-                lev = l_mod.evolve(h, lev)
-                lev.version = h.originator_version
+            lev = l_mod.projiser(lev, hendelser)  # the next visit is decided on this one's state
             nye += hendelser
         return self._lagre(nye, lev.id, lev.version, tuple(ider), medfolgende=medfolgende)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import time as _time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
@@ -38,6 +38,7 @@ from domain import leveranse as l_mod
 from domain.begreper import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype, kanal_for
 from domain.bruker import Mottaker
 from domain.leveranse import Besokskategori, Leveranse
+from domain.leveranse.persistent import PersistentMap
 from domain.vedtak import Omfang, Utfall
 
 SB = Aktor(person_id="syntetisk-saksbehandler", rolle=Rolle.SAKSBEHANDLER,
@@ -164,9 +165,7 @@ class _Generator:
     def synk(self, lev: _Lev) -> None:
         """Bring the generator's copy of a delivery up to date after an app command."""
         tilstand = lev.tilstand
-        for e in self.app.events.get(lev.id, gt=tilstand.version):
-            tilstand = l_mod.evolve(e, tilstand)
-            tilstand.version = e.originator_version
+        tilstand = l_mod.projiser(tilstand, self.app.events.get(lev.id, gt=tilstand.version))
         lev.tilstand = tilstand
         lev.tom = tilstand.tom
 
@@ -415,16 +414,13 @@ class _Generator:
                         tiltakskode="AKUTT-01" if hva == "akutt" else None), tilstand, ktx)
             except Regelbrudd:
                 continue  # e.g. a visit planned after a death registered the same week
-            for ev in nye:
-                tilstand = l_mod.evolve(ev, tilstand)
-                tilstand.version = ev.originator_version
+            tilstand = l_mod.projiser(tilstand, nye)
             self.ventende.extend(nye)
         self._tell(lev)
         # The visits are only needed for de-duplication, which this generator never needs.
-        tilstand.besok.clear()
-        tilstand.besoksnokler.clear()
-        tilstand.besok_per_dag.clear()  # the per-day index of the same visits (R20 checks)
-        lev.tilstand = tilstand
+        # (Its next state without them; the per-day index holds the same visits, for R20.)
+        lev.tilstand = replace(tilstand, besok=PersistentMap(), besoksnokler=PersistentMap(),
+                               besok_per_dag=PersistentMap())
         lev.uke = senere
         self.lagre_ventende()
 

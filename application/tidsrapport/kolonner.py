@@ -38,7 +38,7 @@ earlier line of the file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -74,30 +74,37 @@ class Ventende:
     fil_sha256: str
     besok_hendelse: UUID | None = None
     avbestilling_hendelse: UUID | None = None
+    versjon: int = 0  # the delivery's version after the lines' events
     bit: int = 0  # which column-wise chunk of the import
 
     def egne(self) -> pl.DataFrame:
         return self.nye.slice(self.fra, self.antall)
 
-    def brett_inn(self, lev: Leveranse) -> None:
-        """Fold the lines into ``lev`` exactly as their events will be folded when read back."""
+    def brett_inn(self, lev: Leveranse) -> Leveranse:
+        """``lev`` with the lines folded in exactly as their events will be folded when read back
+        (``l_mod.projiser``): a new state, at the version of the lines' last event. The events
+        exist here only in their stored form, so this is their fold."""
         fra = datetime.fromisoformat
         besok_hendelse, avbestilling_hendelse = self.besok_hendelse, self.avbestilling_hendelse
+        besok: list[l_mod.Besok] = []
+        avbestillinger: list[l_mod.Avbestilling] = []
         for (linje, er_besok, s, e, ansatt, kat, tiltak, avbestilt,
              journal) in self.egne().select(
                 "linje", "er_besok", "start_json", "slutt_json", "ansatt", "kategori",
                 "tiltakskode", "avbestilt_tid_json", "journalreferanse").iter_rows():
             if er_besok:
                 assert besok_hendelse is not None, "folded before its event was made"
-                l_mod.noter_besok(lev, l_mod.Besok(
+                besok.append(l_mod.Besok(
                     l_mod.rapportert_besok_id(lev.id, self.fil_sha256, linje), fra(s), fra(e),
                     ansatt, Besokskategori(kat or Besokskategori.ORDINAER.value), tiltak or None,
                     self.timestamp, besok_hendelse, linje, self.fil_sha256))
             else:
                 assert avbestilling_hendelse is not None, "folded before its event was made"
-                l_mod.noter_avbestilling(lev, l_mod.Avbestilling(
+                avbestillinger.append(l_mod.Avbestilling(
                     fra(s), fra(e), fra(avbestilt), journal, self.timestamp,
                     avbestilling_hendelse, linje, self.fil_sha256))
+        return replace(l_mod.med_avbestillinger(l_mod.med_besok(lev, besok), avbestillinger),
+                       version=self.versjon)
 
 
 @dataclass
@@ -148,7 +155,7 @@ def avgjor(df: pl.DataFrame, leveranse_for: dict[tuple[str, str], Leveranse],
            kjent: dict[UUID, Kjent | None], lagring: Lagring) -> Avgjort | None:
     """Decide a prepared chunk (``forbered``) whose every (bruker, tjenestetype) pair has its one
     delivery in ``leveranse_for`` (``kjent``: what each knows); None if any line needs the
-    line-by-line path. The events advance the deliveries' versions.
+    line-by-line path. The events are numbered after ``lagring.versjoner``.
     """
     if not df["ren"].all():
         return None
@@ -258,6 +265,7 @@ def _hendelser(df: pl.DataFrame, nye: pl.DataFrame, leveranser: list[Leveranse],
             v.besok_hendelse = lagring.besok(lev, *b)
         if (a := per[1].get(nr)) is not None:
             v.avbestilling_hendelse = lagring.avbestillinger(lev, *a)
+        v.versjon = lagring.versjoner[lev.id]
     return ventende
 
 
@@ -265,10 +273,16 @@ class Lagring:
     """A chunk's events, from the JSON items of each delivery's accepted lines: exactly what
     storing the line-by-line path's ``BesokRapportert`` and ``AvbestillingerRapportert`` would
     give (the same fields; a new event id each). The deciding thread numbers them and gives
-    them their ids; their stored form is made where they are saved (``lagrede``)."""
+    them their ids; their stored form is made where they are saved (``lagrede``).
 
-    def __init__(self, mapper: Any, sha: str, ktx: Kontekst) -> None:
+    ``versjoner``: each delivery's version before the chunk (its lines still pending from
+    earlier chunks included); the events are numbered after it, and it holds the version after.
+    """
+
+    def __init__(self, mapper: Any, sha: str, ktx: Kontekst,
+                 versjoner: dict[UUID, int] | None = None) -> None:
         self.sha, self.ktx = sha, ktx
+        self.versjoner = dict(versjoner or {})
         felles: dict[str, Any] = {"originator_id": UUID(int=0), "originator_version": 1, "timestamp": ktx.naa,
                   "aktor": ktx.aktor, "fil_sha256": sha, "fom": date.min, "tom": date.min}
         self._besok = mapper.liste_lager(BesokRapportert(**felles, besok=()), "besok")
@@ -288,9 +302,9 @@ class Lagring:
 
     def _ny(self, lager: Callable[..., StoredEvent], lev: Leveranse, elementer: str, fra: int,
             til: int) -> UUID:
-        lev.version += 1
+        versjon = self.versjoner[lev.id] = self.versjoner.get(lev.id, lev.version) + 1
         hendelse_id = uuid4()
-        self._oppskrifter.append((lager, lev.id, lev.version, hendelse_id, fra, til, elementer))
+        self._oppskrifter.append((lager, lev.id, versjon, hendelse_id, fra, til, elementer))
         return hendelse_id
 
     def lagrede(self) -> list[StoredEvent]:

@@ -108,5 +108,10 @@ class Linjevis(Oppslag):
                 kvitteringer.append((nr, AVVIST, e.regel, e.felt, e.melding, None))
                 continue
             kvitteringer.append((nr, GODTATT if ny else ALLEREDE, None, None, "", lev_id))
-        nye = [h for r in rapporter.values() for h in r.hendelser()]
+        nye: list[Hendelse] = []
+        for lev_id, r in rapporter.items():
+            hendelser = r.hendelser()
+            if hendelser and self._leveranser.get(lev_id) is r.foer:  # the next chunk's state
+                self._leveranser[lev_id] = l_mod.projiser(r.foer, hendelser)
+            nye += hendelser
         return kvitteringer, nye

@@ -139,6 +139,7 @@ class Oppslag:
         self._ventende: dict[UUID, list[tk.Ventende]] = {}
         self._leveranser: _Cache[Leveranse] = _Cache(TILSTANDER, ved_ut=self._ut_av_cache)
         self._i_bruk: set[UUID] = set()  # the deliveries the chunk being decided may touch
+        self._lastet: dict[UUID, Leveranse] = {}  # their states, as _forhandslast returned them
         self._bitnr = 0  # column-wise chunks decided (pending lines carry theirs)
         self._egne: dict[tuple[str, Tjenestetype], _Egne | Regelbrudd] = {}
         self._fnr: dict[str, UUID | None] = {}
@@ -172,6 +173,7 @@ class Oppslag:
             leveranse_ider.update(x[2] for x in egne)
         self._i_bruk = leveranse_ider
         lastet = {i: self._leveranser[i] for i in leveranse_ider if i in self._leveranser}
+        self._lastet = lastet  # _ut_av_cache keeps it whole
         mangler = leveranse_ider - lastet.keys()
         if mangler:
             for lev_id, hendelser in les_aggregater(self.app, mangler).items():
@@ -183,18 +185,27 @@ class Oppslag:
     def _ut_av_cache(self, lev_id: UUID, lev: Leveranse) -> None:
         """A delivery's state leaves the cache: its pending lines go with it, folded in first if
         the chunk being decided still uses that state (a chunk with more deliveries than the
-        cache holds); a later chunk reads the delivery from the store again."""
+        cache holds: its states by id, ``_lastet``, get the new state); a later chunk reads the
+        delivery from the store again."""
         ventende = self._ventende.pop(lev_id, ())
-        if lev_id in self._i_bruk:
+        if lev_id in self._i_bruk and ventende:
             for v in ventende:
-                v.brett_inn(lev)
+                lev = v.brett_inn(lev)
+            self._lastet[lev_id] = lev
 
     def _leveranse(self, lev_id: UUID, lastet: dict[UUID, Leveranse]) -> Leveranse:
         """The delivery's state as the line-by-line path decides on it: everything accepted so
-        far folded in."""
+        far folded in (the new state replaces the one in the cache and in ``lastet``)."""
         lev = lastet.get(lev_id) or self._leveranser.hent(lev_id, self.app.leveranse)
-        for v in self._ventende.pop(lev_id, ()):
-            v.brett_inn(lev)
+        ventende = self._ventende.pop(lev_id, ())
+        if ventende:
+            i_cache = self._leveranser.get(lev_id) is lev
+            for v in ventende:
+                lev = v.brett_inn(lev)
+            if i_cache:
+                self._leveranser[lev_id] = lev  # in its place: no eviction
+            if lev_id in lastet:
+                lastet[lev_id] = lev
         return lev
 
     def _glem(self) -> None:

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, AnyStr, overload
+from uuid import UUID
 
 import polars as pl
 from eventsourcing.persistence import IntegrityError
@@ -45,7 +46,6 @@ from application.tidsrapport.kolonnelesing import forbered, kan_leses_kolonnevis
 from application.tidsrapport.kvittering import Linjekvittering, Sammendrag, _Kv, _tell, _tell_kolonnevis
 from application.tidsrapport.linjer import Linjevis
 from domain.begreper import Hendelse, Kontekst, Regelbrudd
-from domain.leveranse import Leveranse
 
 if TYPE_CHECKING:
     from application.app import BrukervalgApp
@@ -90,7 +90,7 @@ class Tidsrapportimport(Linjevis):
             return None
         par = tk.par(df)
         lastet = self._forhandslast(par)
-        leveranse_for: dict[tuple[str, str], Leveranse] = {}
+        id_for: dict[tuple[str, str], UUID] = {}
         for bruker, tj in par:
             try:
                 egne = self._egne_leveranser(bruker, _TJENESTETYPER[tj])
@@ -98,18 +98,21 @@ class Tidsrapportimport(Linjevis):
                 return None
             if len(egne) != 1:
                 return None
-            lev_id = egne[0][2]
-            leveranse_for[(bruker, tj)] = lastet.get(lev_id) or self._leveranser.hent(
-                lev_id, self.app.leveranse)
+            lev_id = id_for[(bruker, tj)] = egne[0][2]
+            if lev_id not in lastet:
+                lastet[lev_id] = self._leveranser.hent(lev_id, self.app.leveranse)
+        # By id only now: loading one may have pushed another out of the cache, and that one's
+        # pending lines into its state in ``lastet`` (_ut_av_cache).
+        leveranse_for = {par_: lastet[lev_id] for par_, lev_id in id_for.items()}
         leveranse_for_id = {lev.id: lev for lev in leveranse_for.values()}
         kjent = {lev.id: tk.kjent(lev, self._ventende.get(lev.id, []))
                  for lev in leveranse_for.values()}
-        versjoner = {lev.id: lev.version for lev in leveranse_for.values()}
+        # Numbered after the pending lines' events too (they are not folded into the state yet).
+        versjoner = {lev.id: max([lev.version, *(v.versjon for v in self._ventende.get(lev.id, []))])
+                     for lev in leveranse_for.values()}
         avgjort = tk.avgjor(df, leveranse_for, kjent,
-                            tk.Lagring(self.app.mapper, sha, ktx))
+                            tk.Lagring(self.app.mapper, sha, ktx, versjoner))
         if avgjort is None:
-            for lev in leveranse_for.values():  # nothing was decided: as before
-                lev.version = versjoner[lev.id]
             return None
         self._bitnr += 1
         for lev_id, v in avgjort.ventende.items():
@@ -131,7 +134,8 @@ class Tidsrapportimport(Linjevis):
             lev = self._leveranser.get(lev_id)
             assert lev is not None  # pending lines leave with their delivery (_ut_av_cache)
             while liste and liste[0].bit < self._bitnr - 1:
-                liste.pop(0).brett_inn(lev)
+                lev = liste.pop(0).brett_inn(lev)
+            self._leveranser[lev_id] = lev  # in its place: no eviction
         for lev_id in [i for i, liste in self._ventende.items() if not liste]:
             del self._ventende[lev_id]
 

@@ -6,7 +6,8 @@ topics are ``domain.leveranse:<ClassName>``: an event class moved out of this mo
 longer decode any stored event of that class (``tests/unit/test_leveranse_hendelser.py``).
 The rest lives beside it, re-exported here so ``from domain.leveranse import X`` keeps working:
 
-- ``tilstand.py``: the state (``Leveranse``, ``Besok``, ``Avbestilling``), ``evolve``, ``projiser``;
+- ``tilstand.py``: the frozen state (``Leveranse``, ``Besok``, ``Avbestilling``), ``evolve``,
+  ``projiser``; its mappings are ``persistent.py``'s ``PersistentMap``;
 - ``besok.py``: the rules of a visit and of a cancellation (R18, R18a, R20, R23, R28a, BV6);
 - ``beslutninger.py``: the deciders (``varsle``, ``registrer_besok``, ``Tidsrapport`` …).
 """
@@ -261,8 +262,8 @@ from domain.leveranse.tilstand import (  # noqa: E402
     Besok,
     Leveranse,
     evolve,
-    noter_avbestilling,
-    noter_besok,
+    med_avbestillinger,
+    med_besok,
     projiser,
     rapportert_besok_id,
 )
@@ -276,7 +277,7 @@ __all__ = [
     "LeveransePeriodeForlenget", "LeveranseStartet", "OppsigelseVarslet",
     "RapportertAvbestilling", "RapportertBesok", "Tidsrapport", "avbestill", "avbestilling_id",
     "avbestilling_registrert", "avslutt", "behandle_avvik", "besok_registrert", "besokets_id",
-    "bestill", "evolve", "motta_bekymringsmelding", "noter_avbestilling", "noter_besok",
+    "bestill", "evolve", "med_avbestillinger", "med_besok", "motta_bekymringsmelding",
     "projiser", "rapportert_besok_id", "registrer_avvik", "registrer_besok", "sjekk_avbestilling",
     "sjekk_avbestilling_paa_leveranse", "sjekk_besok", "sjekk_besok_paa_leveranse", "start",
     "varsle", "varsle_oppsigelse", "videresend_bekymringsmelding",

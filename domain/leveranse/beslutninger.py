@@ -65,8 +65,8 @@ from domain.leveranse.tilstand import (
     Besok,
     Leveranse,
     linjens_besok_id,
-    noter_avbestilling,
-    noter_besok,
+    med_avbestillinger,
+    med_besok,
 )
 
 if TYPE_CHECKING:  # domain/kommandoer.py imports this package's enums
@@ -180,14 +180,18 @@ class Tidsrapport:
     """One delivery's lines of a provider's time report (one file chunk), decided line by line.
 
     Each line gets exactly the checks of the single command (``registrer_besok``, ``avbestill``)
-    and, when accepted, is applied to ``lev`` at once, so later lines see it (a duplicate within
-    the file, a visit in a slot cancelled above). ``hendelser()`` then gives at most one
-    ``BesokRapportert`` and one ``AvbestillingerRapportert`` for all accepted lines, numbered
-    after the delivery's version (which it advances, as a fold would).
+    and, when accepted, is noted on ``lev`` at once (a new state: ``med_besok``), so later lines
+    see it (a duplicate within the file, a visit in a slot cancelled above). ``hendelser()``
+    then gives at most one ``BesokRapportert`` and one ``AvbestillingerRapportert`` for all
+    accepted lines, numbered after the delivery's version. ``lev`` keeps that version: the
+    state once they are saved is ``projiser(foer, hendelser())``, the fold the store will make.
     """
 
     def __init__(self, lev: Leveranse, fil_sha256: str, ktx: Kontekst) -> None:
+        self.foer = lev
+        """The delivery as the report began (the events are folded onto this one)."""
         self.lev = lev
+        """The state the next line is decided on: ``foer`` with the accepted lines noted."""
         self.fil_sha256 = fil_sha256
         self.ktx = ktx
         self._besok_id = uuid4()  # the hendelse_id of each batch event, known before it exists
@@ -207,9 +211,9 @@ class Tidsrapport:
         if besok_registrert(lev, start, slutt, ansatt):
             return False
         sjekk_besok_paa_leveranse(lev, start, slutt)
-        noter_besok(lev, Besok(linjens_besok_id(self._id_grunnlag, linje), start, slutt, ansatt,
-                               kategori, tiltakskode, self.ktx.naa, self._besok_id, linje,
-                               self.fil_sha256))
+        self.lev = med_besok(lev, (Besok(
+            linjens_besok_id(self._id_grunnlag, linje), start, slutt, ansatt, kategori,
+            tiltakskode, self.ktx.naa, self._besok_id, linje, self.fil_sha256),))
         self.besok.append({"linje": linje, "start": start, "slutt": slutt, "ansatt": ansatt,
                            "kategori": kategori, "tiltakskode": tiltakskode})
         return True
@@ -223,9 +227,9 @@ class Tidsrapport:
         if avbestilling_registrert(lev, planlagt_start):
             return False
         sjekk_avbestilling_paa_leveranse(lev, planlagt_start, planlagt_slutt)
-        noter_avbestilling(lev, Avbestilling(planlagt_start, planlagt_slutt, avbestilt_tid,
-                                             journalreferanse, self.ktx.naa,
-                                             self._avbestillinger_id, linje, self.fil_sha256))
+        self.lev = med_avbestillinger(lev, (Avbestilling(
+            planlagt_start, planlagt_slutt, avbestilt_tid, journalreferanse, self.ktx.naa,
+            self._avbestillinger_id, linje, self.fil_sha256),))
         self.avbestillinger.append({"linje": linje, "planlagt_start": planlagt_start,
                                     "planlagt_slutt": planlagt_slutt,
                                     "avbestilt_tid": avbestilt_tid,
@@ -233,16 +237,17 @@ class Tidsrapport:
         return True
 
     def hendelser(self) -> list[Hendelse]:
-        lev, ktx = self.lev, self.ktx
+        lev, ktx = self.foer, self.ktx
+        versjon = lev.version
         ut: list[Hendelse] = []
         for cls, felt, rader, hid, start, slutt in (
                 (BesokRapportert, "besok", self.besok, self._besok_id, "start", "slutt"),
                 (AvbestillingerRapportert, "avbestillinger", self.avbestillinger,
                  self._avbestillinger_id, "planlagt_start", "planlagt_slutt")):
             if rader:
-                lev.version += 1
+                versjon += 1
                 ut.append(cls.model_validate({
-                    "originator_id": lev.id, "originator_version": lev.version,
+                    "originator_id": lev.id, "originator_version": versjon,
                     "timestamp": ktx.naa, "aktor": ktx.aktor, "hendelse_id": hid,
                     "fil_sha256": self.fil_sha256,
                     # The earliest instant has the first Oslo date (a wall-clock comparison

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta
+
+import pytest
 
 from application.app import BrukervalgApp
 from application.infrastructure.event_buffer import Hendelsebuffer
 from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain.kalender import OSLO
+from domain.leveranse.persistent import PersistentMap
 from tests.conftest import KOMMUNAL
 from tests.integration.conftest import Sak, lag_sak
 
@@ -50,7 +54,9 @@ def test_writes_by_another_process_are_seen(lag_app: Callable[..., BrukervalgApp
 def test_the_state_is_built_fresh_every_time(app: BrukervalgApp, sak: Sak) -> None:
     besok(app, sak, 0)
     forste = app.leveranse(sak.leveranse_id)
-    forste.besok.clear()  # a caller changing its copy changes nothing for the next command
+    with pytest.raises(FrozenInstanceError):  # no caller can change what the next one decides on
+        forste.besok = PersistentMap()
+    assert not hasattr(forste.besok, "clear") and not hasattr(forste.besok, "__setitem__")
     andre = app.leveranse(sak.leveranse_id)
     assert len(andre.besok) == 1 and andre is not forste
     assert andre.besok == fersk(app, sak).besok
