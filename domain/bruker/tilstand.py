@@ -1,8 +1,8 @@
-"""Bruker: the person receiving home services, the consistency boundary for choices and periods.
+"""Bruker's state: the fold of its events (``evolve``) and the queries on it, among them R03's
+answer to "who is the user's provider on this date" (``gjeldende_leverandor``).
 
-Every command that creates or changes a delivery period also records it here, so two concurrent
-commands on the same bruker conflict on this aggregate's version and the no-overlap rule (R08)
-cannot be broken by a race.
+The events are in ``domain.bruker`` (their stored topics name that module); the decisions in
+``domain.bruker.beslutninger``.
 """
 
 from __future__ import annotations
@@ -13,162 +13,35 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import singledispatch
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Protocol, TypeVar
 from uuid import UUID
-
-from pydantic import Field
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.no import fodselsnummer as stdnum_fnr
 
 from domain import ansvar
 from domain.begreper import (
     FeilAggregattype,
     Form,
     Hendelse,
-    Hendelser,
-    Kontekst,
-    Regelbrudd,
-    Sluttarsak,
     Tjenestetype,
     aktiv_paa,
     annullert,
     perioder_overlapper,
     projektor,
 )
-
-BRUKERVALG_START = date(2024, 6, 1)
-
-
-class Mottaker(StrEnum):
-    """R01: who received the information about brukervalg."""
-
-    BRUKER = "bruker"
-    PARORENDE = "parorende"
-    VERGE = "verge"
-
-
-# --- events ---------------------------------------------------------------------------------
-
-
-class BrukerRegistrert(Hendelse):
-    fodselsnummer: str
-    navn: str = Field(min_length=1, max_length=200)
-    bydel: str
-
-
-class BrukervalgInformasjonGitt(Hendelse):
-    OBSERVERT: ClassVar[tuple[str, ...]] = ("gitt_tid",)
-    gitt_tid: datetime
-    gitt_av: str
-    gitt_til: Mottaker
-    mottaker_navn: str | None = None
-
-
-class LeverandorValgt(Hendelse):
-    """R02. Schema 2 replaced v1's ``muntlig: bool`` with ``form`` (see ``oppgrader``)."""
-
-    SKJEMA: ClassVar[int] = 2
-    tjenestetype: Tjenestetype
-    leverandor_id: str
-    form: Form
-    gyldig_fra: date
-
-    @classmethod
-    def oppgrader(cls, data: dict[str, Any], fra_skjema: int) -> dict[str, Any]:
-        if fra_skjema < 2:
-            data = dict(data)
-            data["form"] = Form.MUNTLIG if data.pop("muntlig") else Form.SKRIFTLIG
-        return data
-
-
-class LeverandorvalgKorrigert(Hendelse):
-    """R26: a correction is a new fact pointing at the one it corrects."""
-
-    korrigerer: UUID
-    tjenestetype: Tjenestetype
-    leverandor_id: str
-    form: Form
-    gyldig_fra: date
-    begrunnelse: str = Field(min_length=1)
-
-
-class LeverandorByttet(Hendelse):
-    """R06-R07: notice of switch; the old delivery ends on day ten, the new starts the next day.
-
-    A notice while an earlier switch is pending (a change of mind) names the pending delivery it
-    annuls (``annullert_leveranse_id``); the old delivery's end then stays as the first notice
-    set it, and the new provider takes over on the pending one's first day.
-    """
-
-    OBSERVERT: ClassVar[tuple[str, ...]] = ("oppsigelsesdato",)
-
-    tjenestetype: Tjenestetype
-    fra_leverandor_id: str
-    til_leverandor_id: str
-    form: Form
-    oppsigelsesdato: date
-    gammel_leveranse_id: UUID
-    siste_dag_gammel: date
-    ny_leveranse_id: UUID
-    forste_dag_ny: date
-    annullert_leveranse_id: UUID | None = Field(default=None, exclude_if=lambda x: x is None)
-
-
-class LeveranseTilknyttet(Hendelse):
-    leveranse_id: UUID
-    vedtak_id: UUID | None
-    tjenestetype: Tjenestetype
-    leverandor_id: str
-    fom: date
-    tom: date | None
-
-
-class LeveranseperiodeEndret(Hendelse):
-    leveranse_id: UUID
-    tom: date | None
-    arsak: Sluttarsak | None = None
-
-
-class VedtakTilknyttet(Hendelse):
-    vedtak_id: UUID
-    tjenestetype: Tjenestetype
-
-
-class BytteBekreftelseSendt(Hendelse):
-    """R09: the letter confirming the switch was sent to the user."""
-
-    OBSERVERT: ClassVar[tuple[str, ...]] = ("sendt_dato",)
-
-    bytte_oppsigelsesdato: date
-    tjenestetype: Tjenestetype
-    sendt_dato: date
-
-
-class FlyttetTilBydel(Hendelse):
-    """R24: responsibility moves to the new bydel; history stays."""
-
-    fra_bydel: str
-    til_bydel: str
-    dato: date
-
-
-class HusstandsinntektRegistrert(Hendelse):
-    """R19: the household's net taxable income (from the latest tax assessment), from a date;
-    it decides the co-payment bracket for praktisk bistand."""
-
-    nettoinntekt: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    gyldig_fra: date
-    kilde: str = Field(default="siste likning", max_length=200)
-
-
-class FlyttetUtAvKommunen(Hendelse):
-    dato: date
-
-
-class DodsfallRegistrert(Hendelse):
-    OBSERVERT: ClassVar[tuple[str, ...]] = ("dodsdato",)
-    dodsdato: date
-
+from domain.bruker import (
+    BrukerRegistrert,
+    BrukervalgInformasjonGitt,
+    BytteBekreftelseSendt,
+    DodsfallRegistrert,
+    FlyttetTilBydel,
+    FlyttetUtAvKommunen,
+    HusstandsinntektRegistrert,
+    LeverandorByttet,
+    LeverandorvalgKorrigert,
+    LeverandorValgt,
+    LeveranseperiodeEndret,
+    LeveranseTilknyttet,
+    VedtakTilknyttet,
+)
 
 # --- state ----------------------------------------------------------------------------------
 
@@ -481,142 +354,3 @@ def _(e: DodsfallRegistrert, b: Bruker) -> Bruker:
 
 
 projiser = projektor(evolve)
-
-
-# --- decisions ------------------------------------------------------------------------------
-
-
-def valider_fodselsnummer(fnr: str) -> str:
-    """Check digits and birth date (D-numbers accepted) by python-stdnum."""
-    try:
-        return stdnum_fnr.validate(fnr)
-    except StdnumValidationError as e:
-        grunn = _STDNUM_GRUNN.get(type(e).__name__, "ugyldig")
-        raise Regelbrudd("BV1", "fodselsnummer",
-                         f"ugyldig fødselsnummer eller D-nummer ({grunn})") from None
-
-
-# python-stdnum's reasons, in the language the message is read in.
-_STDNUM_GRUNN = {"InvalidLength": "må ha 11 siffer", "InvalidFormat": "bare siffer",
-                 "InvalidChecksum": "kontrollsifrene stemmer ikke",
-                 "InvalidComponent": "fødselsdatoen finnes ikke"}
-
-
-def sjekk_i_live(b: Bruker, dato: date, felt: str) -> None:
-    """R23: after death (or moving out) nothing new may take effect."""
-    if b.sluttdato is not None and dato > b.sluttdato:
-        hva = "døde" if b.dodsdato else "flyttet ut av kommunen"
-        raise Regelbrudd("R23", felt, f"brukeren {hva} {b.sluttdato}; {dato} er etter det")
-
-
-def registrer(bruker_id: UUID, fodselsnummer: str, navn: str, bydel: str,
-              ktx: Kontekst) -> list[Hendelse]:
-    fnr = valider_fodselsnummer(fodselsnummer)
-    if not navn.strip():
-        raise Regelbrudd("BV4", "navn", "navn mangler")
-    h = Hendelser(bruker_id, 0, ktx)
-    h.ny(BrukerRegistrert, fodselsnummer=fnr, navn=navn.strip(), bydel=bydel)
-    return h.liste
-
-
-def gi_informasjon(b: Bruker, gitt_tid: datetime, gitt_av: str, gitt_til: Mottaker,
-                   mottaker_navn: str | None, ktx: Kontekst) -> list[Hendelse]:
-    """R01: record that information about brukervalg was given: when, by whom, to whom."""
-    for i in b.informasjon:
-        if (i.gitt_tid, i.gitt_av, i.gitt_til, i.mottaker_navn) == (
-                gitt_tid, gitt_av, gitt_til, mottaker_navn):
-            return []
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(BrukervalgInformasjonGitt, gitt_tid=gitt_tid, gitt_av=gitt_av, gitt_til=gitt_til,
-         mottaker_navn=mottaker_navn)
-    return h.liste
-
-
-def sjekk_valgdato(gyldig_fra: date, felt: str = "gyldig_fra") -> None:
-    """R04: choices effective before 2024-06-01 are not back-registered."""
-    if gyldig_fra < BRUKERVALG_START:
-        raise Regelbrudd("R04", felt, f"valg med virkning før {BRUKERVALG_START} registreres ikke "
-                         "(registreres ved neste revurdering eller bytte)")
-
-
-def velg_leverandor(b: Bruker, tjenestetype: Tjenestetype, leverandor_id: str, form: Form,
-                    gyldig_fra: date, ktx: Kontekst) -> list[Hendelse]:
-    """R02: the user's choice of provider for a tjenestetype."""
-    sjekk_valgdato(gyldig_fra)
-    sjekk_i_live(b, gyldig_fra, "gyldig_fra")
-    for v in b.valg:
-        if (v.korrigert_av is None and v.tjenestetype == tjenestetype
-                and (v.leverandor_id, v.form, v.gyldig_fra) == (leverandor_id, form, gyldig_fra)):
-            return []
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(LeverandorValgt, tjenestetype=tjenestetype, leverandor_id=leverandor_id, form=form,
-         gyldig_fra=gyldig_fra)
-    return h.liste
-
-
-def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
-                  gyldig_fra: date, begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
-    """R26: correct a recorded choice by a new fact that refers to it."""
-    original = next((v for v in b.valg if v.hendelse_id == korrigerer), None)
-    if original is None:
-        raise Regelbrudd("R26", "korrigerer", f"fant ikke valget {korrigerer} på brukeren")
-    if original.korrigert_av is not None:
-        raise Regelbrudd("R26", "korrigerer",
-                         f"valget er allerede korrigert av {original.korrigert_av}")
-    if any(x.hendelse_id == korrigerer for x in b.bytter):
-        # Correcting it alone would leave the delivery the switch ordered saying another
-        # provider than the choice; a new notice moves both together (R06-R08).
-        raise Regelbrudd("R07", "korrigerer", "valget ble registrert ved et bytte av leverandør "
-                         "og kan ikke korrigeres alene; registrer et nytt bytte med samme "
-                         "oppsigelsesdato og riktig leverandør (før overtakelsen annullerer det "
-                         "den ventende leveransen)")
-    sjekk_valgdato(gyldig_fra)
-    if not begrunnelse.strip():
-        raise Regelbrudd("R26", "begrunnelse", "en korreksjon må begrunnes")
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(LeverandorvalgKorrigert, korrigerer=korrigerer, tjenestetype=original.tjenestetype,
-         leverandor_id=leverandor_id, form=form, gyldig_fra=gyldig_fra, begrunnelse=begrunnelse)
-    return h.liste
-
-
-def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> list[Hendelse]:
-    """R24: a move between bydeler transfers responsibility from its date; history stays. A move
-    changing nothing planned is recorded once; one from a planned move's date or earlier replaces
-    it (``domain.ansvar.tidslinje``: a move back cancels it)."""
-    linje = b.bydeler
-    if ansvar.tidslinje(b.registrert_bydel, [*b.flyttinger, (dato, til_bydel)]) == linje:
-        return []
-    sjekk_i_live(b, dato, "dato")
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(FlyttetTilBydel, fra_bydel=ansvar.ansvarlig_bydel(linje, dato), til_bydel=til_bydel,
-         dato=dato)
-    return h.liste
-
-
-def registrer_husstandsinntekt(b: Bruker, nettoinntekt: Decimal, gyldig_fra: date, kilde: str,
-                               ktx: Kontekst) -> list[Hendelse]:
-    """R19: record the household income that sets the co-payment bracket from a date."""
-    if nettoinntekt < 0:
-        raise Regelbrudd("R19", "nettoinntekt", "inntekten kan ikke være negativ")
-    if (gyldig_fra, nettoinntekt) in b.husstandsinntekter:
-        return []
-    sjekk_i_live(b, gyldig_fra, "gyldig_fra")
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(HusstandsinntektRegistrert, nettoinntekt=nettoinntekt, gyldig_fra=gyldig_fra, kilde=kilde)
-    return h.liste
-
-
-def bekreft_bytte(b: Bruker, tjenestetype: Tjenestetype, oppsigelsesdato: date, sendt_dato: date,
-                  ktx: Kontekst) -> list[Hendelse]:
-    """R09: record the letter confirming a switch."""
-    if not any(x.tjenestetype == tjenestetype and x.oppsigelsesdato == oppsigelsesdato
-               for x in b.bytter):
-        raise Regelbrudd("R09", "oppsigelsesdato",
-                         f"ingen bytte av {tjenestetype} med oppsigelsesdato {oppsigelsesdato}")
-    if (tjenestetype, oppsigelsesdato) in b.bekreftelser:
-        return []
-    h = Hendelser(b.id, b.version, ktx)
-    h.ny(BytteBekreftelseSendt, bytte_oppsigelsesdato=oppsigelsesdato, tjenestetype=tjenestetype,
-         sendt_dato=sendt_dato)
-    return h.liste
-
