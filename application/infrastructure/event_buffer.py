@@ -2,7 +2,8 @@
 
 Every command rebuilds its aggregate from the aggregate's events. Reading and decoding all of
 them costs in proportion to the aggregate's length: a delivery with a year of visits reported
-one by one has ~750 events, and every new visit paid ~14 ms to decode them. Events are
+one by one has ~750 events, all decoded again for every new visit (measured in
+``docs/benchmarks.md``, "A visit on a long delivery"; ``./bv bench lang_leveranse``). Events are
 immutable once stored, so the decoded events of an aggregate can be kept and only the newer
 ones read (``gt`` the last cached version) on the next use. The fold itself is cheap and still
 runs on every use: the state a command decides on is built fresh each time and never shared.
@@ -18,7 +19,7 @@ and the next command would be decided on them and saved after a gap. So the quer
 last event the buffer holds (``gt`` its version − 1) and checks that the store still has that
 very event (same version, same content); if not, the aggregate is read from the store afresh.
 Losses are of the newest commits, so the last event standing means all before it stand. One
-more event is decoded per use (~20 µs). A store error on the way leaves the buffer as it was.
+more event is decoded per use. A store error on the way leaves the buffer as it was.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from eventsourcing.persistence import IntegrityError, InternalError, StoredEvent
 
 from application.infrastructure.ledger.postgres import LedgerPostgresApplicationRecorder
 from application.infrastructure.ledger.sqlite import LedgerSQLiteApplicationRecorder
-from application.infrastructure.writer_lock import del_skrivelaas
+from application.infrastructure.writer_lock import share_writer_lock
 
 NOKKEL = "medfolgende"
 
@@ -47,7 +47,7 @@ class SQLiteRecorder(LedgerSQLiteApplicationRecorder):
     """
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
-        del_skrivelaas(datastore)
+        share_writer_lock(datastore)
         super().__init__(datastore, events_table_name)
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent],

@@ -4,13 +4,14 @@ SQLite lets one connection write at a time. Within a process, eventsourcing's co
 already hands out one writer connection at a time (its writer lock). Several processes on one
 file (``brukervalg server --workers 2``, or a CLI import beside a running server) otherwise
 meet only on SQLite's own file lock, and a writer that finds it taken sleeps in SQLite's busy
-handler for 1, 2, 5, 10 … ms before it looks again: measured with two server processes, that
-put the write p99 at 84–149 ms.
+handler for 1, 2, 5, 10 … ms before it looks again, which with two server processes put the
+write p99 far above the target (the runs before and after this lock are in
+``docs/benchmarks-http.md``).
 
-:class:`Skrivelaas` takes the pool's place as that writer lock: the thread lock first, then an
+:class:`WriterLock` takes the pool's place as that writer lock: the thread lock first, then an
 exclusive ``flock`` on a file beside the database (``<db>-skrivelaas``). A process waiting for
-it polls (after 20 µs, doubling up to every 200 µs), so it writes a fraction of a millisecond
-after the other commits. The kernel drops a crashed process's lock with its file descriptor.
+it polls at short, doubling intervals (up to ``_LENGSTE_PAUSE``), so it writes soon after the other
+commits. The kernel drops a crashed process's lock with its file descriptor.
 Every write to the events file goes through the pool (the events with their chain links, the
 API's access log and stored answers), so holding this lock means no other writer is active on
 the file.
@@ -37,7 +38,7 @@ def laasfil_for(db_name: str) -> str:
     return db_name.removeprefix("file:").split("?", 1)[0] + ENDELSE
 
 
-class Skrivelaas:
+class WriterLock:
     """A lock with ``threading.Lock``'s ``acquire(blocking, timeout)`` and ``release()``, held
     by one thread of one process at a time on the same file."""
 
@@ -86,7 +87,7 @@ class Skrivelaas:
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._traad.release()
 
-    def __enter__(self) -> Skrivelaas:
+    def __enter__(self) -> WriterLock:
         self.acquire()
         return self
 
@@ -94,8 +95,8 @@ class Skrivelaas:
         self.release()
 
 
-def del_skrivelaas(datastore: SQLiteDatastore) -> None:
-    """Make the pool's writer lock a :class:`Skrivelaas` (for a database file, not memory).
+def share_writer_lock(datastore: SQLiteDatastore) -> None:
+    """Make the pool's writer lock a :class:`WriterLock` (for a database file, not memory).
 
     eventsourcing 9.5.6's ``ConnectionPool`` takes ``_writer_lock`` for every writer connection
     and releases it when the connection comes back (``get_connection(is_writer=True)`` /
@@ -107,9 +108,9 @@ def del_skrivelaas(datastore: SQLiteDatastore) -> None:
     pool's ``get_connection`` gives the lock back when its own call took it and then failed.
     """
     pool = datastore.pool
-    if pool.is_sqlite_memory_mode or isinstance(pool._writer_lock, Skrivelaas):  # noqa: SLF001
+    if pool.is_sqlite_memory_mode or isinstance(pool._writer_lock, WriterLock):  # noqa: SLF001
         return
-    laas = Skrivelaas(laasfil_for(pool.db_name))
+    laas = WriterLock(laasfil_for(pool.db_name))
     setattr(pool, "_writer_lock", laas)  # replaces the library's threading lock (see above)  # noqa: B010
     hent = pool.get_connection
 

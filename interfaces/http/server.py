@@ -204,10 +204,11 @@ def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = N
     """The API as a server process runs it (also uvicorn's factory for several workers).
 
     The cycle collector is what the slowest answers wait for: a request allocates thousands of
-    objects, and the application keeps decoded events (``application/infrastructure/event_buffer.py``), so
-    with CPython's default thresholds (700, 10, 10) full collections over a growing heap landed
-    in the tail (SQLite write p99 70–98 ms against 36–46 ms). At start, everything built so far
-    (modules, routes, schemas, reference data) is frozen out of the collector's generations
+    objects, and the application keeps decoded events
+    (``application/infrastructure/event_buffer.py``), so with CPython's default thresholds
+    (700, 10, 10) full collections over a growing heap landed in the tail (the runs before and
+    after are in ``docs/benchmarks-http.md``). At start, everything built so far (modules,
+    routes, schemas, reference data) is frozen out of the collector's generations
     (``gc.freeze``), and the thresholds are raised (``BRUKERVALG_GC_TERSKEL``, default
     ``50000,20,100``): fewer, larger young collections and rare full ones.
     """

@@ -18,7 +18,7 @@ import pytest
 
 from application.app import BrukervalgApp, SamtidigEndring
 from application.infrastructure.ledger import verify
-from application.infrastructure.writer_lock import Skrivelaas, laasfil_for
+from application.infrastructure.writer_lock import WriterLock, laasfil_for
 from application.syntetisk import syntetisk_fodselsnummer, syntetiske_leveranser
 from domain import kommandoer as k
 from domain.begreper import Aktor, Rolle
@@ -34,7 +34,7 @@ def _env(sti: Path) -> dict[str, str]:
 
 def _hold(sti: str, holder: multiprocessing.synchronize.Event,
           slipp: multiprocessing.synchronize.Event) -> None:
-    laas = Skrivelaas(sti)
+    laas = WriterLock(sti)
     with laas:
         holder.set()
         slipp.wait(20)
@@ -48,7 +48,7 @@ def test_the_writer_lock_is_held_by_one_process_at_a_time(tmp_path: Path) -> Non
     annen.start()
     try:
         assert holder.wait(20)
-        laas = Skrivelaas(sti)
+        laas = WriterLock(sti)
         t0 = time.monotonic()
         assert laas.acquire(timeout=0.2) is False  # the other process holds it
         assert time.monotonic() - t0 >= 0.2
@@ -66,18 +66,18 @@ def test_the_writer_lock_is_held_by_one_process_at_a_time(tmp_path: Path) -> Non
     assert holder2.wait(20)
     doende.kill()
     doende.join(20)
-    assert Skrivelaas(sti).acquire(timeout=5) is True
+    assert WriterLock(sti).acquire(timeout=5) is True
 
 
 def test_an_sqlite_file_store_writes_under_the_shared_lock(tmp_path: Path) -> None:
     app = BrukervalgApp(env=_env(tmp_path / "s.db"))
     try:
         laas = app.recorder.datastore.pool._writer_lock  # type: ignore[attr-defined]  # noqa: SLF001
-        assert isinstance(laas, Skrivelaas)
+        assert isinstance(laas, WriterLock)
         assert laas.sti == laasfil_for(str(tmp_path / "s.db"))
         sidelager = ApiTables.for_app(app)  # creates its tables: a write
         # While another holder has it, a command waits and stores nothing yet.
-        annen = Skrivelaas(laas.sti)
+        annen = WriterLock(laas.sti)
         assert annen.acquire(timeout=1)
         try:
             app.recorder.datastore.pool.pool_timeout = 0.3  # type: ignore[attr-defined]
@@ -167,7 +167,7 @@ def test_a_writer_that_gets_no_connection_gives_the_lock_back(tmp_path: Path) ->
             app.registrer_bruker(cmd, SB)
         pool._get_connection = ekte  # noqa: SLF001
 
-        annen = Skrivelaas(laas.sti)  # another process's view of the lock: free again
+        annen = WriterLock(laas.sti)  # another process's view of the lock: free again
         assert annen.acquire(timeout=0.5) is True
         annen.release()
         assert app.registrer_bruker(cmd, SB).nye_hendelser > 0  # and this process writes
