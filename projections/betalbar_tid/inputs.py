@@ -1,39 +1,25 @@
-"""Payable hours per provider, bruker, tjenestetype and calendar month (R05, R17, R18, R18a, R20, R23).
+"""Payable hours, the inputs: what each event writes to the tables of ``BetalbarTid``.
 
-Two layers of tables:
-
-- *inputs*, written as events arrive: deliveries, users (death, moving, bydel history), vedtak
-  and their omfang over time, revurdering requests, and per (delivery, month, kind) the delivered
-  microseconds of each of the month's 31 days (where ``domain.betaling.plasser`` puts each visit
-  and cancellation: split at Oslo midnight). Sums add up, so
-  the order the events arrive in does not matter.
-- *results* per (delivery, month), recomputed from the inputs by ``domain.betaling.beregn`` for every
-  (delivery, month) an event touched. The touched keys are marked in the same transaction as the
-  inputs (a visit's part of the day sums marks its month until it is folded; other facts write
-  ``prj_bt_skitten``), and computed after catching up (``etterarbeid``), so a month that
-  receives many visits in a rebuild is computed once, not once per visit.
-
-Which months exist: every month in which the delivery is active, up to the *horizon* (the month
-of the latest recorded event time), plus every month with delivered or cancelled time.
-Money is not stored: the amount is payable hours x the price in configuration, at query time.
+Deliveries, users, vedtak and their omfang, revurdering requests, and the delivered
+microseconds per day (where ``domain.betaling.plasser`` puts each visit and
+cancellation); and per batch the (delivery, month) keys whose figures may have changed,
+for ``Maanedsberegning`` to compute after catching up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from domain import ansvar, betaling, kalender
+from domain import betaling, kalender
 from domain.begreper import Sluttarsak
-from projections import beregning
-from projections.beregning import RESULTAT_KOLONNER, RESULTAT_TYPER
-from projections.rows import Emne, bydel_ddl, bydel_rad, bydelhistorikk, tid
+from projections.rows import Emne, bydel_rad, tid
 from projections.runner import Behandler, Projection, WriteBuffer
-from projections.store import Cursor, Store
+from projections.store import Cursor
 
 _EN_DAG = timedelta(days=1)
 _fra_iso = datetime.fromisoformat
@@ -62,74 +48,9 @@ class _Batch:
     forste_id: int = 0  # the batch's first visit or cancellation: names its delivered-time rows
 
 
-class BetalbarTid(Projection):
-    navn = "betalbar_tid"
-    # 3: visits and cancellations reported in batches (time reports); 4: the month row keeps
-    # the planned time of cancellations made in time (``avbestilt``), so the invoice control
-    # places them in their days exactly as payable hours do (domain.betaling.plasser).
-    # 5: the bydel history is the recorded moves folded by domain.ansvar (R24), a month in which
-    # a move takes effect is one row per bydel's part (``del_fom``), items are counted per day.
-    VERSJON = 5
-    konfigdeler = ("sen_avbestilling",)
-    tabeller = ("prj_bt_leveranse", "prj_bt_bruker", "prj_bt_bydel", "prj_bt_vedtak",
-                "prj_bt_omfang", "prj_bt_revurdering", "prj_bt_levert", "prj_bt_skitten",
-                "prj_bt_tilstand", "prj_bt_maaned", "prj_bt_avvik")
-    ddl = (
-        "CREATE TABLE IF NOT EXISTS prj_bt_leveranse (leveranse_id TEXT PRIMARY KEY, "
-        "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, leverandor_id TEXT NOT NULL, "
-        "fom TEXT NOT NULL, tom TEXT, vedtak_id TEXT)",
-        "CREATE INDEX IF NOT EXISTS prj_bt_leveranse_vedtak ON prj_bt_leveranse (vedtak_id)",
-        "CREATE INDEX IF NOT EXISTS prj_bt_leveranse_bruker ON prj_bt_leveranse (bruker_id)",
-        "CREATE INDEX IF NOT EXISTS prj_bt_leveranse_periode ON prj_bt_leveranse (fom, tom)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_bruker (bruker_id TEXT PRIMARY KEY, sluttdato TEXT, "
-        "sluttarsak TEXT)",
-        bydel_ddl("prj_bt_bydel"),
-        "CREATE TABLE IF NOT EXISTS prj_bt_vedtak (vedtak_id TEXT PRIMARY KEY, "
-        "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, gyldig_fra TEXT NOT NULL, "
-        "gyldig_til TEXT)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_omfang (vedtak_id TEXT NOT NULL, fra TEXT NOT NULL, "
-        "minutter BIGINT NOT NULL, per_uker BIGINT NOT NULL, PRIMARY KEY (vedtak_id, fra))",
-        "CREATE TABLE IF NOT EXISTS prj_bt_revurdering (revurdering_id TEXT PRIMARY KEY, "
-        "vedtak_id TEXT NOT NULL, leverandor_id TEXT NOT NULL, anmodet_tid TEXT NOT NULL, "
-        "besvart_tid TEXT)",
-        "CREATE INDEX IF NOT EXISTS prj_bt_revurdering_vedtak ON prj_bt_revurdering (vedtak_id)",
-        # The month's 31 day sums (µs), then its 31 day counts (items by ``telledag``), as
-        # comma-separated integers; ``antall`` is the month's count. A batch appends its own
-        # part (del_nr: its first notification id), so writing never reads; computing a month
-        # adds the parts up and folds them into one row (del_nr 0).
-        "CREATE TABLE IF NOT EXISTS prj_bt_levert (leveranse_id TEXT NOT NULL, "
-        "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, art TEXT NOT NULL, del_nr BIGINT NOT NULL, "
-        "antall BIGINT NOT NULL, dager TEXT NOT NULL, "
-        "PRIMARY KEY (leveranse_id, aar, maaned, art, del_nr))",
-        # Parts not yet folded mark their month as to be computed (cheaper than a mark row).
-        "CREATE INDEX IF NOT EXISTS prj_bt_levert_ufoldet ON prj_bt_levert "
-        "(leveranse_id, aar, maaned) WHERE del_nr <> 0",
-        "CREATE TABLE IF NOT EXISTS prj_bt_skitten (leveranse_id TEXT NOT NULL, "
-        "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, PRIMARY KEY (leveranse_id, aar, maaned))",
-        "CREATE TABLE IF NOT EXISTS prj_bt_tilstand (nokkel TEXT PRIMARY KEY, verdi TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_maaned (leveranse_id TEXT NOT NULL, "
-        "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, leverandor_id TEXT NOT NULL, "
-        "bruker_id TEXT NOT NULL, tjenestetype TEXT NOT NULL, bydel TEXT, bestilt TEXT NOT NULL, "
-        "levert_ordinaer BIGINT NOT NULL, levert_akutt BIGINT NOT NULL, "
-        "sen_avbestilt BIGINT NOT NULL, antall_besok BIGINT NOT NULL, "
-        "antall_avbestilt BIGINT NOT NULL, betalbar_innenfor TEXT NOT NULL, "
-        "betalbar_r17 TEXT NOT NULL, betalbar_akutt BIGINT NOT NULL, "
-        "betalbar_sen_avbestilling TEXT NOT NULL, betalbar TEXT NOT NULL, "
-        "avbestilt BIGINT NOT NULL, del_fom TEXT NOT NULL, "
-        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom))",
-        "CREATE INDEX IF NOT EXISTS prj_bt_maaned_leverandor "
-        "ON prj_bt_maaned (leverandor_id, aar, maaned)",
-        "CREATE INDEX IF NOT EXISTS prj_bt_maaned_bruker ON prj_bt_maaned (bruker_id, aar, maaned)",
-        "CREATE TABLE IF NOT EXISTS prj_bt_avvik (leveranse_id TEXT NOT NULL, "
-        "aar BIGINT NOT NULL, maaned BIGINT NOT NULL, arsak TEXT NOT NULL, "
-        "leverandor_id TEXT NOT NULL, bruker_id TEXT NOT NULL, mengde TEXT NOT NULL, "
-        "dager TEXT NOT NULL, del_fom TEXT NOT NULL, bydel TEXT, "
-        "PRIMARY KEY (leveranse_id, aar, maaned, del_fom, arsak))",
-        "CREATE INDEX IF NOT EXISTS prj_bt_avvik_leverandor "
-        "ON prj_bt_avvik (leverandor_id, aar, maaned)",
-    )
+class Inputs(Projection):
+    """The input handlers of ``BetalbarTid`` (one per topic) and the batch's write."""
 
-    flush_size = 2000
 
     def behandlere(self) -> dict[str, Behandler]:
         return {
@@ -431,124 +352,3 @@ class BetalbarTid(Projection):
         verdi = f"{ny[0]:04d}-{ny[1]:02d}"
         cur.execute("INSERT INTO prj_bt_tilstand (nokkel, verdi) VALUES ('horisont', ?) "
                     "ON CONFLICT (nokkel) DO UPDATE SET verdi = excluded.verdi", (verdi,))
-
-    # --- computing the touched months -------------------------------------------------------
-
-    def etterarbeid(self, lager: Store) -> None:
-        """Compute the marked months, in key order, a chunk per transaction (each holds the
-        lock, so no batch runs in between; a mark made later is computed next time)."""
-        n = self.flush_size
-        etter: tuple[Any, ...] = ("", 0, 0)
-        while True:
-            with lager.skriv(laas=[self.navn]) as cur:
-                # Both sources are read in index order from the last key, so each chunk costs
-                # its own size, not the size of everything still marked. A source that filled
-                # its page bounds the chunk: no key below the bound is left behind.
-                merket = [(r[0], int(r[1]), int(r[2])) for r in cur.execute(
-                    "SELECT leveranse_id, aar, maaned FROM prj_bt_skitten "
-                    "WHERE (leveranse_id, aar, maaned) > (?, ?, ?) "
-                    "ORDER BY leveranse_id, aar, maaned LIMIT ?", (*etter, n)).fetchall()]
-                deler = [(r[0], int(r[1]), int(r[2])) for r in cur.execute(
-                    "SELECT leveranse_id, aar, maaned FROM prj_bt_levert WHERE del_nr <> 0 "
-                    "AND (leveranse_id, aar, maaned) > (?, ?, ?) "
-                    "ORDER BY leveranse_id, aar, maaned LIMIT ?", (*etter, 4 * n)).fetchall()]
-                grenser = [side[-1] for side, full in ((merket, n), (deler, 4 * n))
-                           if len(side) == full]
-                nokler = sorted(set(merket) | set(deler))
-                if grenser:
-                    nokler = [k for k in nokler if k <= min(grenser)]
-                if not nokler:
-                    return
-                nokler = nokler[:n]
-                self._beregn_og_skriv(cur, nokler)
-                etter = nokler[-1]
-
-    def _beregn_og_skriv(self, cur: Cursor, nokler: Sequence[tuple[Any, ...]]) -> None:
-        lev_ids = sorted({k[0] for k in nokler})
-        leveranser = {r[0]: r for r in cur.i(
-            "SELECT leveranse_id, bruker_id, tjenestetype, leverandor_id, fom, tom, vedtak_id "
-            "FROM prj_bt_leveranse WHERE {i}", "leveranse_id", lev_ids)}
-        bruker_ids = sorted({r[1] for r in leveranser.values()})
-        vedtak_ids = sorted({r[6] for r in leveranser.values() if r[6] is not None})
-        brukere = {r[0]: r for r in cur.i(
-            "SELECT bruker_id, sluttdato, sluttarsak FROM prj_bt_bruker WHERE {i}", "bruker_id",
-            bruker_ids)}
-        bydeler = bydelhistorikk(cur, "prj_bt_bydel", bruker_ids)
-        vedtak = {r[0]: r for r in cur.i(
-            "SELECT vedtak_id, gyldig_fra, gyldig_til FROM prj_bt_vedtak WHERE {i}", "vedtak_id",
-            vedtak_ids)}
-        omfang: dict[str, list[betaling.Omfangsperiode]] = {}
-        for vedtak_id, fra, minutter, per_uker in sorted(cur.i(
-                "SELECT vedtak_id, fra, minutter, per_uker FROM prj_bt_omfang WHERE {i}",
-                "vedtak_id", vedtak_ids)):
-            omfang.setdefault(vedtak_id, []).append(
-                beregning.omfangsperiode(fra, minutter, per_uker))
-        revurderinger: dict[str, list[tuple[str, str, str | None]]] = {}
-        for vedtak_id, leverandor_id, anmodet, besvart in cur.i(
-                "SELECT vedtak_id, leverandor_id, anmodet_tid, besvart_tid FROM prj_bt_revurdering "
-                "WHERE {i}", "vedtak_id", vedtak_ids):
-            revurderinger.setdefault(vedtak_id, []).append((leverandor_id, anmodet, besvart))
-        onsket = {(k[0], int(k[1]), int(k[2])) for k in nokler}
-        dager: dict[tuple[str, int, int], dict[str, list[int]]] = {}
-        antall: dict[tuple[str, int, int], dict[str, int]] = {}
-        deler: dict[tuple[str, int, int], int] = {}
-        for rad in cur.i("SELECT leveranse_id, aar, maaned, art, del_nr, antall, dager "
-                         "FROM prj_bt_levert WHERE {i}", "leveranse_id", lev_ids):
-            nokkel = (rad[0], int(rad[1]), int(rad[2]))
-            if nokkel not in onsket:
-                continue
-            verdier = [int(x) for x in rad[6].split(",")]
-            per_art = dager.setdefault(nokkel, {})
-            gammel = per_art.get(rad[3])
-            per_art[rad[3]] = verdier if gammel is None else [
-                a + b for a, b in zip(gammel, verdier, strict=True)]
-            antall.setdefault(nokkel, {})[rad[3]] = antall.get(nokkel, {}).get(rad[3], 0) \
-                + int(rad[5])
-            deler[nokkel] = deler.get(nokkel, 0) + (1 if int(rad[4]) else 0)
-        # Fold the parts of each computed month into one row per kind (del_nr 0).
-        samles = sorted(k for k, n in deler.items() if n)
-        if samles:
-            cur.slett_nokler("prj_bt_levert", ("leveranse_id", "aar", "maaned"), samles,
-                             _NOKKEL_TYPER)
-            cur.mange(_LEVERT_HODE, [(*k, art, 0, antall[k][art], ",".join(map(str, d)))
-                                     for k in samles for art, d in sorted(dager[k].items())],
-                      "", _LEVERT_TYPER)
-
-        betalbar_sen = self.konfig.sen_avbestilling.betalbar
-        resultater: list[tuple[Any, ...]] = []
-        avviksrader: list[tuple[Any, ...]] = []
-        for nokkel in sorted(onsket):
-            lev_id, aar, maaned = nokkel
-            lev = leveranser[lev_id]
-            bruker = brukere.get(lev[1])
-            v = vedtak.get(lev[6]) if lev[6] else None
-            # R24: one part per bydel responsible on the month's days (one, unless a move
-            # takes effect in the month)
-            forste, siste = kalender.maaned_grenser(aar, maaned)
-            linje = bydeler.get(lev[1])
-            bydelsdeler = ((forste, siste, None),) if linje is None else ansvar.ansvarsperioder(
-                linje, forste, siste)
-            per_art = dager.get(nokkel, {})
-            for fom, tom, bydel in bydelsdeler:
-                g = beregning.grunnlag(
-                    aar, maaned, lev, bruker, v, tuple(omfang.get(lev[6], ())),
-                    revurderinger.get(lev[6] or "", []), {a: x[:31] for a, x in per_art.items()},
-                    {a: sum(x[30 + fom.day:31 + tom.day]) for a, x in per_art.items()},
-                    betalbar_sen, fom, tom)
-                r = betaling.beregn(g)
-                if r.tom and not r.avvik:
-                    continue
-                resultater.append(beregning.resultatrad(lev, aar, maaned, bydel, r, fom))
-                avviksrader += beregning.avviksrader(lev, aar, maaned, r, fom, bydel)
-        nokkelrader = sorted(onsket)
-        kolonner = ("leveranse_id", "aar", "maaned")
-        cur.slett_nokler("prj_bt_maaned", kolonner, nokkelrader, _NOKKEL_TYPER)
-        cur.slett_nokler("prj_bt_avvik", kolonner, nokkelrader, _NOKKEL_TYPER)
-        cur.mange(f"INSERT INTO prj_bt_maaned ({RESULTAT_KOLONNER})", resultater, "",
-                  RESULTAT_TYPER)
-        cur.mange("INSERT INTO prj_bt_avvik (leveranse_id, aar, maaned, arsak, leverandor_id, "
-                  "bruker_id, mengde, dager, del_fom, bydel)", avviksrader, "",
-                  ("text", "bigint", "bigint", "text", "text", "text", "text", "text", "text",
-                   "text"))
-        cur.slett_nokler("prj_bt_skitten", kolonner, nokkelrader, _NOKKEL_TYPER)
-
