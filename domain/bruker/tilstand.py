@@ -7,8 +7,8 @@ The events are in ``domain.bruker`` (their stored topics name that module); the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,8 +24,10 @@ from domain.begreper import (
     Tjenestetype,
     aktiv_paa,
     annullert,
+    frozen_mapping,
     perioder_overlapper,
     projektor,
+    with_entry,
 )
 from domain.bruker import (
     BrukerRegistrert,
@@ -46,7 +48,7 @@ from domain.bruker import (
 # --- state ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Valg:
     hendelse_id: UUID
     tjenestetype: Tjenestetype
@@ -58,7 +60,7 @@ class Valg:
     posisjon: int = 0  # where it was recorded in the user's history (R03's tie-break)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LeveranseRef:
     leveranse_id: UUID
     vedtak_id: UUID | None
@@ -177,21 +179,24 @@ def ventende_bytte(bytter: Iterable[B], leveranser: Iterable[LeveranseRef],
     return max(kandidater, key=lambda x: x.oppsigelsesdato, default=None)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Bruker:
+    """The user's state: frozen; ``evolve`` returns a new one (``dataclasses.replace``) and the
+    fold (``domain.begreper.projektor``) is the only place that sets ``version``."""
+
     id: UUID
     version: int
     fodselsnummer: str
     navn: str
     registrert_bydel: str
-    flyttinger: list[tuple[date, str]] = field(default_factory=list)  # (dato, til), as recorded
-    informasjon: list[BrukervalgInformasjonGitt] = field(default_factory=list)
-    valg: list[Valg] = field(default_factory=list)
-    bytter: list[LeverandorByttet] = field(default_factory=list)
-    leveranser: dict[UUID, LeveranseRef] = field(default_factory=dict)
-    vedtak: dict[UUID, Tjenestetype] = field(default_factory=dict)
-    bekreftelser: set[tuple[Tjenestetype, date]] = field(default_factory=set)
-    husstandsinntekter: list[tuple[date, Decimal]] = field(default_factory=list)
+    flyttinger: tuple[tuple[date, str], ...] = ()  # (dato, til), as recorded
+    informasjon: tuple[BrukervalgInformasjonGitt, ...] = ()
+    valg: tuple[Valg, ...] = ()
+    bytter: tuple[LeverandorByttet, ...] = ()
+    leveranser: Mapping[UUID, LeveranseRef] = field(default_factory=frozen_mapping)
+    vedtak: Mapping[UUID, Tjenestetype] = field(default_factory=frozen_mapping)
+    bekreftelser: frozenset[tuple[Tjenestetype, date]] = frozenset()
+    husstandsinntekter: tuple[tuple[date, Decimal], ...] = ()
     dodsdato: date | None = None
     utflyttet: date | None = None
 
@@ -273,84 +278,76 @@ def _(e: BrukerRegistrert, state: Bruker | None) -> Bruker:
 
 @evolve.register
 def _(e: BrukervalgInformasjonGitt, b: Bruker) -> Bruker:
-    b.informasjon.append(e)
-    return b
+    return replace(b, informasjon=(*b.informasjon, e))
 
 
 @evolve.register
 def _(e: LeverandorValgt, b: Bruker) -> Bruker:
-    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
-                       e.timestamp, posisjon=e.originator_version))
-    return b
+    return replace(b, valg=(*b.valg, Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form,
+                                          e.gyldig_fra, e.timestamp,
+                                          posisjon=e.originator_version)))
 
 
 @evolve.register
 def _(e: LeverandorvalgKorrigert, b: Bruker) -> Bruker:
-    for v in b.valg:
-        if v.hendelse_id == e.korrigerer:
-            v.korrigert_av = e.hendelse_id
-    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form, e.gyldig_fra,
-                       e.timestamp, posisjon=e.originator_version))
-    return b
+    valg = tuple(replace(v, korrigert_av=e.hendelse_id) if v.hendelse_id == e.korrigerer else v
+                 for v in b.valg)
+    return replace(b, valg=(*valg, Valg(e.hendelse_id, e.tjenestetype, e.leverandor_id, e.form,
+                                        e.gyldig_fra, e.timestamp,
+                                        posisjon=e.originator_version)))
 
 
 @evolve.register
 def _(e: LeverandorByttet, b: Bruker) -> Bruker:
-    b.bytter.append(e)
-    b.valg.append(Valg(e.hendelse_id, e.tjenestetype, e.til_leverandor_id, e.form,
-                       e.forste_dag_ny, e.timestamp, posisjon=e.originator_version))
-    return b
+    return replace(b, bytter=(*b.bytter, e),
+                   valg=(*b.valg, Valg(e.hendelse_id, e.tjenestetype, e.til_leverandor_id, e.form,
+                                       e.forste_dag_ny, e.timestamp,
+                                       posisjon=e.originator_version)))
 
 
 @evolve.register
 def _(e: LeveranseTilknyttet, b: Bruker) -> Bruker:
-    b.leveranser[e.leveranse_id] = LeveranseRef(e.leveranse_id, e.vedtak_id, e.tjenestetype,
-                                                e.leverandor_id, e.fom, e.tom,
-                                                e.originator_version)
-    return b
+    ref = LeveranseRef(e.leveranse_id, e.vedtak_id, e.tjenestetype, e.leverandor_id, e.fom, e.tom,
+                       e.originator_version)
+    return replace(b, leveranser=with_entry(b.leveranser, e.leveranse_id, ref))
 
 
 @evolve.register
 def _(e: LeveranseperiodeEndret, b: Bruker) -> Bruker:
-    b.leveranser[e.leveranse_id].tom = e.tom
-    return b
+    ref = replace(b.leveranser[e.leveranse_id], tom=e.tom)
+    return replace(b, leveranser=with_entry(b.leveranser, e.leveranse_id, ref))
 
 
 @evolve.register
 def _(e: VedtakTilknyttet, b: Bruker) -> Bruker:
-    b.vedtak[e.vedtak_id] = e.tjenestetype
-    return b
+    return replace(b, vedtak=with_entry(b.vedtak, e.vedtak_id, e.tjenestetype))
 
 
 @evolve.register
 def _(e: BytteBekreftelseSendt, b: Bruker) -> Bruker:
-    b.bekreftelser.add((e.tjenestetype, e.bytte_oppsigelsesdato))
-    return b
+    return replace(b, bekreftelser=b.bekreftelser | {(e.tjenestetype, e.bytte_oppsigelsesdato)})
 
 
 @evolve.register
 def _(e: FlyttetTilBydel, b: Bruker) -> Bruker:
-    b.flyttinger.append((e.dato, e.til_bydel))
-    return b
+    return replace(b, flyttinger=(*b.flyttinger, (e.dato, e.til_bydel)))
 
 
 @evolve.register
 def _(e: HusstandsinntektRegistrert, b: Bruker) -> Bruker:
-    b.husstandsinntekter = [x for x in b.husstandsinntekter if x[0] != e.gyldig_fra]
-    b.husstandsinntekter.append((e.gyldig_fra, e.nettoinntekt))
-    return b
+    return replace(b, husstandsinntekter=(*(x for x in b.husstandsinntekter
+                                            if x[0] != e.gyldig_fra),
+                                          (e.gyldig_fra, e.nettoinntekt)))
 
 
 @evolve.register
 def _(e: FlyttetUtAvKommunen, b: Bruker) -> Bruker:
-    b.utflyttet = e.dato
-    return b
+    return replace(b, utflyttet=e.dato)
 
 
 @evolve.register
 def _(e: DodsfallRegistrert, b: Bruker) -> Bruker:
-    b.dodsdato = e.dodsdato
-    return b
+    return replace(b, dodsdato=e.dodsdato)
 
 
 projiser = projektor(evolve)
