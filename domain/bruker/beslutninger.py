@@ -1,19 +1,21 @@
-"""Bruker's decisions: each checks its rules on the state and returns the new events (or raises
-``Regelbrudd`` naming the rule and the field). The ones that also touch a Vedtak or a Leveranse
-are in ``domain.saksgang``.
+"""Bruker's decisions: ``navn(cmd, state, ktx) -> events``. Each takes its command
+(``domain.kommandoer``), the state it decides on and the context (who, when), checks its rules
+and returns the new events, or raises ``Regelbrudd`` naming the rule and the field. A command
+repeated returns no events. The ones that also touch a Vedtak or a Leveranse are in
+``domain.saksgang``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer as stdnum_fnr
 
 from domain import ansvar
-from domain.begreper import Form, Hendelse, Hendelser, Kontekst, Regelbrudd, Tjenestetype
+from domain.begreper import Hendelse, Hendelser, Kontekst, Regelbrudd
 from domain.bruker import (
     BrukerRegistrert,
     BrukervalgInformasjonGitt,
@@ -22,9 +24,11 @@ from domain.bruker import (
     HusstandsinntektRegistrert,
     LeverandorvalgKorrigert,
     LeverandorValgt,
-    Mottaker,
 )
 from domain.bruker.tilstand import Bruker
+
+if TYPE_CHECKING:  # domain.kommandoer imports this package (for Mottaker)
+    from domain import kommandoer as k
 
 BRUKERVALG_START = date(2024, 6, 1)
 
@@ -52,26 +56,26 @@ def sjekk_i_live(b: Bruker, dato: date, felt: str) -> None:
         raise Regelbrudd("R23", felt, f"brukeren {hva} {b.sluttdato}; {dato} er etter det")
 
 
-def registrer(bruker_id: UUID, fodselsnummer: str, navn: str, bydel: str,
-              ktx: Kontekst) -> list[Hendelse]:
-    fnr = valider_fodselsnummer(fodselsnummer)
-    if not navn.strip():
+def registrer(cmd: k.RegistrerBruker, bruker_id: UUID, ktx: Kontekst) -> list[Hendelse]:
+    """BV1/BV4: a new user. There is no state yet: in its place the id the application chose
+    (whether the person is already registered is the application's index, not a Bruker)."""
+    fnr = valider_fodselsnummer(cmd.fodselsnummer)
+    if not cmd.navn.strip():
         raise Regelbrudd("BV4", "navn", "navn mangler")
     h = Hendelser(bruker_id, 0, ktx)
-    h.ny(BrukerRegistrert, fodselsnummer=fnr, navn=navn.strip(), bydel=bydel)
+    h.ny(BrukerRegistrert, fodselsnummer=fnr, navn=cmd.navn.strip(), bydel=cmd.bydel)
     return h.liste
 
 
-def gi_informasjon(b: Bruker, gitt_tid: datetime, gitt_av: str, gitt_til: Mottaker,
-                   mottaker_navn: str | None, ktx: Kontekst) -> list[Hendelse]:
+def gi_informasjon(cmd: k.RegistrerInformasjonGitt, b: Bruker, ktx: Kontekst) -> list[Hendelse]:
     """R01: record that information about brukervalg was given: when, by whom, to whom."""
     for i in b.informasjon:
         if (i.gitt_tid, i.gitt_av, i.gitt_til, i.mottaker_navn) == (
-                gitt_tid, gitt_av, gitt_til, mottaker_navn):
+                cmd.gitt_tid, cmd.gitt_av, cmd.gitt_til, cmd.mottaker_navn):
             return []
     h = Hendelser(b.id, b.version, ktx)
-    h.ny(BrukervalgInformasjonGitt, gitt_tid=gitt_tid, gitt_av=gitt_av, gitt_til=gitt_til,
-         mottaker_navn=mottaker_navn)
+    h.ny(BrukervalgInformasjonGitt, gitt_tid=cmd.gitt_tid, gitt_av=cmd.gitt_av,
+         gitt_til=cmd.gitt_til, mottaker_navn=cmd.mottaker_navn)
     return h.liste
 
 
@@ -82,24 +86,25 @@ def sjekk_valgdato(gyldig_fra: date, felt: str = "gyldig_fra") -> None:
                          "(registreres ved neste revurdering eller bytte)")
 
 
-def velg_leverandor(b: Bruker, tjenestetype: Tjenestetype, leverandor_id: str, form: Form,
-                    gyldig_fra: date, ktx: Kontekst) -> list[Hendelse]:
-    """R02: the user's choice of provider for a tjenestetype."""
-    sjekk_valgdato(gyldig_fra)
-    sjekk_i_live(b, gyldig_fra, "gyldig_fra")
+def velg_leverandor(cmd: k.VelgLeverandor, b: Bruker, ktx: Kontekst) -> list[Hendelse]:
+    """R02: the user's choice of provider for a tjenestetype (R04: not before the scheme began;
+    R23: not after death or moving out)."""
+    sjekk_valgdato(cmd.gyldig_fra)
+    sjekk_i_live(b, cmd.gyldig_fra, "gyldig_fra")
     for v in b.valg:
-        if (v.korrigert_av is None and v.tjenestetype == tjenestetype
-                and (v.leverandor_id, v.form, v.gyldig_fra) == (leverandor_id, form, gyldig_fra)):
+        if (v.korrigert_av is None and v.tjenestetype == cmd.tjenestetype
+                and (v.leverandor_id, v.form, v.gyldig_fra) == (
+                    cmd.leverandor_id, cmd.form, cmd.gyldig_fra)):
             return []
     h = Hendelser(b.id, b.version, ktx)
-    h.ny(LeverandorValgt, tjenestetype=tjenestetype, leverandor_id=leverandor_id, form=form,
-         gyldig_fra=gyldig_fra)
+    h.ny(LeverandorValgt, tjenestetype=cmd.tjenestetype, leverandor_id=cmd.leverandor_id,
+         form=cmd.form, gyldig_fra=cmd.gyldig_fra)
     return h.liste
 
 
-def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
-                  gyldig_fra: date, begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+def korriger_valg(cmd: k.KorrigerLeverandorvalg, b: Bruker, ktx: Kontekst) -> list[Hendelse]:
     """R26: correct a recorded choice by a new fact that refers to it."""
+    korrigerer = cmd.korrigerer
     original = next((v for v in b.valg if v.hendelse_id == korrigerer), None)
     if original is None:
         raise Regelbrudd("R26", "korrigerer", f"fant ikke valget {korrigerer} på brukeren")
@@ -113,19 +118,21 @@ def korriger_valg(b: Bruker, korrigerer: UUID, leverandor_id: str, form: Form,
                          "og kan ikke korrigeres alene; registrer et nytt bytte med samme "
                          "oppsigelsesdato og riktig leverandør (før overtakelsen annullerer det "
                          "den ventende leveransen)")
-    sjekk_valgdato(gyldig_fra)
-    if not begrunnelse.strip():
+    sjekk_valgdato(cmd.gyldig_fra)
+    if not cmd.begrunnelse.strip():
         raise Regelbrudd("R26", "begrunnelse", "en korreksjon må begrunnes")
     h = Hendelser(b.id, b.version, ktx)
     h.ny(LeverandorvalgKorrigert, korrigerer=korrigerer, tjenestetype=original.tjenestetype,
-         leverandor_id=leverandor_id, form=form, gyldig_fra=gyldig_fra, begrunnelse=begrunnelse)
+         leverandor_id=cmd.leverandor_id, form=cmd.form, gyldig_fra=cmd.gyldig_fra,
+         begrunnelse=cmd.begrunnelse)
     return h.liste
 
 
-def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> list[Hendelse]:
+def flytt_til_bydel(cmd: k.FlyttTilBydel, b: Bruker, ktx: Kontekst) -> list[Hendelse]:
     """R24: a move between bydeler transfers responsibility from its date; history stays. A move
     changing nothing planned is recorded once; one from a planned move's date or earlier replaces
     it (``domain.ansvar.tidslinje``: a move back cancels it)."""
+    til_bydel, dato = cmd.til_bydel, cmd.dato
     linje = b.bydeler
     if ansvar.tidslinje(b.registrert_bydel, [*b.flyttinger, (dato, til_bydel)]) == linje:
         return []
@@ -136,22 +143,24 @@ def flytt_til_bydel(b: Bruker, til_bydel: str, dato: date, ktx: Kontekst) -> lis
     return h.liste
 
 
-def registrer_husstandsinntekt(b: Bruker, nettoinntekt: Decimal, gyldig_fra: date, kilde: str,
+def registrer_husstandsinntekt(cmd: k.RegistrerHusstandsinntekt, b: Bruker,
                                ktx: Kontekst) -> list[Hendelse]:
     """R19: record the household income that sets the co-payment bracket from a date."""
+    nettoinntekt, gyldig_fra = cmd.nettoinntekt, cmd.gyldig_fra
     if nettoinntekt < 0:
         raise Regelbrudd("R19", "nettoinntekt", "inntekten kan ikke være negativ")
     if (gyldig_fra, nettoinntekt) in b.husstandsinntekter:
         return []
     sjekk_i_live(b, gyldig_fra, "gyldig_fra")
     h = Hendelser(b.id, b.version, ktx)
-    h.ny(HusstandsinntektRegistrert, nettoinntekt=nettoinntekt, gyldig_fra=gyldig_fra, kilde=kilde)
+    h.ny(HusstandsinntektRegistrert, nettoinntekt=nettoinntekt, gyldig_fra=gyldig_fra,
+         kilde=cmd.kilde)
     return h.liste
 
 
-def bekreft_bytte(b: Bruker, tjenestetype: Tjenestetype, oppsigelsesdato: date, sendt_dato: date,
-                  ktx: Kontekst) -> list[Hendelse]:
+def bekreft_bytte(cmd: k.SendBytteBekreftelse, b: Bruker, ktx: Kontekst) -> list[Hendelse]:
     """R09: record the letter confirming a switch."""
+    tjenestetype, oppsigelsesdato = cmd.tjenestetype, cmd.oppsigelsesdato
     if not any(x.tjenestetype == tjenestetype and x.oppsigelsesdato == oppsigelsesdato
                for x in b.bytter):
         raise Regelbrudd("R09", "oppsigelsesdato",
@@ -160,6 +169,6 @@ def bekreft_bytte(b: Bruker, tjenestetype: Tjenestetype, oppsigelsesdato: date, 
         return []
     h = Hendelser(b.id, b.version, ktx)
     h.ny(BytteBekreftelseSendt, bytte_oppsigelsesdato=oppsigelsesdato, tjenestetype=tjenestetype,
-         sendt_dato=sendt_dato)
+         sendt_dato=cmd.sendt_dato)
     return h.liste
 
