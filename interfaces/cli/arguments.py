@@ -4,10 +4,10 @@ with a Norwegian line naming it)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 from uuid import UUID
 
 from interfaces.cli.base import STATUS_BRUKERFEIL
@@ -55,11 +55,25 @@ class NorskParser(argparse.ArgumentParser):
         self.exit(STATUS_BRUKERFEIL, f"{self.prog}: feil: {message} (se {self.prog} -h)\n")
 
 
-def _heltall(tekst: str) -> int:
-    try:
-        return int(tekst)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{tekst!r} er ikke et heltall") from None
+T = TypeVar("T")
+
+
+def _tolket(tolk: Callable[[str], T], hva: str) -> Callable[[str], T]:
+    """An argument type: ``tolk(tekst)``, or one Norwegian line saying what the text is not."""
+
+    def argument(tekst: str) -> T:
+        try:
+            return tolk(tekst)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{tekst!r} er ikke {hva}") from None
+
+    return argument
+
+
+_heltall = _tolket(int, "et heltall")
+_desimaltall = _tolket(lambda tekst: float(tekst.replace(",", ".")), "et tall")
+_dato = _tolket(date.fromisoformat, "en dato (ÅÅÅÅ-MM-DD)")
+_uuid = _tolket(UUID, "en uuid")
 
 
 def _port(tekst: str) -> int:
@@ -79,13 +93,6 @@ def _offentlig_nokkel(tekst: str) -> str:
     return nokkel
 
 
-def _desimaltall(tekst: str) -> float:
-    try:
-        return float(tekst.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{tekst!r} er ikke et tall") from None
-
-
 def _tidspunkt(tekst: str) -> datetime:
     """An ISO instant with offset (BV2: a naive time is not an instant)."""
     try:
@@ -97,20 +104,6 @@ def _tidspunkt(tekst: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{tekst!r} mangler tidssone (BV2); skriv f.eks. {tekst}+01:00")
     return t
-
-
-def _dato(tekst: str) -> date:
-    try:
-        return date.fromisoformat(tekst)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{tekst!r} er ikke en dato (ÅÅÅÅ-MM-DD)") from None
-
-
-def _uuid(tekst: str) -> UUID:
-    try:
-        return UUID(tekst)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{tekst!r} er ikke en uuid") from None
 
 
 def _maaned(tekst: str) -> str:
