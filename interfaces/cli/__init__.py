@@ -142,6 +142,8 @@ def lag_parser() -> argparse.ArgumentParser:
     n.add_argument("--ut", required=True, help="filen den private nøkkelen skrives til")
     n.set_defaults(func=kjede_nokkel)
 
+    # Same shape as `kjede` above: each command group with subcommands states its own words,
+    # in the order `-h` shows them; a helper would hide the help texts.
     nk = sub.add_parser("nokler", help="lagerets to nøkler: lag dem, eller skriv "
                         "fødselsnummerindeksen på nytt under en ny indeksnøkkel")
     nksub = nk.add_subparsers(dest="nokkelkommando", required=True, metavar="KOMMANDO",
