@@ -623,16 +623,14 @@ class BrukervalgApp(Application[UUID]):
                           forventet_versjon: Collection[int] | None = None,
                           medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.varsle(
-            lev, cmd.kanal, cmd.varslet_tid, cmd.hast, ktx, cmd.gjelder, cmd.gjelder_fra), aktor,
-            forventet_versjon, medfolgende)
+            cmd, lev, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def varsle_oppsigelse(self, cmd: k.VarsleOppsigelse, aktor: Aktor, *,
                           forventet_versjon: Collection[int] | None = None,
                           medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id,
-                              lambda lev, ktx: l_mod.varsle_oppsigelse(
-                                  lev, cmd.kanal, cmd.varslet_tid, ktx),
+                              lambda lev, ktx: l_mod.varsle_oppsigelse(cmd, lev, ktx),
                               aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
@@ -640,15 +638,14 @@ class BrukervalgApp(Application[UUID]):
                         forventet_versjon: Collection[int] | None = None,
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.start(
-            lev, cmd.startet_tid, ktx), aktor, forventet_versjon, medfolgende)
+            cmd, lev, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def registrer_besok(self, cmd: k.RegistrerBesok, aktor: Aktor, *,
                         forventet_versjon: Collection[int] | None = None,
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         lev = self.leveranse(cmd.leveranse_id, forventet_versjon)
-        hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt,
-                                          cmd.kategori, cmd.tiltakskode, self._ktx(aktor))
+        hendelser = l_mod.registrer_besok(cmd, lev, self._ktx(aktor))
         return self._lagre(hendelser, lev.id, lev.version, (l_mod.besokets_id(
             lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt),), medfolgende=medfolgende)
 
@@ -667,8 +664,7 @@ class BrukervalgApp(Application[UUID]):
                 raise Regelbrudd("BV0", f"besok[{i}].leveranse_id", "alle besøk må gjelde samme "
                                  "leveranse")
             try:
-                hendelser = l_mod.registrer_besok(lev, cmd.besok_id, cmd.start, cmd.slutt,
-                                                  cmd.ansatt, cmd.kategori, cmd.tiltakskode, ktx)
+                hendelser = l_mod.registrer_besok(cmd, lev, ktx)
             except Regelbrudd as e:
                 raise Regelbrudd(e.regel, f"besok[{i}].{e.felt}", e.melding) from None
             ider.append(l_mod.besokets_id(lev, cmd.besok_id, cmd.start, cmd.slutt, cmd.ansatt))
@@ -683,8 +679,7 @@ class BrukervalgApp(Application[UUID]):
                         forventet_versjon: Collection[int] | None = None,
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.avbestill(
-            lev, cmd.planlagt_start, cmd.planlagt_slutt, cmd.avbestilt_tid, cmd.journalreferanse,
-            ktx), aktor, forventet_versjon, medfolgende,
+            cmd, lev, ktx), aktor, forventet_versjon, medfolgende,
             (l_mod.avbestilling_id(cmd.leveranse_id, cmd.planlagt_start),))
 
     @brukstilfelle
@@ -693,8 +688,7 @@ class BrukervalgApp(Application[UUID]):
                                 medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(
             self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.motta_bekymringsmelding(
-                lev, cmd.melding_id, cmd.mottatt_tid, cmd.fagjournal, cmd.videresendt_tid,
-                cmd.beskjedjournal, ktx), aktor, forventet_versjon, medfolgende,
+                cmd, lev, ktx), aktor, forventet_versjon, medfolgende,
             (cmd.melding_id,))
 
     @brukstilfelle
@@ -703,8 +697,7 @@ class BrukervalgApp(Application[UUID]):
                                      medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(
             self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.videresend_bekymringsmelding(
-                lev, cmd.melding_id, cmd.videresendt_tid, cmd.beskjedjournal, ktx), aktor,
-            forventet_versjon, medfolgende)
+                cmd, lev, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def avslutt_leveranse(self, cmd: k.AvsluttLeveranse, aktor: Aktor, *,
@@ -721,16 +714,14 @@ class BrukervalgApp(Application[UUID]):
                         forventet_versjon: Collection[int] | None = None,
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.registrer_avvik(
-            lev, cmd.avvik_id, cmd.type, cmd.mottatt_tid, cmd.beskrivelse, ktx), aktor,
-            forventet_versjon, medfolgende, (cmd.avvik_id,))
+            cmd, lev, ktx), aktor, forventet_versjon, medfolgende, (cmd.avvik_id,))
 
     @brukstilfelle
     def behandle_avvik(self, cmd: k.BehandleAvvik, aktor: Aktor, *,
                        forventet_versjon: Collection[int] | None = None,
                        medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.leveranse, cmd.leveranse_id, lambda lev, ktx: l_mod.behandle_avvik(
-            lev, cmd.avvik_id, cmd.behandlet_tid, cmd.konklusjon, ktx), aktor, forventet_versjon,
-            medfolgende)
+            cmd, lev, ktx), aktor, forventet_versjon, medfolgende)
 
     # --- Tidsrapport (a provider's file of visits) ------------------------------------------
 
@@ -739,7 +730,7 @@ class BrukervalgApp(Application[UUID]):
                              kvittering: Callable[[Linjekvittering], None] | None = None,
                              fremdrift: Callable[[int], None] | None = None) -> Sammendrag:
         """Import one provider's time-report file: every line through the same domain checks as
-        one visit (``domain/leveranse.py::registrer_besok``), one event per delivery and chunk.
+        one visit (``domain/leveranse/beslutninger.py::registrer_besok``), one event per delivery and chunk.
 
         ``filer()`` opens the file (more than once: for its sha256, and in strict mode for a
         check pass in which nothing is saved; ``streng``: one refused line and nothing is

@@ -35,7 +35,7 @@ from application.syntetisk import syntetisk_fodselsnummer
 from domain import frister, kalender
 from domain import kommandoer as k
 from domain import leveranse as l_mod
-from domain.begreper import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
+from domain.begreper import Aktor, Form, Hendelse, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype, kanal_for
 from domain.bruker import Mottaker
 from domain.leveranse import Besokskategori, Leveranse
 from domain.vedtak import Omfang, Utfall
@@ -255,7 +255,7 @@ class _Generator:
         lev.leverandor_id, lev.tom = lev.tilstand.leverandor_id, lev.tilstand.tom
         tj.leveranser.append(lev)
         self.stats.leveranser += 1
-        kanal = l_mod.kanal_for(tj.tjenestetype)
+        kanal = kanal_for(tj.tjenestetype)
         if urgent:
             varslet = self.tid(dag, time(8, 0), time(16, 30))
             self.naa = max(self.naa, varslet)
@@ -405,11 +405,14 @@ class _Generator:
         for hva, s, e, ansatt, kategori in lev.uke:
             try:
                 if hva == "avbestilt":
-                    nye = l_mod.avbestill(tilstand, s, e, s - timedelta(hours=self.rng.randint(1, 72)),
-                                          "OL-beskjed", ktx)
+                    nye = l_mod.avbestill(k.AvbestillBesok(
+                        leveranse_id=lev.id, planlagt_start=s, planlagt_slutt=e,
+                        avbestilt_tid=s - timedelta(hours=self.rng.randint(1, 72)),
+                        journalreferanse="OL-beskjed"), tilstand, ktx)
                 else:
-                    nye = l_mod.registrer_besok(tilstand, uuid4(), s, e, ansatt, kategori,
-                                                "AKUTT-01" if hva == "akutt" else None, ktx)
+                    nye = l_mod.registrer_besok(k.RegistrerBesok(
+                        leveranse_id=lev.id, start=s, slutt=e, ansatt=ansatt, kategori=kategori,
+                        tiltakskode="AKUTT-01" if hva == "akutt" else None), tilstand, ktx)
             except Regelbrudd:
                 continue  # e.g. a visit planned after a death registered the same week
             for ev in nye:
@@ -460,7 +463,7 @@ class _Generator:
         self.synk(lev)
         self.app.send_bytte_bekreftelse(k.SendBytteBekreftelse(
             bruker_id=b.id, tjenestetype=tj.tjenestetype, oppsigelsesdato=dag, sendt_dato=dag), SB)
-        kanal = l_mod.kanal_for(tj.tjenestetype)
+        kanal = kanal_for(tj.tjenestetype)
         self.app.varsle_oppsigelse(k.VarsleOppsigelse(leveranse_id=lev.id, kanal=kanal,
                                                       varslet_tid=naa), SB)
         self.synk(lev)

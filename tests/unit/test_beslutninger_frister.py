@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
 from domain.begreper import Aktor, Kanal, Kontekst, Regelbrudd, Rolle, Tjenestetype
@@ -37,15 +38,21 @@ def gitt_vedtak(*hendelser_fra: object) -> v_mod.Vedtak:
     return v_mod.projiser(None, hs)
 
 
+def varsel(kanal: Kanal, hast: bool, gjelder: Varselgrunn,
+           gjelder_fra: date | None) -> k.VarsleLeverandor:
+    return k.VarsleLeverandor(leveranse_id=uuid4(), kanal=kanal, varslet_tid=NAA, hast=hast,
+                              gjelder=gjelder, gjelder_fra=gjelder_fra)
+
+
 def test_r11_varsel_om_utvidelse_navngir_datoen() -> None:
     lev = gitt_leveranse()
-    [e] = l_mod.varsle(lev, Kanal.PASIENTOVERGANG, NAA, False, ktx(), Varselgrunn.UTVIDELSE,
-                       date(2026, 5, 18))
+    [e] = l_mod.varsle(varsel(Kanal.PASIENTOVERGANG, False, Varselgrunn.UTVIDELSE,
+                              date(2026, 5, 18)), lev, ktx())
     assert isinstance(e, l_mod.LeverandorVarslet)
     assert (e.gjelder, e.gjelder_fra) == (Varselgrunn.UTVIDELSE, date(2026, 5, 18))
     lev = l_mod.projiser(lev, [e])
-    assert l_mod.varsle(lev, Kanal.PASIENTOVERGANG, NAA, False, ktx(), Varselgrunn.UTVIDELSE,
-                        date(2026, 5, 18)) == []  # the same notice twice is recorded once
+    assert l_mod.varsle(varsel(Kanal.PASIENTOVERGANG, False, Varselgrunn.UTVIDELSE,
+                               date(2026, 5, 18)), lev, ktx()) == []  # recorded once
 
 
 @pytest.mark.parametrize(("gjelder", "fra", "felt"), [
@@ -57,14 +64,14 @@ def test_r11_varsel_om_utvidelse_navngir_datoen() -> None:
 def test_r11_varsel_som_ikke_sier_hva_det_gjelder_avvises(gjelder: Varselgrunn,
                                                           fra: date | None, felt: str) -> None:
     with pytest.raises(Regelbrudd) as e:
-        l_mod.varsle(gitt_leveranse(), Kanal.PASIENTOVERGANG, NAA, False, ktx(), gjelder, fra)
+        l_mod.varsle(varsel(Kanal.PASIENTOVERGANG, False, gjelder, fra), gitt_leveranse(), ktx())
     assert (e.value.regel, e.value.felt) == ("R11", felt)
 
 
 def test_r12_hastevarsel_gjelder_oppstart() -> None:
     with pytest.raises(Regelbrudd) as e:
-        l_mod.varsle(gitt_leveranse(), Kanal.TELEFON, NAA, True, ktx(), Varselgrunn.UTVIDELSE,
-                     date(2026, 5, 1))
+        l_mod.varsle(varsel(Kanal.TELEFON, True, Varselgrunn.UTVIDELSE, date(2026, 5, 1)),
+                     gitt_leveranse(), ktx())
     assert (e.value.regel, e.value.felt) == ("R12", "gjelder")
 
 
