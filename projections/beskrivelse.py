@@ -76,6 +76,7 @@ class Beskriver:
         tekst = self._tekster.get(type(e))
         return tekst(self, e) if tekst else type(e).__name__
 
+    # One sentence per event type, all of the same shape: each is that event's own wording.
     _tekster: dict[type, Callable[[Beskriver, Any], str]] = {
         b.BrukerRegistrert: lambda s, e: f"Bruker registrert i bydel {e.bydel}",
         b.BrukervalgInformasjonGitt: lambda s, e: (

@@ -40,6 +40,7 @@ class VentendeBytte:
     ny_leveranse_id: UUID
 
 
+# (Alike in shape only to other frozen dataclasses, e.g. domain.betaling.Grunnlag.)
 @dataclass(frozen=True)
 class LeverandorPaaDato:
     bruker_id: UUID
@@ -54,6 +55,7 @@ class LeverandorPaaDato:
     bytte: VentendeBytte | None = None
 
 
+# (Alike in shape only to other frozen dataclasses: frister.Leveransefakta, api_tables.LagretSvar.)
 @dataclass(frozen=True)
 class Caseload:
     leverandor_id: str
@@ -108,6 +110,8 @@ class GjeldendeLeverandor(Projection):
         "CREATE INDEX IF NOT EXISTS prj_gl_valg_bruker ON prj_gl_valg (bruker_id, tjenestetype)",
     )
 
+    # Every projection's handler table has this shape (sla.py, betalbar_tid, oppfolging/sporing.py):
+    # each says which topics it reads and what handles them; the runner dispatches on it.
     def behandlere(self) -> dict[str, Behandler]:
         return {
             Emne.BRUKER_REGISTRERT: self._bruker_registrert,

@@ -79,6 +79,7 @@ class Timepriser:
         return cls(per_aar)
 
 
+# (Alike in shape only to other frozen dataclasses, e.g. application.referansedata.Kontaktperson.)
 @dataclass(frozen=True)
 class SenAvbestilling:
     """R20: whether a late cancellation is paid is a contract term (default: not payable)."""

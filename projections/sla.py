@@ -59,6 +59,8 @@ class SlaForpliktelse:
     utlost_av: str = ""
     inklusiv: bool = True
 
+    # Same as projections/arbeidsliste.py's Oppgave.fristen: the logic is one function,
+    # frister.Frist.fra_tekst; a shared base class cannot carry it (its field has a default).
     @property
     def fristen(self) -> frister.Frist:
         return frister.Frist.fra_tekst(self.frist, self.inklusiv)
@@ -297,6 +299,8 @@ class Sla(Projection):
 
         return behandle
 
+    # Same shape as the handlers above: each writes its event's row and marks its key; the rows
+    # shared with betalbar_tid are explained at its _revurdering_anmodet.
     def _bekymring_mottatt(self, cur: WriteBuffer, b: _Batch, n: Notification,
                            d: dict[str, Any]) -> None:
         cur.execute("INSERT INTO prj_sla_melding (melding_id, leveranse_id, mottatt_tid) "

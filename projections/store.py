@@ -105,10 +105,24 @@ class Store(ABC):
     def close(self) -> None: ...
 
 
+class _DbapiCursor(Cursor):
+    """What both adapters share: the driver's cursor in ``_cur``, whose rows are typed here."""
+
+    _cur: Any
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rader: list[tuple[Any, ...]] = self._cur.fetchall()
+        return rader
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        rad: tuple[Any, ...] | None = self._cur.fetchone()
+        return rad
+
+
 # --- SQLite -------------------------------------------------------------------------------------
 
 
-class _SqliteCursor(Cursor):
+class _SqliteCursor(_DbapiCursor):
     dialekt = "sqlite"
 
     def __init__(self, cur: sqlite3.Cursor) -> None:
@@ -120,14 +134,6 @@ class _SqliteCursor(Cursor):
 
     def executemany(self, sql: str, rader: Sequence[Sequence[Any]]) -> None:
         self._cur.executemany(sql, rader)
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        rader: list[tuple[Any, ...]] = self._cur.fetchall()
-        return rader
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        rad: tuple[Any, ...] | None = self._cur.fetchone()
-        return rad
 
 
 class SqliteStore(Store):
@@ -204,7 +210,7 @@ def _parametre(params: Sequence[Any]) -> Sequence[Any]:
     return params
 
 
-class _PgCursor(Cursor):
+class _PgCursor(_DbapiCursor):
     """One psycopg cursor per statement: in pipeline mode a reused cursor can be left holding
     an earlier statement's result when a later one is fetched."""
 
@@ -231,14 +237,6 @@ class _PgCursor(Cursor):
         if rader:
             self._cur = self._conn.cursor()
             self._cur.executemany(self._pg(sql), [_parametre(r) for r in rader])
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        rader: list[tuple[Any, ...]] = self._cur.fetchall()
-        return rader
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        rad: tuple[Any, ...] | None = self._cur.fetchone()
-        return rad
 
     # Many values travel as ONE json parameter, encoded by orjson (C) and taken apart by
     # PostgreSQL (C): one round trip and one prepared statement however many rows, and none of

@@ -92,6 +92,7 @@ class IdempotensKonflikt(HTTPException):
     status_code = 422
 
 
+# A table, one line per status: its repetition is the point.
 _TYPER: dict[int, tuple[str, str]] = {
     400: ("ugyldig-foresporsel", "Ugyldig forespørsel"),
     401: ("ikke-autentisert", "Ikke autentisert"),

@@ -55,6 +55,7 @@ class ApiSettings:
     claims: Claims = field(default_factory=Claims)
     utviklingsnokkel: Path = Path("brukervalg-utviklingsnokkel.pem")
     """The local development signing key (created on first use in development mode)."""
+    # (A run of int settings, alike in shape only to application.tidsrapport.Sammendrag's counts.)
     maks_body_bytes: int = 1_000_000
     standard_sidestorrelse: int = 100
     maks_sidestorrelse: int = 500
@@ -82,6 +83,8 @@ class ApiSettings:
             except ValueError:
                 raise ApiSettingsError(f"{navn}={verdi!r} er ikke et heltall") from None
 
+        # Same shape as heltall: two types, two messages; one generic parser would need a type
+        # parameter to save four lines.
         def flyttall(navn: str, standard: float) -> float:
             verdi = tekst(navn)
             try:

@@ -179,6 +179,8 @@ class KlageKvitteringUt(KvitteringUt):
     NY_ID = "klage_id"
 
 
+# Each receipt below has the same shape: its own field, description and NY_ID, so the OpenAPI
+# document names the id each operation returns; the shared part is KvitteringUt.
 class BesokKvitteringUt(KvitteringUt):
     besok_id: UUID = Field(description="besøkets id; samme besøk rapportert igjen gir id-en "
                            "det ble registrert med første gang")

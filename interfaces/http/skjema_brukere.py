@@ -126,6 +126,7 @@ class ValgInn(Inn):
         return k.VelgLeverandor(bruker_id=bruker_id, **self.model_dump())
 
 
+# Same shape as the other input schemas here: each builds its own command type (see StartInn).
 class KorreksjonInn(Inn):
     leverandor_id: LeverandorId
     form: Form
@@ -248,6 +249,8 @@ class ValgUt(Ut):
     korrigert_av: UUID | None
 
 
+# Same fields as the event domain.bruker.LeverandorByttet: the API's schema is its own contract,
+# so a change to the event does not silently change the published document.
 class ByttUt(Ut):
     tjenestetype: Tjenestetype
     fra_leverandor_id: str

@@ -145,6 +145,8 @@ class AvslutningUt(Ut):
     arsak: Sluttarsak
 
 
+# Same fields as the state domain.vedtak.Vedtak: the API's schema is its own contract, so a change
+# to the event or the state does not silently change the published document.
 class VedtakUt(Ut):
     id: UUID
     versjon: int

@@ -34,6 +34,7 @@ SB, VM, LEV, KO, KB = (Rolle.SAKSBEHANDLER, Rolle.VEDTAKSMYNDIG, Rolle.LEVERANDO
                        Rolle.KONTRAKTSOPPFOLGING, Rolle.KLAGEBEHANDLER)
 BYDEL = frozenset({SB, VM})
 
+# A table, one line per operation: its repetition is the point (who may do what, at a glance).
 TILGANG: dict[str, frozenset[Rolle]] = {
     # brukere
     "registrerBruker": BYDEL,
@@ -121,6 +122,7 @@ class Sikt:
     bruker: Bruker | None = None
 
 
+# (Alike in shape only to other frozen dataclasses, e.g. domain.frister.Leveransefakta.)
 @dataclass(frozen=True)
 class _Opphav:
     """The immutable first facts of a vedtak or a delivery: whose, of what, from whom."""

@@ -171,6 +171,10 @@ class Inputs(Projection):
                     "minutter = excluded.minutter, per_uker = excluded.per_uker",
                     (vedtak_id, fra, omfang["minutter"], omfang.get("per_uker", 1)))
 
+    # The same rows as in projections/sla.py (requests, deliveries): each projection keeps its own
+    # copy in its own tables, rebuilt under its own VERSJON; a shared writer would change both read
+    # models when one changes. The handlers' common shape (mark the key, write the event's row) is
+    # each event's own statement.
     def _revurdering_anmodet(self, cur: WriteBuffer, b: _Batch, n: Notification,
                              d: dict[str, Any]) -> None:
         self._tidspunkt(b, d)

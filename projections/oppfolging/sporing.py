@@ -59,6 +59,7 @@ class Oppfolgingssporing(Projection):
         "leveranse_id TEXT NOT NULL, type TEXT NOT NULL, dato TEXT NOT NULL)",
     )
 
+    # Same shape as every projection's handler table (see gjeldende_leverandor.py).
     def behandlere(self) -> dict[str, Behandler]:
         return {
             Emne.LEVERANSE_BESTILT: self._bestilt,

@@ -110,6 +110,8 @@ class ArbeidslisteController(Controller):
         return self._liste(request, kjerne, state, bruker, tjenestetype, regel, frist_foer,
                            fra, antall, html=False)
 
+    # The same parameters as hent_arbeidsliste on purpose: Litestar reads each route's query
+    # parameters from its own signature; the work is one function, _liste.
     @get("/side", media_type="text/html", **leserute(
         "hentArbeidslisteSide", "Arbeidslisten som HTML-side på norsk med Oslo-tid (samme utvalg "
         "og filtre som JSON-listen).", etag=False, ekstra_feil=(503,)))

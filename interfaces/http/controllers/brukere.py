@@ -202,6 +202,9 @@ class BrukerController(Controller):
         return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
             kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
 
+    # Same shape as every write route of this controller and of leveranser.py and vedtak.py: each
+    # names its own path, operation id, summary, body schema and use case, which Litestar reads
+    # into the OpenAPI document; the shared steps are one function, Tjenester.skriv.
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
     def send_bytte_bekreftelse(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,

@@ -50,6 +50,9 @@ NY_MELDING = Skriving(LEVERANSE.lenke, modell=BekymringsmeldingKvitteringUt)
 NYTT_AVVIK = Skriving(LEVERANSE.lenke, modell=AvvikKvitteringUt)
 
 
+# Same shape as VedtakController and BrukerController (controllers/vedtak.py, brukere.py): a
+# read route per resource that names its own operation, reference and output schema; the
+# shared steps (access, ETag, problem details) are one function, Tjenester.les.
 class LeveranseController(Controller):
     path = "/leveranser"
     tags = ["leveranser"]
@@ -80,6 +83,10 @@ class LeveranseController(Controller):
 
         return kjerne.les(request, Ref("leveranse", leveranse_id), hent)
 
+    # The write routes below share one shape with those of brukere.py and vedtak.py: each names its
+    # own path, operation id, summary, body schema and use case, which Litestar reads from the
+    # signature into the OpenAPI document; a route table or shared helper would hide them. The
+    # shared steps are one function, Tjenester.skriv.
     @post("/{leveranse_id:uuid}/varsler", **skriverute(
         "varsleLeverandor", "Registrer at bydelen varslet leverandøren: Pasientovergang for "
         "hjemmesykepleie, Henvendelse for praktisk bistand, telefon ved hast (R09, R11–R13)."))

@@ -36,6 +36,8 @@ from interfaces.http.skjema_lesemodeller import (
 Gruppe = Literal["leverandor", "bydel", "maaned", "regel", "plikt"]
 
 
+# Same shape as the report controllers in leverandorer.py: a class per path, as Litestar
+# groups routes; what they share (the checks, the access log per listed bruker) is les_rapport.
 class SlaController(Controller):
     path = "/sla"
     tags = ["rapporter"]

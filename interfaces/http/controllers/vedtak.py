@@ -85,6 +85,9 @@ class VedtakController(Controller):
         return kjerne.skriv(request, Ref("vedtak", vedtak_id), data, lambda a, _, valg: (
             kjerne.app.revider_vedtak(data.kommando(vedtak_id), a, **valg)), VEDTAK)
 
+    # Same shape as every write route of this controller and of leveranser.py and brukere.py: each
+    # names its own path, operation id, summary, body schema and use case, which Litestar reads
+    # into the OpenAPI document; the shared steps are one function, Tjenester.skriv.
     @post("/{vedtak_id:uuid}/forlengelser", **skriverute(
         "forlengVedtak", "Forleng vedtaket til en senere sluttdato (eller løpende)."))
     def forleng_vedtak(self, request: Request, kjerne: TjenesterParam, vedtak_id: VedtakId,
