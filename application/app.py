@@ -38,7 +38,6 @@ from domain.begreper import (
     IkkeFunnet,
     Kontekst,
     Regelbrudd,
-    Sluttarsak,
 )
 from domain.bruker import Bruker
 from domain.frister import Fristregler
@@ -393,7 +392,7 @@ class BrukervalgApp(Application[UUID]):
                                      "registrert på en bruker med andre opplysninger")
                 return Kvittering(b.id, b.version, 0)
         bruker_id = uuid4()
-        hendelser = b_mod.registrer(bruker_id, fnr, cmd.navn, cmd.bydel, ktx)
+        hendelser = b_mod.registrer(cmd, bruker_id, ktx)
         indeks = Hendelser(indeks_id, registrert[-1].originator_version if registrert else 0, ktx)
         indeks.ny(FodselsnummerIndeksert, bruker_id=bruker_id)
         return self._lagre([*hendelser, *indeks.liste], bruker_id, 0, medfolgende=medfolgende)
@@ -403,8 +402,7 @@ class BrukervalgApp(Application[UUID]):
                                    forventet_versjon: Collection[int] | None = None,
                                    medfolgende: Medfolgende | None = None) -> Kvittering:
         b = self.bruker(cmd.bruker_id, forventet_versjon)
-        ny = b_mod.gi_informasjon(b, cmd.gitt_tid, cmd.gitt_av, cmd.gitt_til, cmd.mottaker_navn,
-                                  self._ktx(aktor))
+        ny = b_mod.gi_informasjon(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -413,8 +411,7 @@ class BrukervalgApp(Application[UUID]):
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         b = self.bruker(cmd.bruker_id, forventet_versjon)
         self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
-        ny = b_mod.velg_leverandor(b, cmd.tjenestetype, cmd.leverandor_id, cmd.form,
-                                   cmd.gyldig_fra, self._ktx(aktor))
+        ny = b_mod.velg_leverandor(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -424,8 +421,7 @@ class BrukervalgApp(Application[UUID]):
         b = self.bruker(cmd.bruker_id, forventet_versjon)
         original = next((v for v in b.valg if v.hendelse_id == cmd.korrigerer), None)
         self.ref.leverandor(cmd.leverandor_id, original.tjenestetype if original else None)
-        ny = b_mod.korriger_valg(b, cmd.korrigerer, cmd.leverandor_id, cmd.form, cmd.gyldig_fra,
-                                 cmd.begrunnelse, self._ktx(aktor))
+        ny = b_mod.korriger_valg(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -439,9 +435,7 @@ class BrukervalgApp(Application[UUID]):
         gammel = self.leveranse(ref.leveranse_id) if ref else None
         bytte = b.ventende_bytte(cmd.tjenestetype, cmd.oppsigelsesdato)
         ventende = self.leveranse(bytte.ny_leveranse_id) if bytte else None
-        ut = saksgang.bytt_leverandor(b, gammel, cmd.tjenestetype, cmd.til_leverandor_id,
-                                      cmd.form, cmd.oppsigelsesdato, cmd.ny_leveranse_id,
-                                      self._ktx(aktor), ventende)
+        ut = saksgang.bytt_leverandor(cmd, b, gammel, ventende, self._ktx(aktor))
         return self._lagre_ny_leveranse(ut, medfolgende)
 
     @brukstilfelle
@@ -449,8 +443,7 @@ class BrukervalgApp(Application[UUID]):
                                forventet_versjon: Collection[int] | None = None,
                                medfolgende: Medfolgende | None = None) -> Kvittering:
         b = self.bruker(cmd.bruker_id, forventet_versjon)
-        ny = b_mod.bekreft_bytte(b, cmd.tjenestetype, cmd.oppsigelsesdato, cmd.sendt_dato,
-                                 self._ktx(aktor))
+        ny = b_mod.bekreft_bytte(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -459,8 +452,7 @@ class BrukervalgApp(Application[UUID]):
                                    medfolgende: Medfolgende | None = None) -> Kvittering:
         """R19: the household income that decides the co-payment bracket."""
         b = self.bruker(cmd.bruker_id, forventet_versjon)
-        ny = b_mod.registrer_husstandsinntekt(b, cmd.nettoinntekt, cmd.gyldig_fra, cmd.kilde,
-                                              self._ktx(aktor))
+        ny = b_mod.registrer_husstandsinntekt(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -469,16 +461,16 @@ class BrukervalgApp(Application[UUID]):
                         medfolgende: Medfolgende | None = None) -> Kvittering:
         b = self.bruker(cmd.bruker_id, forventet_versjon)
         self.ref.bydel(cmd.til_bydel, "til_bydel")
-        ny = b_mod.flytt_til_bydel(b, cmd.til_bydel, cmd.dato, self._ktx(aktor))
+        ny = b_mod.flytt_til_bydel(cmd, b, self._ktx(aktor))
         return self._lagre(ny, b.id, b.version, medfolgende=medfolgende)
 
-    def _avslutt_alt(self, bruker_id: UUID, dato: Any, arsak: Sluttarsak, aktor: Aktor,
+    def _avslutt_alt(self, cmd: k.RegistrerDodsfall | k.RegistrerUtflytting, aktor: Aktor,
                      forventet_versjon: Collection[int] | None,
                      medfolgende: Medfolgende | None) -> Kvittering:
-        b = self.bruker(bruker_id, forventet_versjon)
+        b = self.bruker(cmd.bruker_id, forventet_versjon)
         leveranser = [self.leveranse(i) for i in b.leveranser]
         vedtak = [self.vedtak(i) for i in b.vedtak]
-        ut = saksgang.avslutt_alt(b, leveranser, vedtak, dato, arsak, self._ktx(aktor))
+        ut = saksgang.avslutt_alt(cmd, b, leveranser, vedtak, self._ktx(aktor))
         return self._lagre(ut.hendelser, b.id, b.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -486,15 +478,13 @@ class BrukervalgApp(Application[UUID]):
                            forventet_versjon: Collection[int] | None = None,
                            medfolgende: Medfolgende | None = None) -> Kvittering:
         """R23: one atomic save ends every active delivery and vedtak on the date of death."""
-        return self._avslutt_alt(cmd.bruker_id, cmd.dodsdato, Sluttarsak.DODSFALL, aktor,
-                                 forventet_versjon, medfolgende)
+        return self._avslutt_alt(cmd, aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def registrer_utflytting(self, cmd: k.RegistrerUtflytting, aktor: Aktor, *,
                              forventet_versjon: Collection[int] | None = None,
                              medfolgende: Medfolgende | None = None) -> Kvittering:
-        return self._avslutt_alt(cmd.bruker_id, cmd.dato, Sluttarsak.FLYTTET, aktor,
-                                 forventet_versjon, medfolgende)
+        return self._avslutt_alt(cmd, aktor, forventet_versjon, medfolgende)
 
     # --- Vedtak -----------------------------------------------------------------------------
 
@@ -504,16 +494,11 @@ class BrukervalgApp(Application[UUID]):
                     medfolgende: Medfolgende | None = None) -> Kvittering:
         """``forventet_versjon`` is the bruker's (the vedtak is new)."""
         b = self.bruker(cmd.bruker_id, forventet_versjon)
-        for vid, tjenestetype in b.vedtak.items():  # the same vedtak made twice is recorded once
-            if tjenestetype == cmd.tjenestetype:
-                v = self.vedtak(vid)
-                if (v.gyldig_fra, v.gyldig_til, v.omfang[0][1], v.vedtaksdato) == (
-                        cmd.gyldig_fra, cmd.gyldig_til, cmd.omfang, cmd.vedtaksdato):
-                    return Kvittering(v.id, v.version, 0)
+        tidligere = [self.vedtak(i) for i, t in b.vedtak.items() if t == cmd.tjenestetype]
         lev = self.leveranse(cmd.knytt_til_leveranse_id) if cmd.knytt_til_leveranse_id else None
-        ut = saksgang.fatt_vedtak(b, cmd.vedtak_id, cmd.tjenestetype, cmd.gyldig_fra,
-                                  cmd.gyldig_til, cmd.omfang, cmd.vedtaksdato, lev,
-                                  self._ktx(aktor))
+        ut = saksgang.fatt_vedtak(cmd, b, tidligere, lev, self._ktx(aktor))
+        if ut.id is not None and not ut.hendelser:  # the same vedtak again: the first one
+            return Kvittering(ut.id, self.vedtak(ut.id).version, 0)
         return self._lagre(ut.hendelser, cmd.vedtak_id, 0, medfolgende=medfolgende)
 
     def _kommando(self, hent: Callable[[UUID, Collection[int] | None], Any], ident: UUID,
@@ -531,7 +516,7 @@ class BrukervalgApp(Application[UUID]):
                                  forventet_versjon: Collection[int] | None = None,
                                  medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.registrer_mottatt(
-            v, cmd.mottatt_dato, self.fristregler, ktx), aktor, forventet_versjon, medfolgende)
+            cmd, v, ktx, self.fristregler), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def anmod_revurdering(self, cmd: k.AnmodRevurdering, aktor: Aktor, *,
@@ -539,8 +524,7 @@ class BrukervalgApp(Application[UUID]):
                           medfolgende: Medfolgende | None = None) -> Kvittering:
         v = self.vedtak(cmd.vedtak_id, forventet_versjon)
         self.ref.leverandor(cmd.leverandor_id)
-        ny = v_mod.anmod_revurdering(v, cmd.revurdering_id, cmd.anmodet_tid, cmd.leverandor_id,
-                                     cmd.begrunnelse, self._ktx(aktor))
+        ny = v_mod.anmod_revurdering(cmd, v, self._ktx(aktor))
         return self._lagre(ny, v.id, v.version, (cmd.revurdering_id,), medfolgende=medfolgende)
 
     @brukstilfelle
@@ -548,16 +532,14 @@ class BrukervalgApp(Application[UUID]):
                            forventet_versjon: Collection[int] | None = None,
                            medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.besvar_revurdering(
-            v, cmd.revurdering_id, cmd.besvart_tid, cmd.utfall, cmd.nytt_omfang, cmd.gyldig_fra,
-            ktx), aktor, forventet_versjon, medfolgende)
+            cmd, v, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def revider_vedtak(self, cmd: k.ReviderVedtak, aktor: Aktor, *,
                        forventet_versjon: Collection[int] | None = None,
                        medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.revider(
-            v, cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse, ktx), aktor, forventet_versjon,
-            medfolgende)
+            cmd, v, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def forleng_vedtak(self, cmd: k.ForlengVedtak, aktor: Aktor, *,
@@ -568,7 +550,7 @@ class BrukervalgApp(Application[UUID]):
         b = self.bruker(v.bruker_id)
         leveranser = [self.leveranse(i) for i, ref in b.leveranser.items() if ref.vedtak_id == v.id
                       or ref.vedtak_id is None]
-        ut = saksgang.forleng_vedtak(b, v, leveranser, cmd.ny_gyldig_til, self._ktx(aktor))
+        ut = saksgang.forleng_vedtak(cmd, b, v, leveranser, self._ktx(aktor))
         return self._lagre(ut.hendelser, v.id, v.version, medfolgende=medfolgende)
 
     @brukstilfelle
@@ -576,14 +558,14 @@ class BrukervalgApp(Application[UUID]):
                        forventet_versjon: Collection[int] | None = None,
                        medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.avslutt(
-            v, cmd.dato, cmd.arsak, ktx), aktor, forventet_versjon, medfolgende)
+            cmd, v, ktx), aktor, forventet_versjon, medfolgende)
 
     @brukstilfelle
     def motta_klage(self, cmd: k.MottaKlage, aktor: Aktor, *,
                     forventet_versjon: Collection[int] | None = None,
                     medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.motta_klage(
-            v, cmd.klage_id, cmd.mottatt_dato, cmd.gjelder, self.fristregler, ktx), aktor,
+            cmd, v, ktx, self.fristregler), aktor,
             forventet_versjon, medfolgende, (cmd.klage_id,))
 
     @brukstilfelle
@@ -591,7 +573,7 @@ class BrukervalgApp(Application[UUID]):
                      forventet_versjon: Collection[int] | None = None,
                      medfolgende: Medfolgende | None = None) -> Kvittering:
         return self._kommando(self.vedtak, cmd.vedtak_id, lambda v, ktx: v_mod.avgjor_klage(
-            v, cmd.klage_id, cmd.avgjort_dato, cmd.utfall, cmd.begrunnelse, ktx), aktor,
+            cmd, v, ktx), aktor,
             forventet_versjon, medfolgende)
 
     # --- Leveranse --------------------------------------------------------------------------
@@ -605,9 +587,7 @@ class BrukervalgApp(Application[UUID]):
         if cmd.leverandor_id is not None:
             self.ref.leverandor(cmd.leverandor_id, cmd.tjenestetype)
         vedtak = self.vedtak(cmd.vedtak_id) if cmd.vedtak_id else None
-        ut = saksgang.bestill_leveranse(b, vedtak, cmd.tjenestetype, cmd.leveranse_id,
-                                        cmd.leverandor_id, self.ref.kommunal_id, cmd.fom, cmd.tom,
-                                        self._ktx(aktor))
+        ut = saksgang.bestill_leveranse(cmd, b, vedtak, self._ktx(aktor), self.ref.kommunal_id)
         return self._lagre_ny_leveranse(ut, medfolgende)
 
     def _lagre_ny_leveranse(self, ut: saksgang.Beslutning,
@@ -705,8 +685,7 @@ class BrukervalgApp(Application[UUID]):
                           medfolgende: Medfolgende | None = None) -> Kvittering:
         lev = self.leveranse(cmd.leveranse_id, forventet_versjon)
         b = self.bruker(lev.bruker_id)
-        ut = saksgang.avslutt_leveranse(b, lev, cmd.sluttdato, cmd.arsak, cmd.sluttnotat,
-                                        self._ktx(aktor))
+        ut = saksgang.avslutt_leveranse(cmd, b, lev, self._ktx(aktor))
         return self._lagre(ut.hendelser, lev.id, lev.version, medfolgende=medfolgende)
 
     @brukstilfelle

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -287,6 +288,21 @@ def projektor(evolve: Any) -> Any:
         return state
 
     return projiser
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen_mapping(entries: Mapping[K, V] | None = None) -> Mapping[K, V]:
+    """A read-only mapping for frozen state: a change is a new copy (``with_entry``), never made in
+    place (a ``MappingProxyType``, so even a caller that ignores the types cannot write to it)."""
+    return MappingProxyType(dict(entries or {}))
+
+
+def with_entry(mapping: Mapping[K, V], key: K, value: V) -> Mapping[K, V]:
+    """A copy of ``mapping`` with ``key`` set to ``value``; the original is untouched."""
+    return MappingProxyType({**mapping, key: value})
 
 
 def sjekk_periode(fom: date, tom: date | None, felt: str = "tom", regel: str = "BV3") -> None:

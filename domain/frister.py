@@ -6,6 +6,12 @@ at T and the deadline worklist all call it; none of them decides on its own. The
 themselves are calendar arithmetic in ``domain.kalender``; "the deadline has passed" is decided
 only by ``Frist.passert`` (through ``kalender.foer``, so the autumn DST hour is real time).
 
+Why this is one module, above ~500 lines: it holds every legal deadline side by side, one function
+per rule (``_leveranse`` for R11 start and R13, ``_r12``, ``_vedtak`` for R11 changes, R16 and
+R25, ``_r21``), together with the one meaning of a deadline (``Frist``: inclusive or not, a date
+meaning the end of that Oslo day; ``status``). An auditor checks a deadline and what "met" and
+"passed" mean for it in one sitting; split, the two halves of each deadline would be in two files.
+
 Decisions where the seeds leave a choice (README, "Decisions"):
 
 - R11 start: the first non-urgent Pasientovergang notice about the start (or a switch, or one

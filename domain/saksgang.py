@@ -1,21 +1,24 @@
 """Decisions that span aggregates: ordering, switching, linking a vedtak, death and moving out.
 
-Each returns the new events per aggregate; the application saves them in one atomic save, and the
-Bruker aggregate is always among them, so concurrent commands on one user conflict instead of
-interleaving.
+Each has the shape ``navn(cmd, states…, ktx) -> Beslutning``: the command (``domain.kommandoer``)
+first, then the states it decides on, then the context. It returns the new events of every
+aggregate it touches; the application saves them in one atomic save, and the Bruker aggregate is
+always among them, so concurrent commands on one user conflict instead of interleaving.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
 from domain import bruker as b_mod
 from domain import kalender
+from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
-from domain.begreper import Form, Hendelse, Hendelser, Kontekst, Regelbrudd, Sluttarsak, Tjenestetype
+from domain.begreper import Hendelse, Hendelser, Kontekst, Regelbrudd, Sluttarsak, Tjenestetype
 from domain.bruker import Bruker
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
@@ -42,13 +45,14 @@ def _sjekk_overlapp(b: Bruker, tjenestetype: Tjenestetype, fom: date, tom: date 
                          f"({annen.leverandor_id}, {annen.fom}–{slutt}) av samme tjenestetype")
 
 
-def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestetype,
-                      leveranse_id: UUID, leverandor_id: str | None, kommunal_id: str, fom: date,
-                      tom: date | None, ktx: Kontekst) -> Beslutning:
-    """Order the service from the chosen provider (R03: municipal if no choice), no overlap (R08).
+def bestill_leveranse(cmd: k.BestillLeveranse, b: Bruker, vedtak: Vedtak | None, ktx: Kontekst,
+                      kommunal_id: str) -> Beslutning:
+    """Order the service from the chosen provider (R03: municipal if no choice, ``kommunal_id``
+    from the reference data), no overlap (R08).
 
     Without a vedtak the service starts before the application is decided (R14).
     """
+    tjenestetype, leveranse_id, fom, tom = cmd.tjenestetype, cmd.leveranse_id, cmd.fom, cmd.tom
     if tom is not None and tom < fom:
         raise Regelbrudd("BV3", "tom", f"sluttdato {tom} er før startdato {fom}")
     if vedtak is not None:
@@ -61,7 +65,7 @@ def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestety
                              f"({vedtak.gyldig_fra}–{vedtak.gyldig_til or 'løpende'})")
         if tom is None or (vedtak.gyldig_til is not None and tom > vedtak.gyldig_til):
             tom = vedtak.gyldig_til
-    leverandor = leverandor_id or b.valgt_leverandor(tjenestetype, fom, kommunal_id)
+    leverandor = cmd.leverandor_id or b.valgt_leverandor(tjenestetype, fom, kommunal_id)
     b_mod.sjekk_i_live(b, fom, "fom")
     vedtak_id = vedtak.id if vedtak else None
     for ref in b.leveranser.values():  # the same order repeated is recorded once
@@ -79,15 +83,16 @@ def bestill_leveranse(b: Bruker, vedtak: Vedtak | None, tjenestetype: Tjenestety
     return ut
 
 
-def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestetype,
-                    til_leverandor_id: str, form: Form, oppsigelsesdato: date,
-                    ny_leveranse_id: UUID, ktx: Kontekst,
-                    ventende: Leveranse | None = None) -> Beslutning:
+def bytt_leverandor(cmd: k.ByttLeverandor, b: Bruker, gammel: Leveranse | None,
+                    ventende: Leveranse | None, ktx: Kontekst) -> Beslutning:
     """R06-R08: switch at any time without a reason; ten days' notice; no overlap.
 
+    ``gammel``: the delivery running on the notice date (``Bruker.leveranse_paa``);
     ``ventende``: the delivery of a switch not yet taken over (``Bruker.ventende_bytte``); a new
     notice then is a change of mind (``_skift_mening``).
     """
+    tjenestetype, til_leverandor_id = cmd.tjenestetype, cmd.til_leverandor_id
+    oppsigelsesdato, ny_leveranse_id = cmd.oppsigelsesdato, cmd.ny_leveranse_id
     for x in b.bytter:
         if (x.tjenestetype, x.oppsigelsesdato, x.til_leverandor_id) == (
                 tjenestetype, oppsigelsesdato, til_leverandor_id):
@@ -101,8 +106,7 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
     if bytte is not None and bytte.gammel_leveranse_id == gammel.id:
         if ventende is None or ventende.id != bytte.ny_leveranse_id:
             raise ValueError("the pending switch's delivery must be given")  # a caller's defect
-        return _skift_mening(b, gammel, ventende, bytte, til_leverandor_id, form,
-                             oppsigelsesdato, ny_leveranse_id, ktx)
+        return _skift_mening(cmd, b, gammel, ventende, bytte, ktx)
     if gammel.avsluttet is not None and gammel.avsluttet.arsak is Sluttarsak.BYTTE_AV_LEVERANDOR:
         raise Regelbrudd("R08", "oppsigelsesdato", "et bytte er allerede registrert; leveransen "
                          f"slutter {gammel.avsluttet.sluttdato} og en ny leverandør tar over")
@@ -123,7 +127,7 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
                               til_leverandor_id, forste_dag, ny_tom, ktx))
     h = Hendelser(b.id, b.version, ktx)
     h.ny(b_mod.LeverandorByttet, tjenestetype=tjenestetype, fra_leverandor_id=gammel.leverandor_id,
-         til_leverandor_id=til_leverandor_id, form=form, oppsigelsesdato=oppsigelsesdato,
+         til_leverandor_id=til_leverandor_id, form=cmd.form, oppsigelsesdato=oppsigelsesdato,
          gammel_leveranse_id=gammel.id, siste_dag_gammel=siste_dag,
          ny_leveranse_id=ny_leveranse_id, forste_dag_ny=forste_dag)
     h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=gammel.id, tom=siste_dag,
@@ -134,10 +138,10 @@ def bytt_leverandor(b: Bruker, gammel: Leveranse | None, tjenestetype: Tjenestet
     return ut
 
 
-def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
-                  bytte: b_mod.LeverandorByttet, til_leverandor_id: str, form: Form,
-                  oppsigelsesdato: date, ny_leveranse_id: UUID, ktx: Kontekst) -> Beslutning:
+def _skift_mening(cmd: k.ByttLeverandor, b: Bruker, gammel: Leveranse, ventende: Leveranse,
+                  bytte: b_mod.LeverandorByttet, ktx: Kontekst) -> Beslutning:
     """R06 during a pending switch: the user may choose again "når som helst" (seed 003).
+    A step of ``bytt_leverandor``: ``bytte`` is the pending switch whose delivery is ``ventende``.
 
     The old provider was given notice by the first switch, and its ten days (R07) run from that
     oppsigelsesdato: its end stays. The pending delivery never began, so it is annulled (ended the
@@ -145,6 +149,8 @@ def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
     and the newest choice takes over on the day the pending one would have. So choice, deliveries
     and current provider agree on every date, and nothing overlaps (R08).
     """
+    til_leverandor_id, oppsigelsesdato = cmd.til_leverandor_id, cmd.oppsigelsesdato
+    ny_leveranse_id = cmd.ny_leveranse_id
     if oppsigelsesdato < bytte.oppsigelsesdato:
         raise Regelbrudd("R07", "oppsigelsesdato", f"et nytt bytte kan ikke ha oppsigelsesdato "
                          f"før det ventende byttets ({bytte.oppsigelsesdato})")
@@ -167,7 +173,8 @@ def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
                               til_leverandor_id, overtar, tom, ktx))
     h = Hendelser(b.id, b.version, ktx)
     h.ny(b_mod.LeverandorByttet, tjenestetype=ventende.tjenestetype,
-         fra_leverandor_id=gammel.leverandor_id, til_leverandor_id=til_leverandor_id, form=form,
+         fra_leverandor_id=gammel.leverandor_id, til_leverandor_id=til_leverandor_id,
+         form=cmd.form,
          oppsigelsesdato=oppsigelsesdato, gammel_leveranse_id=gammel.id,
          siste_dag_gammel=bytte.siste_dag_gammel, ny_leveranse_id=ny_leveranse_id,
          forste_dag_ny=overtar, annullert_leveranse_id=ventende.id)
@@ -180,14 +187,25 @@ def _skift_mening(b: Bruker, gammel: Leveranse, ventende: Leveranse,
     return ut
 
 
-def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_fra: date,
-                gyldig_til: date | None, omfang: v_mod.Omfang, vedtaksdato: date,
+def fatt_vedtak(cmd: k.FattVedtak, b: Bruker, tidligere: Iterable[Vedtak],
                 knytt_til: Leveranse | None, ktx: Kontekst) -> Beslutning:
-    """Make a vedtak for a user; a service already started is linked, with equal dates (R14)."""
+    """Make a vedtak for a user; a service already started is linked, with equal dates (R14).
+
+    ``tidligere``: the user's vedtak (``Bruker.vedtak``); the same vedtak made again (same
+    tjenestetype, validity, scope and date) is recorded once: no events, the id of the first.
+    ``knytt_til``: the delivery ``cmd.knytt_til_leveranse_id`` names.
+    """
+    vedtak_id, tjenestetype, gyldig_fra = cmd.vedtak_id, cmd.tjenestetype, cmd.gyldig_fra
+    for v in tidligere:
+        if (v.bruker_id, v.tjenestetype, v.gyldig_fra, v.gyldig_til, v.omfang[0][1],
+                v.vedtaksdato) == (b.id, tjenestetype, gyldig_fra, cmd.gyldig_til, cmd.omfang,
+                                   cmd.vedtaksdato):
+            return Beslutning(id=v.id)
+    if cmd.bruker_id != b.id:
+        raise ValueError("the command's bruker must be the one given")  # a caller's defect
     b_mod.sjekk_i_live(b, gyldig_fra, "gyldig_fra")
     ut = Beslutning(id=vedtak_id)
-    ut.legg_til(v_mod.fatt(vedtak_id, b.id, tjenestetype, gyldig_fra, gyldig_til, omfang,
-                           vedtaksdato, ktx))
+    ut.legg_til(v_mod.fatt(cmd, ktx))
     if knytt_til is not None:
         if knytt_til.bruker_id != b.id or knytt_til.tjenestetype != tjenestetype:
             raise Regelbrudd("R14", "knytt_til_leveranse_id",
@@ -206,13 +224,14 @@ def fatt_vedtak(b: Bruker, vedtak_id: UUID, tjenestetype: Tjenestetype, gyldig_f
     return ut
 
 
-def forleng_vedtak(b: Bruker, v: Vedtak, leveranser: list[Leveranse], ny_gyldig_til: date | None,
+def forleng_vedtak(cmd: k.ForlengVedtak, b: Bruker, v: Vedtak, leveranser: Iterable[Leveranse],
                    ktx: Kontekst) -> Beslutning:
     """Extend a vedtak; its running deliveries that ended with it continue with it (R11: an
-    extension is notified like a start). A delivery already continued by another is left as is."""
+    extension is notified like a start). A delivery already continued by another is left as is.
+    ``leveranser``: the user's deliveries (those of other vedtak are passed over)."""
     ut = Beslutning(id=v.id)
-    gammel_til = v.gyldig_til
-    ut.legg_til(v_mod.forleng(v, ny_gyldig_til, ktx))
+    gammel_til, ny_gyldig_til = v.gyldig_til, cmd.ny_gyldig_til
+    ut.legg_til(v_mod.forleng(cmd, v, ktx))
     if not ut.hendelser:
         return ut
     h = Hendelser(b.id, b.version, ktx)
@@ -231,15 +250,16 @@ def forleng_vedtak(b: Bruker, v: Vedtak, leveranser: list[Leveranse], ny_gyldig_
     return ut
 
 
-def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttarsak,
-                      sluttnotat: str, ktx: Kontekst) -> Beslutning:
+def avslutt_leveranse(cmd: k.AvsluttLeveranse, b: Bruker, lev: Leveranse,
+                      ktx: Kontekst) -> Beslutning:
     """R22: the provider ends the service when the need ceases (or the vedtak expires)."""
+    sluttdato, arsak = cmd.sluttdato, cmd.arsak
     if arsak in (Sluttarsak.DODSFALL, Sluttarsak.FLYTTET, Sluttarsak.BYTTE_AV_LEVERANDOR):
         raise Regelbrudd("R22", "arsak", f"{arsak} registreres med egen kommando")
     if sluttdato < lev.fom - timedelta(days=1):
         raise Regelbrudd("BV3", "sluttdato", "sluttdato er før leveransen startet")
     ut = Beslutning(id=lev.id)
-    ut.legg_til(l_mod.avslutt(lev, sluttdato, arsak, sluttnotat, ktx))
+    ut.legg_til(l_mod.avslutt(lev, sluttdato, arsak, cmd.sluttnotat, ktx))
     if ut.hendelser:
         h = Hendelser(b.id, b.version, ktx)
         h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=lev.id, tom=sluttdato, arsak=arsak)
@@ -247,9 +267,15 @@ def avslutt_leveranse(b: Bruker, lev: Leveranse, sluttdato: date, arsak: Sluttar
     return ut
 
 
-def avslutt_alt(b: Bruker, leveranser: list[Leveranse], vedtak: list[Vedtak], dato: date,
-                arsak: Sluttarsak, ktx: Kontekst) -> Beslutning:
-    """R23: on death or moving out, every active delivery and vedtak ends on that date."""
+def avslutt_alt(cmd: k.RegistrerDodsfall | k.RegistrerUtflytting, b: Bruker,
+                leveranser: Iterable[Leveranse], vedtak: Iterable[Vedtak],
+                ktx: Kontekst) -> Beslutning:
+    """R23: on death or moving out, every active delivery and vedtak ends on that date.
+    ``leveranser`` and ``vedtak``: the user's (``Bruker.leveranser``, ``Bruker.vedtak``)."""
+    if isinstance(cmd, k.RegistrerDodsfall):
+        dato, arsak = cmd.dodsdato, Sluttarsak.DODSFALL
+    else:
+        dato, arsak = cmd.dato, Sluttarsak.FLYTTET
     registrert = b.dodsdato if arsak is Sluttarsak.DODSFALL else b.utflyttet
     if registrert == dato:
         return Beslutning(id=b.id)
@@ -268,6 +294,7 @@ def avslutt_alt(b: Bruker, leveranser: list[Leveranse], vedtak: list[Vedtak], da
             h.ny(b_mod.LeveranseperiodeEndret, leveranse_id=lev.id, tom=dato, arsak=arsak)
     for v in vedtak:
         if v.avsluttet is None and (v.gyldig_til is None or v.gyldig_til > dato):
-            ut.legg_til(v_mod.avslutt(v, dato, arsak, ktx))
+            ut.legg_til(v_mod.avslutt(k.AvsluttVedtak(vedtak_id=v.id, dato=dato, arsak=arsak), v,
+                                      ktx))
     ut.legg_til(h.liste)
     return ut

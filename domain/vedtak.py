@@ -1,12 +1,17 @@
-"""Vedtak: the decision granting a service, its scope and validity; also the order to the provider."""
+"""Vedtak: the decision granting a service, its scope and validity; also the order to the provider.
+
+Its decisions have the shape ``navn(cmd, state, ktx) -> events`` (the command from
+``domain.kommandoer``; the appeal deadline's two also take the deadline settings, ``regler``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import singledispatch
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,9 +27,14 @@ from domain.begreper import (
     Sluttarsak,
     Tjenestetype,
     aktiv_paa,
+    frozen_mapping,
     projektor,
     sjekk_periode,
+    with_entry,
 )
+
+if TYPE_CHECKING:  # domain.kommandoer imports this module (Omfang, Utfall, Klageutfall)
+    from domain import kommandoer as k
 
 MINSTE_VARIGHET = timedelta(days=14)
 
@@ -164,14 +174,17 @@ class KlageAvgjort(Hendelse):
 # --- state ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Revurdering:
     anmodning: RevurderingAnmodet
     svar: RevurderingBesvart | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Vedtak:
+    """The vedtak's state: frozen; ``evolve`` returns a new one (``dataclasses.replace``) and the
+    fold (``domain.begreper.projektor``) is the only place that sets ``version``."""
+
     id: UUID
     version: int
     bruker_id: UUID
@@ -180,16 +193,16 @@ class Vedtak:
     gyldig_til: date | None
     vedtaksdato: date
     vedtaksmyndig: str
-    omfang: list[tuple[date, Omfang]]
+    omfang: tuple[tuple[date, Omfang], ...]
     mottatt_dato: date | None = None
     klagefrist: date | None = None
-    revurderinger: dict[UUID, Revurdering] = field(default_factory=dict)
-    klager: dict[UUID, KlageMottatt] = field(default_factory=dict)
-    klageavgjorelser: dict[UUID, KlageAvgjort] = field(default_factory=dict)
+    revurderinger: Mapping[UUID, Revurdering] = field(default_factory=frozen_mapping)
+    klager: Mapping[UUID, KlageMottatt] = field(default_factory=frozen_mapping)
+    klageavgjorelser: Mapping[UUID, KlageAvgjort] = field(default_factory=frozen_mapping)
     avsluttet: VedtakAvsluttet | None = None
     # R11: every scope and every extension as recorded (version, ..., when recorded).
-    omfangshistorikk: list[frister.Omfangsendring] = field(default_factory=list)
-    forlengelser: list[frister.Forlengelse] = field(default_factory=list)
+    omfangshistorikk: tuple[frister.Omfangsendring, ...] = ()
+    forlengelser: tuple[frister.Forlengelse, ...] = ()
     gyldig_til_fattet: date | None = None
 
     def fristfakta(self) -> frister.Vedtaksfakta:
@@ -230,8 +243,8 @@ def _(e: VedtakFattet, state: Vedtak | None) -> Vedtak:
     return Vedtak(id=e.originator_id, version=e.originator_version, bruker_id=e.bruker_id,
                   tjenestetype=e.tjenestetype, gyldig_fra=e.gyldig_fra, gyldig_til=e.gyldig_til,
                   vedtaksdato=e.vedtaksdato, vedtaksmyndig=e.aktor.person_id,
-                  omfang=[(e.gyldig_fra, e.omfang)], gyldig_til_fattet=e.gyldig_til,
-                  omfangshistorikk=[_omfangsendring(e, e.gyldig_fra, e.omfang)])
+                  omfang=((e.gyldig_fra, e.omfang),), gyldig_til_fattet=e.gyldig_til,
+                  omfangshistorikk=(_omfangsendring(e, e.gyldig_fra, e.omfang),))
 
 
 def _omfangsendring(e: Hendelse, fra: date, omfang: Omfang) -> frister.Omfangsendring:
@@ -239,61 +252,55 @@ def _omfangsendring(e: Hendelse, fra: date, omfang: Omfang) -> frister.Omfangsen
                                   e.timestamp)
 
 
-def _nytt_omfang(v: Vedtak, e: Hendelse, fra: date, omfang: Omfang) -> None:
-    v.omfang = sorted([*(x for x in v.omfang if x[0] != fra), (fra, omfang)], key=lambda x: x[0])
-    v.omfangshistorikk.append(_omfangsendring(e, fra, omfang))
+def _nytt_omfang(v: Vedtak, e: Hendelse, fra: date, omfang: Omfang) -> Vedtak:
+    return replace(v, omfang=tuple(sorted([*(x for x in v.omfang if x[0] != fra), (fra, omfang)],
+                                          key=lambda x: x[0])),
+                   omfangshistorikk=(*v.omfangshistorikk, _omfangsendring(e, fra, omfang)))
 
 
 @evolve.register
 def _(e: VedtakMottatt, v: Vedtak) -> Vedtak:
-    v.mottatt_dato, v.klagefrist = e.mottatt_dato, e.klagefrist
-    return v
+    return replace(v, mottatt_dato=e.mottatt_dato, klagefrist=e.klagefrist)
 
 
 @evolve.register
 def _(e: RevurderingAnmodet, v: Vedtak) -> Vedtak:
-    v.revurderinger[e.revurdering_id] = Revurdering(e)
-    return v
+    return replace(v, revurderinger=with_entry(v.revurderinger, e.revurdering_id, Revurdering(e)))
 
 
 @evolve.register
 def _(e: RevurderingBesvart, v: Vedtak) -> Vedtak:
-    v.revurderinger[e.revurdering_id].svar = e
+    besvart = replace(v.revurderinger[e.revurdering_id], svar=e)
+    v = replace(v, revurderinger=with_entry(v.revurderinger, e.revurdering_id, besvart))
     if e.utfall is Utfall.ENDRET and e.nytt_omfang is not None and e.gyldig_fra is not None:
-        _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
+        return _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
     return v
 
 
 @evolve.register
 def _(e: VedtakRevidert, v: Vedtak) -> Vedtak:
-    _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
-    return v
+    return _nytt_omfang(v, e, e.gyldig_fra, e.nytt_omfang)
 
 
 @evolve.register
 def _(e: VedtakForlenget, v: Vedtak) -> Vedtak:
-    v.gyldig_til = e.ny_gyldig_til
-    v.forlengelser.append(frister.Forlengelse(e.originator_version, e.ny_gyldig_til, e.timestamp))
-    return v
+    return replace(v, gyldig_til=e.ny_gyldig_til, forlengelser=(
+        *v.forlengelser, frister.Forlengelse(e.originator_version, e.ny_gyldig_til, e.timestamp)))
 
 
 @evolve.register
 def _(e: VedtakAvsluttet, v: Vedtak) -> Vedtak:
-    v.avsluttet = e
-    v.gyldig_til = e.dato
-    return v
+    return replace(v, avsluttet=e, gyldig_til=e.dato)
 
 
 @evolve.register
 def _(e: KlageMottatt, v: Vedtak) -> Vedtak:
-    v.klager[e.klage_id] = e
-    return v
+    return replace(v, klager=with_entry(v.klager, e.klage_id, e))
 
 
 @evolve.register
 def _(e: KlageAvgjort, v: Vedtak) -> Vedtak:
-    v.klageavgjorelser[e.klage_id] = e
-    return v
+    return replace(v, klageavgjorelser=with_entry(v.klageavgjorelser, e.klage_id, e))
 
 
 projiser = projektor(evolve)
@@ -302,10 +309,11 @@ projiser = projektor(evolve)
 # --- decisions ------------------------------------------------------------------------------
 
 
-def fatt(vedtak_id: UUID, bruker_id: UUID, tjenestetype: Tjenestetype, gyldig_fra: date,
-         gyldig_til: date | None, omfang: Omfang, vedtaksdato: date,
-         ktx: Kontekst) -> list[Hendelse]:
-    """Make a vedtak (only a vedtaksmyndig may), for services expected to last > 14 days (R15)."""
+def fatt(cmd: k.FattVedtak, ktx: Kontekst) -> list[Hendelse]:
+    """Make a vedtak (only a vedtaksmyndig may), for services expected to last > 14 days (R15).
+    A new aggregate: no state (the user's side, and a delivery to link, are
+    ``domain.saksgang.fatt_vedtak``)."""
+    gyldig_fra, gyldig_til, omfang = cmd.gyldig_fra, cmd.gyldig_til, cmd.omfang
     if ktx.aktor.rolle is not Rolle.VEDTAKSMYNDIG:
         raise Regelbrudd("BV5", "aktor.rolle", "bare en vedtaksmyndig kan fatte vedtak")
     sjekk_periode(gyldig_fra, gyldig_til, "gyldig_til")
@@ -313,15 +321,17 @@ def fatt(vedtak_id: UUID, bruker_id: UUID, tjenestetype: Tjenestetype, gyldig_fr
     if gyldig_til is not None and (gyldig_til - gyldig_fra + timedelta(days=1)) <= MINSTE_VARIGHET:
         raise Regelbrudd("R15", "gyldig_til",
                          "vedtak fattes for tjenester som forventes å vare mer enn 14 dager")
-    h = Hendelser(vedtak_id, 0, ktx)
-    h.ny(VedtakFattet, bruker_id=bruker_id, tjenestetype=tjenestetype, gyldig_fra=gyldig_fra,
-         gyldig_til=gyldig_til, omfang=omfang, vedtaksdato=vedtaksdato)
+    h = Hendelser(cmd.vedtak_id, 0, ktx)
+    h.ny(VedtakFattet, bruker_id=cmd.bruker_id, tjenestetype=cmd.tjenestetype,
+         gyldig_fra=gyldig_fra, gyldig_til=gyldig_til, omfang=omfang, vedtaksdato=cmd.vedtaksdato)
     return h.liste
 
 
-def registrer_mottatt(v: Vedtak, mottatt_dato: date, regler: frister.Fristregler,
-                      ktx: Kontekst) -> list[Hendelse]:
-    """R25: record when the vedtak reached the user and compute the appeal deadline."""
+def registrer_mottatt(cmd: k.RegistrerVedtakMottatt, v: Vedtak, ktx: Kontekst,
+                      regler: frister.Fristregler) -> list[Hendelse]:
+    """R25: record when the vedtak reached the user and compute the appeal deadline (by the
+    deadline settings, ``regler``)."""
+    mottatt_dato = cmd.mottatt_dato
     if v.mottatt_dato == mottatt_dato:
         return []
     if mottatt_dato < v.vedtaksdato:
@@ -332,9 +342,9 @@ def registrer_mottatt(v: Vedtak, mottatt_dato: date, regler: frister.Fristregler
     return h.liste
 
 
-def revider(v: Vedtak, gyldig_fra: date, nytt_omfang: Omfang, begrunnelse: str,
-            ktx: Kontekst) -> list[Hendelse]:
+def revider(cmd: k.ReviderVedtak, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
     """The bydel changes the scope on its own initiative (only a vedtaksmyndig decides)."""
+    gyldig_fra, nytt_omfang, begrunnelse = cmd.gyldig_fra, cmd.nytt_omfang, cmd.begrunnelse
     if ktx.aktor.rolle is not Rolle.VEDTAKSMYNDIG:
         raise Regelbrudd("BV5", "aktor.rolle", "bare en vedtaksmyndig kan revidere vedtak")
     if v.avsluttet is not None:
@@ -350,9 +360,9 @@ def revider(v: Vedtak, gyldig_fra: date, nytt_omfang: Omfang, begrunnelse: str,
     return h.liste
 
 
-def anmod_revurdering(v: Vedtak, revurdering_id: UUID, anmodet_tid: datetime, leverandor_id: str,
-                      begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+def anmod_revurdering(cmd: k.AnmodRevurdering, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
     """R16: a provider's request for reassessment; the clock for the bydel's answer starts."""
+    revurdering_id, begrunnelse = cmd.revurdering_id, cmd.begrunnelse
     if revurdering_id in v.revurderinger:
         return []
     if v.avsluttet is not None:
@@ -360,15 +370,15 @@ def anmod_revurdering(v: Vedtak, revurdering_id: UUID, anmodet_tid: datetime, le
     if not begrunnelse.strip():
         raise Regelbrudd("R16", "begrunnelse", "en revurderingsanmodning må begrunnes")
     h = Hendelser(v.id, v.version, ktx)
-    h.ny(RevurderingAnmodet, revurdering_id=revurdering_id, anmodet_tid=anmodet_tid,
-         leverandor_id=leverandor_id, begrunnelse=begrunnelse)
+    h.ny(RevurderingAnmodet, revurdering_id=revurdering_id, anmodet_tid=cmd.anmodet_tid,
+         leverandor_id=cmd.leverandor_id, begrunnelse=begrunnelse)
     return h.liste
 
 
-def besvar_revurdering(v: Vedtak, revurdering_id: UUID, besvart_tid: datetime, utfall: Utfall,
-                       nytt_omfang: Omfang | None, gyldig_fra: date | None,
-                       ktx: Kontekst) -> list[Hendelse]:
+def besvar_revurdering(cmd: k.BesvarRevurdering, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
     """R16/R10: the bydel answers; a changed scope governs from its date, also in a notice period."""
+    revurdering_id, besvart_tid, utfall = cmd.revurdering_id, cmd.besvart_tid, cmd.utfall
+    nytt_omfang, gyldig_fra = cmd.nytt_omfang, cmd.gyldig_fra
     rev = v.revurderinger.get(revurdering_id)
     if rev is None:
         raise Regelbrudd("R16", "revurdering_id", f"ingen revurdering {revurdering_id} på vedtaket")
@@ -394,7 +404,10 @@ def besvar_revurdering(v: Vedtak, revurdering_id: UUID, besvart_tid: datetime, u
     return h.liste
 
 
-def forleng(v: Vedtak, ny_gyldig_til: date | None, ktx: Kontekst) -> list[Hendelse]:
+def forleng(cmd: k.ForlengVedtak, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
+    """BV3: an extension gives a later end (or none); R23: not of an ended vedtak. The
+    deliveries that end with it are ``domain.saksgang.forleng_vedtak``."""
+    ny_gyldig_til = cmd.ny_gyldig_til
     if v.avsluttet is not None:
         raise Regelbrudd("R23", "vedtak_id", f"vedtaket ble avsluttet {v.avsluttet.dato}")
     if v.gyldig_til == ny_gyldig_til:
@@ -406,21 +419,23 @@ def forleng(v: Vedtak, ny_gyldig_til: date | None, ktx: Kontekst) -> list[Hendel
     return h.liste
 
 
-def avslutt(v: Vedtak, dato: date, arsak: Sluttarsak, ktx: Kontekst) -> list[Hendelse]:
+def avslutt(cmd: k.AvsluttVedtak, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
     """End a vedtak on a date (idempotent; a vedtak already ended earlier stays as it is)."""
+    dato = cmd.dato
     if v.avsluttet is not None and v.avsluttet.dato <= dato:
         return []
     if v.gyldig_til is not None and v.gyldig_til <= dato and v.avsluttet is None:
         return []
     h = Hendelser(v.id, v.version, ktx)
-    h.ny(VedtakAvsluttet, dato=dato, arsak=arsak)
+    h.ny(VedtakAvsluttet, dato=dato, arsak=cmd.arsak)
     return h.liste
 
 
-def motta_klage(v: Vedtak, klage_id: UUID, mottatt_dato: date, gjelder: str,
-                regler: frister.Fristregler, ktx: Kontekst) -> list[Hendelse]:
+def motta_klage(cmd: k.MottaKlage, v: Vedtak, ktx: Kontekst,
+                regler: frister.Fristregler) -> list[Hendelse]:
     """R25: record the appeal; if after the deadline, flag it (it is still recorded). The
-    deadline is computed from the settings, as in the SLA and the klagesak."""
+    deadline is computed from the settings (``regler``), as in the SLA and the klagesak."""
+    klage_id, mottatt_dato, gjelder = cmd.klage_id, cmd.mottatt_dato, cmd.gjelder
     if klage_id in v.klager:
         return []
     if not gjelder.strip():
@@ -433,8 +448,9 @@ def motta_klage(v: Vedtak, klage_id: UUID, mottatt_dato: date, gjelder: str,
     return h.liste
 
 
-def avgjor_klage(v: Vedtak, klage_id: UUID, avgjort_dato: date, utfall: Klageutfall,
-                 begrunnelse: str, ktx: Kontekst) -> list[Hendelse]:
+def avgjor_klage(cmd: k.AvgjorKlage, v: Vedtak, ktx: Kontekst) -> list[Hendelse]:
+    """R25: the appeal's outcome, once (the same outcome again is recorded once)."""
+    klage_id, avgjort_dato, utfall = cmd.klage_id, cmd.avgjort_dato, cmd.utfall
     klage = v.klager.get(klage_id)
     if klage is None:
         raise Regelbrudd("R25", "klage_id", f"ingen klage {klage_id} på vedtaket")
@@ -447,5 +463,5 @@ def avgjor_klage(v: Vedtak, klage_id: UUID, avgjort_dato: date, utfall: Klageutf
         raise Regelbrudd("BV3", "avgjort_dato", "avgjørelsen kan ikke komme før klagen")
     h = Hendelser(v.id, v.version, ktx)
     h.ny(KlageAvgjort, klage_id=klage_id, avgjort_dato=avgjort_dato, utfall=utfall,
-         begrunnelse=begrunnelse)
+         begrunnelse=cmd.begrunnelse)
     return h.liste

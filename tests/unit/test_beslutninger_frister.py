@@ -33,8 +33,10 @@ def gitt_leveranse(tjenestetype: Tjenestetype = Tjenestetype.HJEMMESYKEPLEIE_DAG
 
 
 def gitt_vedtak(*hendelser_fra: object) -> v_mod.Vedtak:
-    hs = v_mod.fatt(uuid4(), uuid4(), Tjenestetype.HJEMMESYKEPLEIE_DAG, date(2026, 3, 2),
-                    date(2026, 12, 31), Omfang(minutter=420), date(2026, 3, 2), ktx(VM))
+    hs = v_mod.fatt(k.FattVedtak(bruker_id=uuid4(), tjenestetype=Tjenestetype.HJEMMESYKEPLEIE_DAG,
+                                 gyldig_fra=date(2026, 3, 2), gyldig_til=date(2026, 12, 31),
+                                 omfang=Omfang(minutter=420), vedtaksdato=date(2026, 3, 2)),
+                    ktx(VM))
     return v_mod.projiser(None, hs)
 
 
@@ -82,17 +84,21 @@ def test_r11_varsel_lagret_foer_skjema_2_leses_som_ikke_oppgitt() -> None:
     assert l_mod.LeverandorVarslet.SKJEMA == 2
 
 
+def revisjon(fra: date, begrunnelse: str) -> k.ReviderVedtak:
+    return k.ReviderVedtak(vedtak_id=uuid4(), gyldig_fra=fra, nytt_omfang=Omfang(minutter=600),
+                           begrunnelse=begrunnelse)
+
+
 def test_bydelen_reviderer_omfanget_paa_eget_initiativ() -> None:
     v = gitt_vedtak()
-    [e] = v_mod.revider(v, date(2026, 5, 18), Omfang(minutter=600), "mer hjelp etter fall",
-                        ktx(VM))
+    [e] = v_mod.revider(revisjon(date(2026, 5, 18), "mer hjelp etter fall"), v, ktx(VM))
     assert isinstance(e, v_mod.VedtakRevidert)
     v = v_mod.projiser(v, [e])
     assert v.omfang_paa(date(2026, 5, 18)) == Omfang(minutter=600)
     fakta = v.fristfakta()
     assert [(o.fra, o.minutter) for o in fakta.omfang] == [(date(2026, 3, 2), 420),
                                                            (date(2026, 5, 18), 600)]
-    assert v_mod.revider(v, date(2026, 5, 18), Omfang(minutter=600), "igjen", ktx(VM)) == []
+    assert v_mod.revider(revisjon(date(2026, 5, 18), "igjen"), v, ktx(VM)) == []
 
 
 @pytest.mark.parametrize(("aktor", "fra", "begrunnelse", "regel", "felt"), [
@@ -103,7 +109,7 @@ def test_bydelen_reviderer_omfanget_paa_eget_initiativ() -> None:
 def test_revisjon_avvises_med_regel_og_felt(aktor: Aktor, fra: date, begrunnelse: str,
                                             regel: str, felt: str) -> None:
     with pytest.raises(Regelbrudd) as e:
-        v_mod.revider(gitt_vedtak(), fra, Omfang(minutter=600), begrunnelse, ktx(aktor))
+        v_mod.revider(revisjon(fra, begrunnelse), gitt_vedtak(), ktx(aktor))
     assert (e.value.regel, e.value.felt) == (regel, felt)
 
 
@@ -115,11 +121,13 @@ def test_r25_klagefrist_og_for_sen_fra_innstillingen() -> None:
     # each recorded the day it happened (BV8)
     den_6_mars = Kontekst(aktor=SB, naa=datetime(2026, 3, 6, 12, tzinfo=OSLO))
     den_7_april = Kontekst(aktor=SB, naa=datetime(2026, 4, 7, 12, tzinfo=OSLO))
-    [mottatt] = v_mod.registrer_mottatt(v, date(2026, 3, 6), uten, den_6_mars)
+    [mottatt] = v_mod.registrer_mottatt(
+        k.RegistrerVedtakMottatt(vedtak_id=v.id, mottatt_dato=date(2026, 3, 6)), v, den_6_mars,
+        uten)
     assert mottatt.klagefrist == date(2026, 4, 3)  # type: ignore[attr-defined]
     v = v_mod.projiser(v, [mottatt])
-    [sen] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", uten, den_7_april)
+    klage = k.MottaKlage(vedtak_id=v.id, mottatt_dato=date(2026, 4, 7), gjelder="omfanget")
+    [sen] = v_mod.motta_klage(klage, v, den_7_april, uten)
     assert (sen.for_sen, sen.klagefrist) == (True, date(2026, 4, 3))  # type: ignore[attr-defined]
-    [i_tide] = v_mod.motta_klage(v, uuid4(), date(2026, 4, 7), "omfanget", Fristregler(),
-                                 den_7_april)
+    [i_tide] = v_mod.motta_klage(klage, v, den_7_april, Fristregler())
     assert (i_tide.for_sen, i_tide.klagefrist) == (False, date(2026, 4, 7))  # type: ignore[attr-defined]
