@@ -254,6 +254,8 @@ class LeveranseUt(Ut):
                    for aid, x in lev.avvik.items()])
 
 
+# Same fields as the state domain.leveranse.tilstand.Besok: the API's schema is its own
+# contract, so a change to the state does not silently change the published document.
 class BesokUt(Ut):
     besok_id: UUID
     start: datetime
