@@ -1,0 +1,1 @@
+"""The use cases, one module per aggregate: load, decide (``domain/``), save (``application/base.py``)."""
