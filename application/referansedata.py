@@ -44,6 +44,8 @@ class Kontaktperson:
     epost: str
 
 
+# Alike only in shape with other small frozen records (e.g. ledger/verify.py's ChainBreak): reference
+# data, no shared logic.
 @dataclass(frozen=True)
 class Bydel:
     id: str

@@ -202,6 +202,8 @@ class Forlengelse:
     registrert: datetime
 
 
+# Alike in shape with Leveransefakta and Melding above: frozen records of what an obligation
+# reads, each with the facts of its own aggregate.
 @dataclass(frozen=True)
 class Revurderingsfakta:
     revurdering_id: str

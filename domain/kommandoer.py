@@ -114,6 +114,8 @@ class AnmodRevurdering(Kommando):
     revurdering_id: UUID = Field(default_factory=uuid4)
 
 
+# The fields of the event RevurderingBesvart (domain/vedtak.py): a command asks for exactly the fact
+# its event records; the command is validated input, the event is what is stored.
 class BesvarRevurdering(Kommando):
     vedtak_id: UUID
     revurdering_id: UUID
@@ -191,6 +193,8 @@ class StartLeveranse(Kommando):
     startet_tid: datetime
 
 
+# Alike in shape with BestillLeveranse and the other commands: each declares its own fields, and
+# its schema and validation follow from them; a shared base would hide what a user sends.
 class RegistrerBesok(Kommando):
     leveranse_id: UUID
     start: datetime

@@ -84,6 +84,7 @@ class Utfall(StrEnum):
     AVSLATT = "avslatt"
 
 
+# Alike in shape with Utfall, Besokskategori and Avvikstype: each enum lists its own field's values.
 class Klageutfall(StrEnum):
     MEDHOLD = "medhold"
     DELVIS_MEDHOLD = "delvis_medhold"
@@ -180,6 +181,8 @@ class Revurdering:
     svar: RevurderingBesvart | None = None
 
 
+# Alike in shape with Bruker's and Leveranse's state: each aggregate's state is a frozen record
+# folded by domain.begreper.projektor; the fields are its own.
 @dataclass(frozen=True)
 class Vedtak:
     """The vedtak's state: frozen; ``evolve`` returns a new one (``dataclasses.replace``) and the

@@ -67,6 +67,8 @@ class Ventende:
     ``fra``..``fra + antall`` of the chunk's accepted lines (sorted by delivery), and the ids of
     their events."""
 
+    # A field list alike in shape with the commands' and events' (domain/kommandoer.py,
+    # domain/leveranse/tilstand.py): a chunk of lines waiting to be saved, with its own fields.
     nye: pl.DataFrame
     fra: int
     antall: int

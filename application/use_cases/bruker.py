@@ -27,6 +27,9 @@ from domain.begreper import (
 class BrukerUseCases(AppBase):
     """The use cases on a user (Bruker)."""
 
+    # Every use case below has the same signature (cmd, aktor, *, forventet_versjon, medfolgende)
+    # and the same load, decide, save steps (AppBase._kommando, _lagre): the sameness is the point;
+    # each names its own command, state and decider.
     @brukstilfelle
     def registrer_bruker(self, cmd: k.RegistrerBruker, aktor: Aktor, *,
                          medfolgende: Medfolgende | None = None) -> Kvittering:

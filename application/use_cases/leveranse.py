@@ -22,9 +22,13 @@ from domain.begreper import (
 )
 
 
+# Its imports are those of the other use-case modules: each loads, decides (domain/), saves (base.py).
 class LeveranseUseCases(AppBase):
     """The use cases on a delivery (Leveranse)."""
 
+    # Every use case below has the same signature (cmd, aktor, *, forventet_versjon, medfolgende)
+    # and the same load, decide, save steps (AppBase._kommando, _lagre): the sameness is the point;
+    # each names its own command, state and decider.
     @brukstilfelle
     def bestill_leveranse(self, cmd: k.BestillLeveranse, aktor: Aktor, *,
                           forventet_versjon: Collection[int] | None = None,

@@ -22,6 +22,9 @@ from domain.begreper import (
 class VedtakUseCases(AppBase):
     """The use cases on a vedtak."""
 
+    # Every use case below has the same signature (cmd, aktor, *, forventet_versjon, medfolgende)
+    # and the same load, decide, save steps (AppBase._kommando, _lagre): the sameness is the point;
+    # each names its own command, state and decider.
     @brukstilfelle
     def fatt_vedtak(self, cmd: k.FattVedtak, aktor: Aktor, *,
                     forventet_versjon: Collection[int] | None = None,

@@ -41,6 +41,8 @@ class BrukerRegistrert(Hendelse):
     bydel: str
 
 
+# Alike in shape with every observed event (OBSERVERT names the field BV8 checks): each event declares
+# its own fields.
 class BrukervalgInformasjonGitt(Hendelse):
     OBSERVERT: ClassVar[tuple[str, ...]] = ("gitt_tid",)
     gitt_tid: datetime

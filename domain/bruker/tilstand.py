@@ -60,6 +60,8 @@ class Valg:
     posisjon: int = 0  # where it was recorded in the user's history (R03's tie-break)
 
 
+# The fields of the event LeveranseTilknyttet (domain/bruker/__init__.py), kept in the state: the
+# stored event never changes; this record's period follows later events (tom, annullert).
 @dataclass(frozen=True)
 class LeveranseRef:
     leveranse_id: UUID
@@ -103,6 +105,7 @@ class Valgfakta(Protocol):
     def posisjon(self) -> int: ...
 
 
+# Alike in shape with Valgfakta: each protocol lists what one rule reads of its own record.
 class Byttefakta(Protocol):
     """What R07's pending switch reads of a ``LeverandorByttet`` (or a projection's row)."""
 

@@ -154,6 +154,8 @@ class BesokRapportert(Hendelse):
     besok: tuple[RapportertBesok, ...]
 
 
+# Alike in shape with RapportertBesok above: a visit and a cancellation are reported the same way,
+# each with its own fields.
 class RapportertAvbestilling(BaseModel):
     """One cancellation (R20) of a provider's time report; ``linje`` is its line in the file."""
 

@@ -33,7 +33,7 @@ from domain.begreper import (
     sjekk_observasjoner,
 )
 from domain.frister import Varselgrunn
-from domain.leveranse import (
+from domain.leveranse import (  # the events tilstand.py folds too: imports, not logic
     AvbestillingerRapportert,
     AvvikBehandlet,
     AvvikRegistrert,
@@ -337,6 +337,8 @@ def behandle_avvik(cmd: k.BehandleAvvik, lev: Leveranse, ktx: Kontekst) -> list[
         raise Regelbrudd("R27", "avvik_id", f"intet avvik {avvik_id} på leveransen")
     if avvik_id in lev.avviksbehandlinger:
         return []
+    # The shape of every decider (cf. domain/vedtak.py::revider): the rule's checks, a repeat records
+    # nothing, then one event; the checks are each decider's own.
     if not konklusjon.strip():
         raise Regelbrudd("R27", "konklusjon", "behandlingen må ha en konklusjon")
     h = Hendelser(lev.id, lev.version, ktx)

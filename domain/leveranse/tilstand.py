@@ -76,6 +76,8 @@ class Avbestilling:
     """A recorded cancellation (R20), from a ``BesokAvbestilt`` or one line of an
     ``AvbestillingerRapportert``."""
 
+    # The cancellation's fields as the fold keeps them; the command AvbestillBesok has the same shape
+    # because it asks for the same fact.
     planlagt_start: datetime
     planlagt_slutt: datetime
     avbestilt_tid: datetime
@@ -101,6 +103,8 @@ def nabodager(start: datetime, slutt: datetime) -> range:
     return range(min(a, b) - 2, max(a, b) + 3)
 
 
+# Begins with the fields of LeveranseBestilt: the state starts as the ordering event and gains what
+# later events add.
 @dataclass(frozen=True, slots=True)
 class Leveranse:
     id: UUID
@@ -179,6 +183,8 @@ def med_avbestillinger(lev: Leveranse, nye: Iterable[Avbestilling]) -> Leveranse
 # --- evolve ---------------------------------------------------------------------------------
 
 
+# Alike in shape with Bruker's and Vedtak's evolve: one singledispatch fold per aggregate, each over
+# its own events and state; what they share is domain.begreper.projektor.
 @singledispatch
 def evolve(event: Hendelse, state: Leveranse | None) -> Leveranse:
     raise FeilAggregattype(f"Leveranse cannot apply {type(event).__name__}")
@@ -276,6 +282,7 @@ def _(e: LeveranseAvsluttet, lev: Leveranse) -> Leveranse:
     return replace(lev, avsluttet=e, tom=e.sluttdato)
 
 
+# Like the concern-report handlers above: each event adds itself to its own map.
 @evolve.register
 def _(e: AvvikRegistrert, lev: Leveranse) -> Leveranse:
     return replace(lev, avvik=lev.avvik.med({e.avvik_id: e}))

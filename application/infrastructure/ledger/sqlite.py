@@ -95,6 +95,8 @@ class LedgerSQLiteApplicationRecorder(es_sqlite.SQLiteApplicationRecorder):
         return notification_ids
 
 
+# Alike in shape with the PostgreSQL recorder and factory (ledger/postgres.py): the library wants one
+# recorder class and one factory per store; only their bases differ.
 class LedgerSQLiteProcessRecorder(
     es_sqlite.SQLiteProcessRecorder, LedgerSQLiteApplicationRecorder
 ):
