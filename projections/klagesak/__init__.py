@@ -3,7 +3,9 @@
 The state "as known at T" is rebuilt from the facts recorded at or before T only: a fact recorded
 later is invisible even when it takes effect before T (R26). Corrections are facts of their own
 and point at what they correct.
-"""
+
+The parts: ``modeller.py`` (the shapes), ``lesing.py`` (the raw read), ``eksport.py`` (the
+self-checking export); the timeline and the state as known at T are built here."""
 
 from __future__ import annotations
 
@@ -15,178 +17,36 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg.sql import SQL, Identifier
-from pydantic import BaseModel, Field
-
 from application.infrastructure.ledger import positions as kjede
 from application.infrastructure.ledger.positions import Lenke
 from domain import bruker as b_mod
 from domain import frister, kalender
 from domain import leveranse as l_mod
 from domain import vedtak as v_mod
-from domain.begreper import Aktor, Hendelse, IkkeFunnet, Sluttarsak, Tjenestetype
+from domain.begreper import Hendelse, IkkeFunnet
 from domain.bruker import Bruker
 from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 from projections.beskrivelse import Beskriver
+from projections.klagesak.eksport import eksport, verifiser_eksport
+from projections.klagesak.lesing import _grupper, _les_postgres, _les_sqlite, _Nye
+from projections.klagesak.modeller import (
+    _BESKRIVELSE,
+    Frist,
+    FristSomKjent,
+    LeveranseSomKjent,
+    Tidslinjepost,
+    TilstandSomKjent,
+    VedtakSomKjent,
+    _dag,
+    _virkningsfelt,
+    virkning,
+)
 
-# The field that says when a fact takes effect, in order of preference (else: when recorded).
-VIRKNINGSFELT = ("gyldig_fra", "dodsdato", "dato", "fom", "sluttdato", "oppsigelsesdato", "start",
-                 "planlagt_start", "startet_tid", "varslet_tid", "mottatt_tid", "mottatt_dato",
-                 "anmodet_tid", "besvart_tid", "videresendt_tid", "gitt_tid", "avgjort_dato",
-                 "behandlet_tid", "sendt_dato", "ny_gyldig_til", "tom")
+__all__ = ["Frist", "FristSomKjent", "Klagesak", "LeveranseSomKjent", "Tidslinjepost",
+           "TilstandSomKjent", "VedtakSomKjent", "eksport", "verifiser_eksport", "virkning"]
 
 Lenkeoppslag = Callable[[Iterable[UUID]], dict[tuple[UUID, int], Lenke]]
-
-
-@functools.cache
-def _virkningsfelt(cls: type[Hendelse]) -> str | None:
-    """The effective-time field of an event class (looked up once per class)."""
-    return next((f for f in VIRKNINGSFELT if f in cls.model_fields), None)
-
-
-def virkning(e: Hendelse) -> date | datetime:
-    felt = _virkningsfelt(type(e))
-    verdi = getattr(e, felt) if felt else None
-    return verdi if isinstance(verdi, date) else e.timestamp
-
-
-def _dag(t: date | datetime) -> date:
-    return kalender.lokal_dato(t) if isinstance(t, datetime) else t
-
-
-@dataclass(frozen=True, slots=True)
-class Tidslinjepost:
-    """One fact on the timeline: chain position, both times, actor and a Norwegian sentence."""
-
-    posisjon: int | None
-    hash: str | None
-    registrert: datetime
-    virkning: date | datetime
-    aktor: Aktor
-    hendelse: str
-    hendelse_id: UUID
-    aggregat: str
-    aggregat_id: UUID
-    versjon: int
-    beskrivelse: str
-    korrigerer: UUID | None
-    faktum: Hendelse
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The fact's own fields (what it says), as JSON."""
-        return self.faktum.model_dump(mode="json", exclude=_GRUNNFELT)
-
-    def som_json(self) -> dict[str, Any]:
-        return {"posisjon": self.posisjon, "hash": self.hash, "registrert": self.registrert.isoformat(),
-                "virkning": self.virkning.isoformat(), "aktor": self.aktor.model_dump(mode="json"),
-                "hendelse": self.hendelse, "hendelse_id": str(self.hendelse_id),
-                "aggregat": self.aggregat, "aggregat_id": str(self.aggregat_id), "versjon": self.versjon,
-                "beskrivelse": self.beskrivelse,
-                "korrigerer": str(self.korrigerer) if self.korrigerer else None, "data": self.data}
-
-
-_GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hendelse_id"}
-
-
-class Frist(BaseModel):
-    """An obligation still owed at T (open, or overdue: ``overskredet``)."""
-
-    regel: str
-    gjelder: str
-    frist: date | datetime
-    frist_inklusiv: bool = Field(description="et tidspunkt: true = i tide til og med det, false "
-                                 "= bare før (R16); en dato: i tide hele dagen (true)")
-    overskredet: bool
-    beskrivelse: str
-
-
-class FristSomKjent(BaseModel):
-    """One obligation as known at T, with its status then (domain.frister decides)."""
-
-    plikt_id: str
-    regel: str
-    plikt: str
-    skyldig: frister.Skyldig
-    utlost_av: str
-    kilde_id: str
-    leverandor_id: str | None
-    frist: date | datetime
-    frist_inklusiv: bool
-    oppfylt: date | datetime | None
-    status: frister.Status
-    merknad: str
-
-    @classmethod
-    def fra(cls, x: frister.Forpliktelse) -> FristSomKjent:
-        f = x.frist
-        return cls(plikt_id=x.plikt_id, regel=x.regel, plikt=x.plikt, skyldig=x.skyldig,
-                   utlost_av=x.utlost_av, kilde_id=x.kilde_id, leverandor_id=x.leverandor_id,
-                   frist=f.dato if f.dato is not None else f.grense,
-                   frist_inklusiv=f.inklusiv if f.dato is None else True, oppfylt=x.oppfylt,
-                   status=x.status, merknad=x.merknad)
-
-    @property
-    def utestaaende(self) -> bool:
-        return self.oppfylt is None and self.status in ("apen", "brutt")
-
-
-_BESKRIVELSE = {
-    "varsel_pasientovergang": "leverandøren skal varsles senest kl. 14 virkedagen før oppstart",
-    "varsel_utvidelse": "leverandøren skal varsles om utvidelsen senest kl. 14 virkedagen før",
-    "varsel_forlengelse": "leverandøren skal varsles om forlengelsen senest kl. 14 virkedagen før",
-    "oppstart_2t": "tjenesten skal starte innen 2 timer etter telefonvarsel",
-    "oppstart_14d": "praktisk bistand skal starte innen 2 uker etter varsel",
-    "videresending": "bekymringsmeldingen skal straks videresendes til bydelen",
-    "svar_revurdering": "bydelen skal svare på revurderingen innen neste virkedag",
-    "klagefrist": "brukeren kan klage på vedtaket til og med fristen",
-    "telefonvarsel": "telefonvarsel senest kl. 15:30 på hverdager",
-}
-
-
-class VedtakSomKjent(BaseModel):
-    id: UUID
-    tjenestetype: Tjenestetype
-    gyldig_fra: date
-    gyldig_til: date | None
-    omfang_minutter: int | None
-    omfang_per_uker: int | None
-    mottatt_dato: date | None
-    klagefrist: date | None
-    avsluttet: date | None
-    ubesvarte_revurderinger: int
-    klager: int
-
-
-class LeveranseSomKjent(BaseModel):
-    id: UUID
-    tjenestetype: Tjenestetype
-    leverandor_id: str
-    vedtak_id: UUID | None
-    fom: date
-    tom: date | None
-    sluttarsak: Sluttarsak | None
-    startet: datetime | None
-    besok: int
-
-
-class TilstandSomKjent(BaseModel):
-    """What the system knew about a user at ``tidspunkt`` (nothing recorded later)."""
-
-    tidspunkt: datetime
-    bruker_id: UUID
-    navn: str
-    bydel: str
-    dodsdato: date | None
-    vedtak: list[VedtakSomKjent]
-    leveranser: list[LeveranseSomKjent]
-    gjeldende_leverandor: dict[str, str]
-    forpliktelser: list[FristSomKjent]
-    apne_frister: list[Frist]
-    antall_fakta: int
-
-
 _AGGREGATTYPE = {"domain.bruker": "bruker", "domain.vedtak": "vedtak", "domain.leveranse": "leveranse"}
 
 
@@ -225,7 +85,6 @@ class _Lest:
 
 
 _TOM = _Lest([], [], [], [])
-_Nye = tuple[list[Hendelse], list[int | None], list[str | None]]
 
 
 class Klagesak:
@@ -429,122 +288,8 @@ class Klagesak:
         return [FristSomKjent.fra(x) for x in plikter]
 
 
-_POSISJON = operator.attrgetter("posisjon")
-
-
 def _rekkefolge(p: Tidslinjepost) -> tuple[int, datetime, str, int]:
     return (p.posisjon if p.posisjon is not None else 0, p.registrert, p.aggregat, p.versjon)
 
 
-def _grupper(fra_lagret: Callable[[str, bytes], Hendelse], rader: list[tuple[Any, ...]]
-             ) -> dict[UUID, _Nye]:
-    """Decode rows (topic, state, position, hex hash) into events, per aggregate in row order."""
-    svar: dict[UUID, _Nye] = {}
-    forrige: UUID | None = None
-    hendelser: list[Hendelse] = []
-    posisjoner: list[int | None] = []
-    hasher: list[str | None] = []
-    for topic, state, posisjon, h in rader:
-        e = fra_lagret(topic, state)
-        oid = e.originator_id
-        if oid is not forrige and oid != forrige:  # the mapper shares one id object per run
-            ny = svar.get(oid)
-            if ny is None:
-                ny = svar[oid] = ([], [], [])
-            hendelser, posisjoner, hasher = ny
-            forrige = oid
-        hendelser.append(e)
-        posisjoner.append(posisjon if h is not None else None)
-        hasher.append(h)
-    return svar
-
-
-def _les_postgres(recorder: Any, ledger: str | None, etter: dict[UUID, int]
-                  ) -> list[tuple[Any, ...]]:
-    """(topic, state, position, hex hash) of every event newer than the given version, in
-    recorded order (so each aggregate's in version order); the hash is None without a link.
-    The link is read from the event's row, or (``ledger`` given) from the ledger table."""
-    from psycopg.rows import tuple_row
-
-    ds = recorder.datastore
-    idtype = getattr(ds, "originator_id_type", "uuid")
-    lenke = ("encode(e.hash, 'hex') FROM {s}.{e} e " if ledger is None else
-             "encode(l.hash, 'hex') FROM {s}.{e} e LEFT JOIN {s}.{l} l ON l.position = e.notification_id ")
-    sql = SQL("SELECT e.topic, e.state, e.notification_id, " + lenke
-              + "JOIN unnest(%s::{t}[], %s::integer[]) AS k(id, etter) "
-              "ON e.originator_id = k.id AND e.originator_version > k.etter "
-              "ORDER BY e.notification_id").format(
-        s=Identifier(ds.schema or "public"), e=Identifier(recorder.events_table_name),
-        l=Identifier(ledger or ""), t=SQL("uuid" if idtype == "uuid" else "text"))
-    ider = [i if idtype == "uuid" else str(i) for i in etter]
-    with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-        curs.execute(sql, (ider, list(etter.values())), binary=True)  # bytea without hex text
-        rader: list[tuple[Any, ...]] = curs.fetchall()
-        return rader
-
-
-def _les_sqlite(recorder: Any, ledger: str | None, etter: dict[UUID, int]
-                ) -> list[tuple[Any, ...]]:
-    """As ``_les_postgres``; SQLite keeps UUIDs as hex text and the position is the rowid."""
-    lenke = (f"e.hash FROM {recorder.events_table_name} e " if ledger is None else
-             f"l.hash FROM {recorder.events_table_name} e LEFT JOIN {ledger} l ON l.position = e.rowid ")
-    sql = ("SELECT e.topic, e.state, e.rowid, " + lenke
-           + "WHERE e.originator_id = ? AND e.originator_version > ? ORDER BY e.originator_version")
-    rader: list[tuple[Any, ...]] = []
-    with recorder.datastore.transaction(commit=False) as c:
-        for ident, n in etter.items():
-            c.execute(sql, (ident.hex, n))
-            rader.extend((topic, state, pos, h.hex() if h is not None else None)
-                         for topic, state, pos, h in c.fetchall())
-    return rader
-
-
-def eksport(ks: Klagesak, bruker_id: UUID, *, tidspunkt: datetime | None = None,
-            fra: date | None = None, til: date | None = None,
-            vedtak_id: UUID | None = None) -> dict[str, Any]:
-    """The timeline (and the state as known at ``tidspunkt``) as a self-checking JSON document.
-
-    Every fact carries its chain position, its link hash and the inputs to recompute that hash
-    (prev_hash, topic and the stored bytes, encrypted if encryption is on), so a third party can
-    check each fact against the store's chain and a signed checkpoint (``verifiser_eksport``).
-    """
-    poster = ks.tidslinje(bruker_id, fra=fra, til=til, vedtak_id=vedtak_id)
-    lenker = kjede.lenker(ks.app.recorder, {p.aggregat_id for p in poster})
-    hode = kjede.hode(ks.app.recorder)
-    return {
-        "format": "brukervalg.klagesak.v1",
-        "bruker_id": str(bruker_id),
-        "utvalg": {"fra": fra and fra.isoformat(), "til": til and til.isoformat(),
-                   "vedtak_id": vedtak_id and str(vedtak_id)},
-        "kjedehode": {"posisjon": hode[0], "hash": hode[1]} if hode else None,
-        "tidslinje": [{**p.som_json(),
-                       "lenke": lenker[(p.aggregat_id, p.versjon)].som_json()
-                       if (p.aggregat_id, p.versjon) in lenker else None} for p in poster],
-        "tilstand_per": ks.tilstand_per(bruker_id, tidspunkt).model_dump(mode="json")
-        if tidspunkt else None,
-    }
-
-
-def verifiser_eksport(doc: dict[str, Any], recorder: Any | None = None) -> list[str]:
-    """Problems found in an export: a fact whose link does not recompute, or (given the store)
-    one whose link differs from the store's. An empty list means every fact checks out."""
-    import base64
-
-    problemer = []
-    poster = doc.get("tidslinje", [])
-    levende = kjede.lenker(recorder, {UUID(p["aggregat_id"]) for p in poster}) if recorder else {}
-    for p in poster:
-        lenke_json = p.get("lenke")
-        if lenke_json is None:
-            problemer.append(f"{p['hendelse']} v{p['versjon']}: mangler kjedelenke")
-            continue
-        lenke = Lenke(lenke_json["posisjon"], UUID(p["aggregat_id"]), p["versjon"], lenke_json["topic"],
-                      base64.b64decode(lenke_json["state_base64"]), bytes.fromhex(lenke_json["prev_hash"]),
-                      bytes.fromhex(lenke_json["hash"]))
-        if not lenke.stemmer():
-            problemer.append(f"posisjon {lenke.posisjon}: lenken stemmer ikke med de lagrede bytene")
-        if recorder is not None:
-            i_lageret = levende.get((lenke.originator_id, lenke.versjon))
-            if i_lageret is None or i_lageret.hash != lenke.hash or i_lageret.posisjon != lenke.posisjon:
-                problemer.append(f"posisjon {lenke.posisjon}: avviker fra lageret")
-    return problemer
+_POSISJON = operator.attrgetter("posisjon")
