@@ -13,11 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder
-from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
-
+from application.infrastructure.events import event_reader
 from application.tidsrapport import kolonner as tk
 from application.tidsrapport.format import _TJENESTETYPER
 from domain import bruker as b_mod
@@ -39,39 +35,21 @@ def les_aggregater(app: BrukervalgApp, ider: Iterable[UUID]) -> dict[UUID, list[
     """The events of many aggregates in one query (PostgreSQL, SQLite), else one by one.
 
     An import touches a few users per chunk; one query per aggregate costs more than deciding
-    all of their lines. Reads the events table directly, as the recorder's ``select_events``
-    does, and decodes through the application's mapper (decrypted and upcast as always).
+    all of their lines. The rows come from the one raw reader of the events table
+    (``application/infrastructure/events.py``) and are decoded through the application's mapper
+    (decrypted and upcast as always).
     """
     ider = list(ider)
-    rec, mapper = app.recorder, app.mapper
-    rader: list[tuple[str, bytes]] | None = None  # topic and state, by aggregate and version
-    if isinstance(rec, PostgresAggregateRecorder):
-        ds = rec.datastore
-        sql = SQL("SELECT topic, state FROM {s}.{t} "
-                  "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-                  ).format(s=Identifier(ds.schema), t=Identifier(rec.events_table_name))
-        parametre = ider if ds.originator_id_type == "uuid" else [str(i) for i in ider]
-        with ds.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(sql, (parametre,))
-            rader = curs.fetchall()
-    elif isinstance(rec, SQLiteAggregateRecorder):
-        rader = []
-        for i in range(0, len(ider), 500):
-            del_ = ider[i:i + 500]
-            with rec.datastore.transaction(commit=False) as c:
-                c.execute(f"SELECT topic, state FROM {rec.events_table_name} WHERE originator_id "
-                          f"IN ({','.join('?' * len(del_))}) "
-                          "ORDER BY originator_id, originator_version", [x.hex for x in del_])
-                rader += [(r[0], r[1]) for r in c.fetchall()]
+    reader = event_reader(app.recorder)
     svar: dict[UUID, list[Hendelse]] = {}
-    if rader is None:
+    if reader is None:
         for ident in ider:  # an unknown id has no events, and no entry (as from the queries)
             if hendelser := [cast(Hendelse, e) for e in app.events.get(ident)]:
                 svar[ident] = hendelser
         return svar
-    fra_lagret = mapper.fra_lagret
-    for topic, state in rader:
-        e = fra_lagret(topic, bytes(state))
+    fra_lagret = app.mapper.fra_lagret
+    for topic, state in reader.events(ider):
+        e = fra_lagret(topic, state)
         liste = svar.get(e.originator_id)
         if liste is None:
             svar[e.originator_id] = [e]

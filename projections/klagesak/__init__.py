@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from application.infrastructure.events import event_reader
 from application.infrastructure.ledger import positions as kjede
 from application.infrastructure.ledger.positions import Lenke
 from domain import bruker as b_mod
@@ -29,7 +30,7 @@ from domain.leveranse import Leveranse
 from domain.vedtak import Vedtak
 from projections.beskrivelse import Beskriver
 from projections.klagesak.eksport import eksport, verifiser_eksport
-from projections.klagesak.lesing import _grupper, _les_postgres, _les_sqlite, _Nye
+from projections.klagesak.lesing import _grupper, _Nye
 from projections.klagesak.modeller import (
     _BESKRIVELSE,
     Frist,
@@ -131,18 +132,13 @@ class Klagesak:
         return svar
 
     def _les_nye(self, etter: dict[UUID, int]) -> dict[UUID, _Nye]:
-        recorder, mapper = self.app.recorder, self.app.mapper
         if not etter:
             return {}
-        # Where the chain links are: columns of the event's own row, or a ledger table.
-        i_raden = bool(getattr(recorder, "links_in_event_rows", False))
-        ledger = None if i_raden else getattr(recorder, "ledger_table_name", None)
-        if (i_raden or ledger) and not self._egne_lenker and hasattr(mapper, "fra_lagret"):
-            if hasattr(recorder.datastore, "schema"):
-                rader = _les_postgres(recorder, ledger, etter)
-            else:
-                rader = _les_sqlite(recorder, ledger, etter)
-            return _grupper(mapper.fra_lagret, rader)
+        reader = event_reader(self.app.recorder)
+        mapper = self.app.mapper
+        if reader is not None and reader.chained and not self._egne_lenker and hasattr(mapper, "fra_lagret"):
+            # One query: the events joined with their links.
+            return _grupper(mapper.fra_lagret, reader.events_after(etter))
         # Any other store (in memory, or links looked up elsewhere): the library's read path.
         hendelser = {i: list(self.app.events.get(i, gt=n or None)) for i, n in etter.items()}
         pos = self.lenker([i for i, hs in hendelser.items() if hs])
