@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
-from application.infrastructure.event_buffer import STANDARD_MAKS_HENDELSER, Hendelsebuffer
+from application.infrastructure.event_buffer import STANDARD_MAKS_HENDELSER, EventBuffer
 from application.infrastructure.files import beskytt_sqlite
 from application.infrastructure.ledger.retries import reconnect_promptly
 from application.infrastructure.persistence import HendelseMapper
@@ -184,7 +184,7 @@ class AppBase(Application[UUID]):
         # The deadline rules' settings, read once: the vedtak's appeal deadline, the klagesak
         # and the SLA projection all use these (Projeksjoner refuses other ones).
         self.fristregler = fristregler
-        self._buffer = Hendelsebuffer(self.events, int(merged.get(
+        self._buffer = EventBuffer(self.events, int(merged.get(
             "BRUKERVALG_HENDELSEBUFFER", STANDARD_MAKS_HENDELSER)))
         self._indeks_nokkel = self.nokler.indeks_nokkel
 

@@ -57,7 +57,7 @@ class Varselgrunn(StrEnum):
     IKKE_OPPGITT = "ikke_oppgitt"  # stored before notices said it (LeverandorVarslet schema 1)
 
 
-class Status(StrEnum):
+class Friststatus(StrEnum):
     OVERHOLDT = "overholdt"
     BRUTT = "brutt"
     APEN = "apen"
@@ -241,29 +241,29 @@ class Forpliktelse:
     tjenestetype: Tjenestetype
     frist: Frist
     oppfylt: datetime | date | None
-    status: Status
+    status: Friststatus
     merknad: str = ""
 
     @property
     def utestaaende(self) -> bool:
         """Still owed: not met and not lapsed or inapplicable (open, or overdue)."""
-        return self.oppfylt is None and self.status in (Status.APEN, Status.BRUTT)
+        return self.oppfylt is None and self.status in (Friststatus.APEN, Friststatus.BRUTT)
 
 
 def status(regel: str, frist: Frist, oppfylt: datetime | date | None,
-           naa: datetime | None) -> Status:
+           naa: datetime | None) -> Friststatus:
     """Met or breached once done; otherwise open until the deadline passes at ``naa`` (no clock:
     open)."""
     if oppfylt is not None:
-        return Status.OVERHOLDT if frist.overholdt_av(oppfylt) else Status.BRUTT
+        return Friststatus.OVERHOLDT if frist.overholdt_av(oppfylt) else Friststatus.BRUTT
     if naa is not None and frist.passert(naa):
-        return Status.UTLOPT if regel in _BORTFALLER else Status.BRUTT
-    return Status.APEN
+        return Friststatus.UTLOPT if regel in _BORTFALLER else Friststatus.BRUTT
+    return Friststatus.APEN
 
 
-def status_naa(regel: str, lagret: Status, frist: Frist, naa: datetime) -> Status:
+def status_naa(regel: str, lagret: Friststatus, frist: Frist, naa: datetime) -> Friststatus:
     """A status computed without a clock, read at ``naa`` (only an open one can change)."""
-    return status(regel, frist, None, naa) if lagret is Status.APEN else lagret
+    return status(regel, frist, None, naa) if lagret is Friststatus.APEN else lagret
 
 
 def klagefrist(mottatt_dato: date, regler: Fristregler) -> Frist:
@@ -370,14 +370,14 @@ def _r12(lev: Leveransefakta, varslet: datetime, regler: Fristregler, naa: datet
     telefon = Forpliktelse(
         f"R12v:{lev.leveranse_id}", "R12", "telefonvarsel", Skyldig.BYDEL, varslet_tekst,
         frist=Frist(tidspunkt=kalender.lokalt_tidspunkt(dag, kalender.R12_TELEFON_SENEST)),
-        oppfylt=varslet, status=Status.OVERHOLDT if i_tide else Status.BRUTT, merknad=merknad,
+        oppfylt=varslet, status=Friststatus.OVERHOLDT if i_tide else Friststatus.BRUTT, merknad=merknad,
         **felles)
     oppstart = Frist(tidspunkt=kalender.frist_r12_oppstart(varslet))
     if not i_tide:
         # Seed 003: the provider's two hours follow only "i slike tilfeller" (an in-time notice).
         oppstart_plikt = Forpliktelse(
             f"R12s:{lev.leveranse_id}", "R12", "oppstart_2t", Skyldig.LEVERANDOR, varslet_tekst,
-            frist=oppstart, oppfylt=lev.startet, status=Status.IKKE_AKTUELL,
+            frist=oppstart, oppfylt=lev.startet, status=Friststatus.IKKE_AKTUELL,
             merknad=f"telefonvarselet var ikke i tide ({merknad}); leverandøren har ingen "
                     "2-timersfrist", **felles)
     else:
@@ -482,7 +482,7 @@ def _vedtak(v: Vedtaksfakta, leveranser: Sequence[Leveransefakta], regler: Frist
             f"vedtaket mottatt {v.mottatt_dato.isoformat()}", frist=frist, oppfylt=klage,
             status=st, leverandor_id=None,
             merknad=f"vedtaket mottatt {v.mottatt_dato.isoformat()}"
-            + (" – klagen kom for sent" if st is Status.BRUTT else ""), **felles))
+            + (" – klagen kom for sent" if st is Friststatus.BRUTT else ""), **felles))
     return ut
 
 

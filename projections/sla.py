@@ -27,10 +27,10 @@ from projections.store import Cursor
 
 _EN_DAG = timedelta(days=1)
 
-OVERHOLDT = frister.Status.OVERHOLDT.value
-BRUTT = frister.Status.BRUTT.value
-APEN = frister.Status.APEN.value
-UTLOPT = frister.Status.UTLOPT.value
+OVERHOLDT = frister.Friststatus.OVERHOLDT.value
+BRUTT = frister.Friststatus.BRUTT.value
+APEN = frister.Friststatus.APEN.value
+UTLOPT = frister.Friststatus.UTLOPT.value
 STATUSER = (OVERHOLDT, BRUTT, APEN, UTLOPT)
 
 _PLIKT_KOLONNER = ("plikt_id, regel, plikt, kilde_id, bruker_id, leverandor_id, tjenestetype, "
@@ -436,7 +436,7 @@ def _filter(**verdier: Any) -> tuple[str, list[Any]]:
             params.append(verdi)
     if verdier.get("bare_utestaaende"):
         vilkaar.append("status = ?")  # unmet and, without a clock, still open
-        params.append(frister.Status.APEN.value)
+        params.append(frister.Friststatus.APEN.value)
     if verdier.get("frist_foer") is not None:
         vilkaar.append("frist_utc < ?")
         params.append(utc_tekst(verdier["frist_foer"]))
@@ -450,7 +450,7 @@ _VELG = ("SELECT plikt_id, regel, plikt, kilde_id, bruker_id, leverandor_id, tje
 
 def _med_status(r: tuple[Any, ...], naa: datetime) -> SlaForpliktelse:
     """A stored row with its status read at ``naa`` (the domain decides; see module doc)."""
-    regel, frist, lagret = r[1], r[8], frister.Status(r[10])
+    regel, frist, lagret = r[1], r[8], frister.Friststatus(r[10])
     inklusiv = bool(r[15])
     st = frister.status_naa(regel, lagret, frister.Frist.fra_tekst(frist, inklusiv), naa)
     return SlaForpliktelse(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], st.value,
@@ -491,7 +491,7 @@ def aggregat(cur: Cursor, naa: datetime, gruppering: Sequence[str],
     rader = forpliktelser(cur, naa, leverandor_id, bydel, maaned, regel,
                           bare_utestaaende=bare_utestaaende, bruker_id=bruker_id)
     tall: dict[tuple[Any, ...], dict[str, int]] = {}
-    ikke = frister.Status.IKKE_AKTUELL.value
+    ikke = frister.Friststatus.IKKE_AKTUELL.value
     for x in rader:
         noekkel = tuple(getattr(x, _GRUPPER[g]) for g in gruppering)
         tall.setdefault(noekkel, dict.fromkeys((*STATUSER, ikke), 0))[x.status] += 1

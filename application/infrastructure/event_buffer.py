@@ -32,7 +32,7 @@ from uuid import UUID
 STANDARD_MAKS_HENDELSER = 50_000
 
 
-class Hendelsebuffer:
+class EventBuffer:
     """The decoded events of recently used aggregates, caught up on each use."""
 
     def __init__(self, events: Any, maks_hendelser: int = STANDARD_MAKS_HENDELSER) -> None:

@@ -24,11 +24,11 @@ from application.tidsrapport.format import KOLONNER, PAKREVDE, Filfeil, fra_byte
 from application.tidsrapport.kvittering import (
     KVITTERING_HODE,
     Linjekvittering,
+    Linjestatus,
     Sammendrag,
-    Status,
     kvittering_csv_linje,
 )
 from application.tidsrapport.pipeline import Tidsrapportimport
 
-__all__ = ["KOLONNER", "KVITTERING_HODE", "PAKREVDE", "Filfeil", "Linjekvittering", "Sammendrag", "Status",
-           "Tidsrapportimport", "fra_bytes", "fra_tekst", "kvittering_csv_linje"]
+__all__ = ["KOLONNER", "KVITTERING_HODE", "PAKREVDE", "Filfeil", "Linjekvittering", "Linjestatus",
+           "Sammendrag", "Tidsrapportimport", "fra_bytes", "fra_tekst", "kvittering_csv_linje"]

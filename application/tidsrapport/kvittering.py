@@ -12,7 +12,7 @@ from uuid import UUID
 from application.tidsrapport import kolonner as tk
 
 
-class Status(StrEnum):
+class Linjestatus(StrEnum):
     GODTATT = "godtatt"
     ALLEREDE_REGISTRERT = "allerede_registrert"
     AVVIST = "avvist"
@@ -21,7 +21,7 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class Linjekvittering:
     linje: int
-    status: Status
+    status: Linjestatus
     regel: str | None = None
     felt: str | None = None
     melding: str = ""
@@ -43,9 +43,9 @@ class Sammendrag:
 
     def tell(self, k: Linjekvittering) -> None:
         self.linjer += 1
-        if k.status is Status.GODTATT:
+        if k.status is Linjestatus.GODTATT:
             self.godtatt += 1
-        elif k.status is Status.ALLEREDE_REGISTRERT:
+        elif k.status is Linjestatus.ALLEREDE_REGISTRERT:
             self.allerede_registrert += 1
         else:
             self.avvist += 1
@@ -53,16 +53,16 @@ class Sammendrag:
             self.avvisninger_per_regel[regel] = self.avvisninger_per_regel.get(regel, 0) + 1
 
 
-_Kv = tuple[int, Status, str | None, str | None, str, UUID | None]  # a receipt, before it is one
+_Kv = tuple[int, Linjestatus, str | None, str | None, str, UUID | None]  # a receipt, before it is one
 
 
 def _tell(kvitteringer: list[_Kv], ut: Sammendrag,
           kvittering: Callable[[Linjekvittering], None] | None) -> None:
     ut.linjer += len(kvitteringer)
     for k in kvitteringer:
-        if k[1] is Status.GODTATT:
+        if k[1] is Linjestatus.GODTATT:
             ut.godtatt += 1
-        elif k[1] is Status.ALLEREDE_REGISTRERT:
+        elif k[1] is Linjestatus.ALLEREDE_REGISTRERT:
             ut.allerede_registrert += 1
         else:
             ut.avvist += 1
@@ -83,7 +83,7 @@ def _tell_kolonnevis(avgjort: tk.Avgjort, ut: Sammendrag,
     ut.allerede_registrert += linjer.height - nye
     if kvittering:
         ider = avgjort.leveranse_ider
-        GODTATT, ALLEREDE = Status.GODTATT, Status.ALLEREDE_REGISTRERT
+        GODTATT, ALLEREDE = Linjestatus.GODTATT, Linjestatus.ALLEREDE_REGISTRERT
         for linje, ny, lev in linjer.iter_rows():
             kvittering(Linjekvittering(linje, GODTATT if ny else ALLEREDE, None, None, "",
                                        ider[lev]))

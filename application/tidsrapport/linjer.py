@@ -16,7 +16,7 @@ from application.tidsrapport.format import (
     _Kolonner,
     _tid,
 )
-from application.tidsrapport.kvittering import Status, _Kv
+from application.tidsrapport.kvittering import Linjestatus, _Kv
 from application.tidsrapport.oppslag import Oppslag
 from domain import kalender
 from domain import leveranse as l_mod
@@ -42,7 +42,7 @@ class Linjevis(Oppslag):
                                                      kol.start, kol.slutt)
         i_kategori, i_avbestilt, i_ansatt, i_tiltak, i_journal = (
             kol.kategori, kol.avbestilt_tid, kol.ansatt, kol.tiltakskode, kol.journalreferanse)
-        GODTATT, ALLEREDE, AVVIST = Status.GODTATT, Status.ALLEREDE_REGISTRERT, Status.AVVIST
+        GODTATT, ALLEREDE, AVVIST = Linjestatus.GODTATT, Linjestatus.ALLEREDE_REGISTRERT, Linjestatus.AVVIST
         # A user with one delivery of the tjenestetype from this provider: its report, by the
         # line's own text (most lines of a month's file).
         eneste: dict[tuple[str, str], tuple[UUID, l_mod.Tidsrapport]] = {}

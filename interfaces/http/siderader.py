@@ -1,4 +1,4 @@
-"""The HTTP side of ``application.app.Medfolgende``: a write's access-log entry and stored answer.
+"""The HTTP side of ``application.base.Medfolgende``: a write's access-log entry and stored answer.
 
 Every write through the API records an access-log entry (Normen) and, under an
 Idempotency-Key, the answer it gave. Both go into the transaction of the command's events

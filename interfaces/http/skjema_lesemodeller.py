@@ -9,13 +9,13 @@ from uuid import UUID
 
 from pydantic import Field
 
-from application.tidsrapport import Status as Linjestatus
+from application.tidsrapport import Linjestatus
 from domain.begreper import (
     Tjenestetype,
 )
 from domain.betaling import Arsakskode
 from domain.bruker import Kilde
-from domain.frister import Status as Fristatus
+from domain.frister import Friststatus
 from interfaces.http.frist import FristUt
 from interfaces.http.skjema import Ut, monster
 from interfaces.http.skjema_historikk import Side
@@ -146,7 +146,7 @@ class SlaForpliktelseUt(Ut):
     frist: FristUt
     faktisk: str | None = Field(description="når plikten ble oppfylt: Oslo-tid (RFC 3339), "
                                 "eller dato for regler som måles i dager (R13, R25)")
-    status: Fristatus = Field(
+    status: Friststatus = Field(
         examples=["overholdt"], description="overholdt, brutt, apen (ikke avgjort ennå), utlopt "
         "(R25: klagefristen gikk ut uten klage), ikke_aktuell (plikten gjaldt ikke, f.eks. R12 "
         "etter et sent varsel)")

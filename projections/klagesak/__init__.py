@@ -33,7 +33,7 @@ from projections.klagesak.eksport import eksport, verifiser_eksport
 from projections.klagesak.lesing import _grupper, _Nye
 from projections.klagesak.modeller import (
     _BESKRIVELSE,
-    Frist,
+    ApenFrist,
     FristSomKjent,
     LeveranseSomKjent,
     Tidslinjepost,
@@ -44,7 +44,7 @@ from projections.klagesak.modeller import (
     virkning,
 )
 
-__all__ = ["Frist", "FristSomKjent", "Klagesak", "LeveranseSomKjent", "Tidslinjepost",
+__all__ = ["ApenFrist", "FristSomKjent", "Klagesak", "LeveranseSomKjent", "Tidslinjepost",
            "TilstandSomKjent", "VedtakSomKjent", "eksport", "verifiser_eksport", "virkning"]
 
 Lenkeoppslag = Callable[[Iterable[UUID]], dict[tuple[UUID, int], Lenke]]
@@ -246,7 +246,7 @@ class Klagesak:
                 startet=lv.startet_tid, besok=len(lv.besok)) for lv in leveranser],
             gjeldende_leverandor=self._leverandorer(b, vedtak, dag),
             forpliktelser=plikter,
-            apne_frister=[Frist(regel=x.regel, gjelder=x.plikt_id.split(":")[1]
+            apne_frister=[ApenFrist(regel=x.regel, gjelder=x.plikt_id.split(":")[1]
                                 if x.regel in ("R16", "R21") else x.kilde_id, frist=x.frist,
                                 frist_inklusiv=x.frist_inklusiv, overskredet=x.status == "brutt",
                                 beskrivelse=_BESKRIVELSE.get(x.plikt, x.plikt))

@@ -1,6 +1,7 @@
 """The klagesak's shapes: a timeline entry, and the state as known at T (the obligations
 still owed, the vedtak, the deliveries). Their class names are component names in the API's
-OpenAPI document (``Frist``, ``TilstandSomKjent`` …), so they keep them."""
+OpenAPI document (``TilstandSomKjent``, ``ApenFrist`` …): a rename changes the document (and a
+client generated from it), never the JSON on the wire."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ class Tidslinjepost:
 _GRUNNFELT = {"originator_id", "originator_version", "timestamp", "aktor", "hendelse_id"}
 
 
-class Frist(BaseModel):
+class ApenFrist(BaseModel):
     """An obligation still owed at T (open, or overdue: ``overskredet``)."""
 
     regel: str
@@ -98,7 +99,7 @@ class FristSomKjent(BaseModel):
     frist: date | datetime
     frist_inklusiv: bool
     oppfylt: date | datetime | None
-    status: frister.Status
+    status: frister.Friststatus
     merknad: str
 
     @classmethod
@@ -166,5 +167,5 @@ class TilstandSomKjent(BaseModel):
     leveranser: list[LeveranseSomKjent]
     gjeldende_leverandor: dict[str, str]
     forpliktelser: list[FristSomKjent]
-    apne_frister: list[Frist]
+    apne_frister: list[ApenFrist]
     antall_fakta: int

@@ -54,7 +54,7 @@ KORT = {
 }
 
 
-class Status:
+class Avstemmingsstatus:
     OK = "ok"
     FORKLART = "differanse forklart"
     UFORKLART = "uforklart differanse"
@@ -215,9 +215,9 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingsk
         levert = li.levert_timer + li.akutt_timer
         if k is None:
             forklaring = tuple(sorted(avvik.items()))
-            status = Status.IKKE_KREVD if har_krav and betalbar > 0 else Status.OK
+            status = Avstemmingsstatus.IKKE_KREVD if har_krav and betalbar > 0 else Avstemmingsstatus.OK
             if not har_krav and avvik:
-                status = Status.FORKLART
+                status = Avstemmingsstatus.FORKLART
             ut.append(Kontrollinje(li.bruker_id, li.tjenestetype, li.bydel, li.bestilt_timer,
                                    levert, li.akutt_timer, betalbar, li.timepris, li.belop,
                                    None, None, forklaring, status))
@@ -241,13 +241,13 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingsk
                 forklaring_l.append((UFORKLART, rest))
         diff = k.timer - betalbar
         if abs(diff) <= TOLERANSE:
-            status = Status.OK
+            status = Avstemmingsstatus.OK
         elif diff < 0:
-            status = Status.UNDER
+            status = Avstemmingsstatus.UNDER
         elif any(a == UFORKLART for a, _ in forklaring_l):
-            status = Status.UFORKLART
+            status = Avstemmingsstatus.UFORKLART
         else:
-            status = Status.FORKLART
+            status = Avstemmingsstatus.FORKLART
         for a, t in forklaring_l:
             per_arsak[a] = per_arsak.get(a, Fraction(0)) + t
         ut.append(Kontrollinje(li.bruker_id, li.tjenestetype, li.bydel, li.bestilt_timer, levert,
@@ -259,7 +259,7 @@ def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingsk
         null = Fraction(0)
         ut.append(Kontrollinje(k.bruker_id, k.tjenestetype, None, null, null, null, null, None,
                                None, k.timer, k.belop, ((UFORKLART, k.timer),),
-                               Status.UTEN_GRUNNLAG))
+                               Avstemmingsstatus.UTEN_GRUNNLAG))
         per_arsak[UFORKLART] = per_arsak.get(UFORKLART, Fraction(0)) + k.timer
     kravsum = sum((k.timer for k in kravliste.values()), Fraction(0))
     belopene = [k.belop for k in kravliste.values()]

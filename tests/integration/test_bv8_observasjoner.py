@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from application.app import BrukervalgApp
-from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from application.tidsrapport import KOLONNER, Linjestatus, Tidsrapportimport, fra_tekst
 from domain import kommandoer as k
 from domain.begreper import KLOKKESKJEVHET, Form, Kanal, Regelbrudd
 from domain.bruker import Mottaker
@@ -217,9 +217,9 @@ def test_bv8_the_time_report_refuses_a_future_visit_line_and_records_the_rest(
     ut = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(
         fra_tekst("\n".join(linjer) + "\n"), kvittering=kv.append)
     status = {x.linje: (x.status, x.regel, x.felt) for x in kv}
-    assert status[2][0] is Status.GODTATT
-    assert status[3] == (Status.AVVIST, "BV8", "slutt")
-    assert status[4] == (Status.AVVIST, "BV8", "avbestilt_tid")
+    assert status[2][0] is Linjestatus.GODTATT
+    assert status[3] == (Linjestatus.AVVIST, "BV8", "slutt")
+    assert status[4] == (Linjestatus.AVVIST, "BV8", "avbestilt_tid")
     assert (ut.godtatt, ut.avvist) == (1, 2)
     assert len(app.leveranse(sak.leveranse_id).besok) == 1
     assert not app.leveranse(sak.leveranse_id).avbestillinger

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from application.app import BrukervalgApp
-from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst
+from application.tidsrapport import KOLONNER, Linjestatus, Tidsrapportimport, fra_tekst
 from domain import kommandoer as k
 from tests.conftest import FNR, KOMMUNAL, SAKSBEHANDLER
 from tests.integration.conftest import Sak, antall_hendelser, lag_sak
@@ -52,18 +52,18 @@ def test_r18_r20_r23_receipt_names_rule_per_line_and_reupload_records_nothing(
     kv: list = []
     ut = imp.importer(fra_tekst(tekst), kvittering=kv.append)
     status = {x.linje: (x.status, x.regel, x.felt) for x in kv}
-    assert status[2][0] is Status.GODTATT
-    assert status[3][0] is Status.ALLEREDE_REGISTRERT  # the same visit twice in one file
-    assert status[4][0] is Status.GODTATT  # referenced by fødselsnummer
-    assert status[5] == (Status.AVVIST, "BV2", "start")
-    assert status[6] == (Status.AVVIST, "R18", "slutt")
-    assert status[7] == (Status.AVVIST, "R18a", "tiltakskode")
-    assert status[8][0] is Status.GODTATT  # cancellation
-    assert status[9] == (Status.AVVIST, "R20", "start")  # visit in the cancelled slot
-    assert status[10] == (Status.AVVIST, "R18", "bruker")  # not this provider's user
-    assert status[11] == (Status.AVVIST, "R23", "start")  # after death
-    assert status[12] == (Status.AVVIST, "R18", "bruker")
-    assert status[13] == (Status.AVVIST, "BV0", "type")
+    assert status[2][0] is Linjestatus.GODTATT
+    assert status[3][0] is Linjestatus.ALLEREDE_REGISTRERT  # the same visit twice in one file
+    assert status[4][0] is Linjestatus.GODTATT  # referenced by fødselsnummer
+    assert status[5] == (Linjestatus.AVVIST, "BV2", "start")
+    assert status[6] == (Linjestatus.AVVIST, "R18", "slutt")
+    assert status[7] == (Linjestatus.AVVIST, "R18a", "tiltakskode")
+    assert status[8][0] is Linjestatus.GODTATT  # cancellation
+    assert status[9] == (Linjestatus.AVVIST, "R20", "start")  # visit in the cancelled slot
+    assert status[10] == (Linjestatus.AVVIST, "R18", "bruker")  # not this provider's user
+    assert status[11] == (Linjestatus.AVVIST, "R23", "start")  # after death
+    assert status[12] == (Linjestatus.AVVIST, "R18", "bruker")
+    assert status[13] == (Linjestatus.AVVIST, "BV0", "type")
     assert (ut.godtatt, ut.allerede_registrert, ut.avvist) == (3, 1, 8)
     lev = app.leveranse(sak.leveranse_id)
     assert len(lev.besok) == 2 and len(lev.avbestillinger) == 1

@@ -13,7 +13,7 @@ import pytest
 from application import tidsrapport as tr
 from application.app import BrukervalgApp
 from application.infrastructure.ledger.verify import verify
-from application.tidsrapport import KOLONNER, Status, Tidsrapportimport, fra_tekst, pipeline
+from application.tidsrapport import KOLONNER, Linjestatus, Tidsrapportimport, fra_tekst, pipeline
 from domain import kommandoer as k
 from domain import leveranse as l_mod
 from projections.beskrivelse import Beskriver
@@ -79,15 +79,15 @@ def test_r18_r18a_r20_r23_r28a_a_bad_line_of_each_kind_is_rejected_and_the_rest_
     foer = antall_hendelser(app)
     ut = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_tekst(tekst), kvittering=kv.append)
     status = {x.linje: (x.status, x.regel, x.felt) for x in kv}
-    avvist = {nr: (regel, felt) for nr, (s, regel, felt) in status.items() if s is Status.AVVIST}
+    avvist = {nr: (regel, felt) for nr, (s, regel, felt) in status.items() if s is Linjestatus.AVVIST}
     assert avvist == {
         3: ("BV0", "bruker"), 4: ("BV0", "type"), 5: ("BV0", "tjenestetype"), 6: ("BV2", "start"),
         7: ("BV2", "slutt"), 8: ("R18", "slutt"), 9: ("R28a", "ansatt"), 10: ("R18a", "tiltakskode"),
         11: ("R18a", "kategori"), 13: ("R20", "start"), 14: ("R20", "planlagt_start"),
         15: ("R20", "avbestilt_tid"), 16: ("R20", "journalreferanse"), 17: ("BV3", "planlagt_slutt"),
         18: ("R23", "start"), 19: ("R18", "bruker"), 20: ("R18", "bruker")}
-    assert {nr for nr, (s, _, _) in status.items() if s is Status.GODTATT} == {2, 12, 21, 23}
-    assert status[22][0] is Status.ALLEREDE_REGISTRERT
+    assert {nr for nr, (s, _, _) in status.items() if s is Linjestatus.GODTATT} == {2, 12, 21, 23}
+    assert status[22][0] is Linjestatus.ALLEREDE_REGISTRERT
     assert (ut.linjer, ut.godtatt, ut.allerede_registrert, ut.avvist) == (22, 4, 1, 17)
     # The good lines of the chunk are stored: one visit batch and one cancellation batch on the
     # user's delivery, one visit batch on the dead user's delivery.
@@ -120,7 +120,7 @@ def test_r18_r20_reupload_records_nothing_and_chain_verifies(app: BrukervalgApp,
         igjen = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_tekst(igjen_tekst),
                                                                       kvittering=kv.append)
         assert (igjen.godtatt, igjen.hendelser) == (0, 0)
-        assert {x.status for x in kv if x.regel is None} == {Status.ALLEREDE_REGISTRERT}
+        assert {x.status for x in kv if x.regel is None} == {Linjestatus.ALLEREDE_REGISTRERT}
         assert antall_hendelser(app) == foer
     lev = app.leveranse(sak.leveranse_id)
     assert len(lev.besok) == 2 and len(lev.avbestillinger) == 1
@@ -157,7 +157,7 @@ def test_chunks_see_earlier_chunks_and_each_visit_keeps_its_line(
     kv: list[tr.Linjekvittering] = []
     ut = Tidsrapportimport(app, "kommunal", KOMMUNAL).importer(fra_tekst(tekst), kvittering=kv.append)
     status = {x.linje: (x.status, x.regel) for x in kv}
-    assert status[6] == (Status.ALLEREDE_REGISTRERT, None) and status[7] == (Status.AVVIST, "R20")
+    assert status[6] == (Linjestatus.ALLEREDE_REGISTRERT, None) and status[7] == (Linjestatus.AVVIST, "R20")
     assert (ut.godtatt, ut.hendelser) == (5, 4)
     sha = hashlib.sha256(tekst.encode()).hexdigest()
     lev = app.leveranse(sak.leveranse_id)
@@ -244,7 +244,7 @@ def test_a_concurrent_write_to_a_delivery_redoes_the_chunk_and_the_next_on_fresh
         fra_tekst("\n".join(linjer) + "\n"), kvittering=kv.append)
     assert [x.linje for x in kv] == [2, 3, 4, 5, 6, 7]
     status = {x.linje: x.status for x in kv}
-    assert status[5] is Status.ALLEREDE_REGISTRERT  # recognised after the redo
+    assert status[5] is Linjestatus.ALLEREDE_REGISTRERT  # recognised after the redo
     assert (ut.godtatt, ut.allerede_registrert, ut.avvist) == (5, 1, 0)
     lev = app.leveranse(sak.leveranse_id)
     assert sorted(x.start.day for x in lev.besok.values()) == [3, 4, 5, 6, 7, 8]

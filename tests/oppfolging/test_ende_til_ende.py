@@ -17,7 +17,7 @@ from application.app import BrukervalgApp
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from projections import Projeksjoner
 from projections.oppfolging import Oppfolging
-from projections.oppfolging.kontroll import Status
+from projections.oppfolging.kontroll import Avstemmingsstatus
 from tests.oppfolging.generert import LEVERANDORER, MIN_PER_DAG, importer, lag_maaned
 
 
@@ -62,13 +62,13 @@ def test_invoice_control_against_generated_expectations(kjort) -> None:  # type:
             assert abs(forkl.get("uforklart", 0) - Fraction(b.avvist_min, 60)) < Fraction(1, 100)
             # every difference is explained down to the claim's rounding
             assert abs(sum(forkl.values(), Fraction(0)) - x.differanse_timer) < Fraction(1, 200)
-            venter = (Status.UFORKLART if b.avvist_min else
-                      Status.FORKLART if b.krevd_min > b.betalbar_min else Status.OK)
+            venter = (Avstemmingsstatus.UFORKLART if b.avvist_min else
+                      Avstemmingsstatus.FORKLART if b.krevd_min > b.betalbar_min else Avstemmingsstatus.OK)
             assert x.status == venter
         assert k.betalbare_timer == Fraction(sum(b.betalbar_min for b in egne), 60)
         if lev == "2care":
             x = linjer[m.annen_bruker]
-            assert x.status == Status.UTEN_GRUNNLAG and x.krevd_timer == Fraction(7, 2)
+            assert x.status == Avstemmingsstatus.UTEN_GRUNNLAG and x.krevd_timer == Fraction(7, 2)
         # exports: CSV with decimal comma; xlsx with numbers
         rader = list(csv.reader(io.StringIO(kontroll_csv(k).lstrip("\ufeff")), delimiter=";"))
         assert rader[0][0] == "Bruker" and rader[-1][0] == "Sum"

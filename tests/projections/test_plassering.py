@@ -10,7 +10,7 @@ from fractions import Fraction
 from domain.begreper import Tjenestetype
 from projections import Projeksjoner
 from projections.oppfolging import Krav, Oppfolging
-from projections.oppfolging.kontroll import AVBESTILT, Status
+from projections.oppfolging.kontroll import AVBESTILT, Avstemmingsstatus
 from tests.projections.conftest import Scenario, oslo
 
 NATT = Tjenestetype.HJEMMESYKEPLEIE_NATT
@@ -48,7 +48,7 @@ def test_r20_avbestilling_over_maanedsskiftet_havner_i_samme_maaned_overalt(
         (k,) = [k for k in o.betalingskontroll("kommunal", aar, maaned, krav).linjer
                 if k.bruker_id == b]
         assert dict(k.forklaring) == {AVBESTILT: 1}, (aar, maaned)
-        assert k.status == Status.FORKLART
+        assert k.status == Avstemmingsstatus.FORKLART
 
     # Payable hours: the cancelled time per month, the cancellation counted on its start date.
     assert (jan.avbestilt_timer, feb.avbestilt_timer, mar.avbestilt_timer) == (1, 1, 0)

@@ -16,12 +16,12 @@ from domain.frister import (
     Forlengelse,
     Frist,
     Fristregler,
+    Friststatus,
     Leveransefakta,
     Melding,
     Omfangsendring,
     Revurderingsfakta,
     Skyldig,
-    Status,
     Varsel,
     Varselgrunn,
     Vedtaksfakta,
@@ -90,10 +90,10 @@ def test_r11_start_over_paasken() -> None:
         Varsel(Kanal.PASIENTOVERGANG, oslo(2026, 4, 1, 14, 0)),))], [], STANDARD, None)
     x = en(i_tide, "varsel_pasientovergang")
     assert (x.regel, x.skyldig, x.frist.tidspunkt, x.status) == (
-        "R11", Skyldig.BYDEL, oslo(2026, 4, 1, 14, 0), Status.OVERHOLDT)
+        "R11", Skyldig.BYDEL, oslo(2026, 4, 1, 14, 0), Friststatus.OVERHOLDT)
     sent = forpliktelser([lev(date(2026, 4, 7), varsler=(
         Varsel(Kanal.PASIENTOVERGANG, oslo(2026, 4, 6, 10, 0)),))], [], STANDARD, None)
-    assert en(sent, "varsel_pasientovergang").status is Status.BRUTT
+    assert en(sent, "varsel_pasientovergang").status is Friststatus.BRUTT
 
 
 def test_r11_start_uten_varsel_er_brudd_selv_om_tjenesten_startet() -> None:
@@ -102,9 +102,9 @@ def test_r11_start_uten_varsel_er_brudd_selv_om_tjenesten_startet() -> None:
     plikter = forpliktelser([lev(date(2026, 4, 7), startet=oslo(2026, 4, 7, 8, 0))], [],
                             STANDARD, oslo(2026, 4, 7, 9, 0))
     x = en(plikter, "varsel_pasientovergang")
-    assert (x.status, x.oppfylt) == (Status.BRUTT, None)
+    assert (x.status, x.oppfylt) == (Friststatus.BRUTT, None)
     assert en(forpliktelser([lev(date(2026, 4, 7))], [], STANDARD, oslo(2026, 4, 1, 14, 0)),
-              "varsel_pasientovergang").status is Status.APEN
+              "varsel_pasientovergang").status is Friststatus.APEN
 
 
 def _utvidelse_fra(fra: date, varsler: tuple[Varsel, ...]) -> list:  # type: ignore[type-arg]
@@ -125,13 +125,13 @@ def test_r11_utvidelse_varsles_kl_14_virkedagen_for_over_17_mai_paa_en_mandag() 
         Kanal.PASIENTOVERGANG, oslo(2027, 5, 7, 10, 0), gjelder=Varselgrunn.UTVIDELSE,
         gjelder_fra=date(2027, 5, 18)),))
     assert (x.regel, x.frist.tidspunkt, x.status, x.skyldig, x.leverandor_id) == (
-        "R11", oslo(2027, 5, 14, 14, 0), Status.OVERHOLDT, Skyldig.BYDEL, "2care")
+        "R11", oslo(2027, 5, 14, 14, 0), Friststatus.OVERHOLDT, Skyldig.BYDEL, "2care")
     [uten] = _utvidelse_fra(date(2027, 5, 18), ())
-    assert (uten.status, uten.oppfylt) == (Status.BRUTT, None)
+    assert (uten.status, uten.oppfylt) == (Friststatus.BRUTT, None)
     [annen] = _utvidelse_fra(date(2027, 5, 18), (Varsel(  # names another change: no
         Kanal.PASIENTOVERGANG, oslo(2027, 5, 7, 10, 0), gjelder=Varselgrunn.UTVIDELSE,
         gjelder_fra=date(2027, 6, 1)),))
-    assert annen.status is Status.BRUTT
+    assert annen.status is Friststatus.BRUTT
 
 
 def test_r11_nytt_vedtak_paa_loepende_tjeneste_er_en_utvidelse() -> None:
@@ -152,14 +152,14 @@ def test_r11_nytt_vedtak_paa_loepende_tjeneste_er_en_utvidelse() -> None:
     [uten] = utvidelse()
     assert (uten.regel, uten.skyldig, uten.kilde_id, uten.leverandor_id, uten.frist.tidspunkt,
             uten.status, uten.oppfylt) == ("R11", Skyldig.BYDEL, "v2", "2care",
-                                           oslo(2027, 5, 14, 14, 0), Status.BRUTT, None)
+                                           oslo(2027, 5, 14, 14, 0), Friststatus.BRUTT, None)
     assert uten.utlost_av == "nytt vedtak på løpende tjeneste fra 2027-05-18"
     [i_tide] = utvidelse(Varsel(Kanal.PASIENTOVERGANG, oslo(2027, 5, 14, 13, 0),
                                 gjelder=Varselgrunn.UTVIDELSE, gjelder_fra=date(2027, 5, 18)))
-    assert (i_tide.status, i_tide.oppfylt) == (Status.OVERHOLDT, oslo(2027, 5, 14, 13, 0))
+    assert (i_tide.status, i_tide.oppfylt) == (Friststatus.OVERHOLDT, oslo(2027, 5, 14, 13, 0))
     [sent] = utvidelse(Varsel(Kanal.PASIENTOVERGANG, oslo(2027, 5, 14, 14, 1),
                               gjelder=Varselgrunn.UTVIDELSE, gjelder_fra=date(2027, 5, 18)))
-    assert sent.status is Status.BRUTT
+    assert sent.status is Friststatus.BRUTT
 
 
 def test_r11_nytt_vedtak_uten_loepende_tjeneste_gir_ingen_utvidelse() -> None:
@@ -192,7 +192,7 @@ def test_r11_forlengelse_og_gammelt_varsel_uten_grunn() -> None:
         Varsel(Kanal.PASIENTOVERGANG, oslo(2026, 4, 28, 9, 0), gjelder=Varselgrunn.IKKE_OPPGITT)))
     x = en(forpliktelser([lv], [v], STANDARD, None), "varsel_forlengelse")
     assert (x.frist.tidspunkt, x.oppfylt, x.status) == (
-        oslo(2026, 4, 30, 14, 0), oslo(2026, 4, 28, 9, 0), Status.OVERHOLDT)
+        oslo(2026, 4, 30, 14, 0), oslo(2026, 4, 28, 9, 0), Friststatus.OVERHOLDT)
 
 
 # --- R12 -------------------------------------------------------------------------------------
@@ -213,27 +213,27 @@ def test_r12_sent_telefonvarsel_er_bare_bydelens_brudd() -> None:
     2-hour deadline (not applicable), even though it started 3 hours later."""
     plikter = _r12(oslo(2026, 3, 3, 15, 31), startet=oslo(2026, 3, 3, 18, 40))
     tlf, start = en(plikter, "telefonvarsel"), en(plikter, "oppstart_2t")
-    assert (tlf.status, tlf.skyldig, tlf.merknad) == (Status.BRUTT, Skyldig.BYDEL,
+    assert (tlf.status, tlf.skyldig, tlf.merknad) == (Friststatus.BRUTT, Skyldig.BYDEL,
                                                       "etter kl. 15:30")
-    assert (start.status, start.skyldig) == (Status.IKKE_AKTUELL, Skyldig.LEVERANDOR)
+    assert (start.status, start.skyldig) == (Friststatus.IKKE_AKTUELL, Skyldig.LEVERANDOR)
     assert not [x for x in plikter if x.regel == "R11"]
 
 
 def test_r12_telefonvarsel_paa_kristi_himmelfartsdag_gir_ingen_leverandorfrist() -> None:
     plikter = _r12(oslo(2026, 5, 14, 10, 0))
     assert en(plikter, "telefonvarsel").merknad == "ikke hverdag (Kristi himmelfartsdag)"
-    assert en(plikter, "oppstart_2t").status is Status.IKKE_AKTUELL
+    assert en(plikter, "oppstart_2t").status is Friststatus.IKKE_AKTUELL
     flagg = _r12(oslo(2026, 5, 14, 10, 0), regler=Fristregler(r12_helligdag_teller_som_hverdag=True))
-    assert en(flagg, "oppstart_2t").status is Status.APEN
+    assert en(flagg, "oppstart_2t").status is Friststatus.APEN
 
 
 def test_r12_i_tide_gir_to_timer() -> None:
     """R12: 15:30:00 is in time; the provider then starts by 17:30 (inclusive)."""
     plikter = _r12(oslo(2026, 3, 3, 15, 30), startet=oslo(2026, 3, 3, 17, 30))
     start = en(plikter, "oppstart_2t")
-    assert (start.frist.tidspunkt, start.status) == (oslo(2026, 3, 3, 17, 30), Status.OVERHOLDT)
+    assert (start.frist.tidspunkt, start.status) == (oslo(2026, 3, 3, 17, 30), Friststatus.OVERHOLDT)
     assert en(_r12(oslo(2026, 3, 3, 15, 30), startet=oslo(2026, 3, 3, 17, 31)),
-              "oppstart_2t").status is Status.BRUTT
+              "oppstart_2t").status is Friststatus.BRUTT
 
 
 # --- R13 -------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_r13_fjorten_dager_fra_oslo_datoen_over_maanedsskiftet() -> None:
     ok = forpliktelser([lev(date(2026, 2, 3), tjenestetype=PB, startet=oslo(2026, 2, 15, 23, 0),
                             varsler=(Varsel(Kanal.HENVENDELSE, varslet),))], [], STANDARD, None)
     x = en(ok, "oppstart_14d")
-    assert (x.frist.dato, x.status, x.skyldig) == (date(2026, 2, 15), Status.OVERHOLDT,
+    assert (x.frist.dato, x.status, x.skyldig) == (date(2026, 2, 15), Friststatus.OVERHOLDT,
                                                    Skyldig.LEVERANDOR)
     assert forpliktelser([lev(date(2026, 2, 3), tjenestetype=PB)], [], STANDARD, None) == []
 
@@ -257,15 +257,15 @@ def test_r13_fjorten_dager_fra_oslo_datoen_over_maanedsskiftet() -> None:
 def test_r16_svar_neste_virkedag_over_jul() -> None:
     """R16: a request on Christmas Eve 2026 (a working day) -> next working day Monday 28
     December; the answer is in time before 00:00 on the 29th (exclusive)."""
-    def svar(besvart: datetime | None, naa: datetime | None = None) -> Status:
+    def svar(besvart: datetime | None, naa: datetime | None = None) -> Friststatus:
         v = vedtak(revurderinger=(Revurderingsfakta("r1", "2care", oslo(2026, 12, 24, 11, 0),
                                                     besvart),))
         return en(forpliktelser([], [v], STANDARD, naa), "svar_revurdering").status
 
-    assert svar(oslo(2026, 12, 28, 23, 59, 59)) is Status.OVERHOLDT
-    assert svar(oslo(2026, 12, 29, 0, 0)) is Status.BRUTT
-    assert svar(None, oslo(2026, 12, 28, 23, 0)) is Status.APEN
-    assert svar(None, oslo(2026, 12, 29, 0, 0)) is Status.BRUTT
+    assert svar(oslo(2026, 12, 28, 23, 59, 59)) is Friststatus.OVERHOLDT
+    assert svar(oslo(2026, 12, 29, 0, 0)) is Friststatus.BRUTT
+    assert svar(None, oslo(2026, 12, 28, 23, 0)) is Friststatus.APEN
+    assert svar(None, oslo(2026, 12, 29, 0, 0)) is Friststatus.BRUTT
 
 
 # --- R21 -------------------------------------------------------------------------------------
@@ -277,11 +277,11 @@ def test_r21_videresending_i_hoestnatten_med_ikke_standard_terskel() -> None:
     m = (Melding("m1", oslo(2026, 10, 25, 1, 50), oslo(2026, 10, 25, 2, 45, fold=1)),)
     standard = en(forpliktelser([lev(date(2026, 10, 1), meldinger=m)], [], STANDARD, None),
                   "videresending")
-    assert (standard.status, standard.skyldig) == (Status.BRUTT, Skyldig.LEVERANDOR)
+    assert (standard.status, standard.skyldig) == (Friststatus.BRUTT, Skyldig.LEVERANDOR)
     lang = en(forpliktelser([lev(date(2026, 10, 1), meldinger=m)], [],
                             Fristregler(r21_terskel=timedelta(minutes=120)), None),
               "videresending")
-    assert lang.status is Status.OVERHOLDT
+    assert lang.status is Friststatus.OVERHOLDT
 
 
 # --- R25 -------------------------------------------------------------------------------------
@@ -292,21 +292,21 @@ def test_r25_klagefrist_etter_paasken_og_uten_forlengelse() -> None:
     ``r25_forleng_til_virkedag = false`` the deadline stays 3 April and the 7th is late."""
     v = vedtak(mottatt_dato=date(2026, 3, 6), klager=(date(2026, 4, 7),))
     x = en(forpliktelser([], [v], STANDARD, None), "klagefrist")
-    assert (x.frist.dato, x.status, x.skyldig) == (date(2026, 4, 7), Status.OVERHOLDT,
+    assert (x.frist.dato, x.status, x.skyldig) == (date(2026, 4, 7), Friststatus.OVERHOLDT,
                                                    Skyldig.BRUKER)
     uten = en(forpliktelser([], [v], Fristregler(r25_forleng_til_virkedag=False), None),
               "klagefrist")
-    assert (uten.frist.dato, uten.status) == (date(2026, 4, 3), Status.BRUTT)
+    assert (uten.frist.dato, uten.status) == (date(2026, 4, 3), Friststatus.BRUTT)
     ingen = vedtak(mottatt_dato=date(2026, 3, 6))
     assert en(forpliktelser([], [ingen], STANDARD, oslo(2026, 4, 8, 0, 0)),
-              "klagefrist").status is Status.UTLOPT
+              "klagefrist").status is Friststatus.UTLOPT
 
 
 def test_status_naa_leser_bare_en_aapen_frist() -> None:
     frist = Frist(dato=date(2026, 4, 7))
-    assert status_naa("R25", Status.APEN, frist, oslo(2026, 4, 8, 0, 0)) is Status.UTLOPT
-    assert status_naa("R13", Status.APEN, frist, oslo(2026, 4, 8, 0, 0)) is Status.BRUTT
-    assert status_naa("R13", Status.OVERHOLDT, frist, oslo(2026, 4, 9)) is Status.OVERHOLDT
+    assert status_naa("R25", Friststatus.APEN, frist, oslo(2026, 4, 8, 0, 0)) is Friststatus.UTLOPT
+    assert status_naa("R13", Friststatus.APEN, frist, oslo(2026, 4, 8, 0, 0)) is Friststatus.BRUTT
+    assert status_naa("R13", Friststatus.OVERHOLDT, frist, oslo(2026, 4, 9)) is Friststatus.OVERHOLDT
 
 
 def test_annullert_leveranse_gir_ingen_forpliktelse() -> None:

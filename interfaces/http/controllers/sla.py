@@ -15,7 +15,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from domain.begreper import IkkeFunnet, Rolle, Tjenestetype
-from domain.frister import Status
+from domain.frister import Friststatus
 from interfaces.http.controllers.leverandorer import (
     LEVERANDOR_MONSTER,
     les_rapport,
@@ -99,7 +99,7 @@ class SlaController(Controller):
                     tjenestetype=Tjenestetype(r.tjenestetype) if r.tjenestetype is not None else None,
                     bydel=r.bydel,
                     frist=frist_ut(r.fristen),
-                    faktisk=r.faktisk, status=Status(r.status), maaned=r.maaned, merknad=r.merknad)
+                    faktisk=r.faktisk, status=Friststatus(r.status), maaned=r.maaned, merknad=r.merknad)
                     for r in rader])
             return ut, [r.bruker_id for r in ut.elementer]
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from application.app import BrukervalgApp
-from application.infrastructure.event_buffer import Hendelsebuffer
+from application.infrastructure.event_buffer import EventBuffer
 from domain import kommandoer as k
 from domain import leveranse as l_mod
 from domain.kalender import OSLO
@@ -64,7 +64,7 @@ def test_the_state_is_built_fresh_every_time(app: BrukervalgApp, sak: Sak) -> No
 
 def test_the_buffer_is_bounded_and_results_do_not_depend_on_it(app: BrukervalgApp) -> None:
     saker = [lag_sak(app, fnr=f) for f in ("15108695088", "01014012369", "12053845655")]
-    liten = Hendelsebuffer(app.events, maks_hendelser=12)
+    liten = EventBuffer(app.events, maks_hendelser=12)
     for i, sak in enumerate(saker):
         for j in range(3):
             besok(app, sak, 10 * i + j)
@@ -92,7 +92,7 @@ class Tellende:
 def test_each_use_reads_the_last_known_event_and_what_is_newer(app: BrukervalgApp,
                                                                 sak: Sak) -> None:
     tellende = Tellende(app.events)
-    buffer = Hendelsebuffer(tellende)
+    buffer = EventBuffer(tellende)
     alle = len(buffer.hent(sak.leveranse_id))
     assert tellende.lest == alle
     besok(app, sak, 0)
@@ -119,7 +119,7 @@ def test_events_the_store_lost_are_not_served_and_a_replacement_is_seen(
         besok(app, sak, i)
     ekte = list(app.events.get(sak.leveranse_id))
     lager = TaptCommit(list(ekte))
-    buffer = Hendelsebuffer(lager)
+    buffer = EventBuffer(lager)
     assert buffer.hent(sak.leveranse_id) == tuple(ekte)
     del lager.hendelser[-2:]  # the two newest commits are gone
     assert buffer.hent(sak.leveranse_id) == tuple(ekte[:-2])
