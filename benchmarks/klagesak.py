@@ -17,7 +17,8 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as time_
 
 from application.app import BrukervalgApp
 from benchmarks._rapport import legg_til_i_benchmarks
@@ -34,21 +35,25 @@ LEV = Aktor(person_id="bench-lev", rolle=Rolle.LEVERANDOR, organisasjon="leveran
 HSP = Tjenestetype.HJEMMESYKEPLEIE_DAG
 
 
+NAA = datetime(2026, 3, 5, 12, tzinfo=OSLO)  # the benchmark's recording time
+
+
 def bygg_sak(app: BrukervalgApp, fakta: int) -> tuple:
+    """A case whose visits (two a day) all lie before ``NAA`` (BV8: none reported ahead)."""
+    start = datetime.combine(NAA.date() - timedelta(days=(fakta - 20) // 2 + 2), time_(8), OSLO)
     b = app.registrer_bruker(k.RegistrerBruker(fodselsnummer="15108695088", navn="Lang Sak",
                                                bydel="frogner"), SB).id
-    v = app.fatt_vedtak(k.FattVedtak(bruker_id=b, tjenestetype=HSP, gyldig_fra=date(2024, 6, 3),
-                                     omfang=Omfang(minutter=7 * 90), vedtaksdato=date(2024, 6, 1)), VM).id
+    v = app.fatt_vedtak(k.FattVedtak(bruker_id=b, tjenestetype=HSP, gyldig_fra=start.date(),
+                                     omfang=Omfang(minutter=7 * 90), vedtaksdato=start.date()), VM).id
     lev = app.bestill_leveranse(k.BestillLeveranse(bruker_id=b, tjenestetype=HSP, vedtak_id=v,
-                                                   fom=date(2024, 6, 3)), SB).id
-    start = datetime(2024, 6, 3, 8, tzinfo=OSLO)
+                                                   fom=start.date()), SB).id
     besok = [k.RegistrerBesok(leveranse_id=lev, start=start + timedelta(hours=12 * i),
                               slutt=start + timedelta(hours=12 * i, minutes=40), ansatt=f"a-{i % 5}")
              for i in range(fakta - 20)]
     for i in range(0, len(besok), 500):
         app.registrer_besok_samlet(lev, besok[i:i + 500], LEV)
     app.bytt_leverandor(k.ByttLeverandor(bruker_id=b, tjenestetype=HSP, til_leverandor_id="2care",
-                                         form=Form.MUNTLIG, oppsigelsesdato=date(2026, 3, 5)), SB)
+                                         form=Form.MUNTLIG, oppsigelsesdato=NAA.date()), SB)
     return b, datetime(2026, 3, 5, 13, tzinfo=OSLO)
 
 
@@ -60,7 +65,7 @@ def main() -> None:
     args = p.parse_args()
     with ThrowawayPostgres() as pg:
         app = BrukervalgApp(env={"BRUKERVALG_STORE": "postgres", **pg.env(pg.create_database("ks"))},
-                            klokke=lambda: datetime(2026, 3, 5, 12, tzinfo=OSLO))
+                            klokke=lambda: NAA)
         bruker, per = bygg_sak(app, args.fakta)
         maalt: dict[str, list[tuple[float, float]]] = {
             "kald_linje": [], "kald_tilstand": [], "linje": [], "tilstand": []}
