@@ -12,7 +12,7 @@ matters here, are in this module and nowhere else:
 - **SQLite** keeps ids as hex text and the link in the ``*_ledger`` table keyed by the event's
   ``rowid``; ids go in chunks of 500 placeholders (SQLite's limit is 999 in old builds).
 
-Rows come decoded by no one: callers decode through the application's mapper (decrypted and
+Rows are not decoded here: callers decode them through the application's mapper (decrypted and
 upcast as always). The ledger verifier's whole-store stream is not here: it must also open a
 store from a path or a DSN with no application at all (an auditor's copy), and streams with
 COPY; see ``ledger/sources.py``. :func:`event_reader` is the one place that tells the stores apart.

@@ -106,7 +106,7 @@ def create_app(app: BrukervalgApp | None = None,
     verifikator = Verifikator(settings, brukervalg.ref)
     lager = ApiTables.for_app(brukervalg)
     lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
-    kjerne = Tjenester(brukervalg, settings, lager)
+    tjenester = Tjenester(brukervalg, settings, lager)
     rapporter = Rapporter(brukervalg)
 
     def lukk() -> None:
@@ -121,7 +121,7 @@ def create_app(app: BrukervalgApp | None = None,
                         OppfolgingController, BydelController, LeverandorlisteController,
                         RevisjonController, ArbeidslisteController, swagger_ui_filer(),
                         regelkatalog],
-        dependencies={"kjerne": Provide(lambda: kjerne, use_cache=True, sync_to_thread=False)},
+        dependencies={"tjenester": Provide(lambda: tjenester, use_cache=True, sync_to_thread=False)},
         middleware=[DefineMiddleware(JwtAutentisering, verifikator=verifikator,
                                      begrenser=Ratebegrenser(settings.rate_per_sekund,
                                                              settings.rate_burst),
@@ -143,7 +143,7 @@ def create_app(app: BrukervalgApp | None = None,
                                                     "tid, SLA, og leverandørens tidsrapport"),
                   ]),
         request_max_body_size=settings.maks_body_bytes,
-        state=State({"kjerne": kjerne, "rapporter": rapporter}),
+        state=State({"tjenester": tjenester, "rapporter": rapporter}),
         on_shutdown=[lukk],
     )
     _stram_inn_foresporsler(api)

@@ -215,7 +215,7 @@ def serverapp(app: BrukervalgApp | None = None, settings: ApiSettings | None = N
     api = create_app(app, settings)
     # The time-report import's column-wise path, once on made-up lines: polars' first use is
     # paid at start, not by a provider's first upload.
-    api.on_startup.append(lambda: varm_opp(api.state["kjerne"].app.mapper))
+    api.on_startup.append(lambda: varm_opp(api.state["tjenester"].app.mapper))
     api.on_startup.append(_samle_sjeldnere)
     return api
 

@@ -208,7 +208,7 @@ class Tjenester:
                 lambda kvittering, status: self.tilgangslogg.oppforing(
                     request, identitet, bruker_id if ref else kvittering.id, formaal, status),
                 (identitet.nokkel, nokkel) if nokkel else None)
-            valg = Skrivevalg(forventet_versjon=self._sjekk_if_match(request, ref),
+            valg = Skrivevalg(forventet_versjon=self._godtatte_versjoner(request, ref),
                               medfolgende=rader)
             kvittering = utfor(identitet.aktor, self.idempotens.idlager(identitet.nokkel, nokkel),
                                valg)
@@ -291,7 +291,7 @@ class Tjenester:
             raise Uleselig("If-Match", 'If-Match er * eller ETag-er som "3" (kommaskilt)')
         return hode
 
-    def _sjekk_if_match(self, request: Request, ref: Ref | None) -> set[int] | None:
+    def _godtatte_versjoner(self, request: Request, ref: Ref | None) -> set[int] | None:
         """The versions If-Match accepts (None: any), for the use case to check on the state it
         decides on (``forventet_versjon``; 412 if stale). Only read here: checking it also
         against the store's current version would be a second, earlier check of the same thing.

@@ -99,7 +99,7 @@ class Api:
 
     @property
     def lager(self) -> ApiTables:
-        return self.litestar.state["kjerne"].lager
+        return self.litestar.state["tjenester"].lager
 
     def logg(self) -> list[Tilgangsoppforing]:
         return self.lager.alle_oppforinger()

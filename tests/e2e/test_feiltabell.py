@@ -31,7 +31,7 @@ def test_a_412_found_by_the_application_is_logged_as_412(
     reads the header and passes the versions on (here it hands over 999; the state is at
     another). The application's UtdatertVersjon is logged with the status the caller got."""
     sak = saker["frogner"]
-    monkeypatch.setattr(Tjenester, "_sjekk_if_match", lambda self, request, ref: {999})
+    monkeypatch.setattr(Tjenester, "_godtatte_versjoner", lambda self, request, ref: {999})
     r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", ANMODNING, **{"If-Match": '"999"'})
     assert r.status_code == 412, r.text
     assert r.json()["type"] == "urn:brukervalg:problem:utdatert-versjon"

@@ -58,11 +58,11 @@ class ArbeidslisteController(Controller):
     path = "/arbeidsliste"
     tags = ["arbeidsliste"]
 
-    def _liste(self, request: Request, kjerne: TjenesterParam, state: State, bruker: UUID | None,
+    def _liste(self, request: Request, tjenester: TjenesterParam, state: State, bruker: UUID | None,
                tjenestetype: Tjenestetype | None, regel: str | None,
                frist_foer: str | None, fra: int, antall: int | None,
                html: bool) -> Response[Any]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+        n = antall or tjenester.inn.standard_sidestorrelse
         frist: dict[str, datetime | None] = {}
 
         def sjekk(_: Identitet) -> None:  # inside the read, so a refused one is logged too
@@ -70,14 +70,14 @@ class ArbeidslisteController(Controller):
 
         def hent(i: Identitet) -> tuple[Any, list[UUID]]:
             p = rapporter(state).fersk()
-            naa = kjerne.app.klokke()
+            naa = tjenester.app.klokke()
             alle = al.oppgaver(p, naa, bruker_id=str(bruker) if bruker else None,
                                tjenestetype=tjenestetype.value if tjenestetype else None,
                                regel=regel, frist_foer=frist["foer"], **_utvalg(i))
             s = al.side(alle, fra, n)
             brukere = [UUID(x.bruker_id) for x in s.elementer]
             if html:
-                ref = kjerne.app.ref
+                ref = tjenester.app.ref
                 return arbeidsliste_html(_tittel(i, ref.navn), s, naa, ref.navn), brukere
             return ArbeidslisteUt(
                 fra=fra, antall=len(s.elementer), totalt=s.totalt, forfalte=s.forfalt,
@@ -93,7 +93,7 @@ class ArbeidslisteController(Controller):
                     virkedager_igjen=x.virkedager_igjen, forfall=x.forfall,
                     merknad=norsk.med_oslo_tider(x.merknad)) for x in s.elementer]), brukere
 
-        svar = les_rapport(request, kjerne, sjekk, hent)
+        svar = les_rapport(request, tjenester, sjekk, hent)
         if html:
             svar.media_type = "text/html"
         return svar
@@ -103,11 +103,11 @@ class ArbeidslisteController(Controller):
         "på frist, med «innen N timer / virkedager» og forfalte merket. Bydelen ser sine egne "
         "frister og klagefristene til sine brukere, en leverandør bare sine egne.",
         etag=False, ekstra_feil=(503,)))
-    def hent_arbeidsliste(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_arbeidsliste(self, request: Request, tjenester: TjenesterParam, state: State,
                           bruker: Bruker = None, tjenestetype: Tjeneste = None,
                           regel: Regel = None, frist_foer: FristFoer = None, fra: Fra = 0,
                           antall: Antall = None) -> Response[ArbeidslisteUt]:
-        return self._liste(request, kjerne, state, bruker, tjenestetype, regel, frist_foer,
+        return self._liste(request, tjenester, state, bruker, tjenestetype, regel, frist_foer,
                            fra, antall, html=False)
 
     # The same parameters as hent_arbeidsliste on purpose: Litestar reads each route's query
@@ -115,31 +115,31 @@ class ArbeidslisteController(Controller):
     @get("/side", media_type="text/html", **leserute(
         "hentArbeidslisteSide", "Arbeidslisten som HTML-side på norsk med Oslo-tid (samme utvalg "
         "og filtre som JSON-listen).", etag=False, ekstra_feil=(503,)))
-    def hent_arbeidsliste_side(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_arbeidsliste_side(self, request: Request, tjenester: TjenesterParam, state: State,
                                bruker: Bruker = None, tjenestetype: Tjeneste = None,
                                regel: Regel = None, frist_foer: FristFoer = None, fra: Fra = 0,
                                antall: Antall = None) -> Response[str]:
-        return self._liste(request, kjerne, state, bruker, tjenestetype, regel, frist_foer,
+        return self._liste(request, tjenester, state, bruker, tjenestetype, regel, frist_foer,
                            fra, antall, html=True)
 
     @get("/oversikt", **leserute(
         "hentArbeidslisteOversikt", "Velferdsetaten: antall utestående og forfalte frister per "
         "leverandør og bydel (format=html: som side).", etag=False, ekstra_feil=(503,),
         html=True))
-    def hent_oversikt(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_oversikt(self, request: Request, tjenester: TjenesterParam, state: State,
                       format: Annotated[Literal["json", "html"], Parameter(
                           description="json eller html")] = "json"
                       ) -> Response[ArbeidslisteOversiktUt]:
         def hent(_: Identitet) -> tuple[Any, list[UUID]]:
-            naa = kjerne.app.klokke()
+            naa = tjenester.app.klokke()
             tall = al.oversikt(rapporter(state).fersk(), naa)
             if format == "html":
-                return oversikt_html(tall, naa, kjerne.app.ref.navn), []
+                return oversikt_html(tall, naa, tjenester.app.ref.navn), []
             return ArbeidslisteOversiktUt(elementer=[OpptellingUt(
                 leverandor_id=x.leverandor_id, bydel=x.bydel, skyldig=Skyldig(x.skyldig), apne=x.apne,
                 forfalte=x.forfalte) for x in tall]), []
 
-        svar = les_rapport(request, kjerne, lambda i: None, hent)
+        svar = les_rapport(request, tjenester, lambda i: None, hent)
         if format == "html":
             svar.media_type = "text/html"
         return svar

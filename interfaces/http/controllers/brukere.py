@@ -76,26 +76,26 @@ class BrukerController(Controller):
     @post("/", **skriverute("registrerBruker", "Registrer en bruker i egen bydel. Samme "
                             "fødselsnummer med samme opplysninger gir den eksisterende brukeren "
                             "(200).", oppretter=True, lenker=_TIL_BRUKER))
-    def registrer_bruker(self, request: Request, kjerne: TjenesterParam,
+    def registrer_bruker(self, request: Request, tjenester: TjenesterParam,
                          data: JSONBody[BrukerInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, None, data, lambda a, _, valg: kjerne.app.registrer_bruker(
+        return tjenester.skriv(request, None, data, lambda a, _, valg: tjenester.app.registrer_bruker(
             data.kommando(), a, medfolgende=valg["medfolgende"]), NY_BRUKER, bydel=data.bydel)
 
     @post("/sok", status_code=200, **leserute(
         "finnBruker", "Finn en bruker ved fødselsnummer (nummeret sendes i body, aldri i URL).",
         etag=False, ekstra_feil=(422,),
         lenker={"hentBruker": lenke("hentBruker", bruker_id="$response.body#/bruker_id")}))
-    def finn_bruker(self, request: Request, kjerne: TjenesterParam,
+    def finn_bruker(self, request: Request, tjenester: TjenesterParam,
                     data: JSONBody[BrukerSokInn]) -> Response[BrukerSokUt]:
         def finn() -> Ref:
             # The caller's own record of the number; another bydel's is answered as not found
             # (and logged under that record).
-            funnet = kjerne.app.finn_brukere(data.fodselsnummer)
+            funnet = tjenester.app.finn_brukere(data.fodselsnummer)
             if not funnet:
                 raise IkkeFunnet("bruker", "med dette fødselsnummeret", felt="fodselsnummer")
             for bruker_id in funnet:
                 try:
-                    kjerne.tilgang.sjekk(request.user, Ref("bruker", bruker_id))
+                    tjenester.tilgang.sjekk(request.user, Ref("bruker", bruker_id))
                 except IkkeFunnet:
                     continue
                 return Ref("bruker", bruker_id)
@@ -105,145 +105,145 @@ class BrukerController(Controller):
             assert sikt is not None  # ``finn`` named the bruker
             return BrukerSokUt(bruker_id=sikt.bruker_id, lenke=f"/brukere/{sikt.bruker_id}"), None
 
-        return kjerne.les(request, None, hent, finn=finn)
+        return tjenester.les(request, None, hent, finn=finn)
 
     @get("/{bruker_id:uuid}", **leserute("hentBruker", "Hent en bruker. En leverandør ser bare "
                                          "egne leveranser og ingen valg- eller byttehistorikk."))
-    def hent_bruker(self, request: Request, kjerne: TjenesterParam,
+    def hent_bruker(self, request: Request, tjenester: TjenesterParam,
                     bruker_id: BrukerId) -> Response[BrukerUt]:
         ident = request.user
 
         def hent(sikt: object) -> tuple[BrukerUt, int]:
-            b = kjerne.app.bruker(bruker_id)
-            return BrukerUt.fra(b, kalender.lokal_dato(kjerne.app.klokke()),
+            b = tjenester.app.bruker(bruker_id)
+            return BrukerUt.fra(b, kalender.lokal_dato(tjenester.app.klokke()),
                                 leverandor=ident.leverandor), b.version
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/{bruker_id:uuid}/historikk", **leserute(
         "hentHistorikk", "Hele historikken til en bruker (bruker, vedtak og leveranser) i "
         "registrert rekkefølge, med hvem som registrerte hva og når (R26).", etag=False))
-    def hent_historikk(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
+    def hent_historikk(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
                        antall: Antall = None) -> Response[HistorikkSide]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+        n = antall or tjenester.inn.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[HistorikkSide, None]:
-            alle = kjerne.app.hendelser_for_bruker(bruker_id)
+            alle = tjenester.app.hendelser_for_bruker(bruker_id)
             side = alle[fra:fra + n]
             return HistorikkSide(fra=fra, antall=len(side), totalt=len(alle),
                                  neste=side_lenke(request, fra, n, len(alle)),
                                  elementer=[HendelseUt.fra(e) for e in side]), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/{bruker_id:uuid}/tilgangslogg", **leserute(
         "hentTilgangslogg", "Brukerens tilgangslogg: hvem som har lest eller endret "
         "opplysningene, i hvilken rolle og organisasjon, når og med hvilket formål (Normen). "
         "Loggen kan ikke endres gjennom API-et.", etag=False))
-    def hent_tilgangslogg(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
-                          antall: Antall = None) -> Response[TilgangsloggSide]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+    def hent_tilgangslogg(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
+                          fra: Fra = 0, antall: Antall = None) -> Response[TilgangsloggSide]:
+        n = antall or tjenester.inn.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[TilgangsloggSide, None]:
-            rader, totalt = kjerne.lager.tilgangslogg(bruker_id, fra, n)
+            rader, totalt = tjenester.lager.tilgangslogg(bruker_id, fra, n)
             return TilgangsloggSide(fra=fra, antall=len(rader), totalt=totalt,
                                     neste=side_lenke(request, fra, n, totalt),
                                     elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent, logg_foerst=True)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent, logg_foerst=True)
 
     @post("/{bruker_id:uuid}/informasjon", **skriverute(
         "registrerInformasjonGitt", "Registrer at informasjon om brukervalg er gitt: når, av "
         "hvem, til hvem (R01)."))
-    def registrer_informasjon(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def registrer_informasjon(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                               data: JSONBody[InformasjonInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.registrer_informasjon_gitt(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.registrer_informasjon_gitt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/husstandsinntekt", **skriverute(
         "registrerHusstandsinntekt", "Registrer husstandens nettoinntekt (siste likning) fra en "
         "dato; den avgjør inntektstrinnet for egenandel på praktisk bistand (R19)."))
-    def registrer_husstandsinntekt(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def registrer_husstandsinntekt(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                                    data: JSONBody[HusstandsinntektInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.registrer_husstandsinntekt(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.registrer_husstandsinntekt(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg", **skriverute(
         "velgLeverandor", "Registrer brukerens valg av leverandør for en tjenestetype, muntlig "
         "eller skriftlig (R02); valg med virkning før 2024-06-01 avvises (R04)."))
-    def velg_leverandor(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def velg_leverandor(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[ValgInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.velg_leverandor(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.velg_leverandor(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/valg/{hendelse_id:uuid}/korreksjon", **skriverute(
         "korrigerLeverandorvalg", "Korriger et registrert valg med et nytt faktum som viser til "
         "det (R26)."))
-    def korriger_valg(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def korriger_valg(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                       hendelse_id: HendelseId,
                       data: JSONBody[KorreksjonInn]) -> Response[KvitteringUt]:
         def korriger(a: Aktor, _: IdLager, valg: Skrivevalg) -> Kvittering:
             try:
-                return kjerne.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a,
+                return tjenester.app.korriger_leverandorvalg(data.kommando(bruker_id, hendelse_id), a,
                                                           **valg)
             except Regelbrudd as e:  # the command's "korrigerer" is the path's hendelse_id
                 if e.felt != "korrigerer":
                     raise
                 raise Regelbrudd(e.regel, "hendelse_id", e.melding) from None
 
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, korriger, BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, korriger, BRUKER)
 
     @post("/{bruker_id:uuid}/bytter", **skriverute(
         "byttLeverandor", "Bytt leverandør (R06–R08): gammel leveranse slutter dag ti fra og med "
         "oppsigelsesdatoen, ny starter dagen etter. Svarer med den nye leveransen.",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bytt_leverandor(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def bytt_leverandor(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[ByttInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
-            kjerne.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            tjenester.app.bytt_leverandor(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE)
 
     # Same shape as every write route of this controller and of leveranser.py and vedtak.py: each
     # names its own path, operation id, summary, body schema and use case, which Litestar reads
     # into the OpenAPI document; the shared steps are one function, Tjenester.skriv.
     @post("/{bruker_id:uuid}/bytter/bekreftelser", **skriverute(
         "sendBytteBekreftelse", "Registrer at brukeren har fått brev som bekrefter byttet (R09)."))
-    def send_bytte_bekreftelse(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def send_bytte_bekreftelse(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                                data: JSONBody[BytteBekreftelseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.send_bytte_bekreftelse(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.send_bytte_bekreftelse(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/dodsfall", **skriverute(
         "registrerDodsfall", "Registrer dødsfall: alle aktive leveranser og vedtak avsluttes på "
         "datoen (R23)."))
-    def registrer_dodsfall(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def registrer_dodsfall(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                            data: JSONBody[DodsfallInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.registrer_dodsfall(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.registrer_dodsfall(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/flyttinger", **skriverute(
         "flyttTilBydel", "Flytt brukeren til en annen bydel; ansvaret går over, historikken "
         "blir (R24)."))
-    def flytt_til_bydel(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def flytt_til_bydel(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                         data: JSONBody[FlyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.flytt_til_bydel(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.flytt_til_bydel(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/utflytting", **skriverute(
         "registrerUtflytting", "Registrer flytting ut av kommunen: alt avsluttes på datoen "
         "(R23)."))
-    def registrer_utflytting(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def registrer_utflytting(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                              data: JSONBody[UtflyttingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
-            kjerne.app.registrer_utflytting(data.kommando(bruker_id), a, **valg)), BRUKER)
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, _, valg: (
+            tjenester.app.registrer_utflytting(data.kommando(bruker_id), a, **valg)), BRUKER)
 
     @post("/{bruker_id:uuid}/vedtak", **skriverute(
         "fattVedtak", "Fatt vedtak (bare vedtaksmyndig) for tjenester som forventes å vare mer "
         "enn 14 dager (R15); en tjeneste som startet før vedtaket knyttes til det (R14).",
         oppretter=True, lenker=_TIL_VEDTAK))
-    def fatt_vedtak(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def fatt_vedtak(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                     data: JSONBody[VedtakInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
-            kjerne.app.fatt_vedtak(data.kommando(bruker_id, ny), a, **valg)), NY_VEDTAK,
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            tjenester.app.fatt_vedtak(data.kommando(bruker_id, ny), a, **valg)), NY_VEDTAK,
             naevnt={"knytt_til_leveranse_id": Ref("leveranse", data.knytt_til_leveranse_id)}
             if data.knytt_til_leveranse_id else None)
 
@@ -251,8 +251,8 @@ class BrukerController(Controller):
         "bestillLeveranse", "Bestill tjenesten hos valgt leverandør (kommunal uten aktivt valg, "
         "R03); leveranser av samme tjenestetype overlapper aldri (R08).",
         oppretter=True, lenker=_TIL_LEVERANSE))
-    def bestill_leveranse(self, request: Request, kjerne: TjenesterParam, bruker_id: BrukerId,
+    def bestill_leveranse(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                           data: JSONBody[LeveranseInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
-            kjerne.app.bestill_leveranse(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE,
+        return tjenester.skriv(request, Ref("bruker", bruker_id), data, lambda a, ny, valg: (
+            tjenester.app.bestill_leveranse(data.kommando(bruker_id, ny), a, **valg)), NY_LEVERANSE,
             naevnt={"vedtak_id": Ref("vedtak", data.vedtak_id)} if data.vedtak_id else None)

@@ -30,13 +30,13 @@ class BydelController(Controller):
 
     @get("/", **leserute("listBydeler", "Bydelene og hver bydels kontaktperson for brukervalg "
                          "(R29), så leverandørene vet hvem de skal kontakte.", etag=False))
-    def list_bydeler(self, request: Request, kjerne: TjenesterParam) -> Response[list[BydelUt]]:
+    def list_bydeler(self, request: Request, tjenester: TjenesterParam) -> Response[list[BydelUt]]:
         def hent(sikt: object) -> tuple[list[BydelUt], None]:
             return [BydelUt(id=b.id, navn=b.navn, kontaktperson_brukervalg=KontaktpersonUt(
                 navn=b.kontaktperson.navn, epost=b.kontaktperson.epost))
-                for b in kjerne.app.ref.bydeler.values()], None
+                for b in tjenester.app.ref.bydeler.values()], None
 
-        return kjerne.les(request, None, hent)
+        return tjenester.les(request, None, hent)
 
 
 class LeverandorUt(BaseModel):
@@ -56,11 +56,11 @@ class LeverandorlisteController(Controller):
     @get("/", **leserute("listLeverandorer", "Leverandørene brukeren kan velge mellom, med "
                          "tjenestetypene hver kan velges for (R02, R03); den kommunale først.",
                          etag=False))
-    def list_leverandorer(self, request: Request, kjerne: TjenesterParam) -> Response[list[LeverandorUt]]:
+    def list_leverandorer(self, request: Request, tjenester: TjenesterParam) -> Response[list[LeverandorUt]]:
         def hent(sikt: object) -> tuple[list[LeverandorUt], None]:
-            ref = kjerne.app.ref
+            ref = tjenester.app.ref
             alle = sorted(ref.leverandorer.values(), key=lambda x: (x.id != ref.kommunal_id, x.id))
             return [LeverandorUt(id=x.id, navn=x.navn, type=x.type, nivakode=x.nivakode,
                                  tjenestetyper=sorted(x.tjenestetyper)) for x in alle], None
 
-        return kjerne.les(request, None, hent)
+        return tjenester.les(request, None, hent)

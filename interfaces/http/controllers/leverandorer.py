@@ -114,7 +114,7 @@ def rapporter(state: State) -> Rapporter:
 # --- the read path for reports (role → reach → purpose → data → one log row per bruker) ------
 
 
-def les_rapport(request: Request, kjerne: Tjenester, sjekk: Callable[[Identitet], None],
+def les_rapport(request: Request, tjenester: Tjenester, sjekk: Callable[[Identitet], None],
                 hent: Callable[[Identitet], tuple[M, list[UUID]]]) -> Response[M]:
     """A report read: checked, and logged once per bruker it lists before anything leaves.
 
@@ -123,24 +123,24 @@ def les_rapport(request: Request, kjerne: Tjenester, sjekk: Callable[[Identitet]
     identitet: Identitet = request.user
     formaal: str | None = None
     try:
-        formaal = kjerne.formaal(request, paakrevd=True)
+        formaal = tjenester.formaal(request, paakrevd=True)
         sjekk_rolle(identitet, operasjon(request))
         sjekk(identitet)
         innhold, brukere = hent(identitet)
     except Exception as e:
-        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
+        tjenester.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
-    kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
+    tjenester.lager.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
                         for b in unike])
     return Response(innhold)
 
 
-def sjekk_leverandor(kjerne: Tjenester, identitet: Identitet, leverandor_id: str) -> None:
+def sjekk_leverandor(tjenester: Tjenester, identitet: Identitet, leverandor_id: str) -> None:
     """404 for another provider's id (asked by a provider) and for an unknown provider."""
     if identitet.rolle is Rolle.LEVERANDOR and identitet.leverandor != leverandor_id:
         raise IkkeFunnet("leverandor", leverandor_id)
-    if leverandor_id not in kjerne.app.ref.leverandorer:
+    if leverandor_id not in tjenester.app.ref.leverandorer:
         raise IkkeFunnet("leverandor", leverandor_id)
 
 
@@ -152,8 +152,8 @@ def neste_side(request: Request, fra: int, antall: int, totalt: int) -> str | No
     return f"{request.url.path}?{urlencode([*par, ('fra', fra + antall), ('antall', antall)])}"
 
 
-def idag(kjerne: Tjenester) -> date:
-    return kalender.lokal_dato(kjerne.app.klokke())
+def idag(tjenester: Tjenester) -> date:
+    return kalender.lokal_dato(tjenester.app.klokke())
 
 
 def _t(x: Fraction) -> str:
@@ -215,13 +215,13 @@ class GjeldendeLeverandorController(Controller):
         "et ventende bytte begge leverandørene og overgangsdatoen (R07).", etag=False,
         ekstra_feil=(503,)))
     def hent_gjeldende_leverandor(
-            self, request: Request, kjerne: TjenesterParam, state: State, bruker_id: BrukerId,
+            self, request: Request, tjenester: TjenesterParam, state: State, bruker_id: BrukerId,
             tjenestetype: FromQuery[Tjenestetype],
             dato: Annotated[Dato | None, Parameter(description="dato (standard: i dag)")] = None,
     ) -> Response[GjeldendeLeverandorUt]:
         def hent(sikt: object) -> tuple[GjeldendeLeverandorUt, None]:
             svar = rapporter(state).fersk().leverandor_paa(bruker_id, tjenestetype,
-                                                          dato or idag(kjerne))
+                                                          dato or idag(tjenester))
             b = svar.bytte
             return GjeldendeLeverandorUt(
                 bruker_id=svar.bruker_id, tjenestetype=svar.tjenestetype, dato=svar.dato,
@@ -233,27 +233,27 @@ class GjeldendeLeverandorController(Controller):
                     oppsigelsesdato=b.oppsigelsesdato, siste_dag_gammel=b.siste_dag_gammel,
                     overgangsdato=b.overgangsdato, ny_leveranse_id=b.ny_leveranse_id)), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/{bruker_id:uuid}/egenandel/{aar:int}/{maaned:int}", **leserute(
         "hentEgenandel", "Brukerens egenandel for praktisk bistand i en måned (R19): "
         "inntektstrinn ut fra registrert husstandsinntekt og grunnbeløpet, timepris, timer og "
         "tak. 422 (R19) når ingen husstandsinntekt er registrert.", etag=False,
         ekstra_feil=(422, 503)))
-    def hent_egenandel(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_egenandel(self, request: Request, tjenester: TjenesterParam, state: State,
                        bruker_id: BrukerId, aar: EgenandelAar,
                        maaned: Annotated[int, Parameter(ge=1, le=12, description="måneden (1–12)")],
                        ) -> Response[EgenandelUt]:
         def hent(sikt: object) -> tuple[EgenandelUt, None]:
             return _egenandel_ut(rapporter(state).fersk().egenandel(bruker_id, aar, maaned)), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/{bruker_id:uuid}/egenandel/{aar:int}", **leserute(
         "hentEgenandelAar", "Brukerens egenandel for praktisk bistand et helt år (R19): hver "
         "måned slik hentEgenandel beregner den (årstaket gjelder over månedene), summen, og "
         "månedene som ikke kan beregnes med grunnen.", etag=False, ekstra_feil=(503,)))
-    def hent_egenandel_aar(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_egenandel_aar(self, request: Request, tjenester: TjenesterParam, state: State,
                            bruker_id: BrukerId, aar: EgenandelAar) -> Response[EgenandelAarUt]:
         def hent(sikt: object) -> tuple[EgenandelAarUt, None]:
             p = rapporter(state).fersk()
@@ -270,7 +270,7 @@ class GjeldendeLeverandorController(Controller):
                 uten_grunnlag=mangler, timer=f"{float(timer):.2f}",
                 belop=str(sum((e.belop for e in maaneder), Decimal("0.00")))), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
 
 def _egenandel_ut(e: Egenandel) -> EgenandelUt:
@@ -329,18 +329,18 @@ class LeverandorController(Controller):
         "aktiv leveranse, i alt og per tjenestetype. Bare antall, ingen brukere listes.",
         etag=False, ekstra_feil=(503,)))
     def hent_caseload(
-            self, request: Request, kjerne: TjenesterParam, state: State,
+            self, request: Request, tjenester: TjenesterParam, state: State,
             leverandor_id: FromPath[LeverandorSti],
             dato: Annotated[Dato | None, Parameter(description="dato (standard: i dag)")] = None,
             tjenestetype: FromQuery[Tjenestetype | None] = None) -> Response[CaseloadUt]:
         def hent(_: Identitet) -> tuple[CaseloadUt, list[UUID]]:
-            c = rapporter(state).fersk().caseload(leverandor_id, dato or idag(kjerne),
+            c = rapporter(state).fersk().caseload(leverandor_id, dato or idag(tjenester),
                                                   tjenestetype)
             return CaseloadUt(leverandor_id=c.leverandor_id, dato=c.dato, brukere=c.brukere,
                               per_tjenestetype=dict(c.per_tjenestetype)), []
 
-        return les_rapport(request, kjerne,
-                           lambda i: sjekk_leverandor(kjerne, i, leverandor_id), hent)
+        return les_rapport(request, tjenester,
+                           lambda i: sjekk_leverandor(tjenester, i, leverandor_id), hent)
 
     @get("/{leverandor_id:str}/betalbare-timer/{aar:int}/{maaned:int}", **leserute(
         "hentBetalbareTimer", "Leverandørens fakturamåned: én linje per bruker og tjenestetype "
@@ -348,14 +348,14 @@ class LeverandorController(Controller):
         "R20, R23), sidevis. Bydelens roller ser linjene for brukere i egen bydel, og summene "
         "for dem.", etag=False, ekstra_feil=(503,)))
     def hent_betalbare_timer(
-            self, request: Request, kjerne: TjenesterParam, state: State,
+            self, request: Request, tjenester: TjenesterParam, state: State,
             leverandor_id: FromPath[LeverandorSti],
             aar: Annotated[int, Parameter(ge=1900, le=2199, description="fakturaåret")],
             maaned: Annotated[int, Parameter(ge=1, le=12, description="fakturamåneden (1–12)")],
             bruker_id: Annotated[UUID | None, Parameter(
                 description="bare én brukers linjer (og summene for dem)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[BetalbarMaanedUt]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+        n = antall or tjenester.inn.standard_sidestorrelse
 
         def hent(i: Identitet) -> tuple[BetalbarMaanedUt, list[UUID]]:
             mnd = rapporter(state).fersk().betalbare_timer(leverandor_id, aar, maaned)
@@ -367,50 +367,50 @@ class LeverandorController(Controller):
             ut = maaned_ut(leverandor_id, aar, maaned, linjer, fra, n, request)
             return ut, [x.bruker_id for x in ut.elementer]
 
-        return les_rapport(request, kjerne,
-                           lambda i: sjekk_leverandor(kjerne, i, leverandor_id), hent)
+        return les_rapport(request, tjenester,
+                           lambda i: sjekk_leverandor(tjenester, i, leverandor_id), hent)
 
     @post("/{leverandor_id:str}/tidsrapporter", **TIDSRAPPORT_RUTE)
     async def last_opp_tidsrapport(
-            self, request: Request, kjerne: TjenesterParam, leverandor_id: FromPath[LeverandorSti],
+            self, request: Request, tjenester: TjenesterParam, leverandor_id: FromPath[LeverandorSti],
             streng: FromQuery[bool] = False) -> Response[Any]:
         data = await request.body()  # raw text/csv (Litestar's Body knows no CSV)
         if I_TRAAD:
-            return await anyio.to_thread.run_sync(last_opp, request, kjerne, leverandor_id, data,
+            return await anyio.to_thread.run_sync(last_opp, request, tjenester, leverandor_id, data,
                                                   streng)
-        return last_opp(request, kjerne, leverandor_id, data, streng)
+        return last_opp(request, tjenester, leverandor_id, data, streng)
 
 
-def last_opp(request: Request, kjerne: Tjenester, leverandor_id: str, data: bytes,
+def last_opp(request: Request, tjenester: Tjenester, leverandor_id: str, data: bytes,
              streng: bool) -> Response[Any]:
     """The upload: role → own provider → Idempotency-Key → import → log per bruker touched."""
     identitet: Identitet = request.user
     formaal: str | None = None
     try:
-        formaal = kjerne.formaal(request, paakrevd=False)
+        formaal = tjenester.formaal(request, paakrevd=False)
         sjekk_rolle(identitet, operasjon(request))
-        sjekk_leverandor(kjerne, identitet, leverandor_id)
-        nokkel = kjerne.idempotens.nokkel(request)
+        sjekk_leverandor(tjenester, identitet, leverandor_id)
+        nokkel = tjenester.idempotens.nokkel(request)
         avtrykk = hashlib.sha256(f"POST {request.url.path}?streng={streng}\n".encode()
                                  + data).hexdigest()
         if nokkel is not None:
-            lagret = kjerne.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
+            lagret = tjenester.idempotens.lagret(identitet.nokkel, nokkel, avtrykk)
             if lagret is not None:
-                kjerne.tilgangslogg.skriv(request, identitet, None, formaal, lagret.status)
-                return kjerne.idempotens.gjenta(lagret)
+                tjenester.tilgangslogg.skriv(request, identitet, None, formaal, lagret.status)
+                return tjenester.idempotens.gjenta(lagret)
         try:
             data.decode("utf-8")  # checked here, so the answer names the body
         except UnicodeDecodeError:
             raise Uleselig("body", "filen må være UTF-8") from None
         kvitteringer: list[Linjekvittering] = []
         try:
-            sammendrag = kjerne.app.importer_tidsrapport(
+            sammendrag = tjenester.app.importer_tidsrapport(
                 leverandor_id, fra_bytes(data), identitet.aktor, streng=streng,
                 kvittering=kvitteringer.append)
         except Filfeil as e:
             raise Uleselig("body", str(e)) from None
     except Exception as e:
-        kjerne.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
+        tjenester.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     sam = TidsrapportSammendragUt(
         linjer=sammendrag.linjer, godtatt=sammendrag.godtatt,
@@ -421,7 +421,7 @@ def last_opp(request: Request, kjerne: Tjenester, leverandor_id: str, data: byte
                                 melding=k.melding, leveranse_id=k.leveranse_id)
               for k in kvitteringer]
     leveranser = dict.fromkeys(k.leveranse_id for k in kvitteringer if k.leveranse_id)
-    brukere = list(dict.fromkeys(kjerne.tilgang.bruker_id_for(Ref("leveranse", lev))
+    brukere = list(dict.fromkeys(tjenester.tilgang.bruker_id_for(Ref("leveranse", lev))
                                  for lev in leveranser)) or [None]
     if streng and not sammendrag.lagret:
         status = 422
@@ -432,15 +432,15 @@ def last_opp(request: Request, kjerne: Tjenester, leverandor_id: str, data: byte
             # the problem's unused members left out, but each line keeps its nulls (required)
             sammendrag=sam, linjer=linjer).model_dump_json(
                 exclude={"regel", "felt", "feil"}).encode()
-        kjerne.lager.skriv([kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, status)
+        tjenester.lager.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     body = TidsrapportKvitteringUt(sammendrag=sam, linjer=linjer).model_dump_json().encode()
     ny = LagretSvar(avtrykk, 200, body, {})
-    tidligere = kjerne.lager.skriv(
-        [kjerne.tilgangslogg.oppforing(request, identitet, b, formaal, 200) for b in brukere],
+    tidligere = tjenester.lager.skriv(
+        [tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, 200) for b in brukere],
         identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
     if tidligere is not None:
-        return kjerne.idempotens.gjenta(tidligere)
+        return tjenester.idempotens.gjenta(tidligere)
     return Response(body, status_code=200, media_type="application/json")
 

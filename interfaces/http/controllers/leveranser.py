@@ -59,29 +59,29 @@ class LeveranseController(Controller):
 
     @get("/{leveranse_id:uuid}", **leserute("hentLeveranse", "Hent en leveranse (besøkene "
                                             "hentes sidevis under /besok)."))
-    def hent_leveranse(self, request: Request, kjerne: TjenesterParam,
+    def hent_leveranse(self, request: Request, tjenester: TjenesterParam,
                        leveranse_id: LeveranseId) -> Response[LeveranseUt]:
         def hent(sikt: object) -> tuple[LeveranseUt, int]:
-            lev = kjerne.app.leveranse(leveranse_id)
+            lev = tjenester.app.leveranse(leveranse_id)
             return LeveranseUt.fra(lev), lev.version
 
-        return kjerne.les(request, Ref("leveranse", leveranse_id), hent)
+        return tjenester.les(request, Ref("leveranse", leveranse_id), hent)
 
     @get("/{leveranse_id:uuid}/besok", **leserute(
         "listBesok", "Utførte besøk på leveransen, sortert på start, sidevis.", etag=False))
-    def list_besok(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId, fra: Fra = 0,
+    def list_besok(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId, fra: Fra = 0,
                    antall: Antall = None) -> Response[BesokSide]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+        n = antall or tjenester.inn.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[BesokSide, None]:
-            alle = sorted(kjerne.app.leveranse(leveranse_id).besok.values(),
+            alle = sorted(tjenester.app.leveranse(leveranse_id).besok.values(),
                           key=lambda b: (b.start, str(b.besok_id)))
             side = alle[fra:fra + n]
             return BesokSide(fra=fra, antall=len(side), totalt=len(alle),
                              neste=side_lenke(request, fra, n, len(alle)),
                              elementer=[BesokUt.fra(b) for b in side]), None
 
-        return kjerne.les(request, Ref("leveranse", leveranse_id), hent)
+        return tjenester.les(request, Ref("leveranse", leveranse_id), hent)
 
     # The write routes below share one shape with those of brukere.py and vedtak.py: each names its
     # own path, operation id, summary, body schema and use case, which Litestar reads from the
@@ -90,89 +90,89 @@ class LeveranseController(Controller):
     @post("/{leveranse_id:uuid}/varsler", **skriverute(
         "varsleLeverandor", "Registrer at bydelen varslet leverandøren: Pasientovergang for "
         "hjemmesykepleie, Henvendelse for praktisk bistand, telefon ved hast (R09, R11–R13)."))
-    def varsle_leverandor(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def varsle_leverandor(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                           data: JSONBody[VarselInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.varsle_leverandor(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.varsle_leverandor(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/oppsigelsesvarsler", **skriverute(
         "varsleOppsigelse", "Registrer at den gamle leverandøren er varslet om oppsigelsen (R09)."))
-    def varsle_oppsigelse(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def varsle_oppsigelse(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                           data: JSONBody[OppsigelsesvarselInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.varsle_oppsigelse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.varsle_oppsigelse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/start", **skriverute(
         "startLeveranse", "Leverandøren registrerer at tjenesten har startet (R12, R13)."))
-    def start_leveranse(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def start_leveranse(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                         data: JSONBody[StartInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.start_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.start_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/besok", **skriverute(
         "registrerBesok", "Registrer et utført besøk med pseudonym ansatt-id (R18, R18a, R28a); "
         "samme besøk rapportert to ganger registreres én gang."))
-    def registrer_besok(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def registrer_besok(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                         data: JSONBody[BesokInn]) -> Response[BesokKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
-            kjerne.app.registrer_besok(data.kommando(leveranse_id, ny), a, **valg)), NYTT_BESOK)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            tjenester.app.registrer_besok(data.kommando(leveranse_id, ny), a, **valg)), NYTT_BESOK)
 
     @post("/{leveranse_id:uuid}/besok/samlet", **skriverute(
         "registrerBesokSamlet", "Registrer inntil 500 besøk på én gang: alle eller ingen (en "
         "feil linje stopper alt, og feltet navngir linjen)."))
-    def registrer_besok_samlet(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def registrer_besok_samlet(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                                data: JSONBody[BesokSamletInn]
                                ) -> Response[BesokSamletKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
-            kjerne.app.registrer_besok_samlet(
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            tjenester.app.registrer_besok_samlet(
                 leveranse_id, [b.kommando(leveranse_id, ny, i) for i, b in enumerate(data.besok)],
                 a, **valg)), NYE_BESOK)
 
     @post("/{leveranse_id:uuid}/avbestillinger", **skriverute(
         "avbestillBesok", "Registrer at brukeren avbestilte et besøk, med journalreferanse "
         "(R20)."))
-    def avbestill_besok(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def avbestill_besok(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                         data: JSONBody[AvbestillingInn]) -> Response[AvbestillingKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.avbestill_besok(data.kommando(leveranse_id), a, **valg)), NY_AVBESTILLING)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.avbestill_besok(data.kommando(leveranse_id), a, **valg)), NY_AVBESTILLING)
 
     @post("/{leveranse_id:uuid}/bekymringsmeldinger", **skriverute(
         "mottaBekymringsmelding", "Registrer en bekymringsmelding: når leverandøren mottok den, "
         "og når den ble videresendt til bydelen (R21)."))
-    def motta_bekymringsmelding(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def motta_bekymringsmelding(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                                 data: JSONBody[BekymringsmeldingInn]
                                 ) -> Response[BekymringsmeldingKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
-            kjerne.app.motta_bekymringsmelding(data.kommando(leveranse_id, ny), a, **valg)), NY_MELDING)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            tjenester.app.motta_bekymringsmelding(data.kommando(leveranse_id, ny), a, **valg)), NY_MELDING)
 
     @post("/{leveranse_id:uuid}/bekymringsmeldinger/{melding_id:uuid}/videresending",
           **skriverute("videresendBekymringsmelding", "Registrer at bekymringsmeldingen ble "
                        "videresendt til bydelen med OL-beskjedjournal (R21)."))
-    def videresend_bekymringsmelding(self, request: Request, kjerne: TjenesterParam,
+    def videresend_bekymringsmelding(self, request: Request, tjenester: TjenesterParam,
                                      leveranse_id: LeveranseId,
                                      melding_id: MeldingId,
                                      data: JSONBody[VideresendingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.videresend_bekymringsmelding(data.kommando(leveranse_id, melding_id), a, **valg)),
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.videresend_bekymringsmelding(data.kommando(leveranse_id, melding_id), a, **valg)),
             LEVERANSE)
 
     @post("/{leveranse_id:uuid}/avslutning", **skriverute(
         "avsluttLeveranse", "Avslutt leveransen når behovet opphører, med sluttnotat (R22)."))
-    def avslutt_leveranse(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def avslutt_leveranse(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                           data: JSONBody[LeveranseAvslutningInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.avslutt_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.avslutt_leveranse(data.kommando(leveranse_id), a, **valg)), LEVERANSE)
 
     @post("/{leveranse_id:uuid}/avvik", **skriverute(
         "registrerAvvik", "Bydelen registrerer et avvik eller en klage på tjenesten (R27)."))
-    def registrer_avvik(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def registrer_avvik(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                         data: JSONBody[AvvikInn]) -> Response[AvvikKvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
-            kjerne.app.registrer_avvik(data.kommando(leveranse_id, ny), a, **valg)), NYTT_AVVIK)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, ny, valg: (
+            tjenester.app.registrer_avvik(data.kommando(leveranse_id, ny), a, **valg)), NYTT_AVVIK)
 
     @post("/{leveranse_id:uuid}/avvik/{avvik_id:uuid}/behandling", **skriverute(
         "behandleAvvik", "Registrer behandlingen av et avvik, med konklusjon (R27)."))
-    def behandle_avvik(self, request: Request, kjerne: TjenesterParam, leveranse_id: LeveranseId,
+    def behandle_avvik(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId,
                        avvik_id: AvvikId, data: JSONBody[AvviksbehandlingInn]) -> Response[KvitteringUt]:
-        return kjerne.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
-            kjerne.app.behandle_avvik(data.kommando(leveranse_id, avvik_id), a, **valg)), LEVERANSE)
+        return tjenester.skriv(request, Ref("leveranse", leveranse_id), data, lambda a, _, valg: (
+            tjenester.app.behandle_avvik(data.kommando(leveranse_id, avvik_id), a, **valg)), LEVERANSE)

@@ -53,14 +53,14 @@ def _oppfolging(app: Any) -> Oppfolging:
         return o
 
 
-def _leverandorer(request: Request, kjerne: Any, leverandor: str | None) -> list[str] | None:
+def _leverandorer(request: Request, tjenester: Any, leverandor: str | None) -> list[str] | None:
     """The providers the caller may see: None = all (kontraktsoppfølging)."""
     ident: Identitet = request.user
     art, _, egen = ident.organisasjon.partition(":")
     try:
         if ident.rolle is Rolle.KONTRAKTSOPPFOLGING:
             if leverandor is not None:
-                kjerne.app.ref.leverandor(leverandor)
+                tjenester.app.ref.leverandor(leverandor)
             return None if leverandor is None else [leverandor]
         if ident.rolle is Rolle.LEVERANDOR and art == "leverandor":
             if leverandor not in (None, egen):
@@ -73,12 +73,12 @@ def _leverandorer(request: Request, kjerne: Any, leverandor: str | None) -> list
     raise PermissionDeniedException(detail=f"rollen {ident.rolle} ser ikke kontraktsoppfølging")
 
 
-def _logg(request: Request, kjerne: Any, utfall: int,
+def _logg(request: Request, tjenester: Any, utfall: int,
           brukere: Sequence[UUID | None] = (None,)) -> None:
     """One access-log row per bruker the answer lists (a report of none: one row without)."""
     ident: Identitet = request.user
     formaal = request.headers.get("X-Formaal")
-    kjerne.lager.skriv([Tilgangsoppforing(
+    tjenester.lager.skriv([Tilgangsoppforing(
         tidspunkt=datetime.now(UTC), person_id=ident.person_id, rolle=str(ident.rolle),
         organisasjon=ident.organisasjon, bruker_id=b,
         handling=str(request.route_handler.operation_id), metode=metode(request.method),
@@ -166,22 +166,22 @@ class OppfolgingController(Controller):
          summary="Kontraktsoppfølging per leverandør og periode (R28, R28a)",
          description="format=html (side med diagrammer), csv eller xlsx. Uten leverandør: alle "
                      "leverandører side om side (kontraktsoppfølging); en leverandør ser seg selv.")
-    def rapport(self, request: Request, kjerne: TjenesterParam, fra: Maaned, til: Maaned,
+    def rapport(self, request: Request, tjenester: TjenesterParam, fra: Maaned, til: Maaned,
                 leverandor: LeverandorFilter = None, format: Format = "html") -> Response[Any]:
         try:  # every attempt is logged, with the status it gets (the one table's)
-            levs = _leverandorer(request, kjerne, leverandor)
+            levs = _leverandorer(request, tjenester, leverandor)
             _periode(fra, til)
             if format not in ("html", "csv", "xlsx"):
                 raise Uleselig("format", "format er html, csv eller xlsx")
-            r = _oppfolging(kjerne.app).rapport(fra, til, levs)
+            r = _oppfolging(tjenester.app).rapport(fra, til, levs)
         except Exception as e:
-            _logg(request, kjerne, status_for(e))
+            _logg(request, tjenester, status_for(e))
             raise
-        _logg(request, kjerne, 200)
+        _logg(request, tjenester, 200)
         navn = f"oppfolging-{leverandor or 'alle'}-{fra}-{til}"
         if format == "csv":
             return _fil(rapport_csv(r), "text/csv", f"{navn}.csv")
-        levnavn = {i: x.navn for i, x in kjerne.app.ref.leverandorer.items()}
+        levnavn = {i: x.navn for i, x in tjenester.app.ref.leverandorer.items()}
         if format == "xlsx":
             return _fil(rapport_xlsx(r, levnavn), XLSX, f"{navn}.xlsx")
         return Response(rapport_html(r, navn=levnavn), media_type="text/html")
@@ -195,14 +195,14 @@ class OppfolgingController(Controller):
           summary="Betalingskontroll: betalbart mot fakturagrunnlaget (R18, R18a)",
           description="Brødteksten er leverandørens fakturagrunnlag (CSV: bruker;tjenestetype;"
                       "timer;belop). Svar: CSV eller xlsx (format=xlsx).")
-    async def kontroll(self, request: Request, kjerne: TjenesterParam,
+    async def kontroll(self, request: Request, tjenester: TjenesterParam,
                        leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
                        format: Filformat = "csv") -> Response[Any]:
         try:
             tekst = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Uleselig("body", "fakturagrunnlaget må være UTF-8") from None
-        return self._kontroll(request, kjerne, leverandor, maaned, format, tekst or None)
+        return self._kontroll(request, tjenester, leverandor, maaned, format, tekst or None)
 
     @get("/betalingskontroll/{leverandor:str}/{maaned:str}",
          operation_id="betalingskontrollUtenKrav", sync_to_thread=True,
@@ -210,31 +210,31 @@ class OppfolgingController(Controller):
          operation_class=_filsvar("Kontrollen i valgt format",
                                   {"text/csv": _KONTROLL_CSV, XLSX: _XLSX}, formaal=True),
          summary="Betalbare timer og avvik for en leverandør og måned (uten fakturagrunnlag)")
-    def kontroll_uten_krav(self, request: Request, kjerne: TjenesterParam,
+    def kontroll_uten_krav(self, request: Request, tjenester: TjenesterParam,
                            leverandor: FromPath[LeverandorSti], maaned: FromPath[MaanedSti],
                            format: Filformat = "csv") -> Response[Any]:
-        return self._kontroll(request, kjerne, leverandor, maaned, format, None)
+        return self._kontroll(request, tjenester, leverandor, maaned, format, None)
 
     @staticmethod
-    def _kontroll(request: Request, kjerne: Any, leverandor: str, maaned: str, format: str,
+    def _kontroll(request: Request, tjenester: Any, leverandor: str, maaned: str, format: str,
                   tekst: str | None) -> Response[Any]:
         try:
             # it lists brukere: a purpose is required, as for every read of their data
-            kjerne.formaal(request, paakrevd=True)
-            _leverandorer(request, kjerne, leverandor)
+            tjenester.formaal(request, paakrevd=True)
+            _leverandorer(request, tjenester, leverandor)
             if format not in ("csv", "xlsx"):
                 raise Uleselig("format", "format er csv eller xlsx")
             _periode(maaned, maaned, ("maaned", "maaned"))
             try:
-                k = _oppfolging(kjerne.app).betalingskontroll(
+                k = _oppfolging(tjenester.app).betalingskontroll(
                     leverandor, int(maaned[:4]), int(maaned[5:7]), tekst)
             except Grunnlagsfeil as e:
                 raise Uleselig("body", f"fakturagrunnlaget: {e}") from None
         except Exception as e:  # every attempt is logged, with the status it gets
-            _logg(request, kjerne, status_for(e))
+            _logg(request, tjenester, status_for(e))
             raise
         # one row per bruker the answer lists, before it leaves (as hentBetalbareTimer)
-        _logg(request, kjerne, 200, [x.bruker_id for x in k.linjer])
+        _logg(request, tjenester, 200, [x.bruker_id for x in k.linjer])
         navn = f"betalingskontroll-{leverandor}-{maaned}"
         if format == "xlsx":
             return _fil(kontroll_xlsx(k), XLSX, f"{navn}.xlsx")

@@ -49,39 +49,39 @@ class RevisjonController(Controller):
         "hentKlagesak", "Klagesaken: alle fakta om brukeren i registrert rekkefølge med "
         "virkningstid, registreringstid, aktør, en setning på norsk og kjedeposisjon/-lenke; med "
         "`per` også tilstanden slik den var kjent på det tidspunktet (R26).", etag=False))
-    def hent_klagesak(self, request: Request, kjerne: TjenesterParam, state: State, bruker_id: BrukerId,
+    def hent_klagesak(self, request: Request, tjenester: TjenesterParam, state: State, bruker_id: BrukerId,
                       per: Per = None, fra: FraDato = None, til: TilDato = None
                       ) -> Response[KlagesakUt]:
         tidspunkt = _med_tidssone(per)
 
         # The document is sent as the application built it (KlagesakUt describes it).
         def hent(sikt: object) -> tuple[Any, None]:
-            return eksport(_klagesak(state, kjerne.app), bruker_id, tidspunkt=tidspunkt, fra=fra,
+            return eksport(_klagesak(state, tjenester.app), bruker_id, tidspunkt=tidspunkt, fra=fra,
                            til=til), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/brukere/{bruker_id:uuid}/klagesak/dokument", media_type="text/html", **leserute(
         "hentKlagesakDokument", "Klagesaken som utskriftsvennlig dokument (HTML) til saksmappen.",
         etag=False))
-    def hent_klagesak_dokument(self, request: Request, kjerne: TjenesterParam, state: State,
+    def hent_klagesak_dokument(self, request: Request, tjenester: TjenesterParam, state: State,
                                bruker_id: BrukerId, per: Per = None) -> Response[str]:
         tidspunkt = _med_tidssone(per)
 
         def hent(sikt: object) -> tuple[str, None]:
-            app = kjerne.app
+            app = tjenester.app
             doc = eksport(_klagesak(state, app), bruker_id, tidspunkt=tidspunkt)
             return klagesak_html(doc, app.bruker(bruker_id).navn, datetime.now(UTC),
                                  app.ref.navn), None
 
-        return kjerne.les(request, Ref("bruker", bruker_id), hent)
+        return tjenester.les(request, Ref("bruker", bruker_id), hent)
 
     @get("/kjede/verifisering", **leserute(
         "verifiserKjede", "Går gjennom hele hendelseskjeden og regner hver lenke på nytt; svarer "
         "OK med antall og hastighet, eller første posisjon der kjeden brytes og hvordan.",
         etag=False))
-    def verifiser_kjede(self, request: Request, kjerne: TjenesterParam) -> Response[Kjedeverifisering]:
+    def verifiser_kjede(self, request: Request, tjenester: TjenesterParam) -> Response[Kjedeverifisering]:
         def hent(sikt: object) -> tuple[Any, None]:
-            return report_as_dict(verify(kjerne.app.recorder)), None
+            return report_as_dict(verify(tjenester.app.recorder)), None
 
-        return kjerne.les(request, None, hent)
+        return tjenester.les(request, None, hent)

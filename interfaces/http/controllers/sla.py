@@ -48,7 +48,7 @@ class SlaController(Controller):
         "forpliktelsene sidevis sortert på frist. En åpen forpliktelse forbi fristen leses som "
         "brutt (utløpt for R25) nå.", etag=False, ekstra_feil=(503,)))
     def hent_sla(
-            self, request: Request, kjerne: TjenesterParam, state: State,
+            self, request: Request, tjenester: TjenesterParam, state: State,
             leverandor: Annotated[str | None, Parameter(
                 pattern=LEVERANDOR_MONSTER, max_length=40, description="leverandørens id")] = None,
             bydel: Annotated[str | None, Parameter(
@@ -62,7 +62,7 @@ class SlaController(Controller):
             gruppering: Annotated[list[Gruppe] | None, Parameter(
                 max_items=5, description="grupperingsnivåer (standard: regel)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[SlaUt]:
-        n = antall or kjerne.inn.standard_sidestorrelse
+        n = antall or tjenester.inn.standard_sidestorrelse
         filter_: dict[str, str | None] = {"leverandor": leverandor, "bydel": bydel}
 
         def sjekk(i: Identitet) -> None:
@@ -77,7 +77,7 @@ class SlaController(Controller):
 
         def hent(_: Identitet) -> tuple[SlaUt, list[UUID]]:
             p = rapporter(state).fersk()
-            naa = kjerne.app.klokke()
+            naa = tjenester.app.klokke()
             felles = {"leverandor_id": filter_["leverandor"], "bydel": filter_["bydel"],
                       "maaned": maaned, "regel": regel, "naa": naa,
                       "bruker_id": None if bruker_id is None else str(bruker_id)}
@@ -103,4 +103,4 @@ class SlaController(Controller):
                     for r in rader])
             return ut, [r.bruker_id for r in ut.elementer]
 
-        return les_rapport(request, kjerne, sjekk, hent)
+        return les_rapport(request, tjenester, sjekk, hent)
