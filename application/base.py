@@ -182,7 +182,7 @@ class AppBase(Application[UUID]):
 
             fristregler = les_fristregler()
         # The deadline rules' settings, read once: the vedtak's appeal deadline, the klagesak
-        # and the SLA projection all use these (Projeksjoner refuses other ones).
+        # and the SLA projection all use these (Projections refuses other ones).
         self.fristregler = fristregler
         self._buffer = EventBuffer(self.events, int(merged.get(
             "BRUKERVALG_HENDELSEBUFFER", STANDARD_MAKS_HENDELSER)))

@@ -76,9 +76,9 @@ def _maal_raa(app: Any, batch: int, pydantic: bool) -> dict[str, Any]:
 
 
 def _maal_gjenoppbygging(app: Any, batch: int) -> dict[str, Any]:
-    from projections import Projeksjoner
+    from projections import Projections
 
-    with Projeksjoner(app, batchstorrelse=batch) as p:
+    with Projections(app, batchstorrelse=batch) as p:
         # The three read models of issue #3. gjenoppbygg() without names also rebuilds the
         # contract follow-up's tracking (one row per visit), which this benchmark never measured.
         r = p.gjenoppbygg(navn=[x.navn for x in p.alle])
@@ -88,14 +88,14 @@ def _maal_gjenoppbygging(app: Any, batch: int) -> dict[str, Any]:
 
 def _maal_sporringer(app: Any, rng: random.Random) -> dict[str, Any]:
     from domain.begreper import Tjenestetype
-    from projections import Projeksjoner
+    from projections import Projections
 
-    with Projeksjoner(app) as p, p.lager.les() as cur:
+    with Projections(app) as p, p.store.read() as cur:
         brukere = [UUID(r[0]) for r in cur.execute(
             "SELECT bruker_id FROM prj_gl_bruker").fetchall()]
         maaneder = sorted({(int(a), int(m)) for a, m in cur.execute(
             "SELECT DISTINCT aar, maaned FROM prj_bt_maaned").fetchall()})
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         tider: dict[str, list[float]] = {"leverandor_paa": [], "caseload": [],
                                          "betalbare_timer": [], "sla_oppsummering": []}
 

@@ -1,8 +1,8 @@
 """Read models built from the event sequence: current provider, payable hours, SLA compliance.
 
-Use one ``Projeksjoner`` per application (it owns a small connection pool)::
+Use one ``Projections`` per application (it owns a small connection pool)::
 
-    p = Projeksjoner(app)
+    p = Projections(app)
     p.oppdater()                                  # catch up (milliseconds when little is new)
     p.leverandor_paa(bruker_id, Tjenestetype.HJEMMESYKEPLEIE_DAG, date(2026, 3, 10))
     p.betalbare_timer("2care", 2026, 3)
@@ -41,11 +41,11 @@ from projections.gjeldende_leverandor import (
 from projections.runner import (
     ConcurrentUpdate,
     Fremdrift,
-    FremdriftTilStderr,
-    Kjoring,
+    ProgressToStderr,
     ProjectionBehind,
     ProjectionFailed,
-    Resultat,
+    ProjectionRun,
+    RunResult,
 )
 from projections.settings import ProjectionSettings, SettingsError
 from projections.sla import Sla, SlaAggregat, SlaForpliktelse
@@ -56,7 +56,7 @@ __all__ = [
     "Caseload",
     "Egenandel",
     "Fakturalinje",
-    "FremdriftTilStderr",
+    "ProgressToStderr",
     "Kilde",
     "ProjectionSettings",
     "SettingsError",
@@ -65,9 +65,9 @@ __all__ = [
     "Leverandormaaned",
     "ProjectionFailed",
     "ProjectionBehind",
-    "Projeksjoner",
-    "ProjeksjonStatus",
-    "Resultat",
+    "Projections",
+    "ProjectionStatus",
+    "RunResult",
     "SlaAggregat",
     "SlaForpliktelse",
     "VentendeBytte",
@@ -76,7 +76,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ProjeksjonStatus:
+class ProjectionStatus:
     """Where each projection stands in the notification log (``hode``: the last id written)."""
 
     posisjoner: dict[str, int]
@@ -87,38 +87,38 @@ class ProjeksjonStatus:
         return all(p >= self.hode for p in self.posisjoner.values())
 
 
-class Projeksjoner:
+class Projections:
     """The three projections of one application, their catch-up, and their queries."""
 
-    def __init__(self, app: Any, *, konfig: ProjectionSettings | None = None, lager: Store | None = None,
+    def __init__(self, app: Any, *, settings: ProjectionSettings | None = None, store: Store | None = None,
                  batchstorrelse: int = 10_000) -> None:
         self.app = app
         regler = getattr(app, "fristregler", None)
-        if konfig is None:
-            konfig = ProjectionSettings.last()
+        if settings is None:
+            settings = ProjectionSettings.last()
             if regler is not None:  # the application's settings, read once, win
-                konfig = dataclasses.replace(konfig, sla=regler)
-        elif regler is not None and konfig.sla != regler:
+                settings = dataclasses.replace(settings, sla=regler)
+        elif regler is not None and settings.sla != regler:
             raise ValueError("fristreglene (sla.toml) må være de samme som applikasjonens: én "
                              "innstilling gir ett svar i klagesaken og i SLA-rapporten")
-        self.konfig = konfig
-        self.lager = lager or store_for(app)
-        self._eier_lager = lager is None
-        self.gjeldende_leverandor = GjeldendeLeverandor(self.konfig)
-        self.betalbar_tid = BetalbarTid(self.konfig)
-        self.sla_projeksjon = Sla(self.konfig)
+        self.settings = settings
+        self.store = store or store_for(app)
+        self._owns_store = store is None
+        self.gjeldende_leverandor = GjeldendeLeverandor(self.settings)
+        self.betalbar_tid = BetalbarTid(self.settings)
+        self.sla_projeksjon = Sla(self.settings)
         self.alle = (self.gjeldende_leverandor, self.betalbar_tid, self.sla_projeksjon)
         self.batchstorrelse = batchstorrelse
-        self._kjoring = Kjoring(app, self.lager, self.alle, batchstorrelse)
+        self._kjoring = ProjectionRun(app, self.store, self.alle, batchstorrelse)
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def oppdater(self, fremdrift: Fremdrift | None = None) -> Resultat:
+    def oppdater(self, fremdrift: Fremdrift | None = None) -> RunResult:
         """Apply the events recorded since the last call (each exactly once)."""
         return self._kjoring.oppdater(fremdrift)
 
     def gjenoppbygg(self, fremdrift: Fremdrift | None = None,
-                    navn: Sequence[str] | None = None) -> Resultat:
+                    navn: Sequence[str] | None = None) -> RunResult:
         """Drop the projections' tables (all, or those named) and rebuild them from event 1.
 
         All includes the contract follow-up's tracking projection (``oppfolging``), which
@@ -126,28 +126,28 @@ class Projeksjoner:
         """
         from projections.oppfolging.sporing import Oppfolgingssporing
 
-        kandidater = [*self.alle, Oppfolgingssporing(self.konfig)]
+        kandidater = [*self.alle, Oppfolgingssporing(self.settings)]
         valgte = [p for p in kandidater if navn is None or p.navn in navn]
         ukjente = set(navn or ()) - {p.navn for p in kandidater}
         if ukjente:
             raise ValueError(f"ukjente projeksjoner {sorted(ukjente)}")
-        kjoring = Kjoring(self.app, self.lager, valgte, self.batchstorrelse)
+        kjoring = ProjectionRun(self.app, self.store, valgte, self.batchstorrelse)
         kjoring.slett(valgte)
-        self._kjoring = Kjoring(self.app, self.lager, self.alle, self.batchstorrelse)
+        self._kjoring = ProjectionRun(self.app, self.store, self.alle, self.batchstorrelse)
         return kjoring.oppdater(fremdrift)
 
-    def status(self) -> ProjeksjonStatus:
-        return ProjeksjonStatus(self._kjoring.posisjoner(),
+    def status(self) -> ProjectionStatus:
+        return ProjectionStatus(self._kjoring.posisjoner(),
                                 self.app.recorder.max_notification_id() or 0)
 
     def vent(self, posisjon: int, tidsavbrudd: float = 5.0) -> None:
         self._kjoring.vent(posisjon, tidsavbrudd)
 
     def close(self) -> None:
-        if self._eier_lager:
-            self.lager.close()
+        if self._owns_store:
+            self.store.close()
 
-    def __enter__(self) -> Projeksjoner:
+    def __enter__(self) -> Projections:
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
@@ -155,7 +155,7 @@ class Projeksjoner:
 
     def _les(self) -> Any:
         self._kjoring.opprett()
-        return self.lager.les()
+        return self.store.read()
 
     # --- current provider (R03, R07, R23) ---------------------------------------------------
 
@@ -176,13 +176,13 @@ class Projeksjoner:
     def betalbare_timer(self, leverandor_id: str, aar: int, maaned: int) -> Leverandormaaned:
         """A provider's invoice month: one line per user and tjenestetype, sums, deviations."""
         with self._les() as cur:
-            return fakturering.leverandormaaned(cur, self.konfig.timepriser, leverandor_id,
+            return fakturering.leverandormaaned(cur, self.settings.timepriser, leverandor_id,
                                                 aar, maaned)
 
     def fakturalinjer_for_bruker(self, bruker_id: UUID, aar: int,
                                  maaned: int) -> list[Fakturalinje]:
         with self._les() as cur:
-            return fakturering.bruker_linjer(cur, self.konfig.timepriser, bruker_id, aar, maaned)
+            return fakturering.bruker_linjer(cur, self.settings.timepriser, bruker_id, aar, maaned)
 
     def egenandel(self, bruker_id: UUID, aar: int, maaned: int,
                   husstandsinntekt: Decimal | None = None) -> Egenandel:
@@ -196,7 +196,7 @@ class Projeksjoner:
         with self._les() as cur:
             timer = fakturering.praktisk_bistand_timer(cur, bruker_id, aar)
         try:
-            return beregn_egenandel(self.konfig.egenandel, bruker_id, aar, maaned,
+            return beregn_egenandel(self.settings.egenandel, bruker_id, aar, maaned,
                                     Decimal(husstandsinntekt), timer)
         except SettingsError as e:  # e.g. a month before the first grunnbeløp configured
             raise Regelbrudd("R19", "aar", f"egenandelen for {aar}-{maaned:02d} kan ikke "
@@ -230,14 +230,14 @@ class Projeksjoner:
 
 
 def gjenoppbygg(app: Any, progress: Fremdrift | None = None, *,
-                navn: Sequence[str] | None = None, konfig: ProjectionSettings | None = None) -> float:
+                navn: Sequence[str] | None = None, settings: ProjectionSettings | None = None) -> float:
     """Drop and rebuild the projections from the first event; returns events per second.
 
     ``progress`` gets (position, head, seconds); the default draws a bar with the
     events-per-second figure on stderr. This is ``brukervalg projeksjoner gjenoppbygg``.
     """
-    with Projeksjoner(app, konfig=konfig) as p:
-        bar = FremdriftTilStderr() if progress is None else None
+    with Projections(app, settings=settings) as p:
+        bar = ProgressToStderr() if progress is None else None
         try:
             return p.gjenoppbygg(progress or bar, navn).per_sekund
         finally:

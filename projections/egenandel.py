@@ -53,7 +53,7 @@ def _trinnavn(t: Egenandelstrinn) -> str:
     return f"{t.fra_g}-{t.under_g} G"
 
 
-def beregn_egenandel(konfig: Egenandelskonfig, bruker_id: UUID, aar: int, maaned: int,
+def beregn_egenandel(settings: Egenandelskonfig, bruker_id: UUID, aar: int, maaned: int,
                      husstandsinntekt: Decimal,
                      timer_per_maaned: dict[int, Fraction]) -> Egenandel:
     """The bill for ``maaned``, with the yearly cap applied over months 1..maaned of ``aar``."""
@@ -64,8 +64,8 @@ def beregn_egenandel(konfig: Egenandelskonfig, bruker_id: UUID, aar: int, maaned
     betalt_i_aar = Decimal("0.00")
     for m in range(1, maaned + 1):
         dag = date(aar, m, 1)
-        tabell = konfig.tabell_paa(dag)
-        g = konfig.g_paa(dag)
+        tabell = settings.tabell_paa(dag)
+        g = settings.g_paa(dag)
         t = _trinn(tabell.trinn, husstandsinntekt, g)
         timer = timer_per_maaned.get(m, Fraction(0))
         uten_tak = avrund_ore(timer * Fraction(t.kr_per_time))

@@ -55,7 +55,7 @@ class WriteBuffer:
         gruppe = self._inn if sql.lstrip()[:6].upper() == "INSERT" else self._andre
         gruppe.setdefault(sql, []).append(tuple(params))
 
-    def skriv(self, cur: Cursor) -> None:
+    def flush(self, cur: Cursor) -> None:
         for gruppe in (self._inn, self._andre):
             for sql, rader in gruppe.items():
                 cur.executemany(sql, rader)
@@ -100,12 +100,12 @@ class Projection(ABC):
     ddl: ClassVar[tuple[str, ...]]
     konfigdeler: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, konfig: ProjectionSettings) -> None:
-        self.konfig = konfig
+    def __init__(self, settings: ProjectionSettings) -> None:
+        self.settings = settings
 
     @property
     def versjon(self) -> str:
-        return f"{self.VERSJON}:{self.konfig.fingeravtrykk(*self.konfigdeler)}"
+        return f"{self.VERSJON}:{self.settings.fingeravtrykk(*self.konfigdeler)}"
 
     @abstractmethod
     def behandlere(self) -> dict[str, Behandler]:
@@ -118,12 +118,12 @@ class Projection(ABC):
     def skriv_batch(self, cur: Cursor, batch: Any) -> None:  # noqa: B027
         """Write what the batch accumulated, in the batch's transaction."""
 
-    def etterarbeid(self, lager: Store) -> None:  # noqa: B027
+    def etterarbeid(self, store: Store) -> None:  # noqa: B027
         """After catching up: derived rows that are cheaper to compute once (idempotent)."""
 
 
 @dataclass(frozen=True)
-class Resultat:
+class RunResult:
     hendelser: int
     sekunder: float
     posisjon: int
@@ -137,13 +137,13 @@ def _ingen_fremdrift(posisjon: int, hode: int, sekunder: float) -> None:
     return None
 
 
-class Kjoring:
+class ProjectionRun:
     """Runs a set of projections of one application against one store."""
 
-    def __init__(self, app: Application[Any], lager: Store, projeksjoner: Sequence[Projection],
+    def __init__(self, app: Application[Any], store: Store, projeksjoner: Sequence[Projection],
                  batchstorrelse: int = 10_000) -> None:
         self.app = app
-        self.lager = lager
+        self.store = store
         self.projeksjoner = list(projeksjoner)
         self.batchstorrelse = batchstorrelse
         decode_state = getattr(app.mapper, "decode_state", None)
@@ -157,7 +157,7 @@ class Kjoring:
         """Create missing tables and tracking rows; refuse rows built by other code/settings."""
         if self._opprettet:
             return
-        with self.lager.skriv(ddl=True) as cur:
+        with self.store.write(ddl=True) as cur:
             cur.execute(SPORING_DDL)
             for p in self.projeksjoner:
                 for ddl in p.ddl:
@@ -175,14 +175,14 @@ class Kjoring:
 
     def posisjoner(self) -> dict[str, int]:
         self.opprett()
-        with self.lager.les() as cur:
+        with self.store.read() as cur:
             rader = cur.execute("SELECT projeksjon, posisjon FROM prj_sporing").fetchall()
         navn = {p.navn for p in self.projeksjoner}
         return {k: v for k, v in rader if k in navn}
 
     def slett(self, projeksjoner: Sequence[Projection]) -> None:
         """Drop the projections' tables and positions (one transaction)."""
-        with self.lager.skriv(ddl=True) as cur:
+        with self.store.write(ddl=True) as cur:
             cur.execute(SPORING_DDL)
             for p in projeksjoner:
                 for tabell in p.tabeller:
@@ -192,7 +192,7 @@ class Kjoring:
 
     # --- catching up ------------------------------------------------------------------------
 
-    def oppdater(self, fremdrift: Fremdrift | None = None) -> Resultat:
+    def oppdater(self, fremdrift: Fremdrift | None = None) -> RunResult:
         """Apply every new event, batch by batch, then run each projection's after-work.
 
         While a batch is applied, the next one is already being read in a second thread (the
@@ -223,10 +223,10 @@ class Kjoring:
             if forhand is not None:
                 forhand[1].cancel()
         for p in self.projeksjoner:
-            p.etterarbeid(self.lager)
+            p.etterarbeid(self.store)
         sekunder = time.perf_counter() - start
         fremdrift(posisjon, posisjon, sekunder)
-        return Resultat(antall, sekunder, posisjon)
+        return RunResult(antall, sekunder, posisjon)
 
     def _les(self, fra: int, emner: list[str]) -> _Lesning:
         """Read a batch (in the read-ahead thread). Decoding stays in the main thread: moved
@@ -243,7 +243,7 @@ class Kjoring:
                   ) -> tuple[int, int, int, tuple[int, Future[_Lesning]] | None]:
         """One transaction: lock, read positions, read and apply a batch, move the positions."""
         navn = [p.navn for p in self.projeksjoner]
-        with self.lager.skriv(laas=navn) as cur:
+        with self.store.write(locks=navn) as cur:
             plassholdere = ",".join("?" * len(navn))
             pos: dict[str, int] = dict(cur.execute(
                 f"SELECT projeksjon, posisjon FROM prj_sporing WHERE projeksjon IN ({plassholdere})",
@@ -282,7 +282,7 @@ class Kjoring:
                 if n is None:
                     raise
                 raise ProjectionFailed(hvem, n) from e
-            buffer.skriv(cur)
+            buffer.flush(cur)
             siste = lest[-1].id if lest else fra
             if len(lest) < self.batchstorrelse:
                 siste = max(siste, hode)
@@ -309,7 +309,7 @@ class Kjoring:
                 time.sleep(0.05)
 
 
-class FremdriftTilStderr:
+class ProgressToStderr:
     """The projections' progress (position, head, seconds) on the one progress bar of the
     commands (``application/fremdrift.py``): counts the log positions gone through since the
     first call, so its last figure is the one the command's summary prints (``lukk()``)."""

@@ -329,7 +329,7 @@ class Sla(Projection):
             "SELECT vedtak_id FROM prj_sla_vedtak WHERE {i}", "bruker_id", sorted(eiere))}
         leveranser = self._leveransefakta(cur, sorted(lev_ids))
         vedtak = self._vedtaksfakta(cur, sorted(vedtak_ids))
-        plikter = frister.forpliktelser(leveranser, vedtak, self.konfig.sla, None)
+        plikter = frister.forpliktelser(leveranser, vedtak, self.settings.sla, None)
         kilder = sorted(lev_ids | vedtak_ids)
         cur.i("DELETE FROM prj_sla_plikt WHERE {i}", "kilde_id", kilder, hent=False)
 

@@ -5,7 +5,7 @@ One small interface over both, so every projection writes the same SQL:
 - placeholders are written ``?`` and turned into ``%s`` for psycopg;
 - only TEXT and BIGINT columns: dates are ISO text (which sorts as dates), instants are ISO text
   in UTC with microseconds (which sorts as instants), amounts are exact fractions as text;
-- ``skriv()`` is one write transaction that holds the projections' lock from its first statement
+- ``write()`` is one write transaction that holds the projections' lock from its first statement
   (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``SELECT ... FOR UPDATE`` on the tracking rows), so two
   runners never apply the same event, and a batch's rows and its position commit together.
 
@@ -90,7 +90,7 @@ class Store(ABC):
     dialekt: str
 
     @abstractmethod
-    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Any:
+    def write(self, locks: Sequence[str] = (), ddl: bool = False) -> Any:
         """Context manager: one write transaction holding the lock on the named tracking rows.
 
         ``ddl``: the transaction creates or drops tables; such transactions are serialised
@@ -98,7 +98,7 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def les(self) -> Any:
+    def read(self) -> Any:
         """Context manager: a read-only cursor."""
 
     @abstractmethod
@@ -152,7 +152,7 @@ class SqliteStore(Store):
         self._conn.execute("PRAGMA busy_timeout=30000")
 
     @contextmanager
-    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
+    def write(self, locks: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
         with self._laas:
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
@@ -164,7 +164,7 @@ class SqliteStore(Store):
             cur.execute("COMMIT")
 
     @contextmanager
-    def les(self) -> Iterator[Cursor]:
+    def read(self) -> Iterator[Cursor]:
         with self._laas:
             yield _SqliteCursor(self._conn.cursor())
 
@@ -298,19 +298,19 @@ class PostgresStore(Store):
                                     configure=oppsett, name="brukervalg-projeksjoner")
 
     @contextmanager
-    def skriv(self, laas: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
+    def write(self, locks: Sequence[str] = (), ddl: bool = False) -> Iterator[Cursor]:
         # Pipeline mode: writes are sent without waiting for each answer; a read (fetch) waits.
         with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
             markor = _PgCursor(conn)
             if ddl:
                 markor.execute("SELECT pg_advisory_xact_lock(hashtext('brukervalg.projeksjoner'))")
-            if laas:
+            if locks:
                 markor.execute("SELECT projeksjon FROM prj_sporing WHERE projeksjon = ANY(?) "
-                               "ORDER BY projeksjon FOR UPDATE", (list(laas),))
+                               "ORDER BY projeksjon FOR UPDATE", (list(locks),))
             yield markor
 
     @contextmanager
-    def les(self) -> Iterator[Cursor]:
+    def read(self) -> Iterator[Cursor]:
         with self._pool.connection() as conn, conn.transaction(force_rollback=True):
             yield _PgCursor(conn)
 

@@ -60,11 +60,11 @@ def token(args: argparse.Namespace) -> int:
 
 def projeksjoner(args: argparse.Namespace) -> int:
     """Catch the read models up, or drop and rebuild them from the first event."""
-    from projections import FremdriftTilStderr, Projeksjoner
+    from projections import ProgressToStderr, Projections
 
     app = _app()
-    bar = FremdriftTilStderr()
-    with Projeksjoner(app) as p:
+    bar = ProgressToStderr()
+    with Projections(app) as p:
         try:
             r = p.gjenoppbygg(bar) if args.handling == "gjenoppbygg" else p.oppdater(bar)
         finally:

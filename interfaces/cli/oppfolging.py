@@ -12,10 +12,10 @@ from interfaces.cli.base import Brukerfeil, _app, _leverandor, _skriv_ut
 
 
 def _oppfolging(app: BrukervalgApp) -> Any:
-    from projections import Projeksjoner
+    from projections import Projections
     from projections.oppfolging import Oppfolging
 
-    o = Oppfolging(Projeksjoner(app))
+    o = Oppfolging(Projections(app))
     o.oppdater()
     return o
 

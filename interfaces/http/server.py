@@ -121,12 +121,12 @@ def bygg_utdaterte_projeksjoner(ut: TextIO = sys.stdout) -> bool:
     answer 503 naming `brukervalg projeksjoner gjenoppbygg` until it is run.
     Returns whether a rebuild was needed.
     """
-    from projections import ProjectionBehind, Projeksjoner
+    from projections import ProjectionBehind, Projections
     from projections.oppfolging import Oppfolging
 
     app = BrukervalgApp()
     try:
-        with Projeksjoner(app) as p:
+        with Projections(app) as p:
             try:
                 p.oppdater()
                 Oppfolging(p).oppdater()

@@ -303,7 +303,7 @@ class Inputs(Projection):
     def _avbestilling(self, b: _Batch, leveranse_id: str, x: dict[str, Any]) -> None:
         start = tid(x["planlagt_start"])
         art = betaling.art_for_avbestilling(tid(x["avbestilt_tid"]), start,
-                                            self.konfig.sen_avbestilling.terskel)
+                                            self.settings.sen_avbestilling.terskel)
         self._legg_til(b, leveranse_id, art, start, tid(x["planlagt_slutt"]))
 
     def skriv_batch(self, cur: Cursor, b: _Batch) -> None:

@@ -26,13 +26,13 @@ class Maanedsberegning(Projection):
 
     # --- computing the touched months -------------------------------------------------------
 
-    def etterarbeid(self, lager: Store) -> None:
+    def etterarbeid(self, store: Store) -> None:
         """Compute the marked months, in key order, a chunk per transaction (each holds the
         lock, so no batch runs in between; a mark made later is computed next time)."""
         n = self.flush_size
         etter: tuple[Any, ...] = ("", 0, 0)
         while True:
-            with lager.skriv(laas=[self.navn]) as cur:
+            with store.write(locks=[self.navn]) as cur:
                 # Both sources are read in index order from the last key, so each chunk costs
                 # its own size, not the size of everything still marked. A source that filled
                 # its page bounds the chunk: no key below the bound is left behind.
@@ -106,7 +106,7 @@ class Maanedsberegning(Projection):
                                      for k in samles for art, d in sorted(dager[k].items())],
                       "", _LEVERT_TYPER)
 
-        betalbar_sen = self.konfig.sen_avbestilling.betalbar
+        betalbar_sen = self.settings.sen_avbestilling.betalbar
         resultater: list[tuple[Any, ...]] = []
         avviksrader: list[tuple[Any, ...]] = []
         for nokkel in sorted(onsket):

@@ -1,9 +1,9 @@
 """Contract follow-up: invoice control (betalingskontroll) and the follow-up report (R18, R28).
 
-Reads the ``Projeksjoner`` facade (payable hours, SLA) and a small tracking projection of its own
+Reads the ``Projections`` facade (payable hours, SLA) and a small tracking projection of its own
 (``sporing.Oppfolgingssporing``: visits with staff pseudonyms, switches, concerns, R27 deviations)::
 
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         o = Oppfolging(p)
         o.oppdater()
         kontroll = o.betalingskontroll("2care", 2026, 3, fakturagrunnlag_tekst)
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from projections import Projeksjoner
+from projections import Projections
 from projections.oppfolging.kontroll import (
     Betalingskontroll,
     Grunnlagsfeil,
@@ -41,7 +41,7 @@ from projections.oppfolging.rapport import (
     sporingstall,
 )
 from projections.oppfolging.sporing import Oppfolgingssporing
-from projections.runner import Kjoring, Resultat
+from projections.runner import ProjectionRun, RunResult
 
 __all__ = ["Betalingskontroll", "Grunnlagsfeil", "Kontrollinje", "Krav", "Leverandorrapport",
            "Oppfolging", "Oppfolgingsrapport", "Oppfolgingssporing", "Tall",
@@ -51,25 +51,25 @@ __all__ = ["Betalingskontroll", "Grunnlagsfeil", "Kontrollinje", "Krav", "Levera
 class Oppfolging:
     """Invoice control and follow-up report over one application's projections."""
 
-    def __init__(self, projeksjoner: Projeksjoner) -> None:
+    def __init__(self, projeksjoner: Projections) -> None:
         self.p = projeksjoner
-        self.sporing = Oppfolgingssporing(projeksjoner.konfig)
-        self._kjoring = Kjoring(projeksjoner.app, projeksjoner.lager, [self.sporing],
+        self.sporing = Oppfolgingssporing(projeksjoner.settings)
+        self._kjoring = ProjectionRun(projeksjoner.app, projeksjoner.store, [self.sporing],
                                 projeksjoner.batchstorrelse)
 
-    def oppdater(self) -> Resultat:
+    def oppdater(self) -> RunResult:
         """Catch up the main projections and the tracking projection."""
         self.p.oppdater()
         return self._kjoring.oppdater()
 
-    def gjenoppbygg(self) -> Resultat:
+    def gjenoppbygg(self) -> RunResult:
         self._kjoring.slett([self.sporing])
-        self._kjoring = Kjoring(self.p.app, self.p.lager, [self.sporing], self.p.batchstorrelse)
+        self._kjoring = ProjectionRun(self.p.app, self.p.store, [self.sporing], self.p.batchstorrelse)
         return self._kjoring.oppdater()
 
     def _les(self) -> Any:
         self._kjoring.opprett()
-        return self.p.lager.les()
+        return self.p.store.read()
 
     def leverandorer(self) -> list[str]:
         """Every provider that has or had a delivery."""

@@ -189,7 +189,7 @@ class Betalingskontroll:
 
 
 def kontroller(mnd: Leverandormaaned, krav: Iterable[Krav] | None) -> Betalingskontroll:
-    """Compare a provider's month (``Projeksjoner.betalbare_timer``) with its claims.
+    """Compare a provider's month (``Projections.betalbare_timer``) with its claims.
 
     Every hour comes from the invoice lines, so a visit or cancellation is in the same day and
     month here as in payable hours (``domain.betaling.plasser``). Without claims

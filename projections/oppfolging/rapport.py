@@ -5,7 +5,7 @@ Definitions (docs/oppfolging.md has them in Norwegian for the reader of the repo
 - **Brukere betjent**: distinct users with at least one recorded visit from the provider in the
   month (ordinary or acute). For the period: distinct users over the whole period.
 - **Timer**: bestilt (ordered), levert (ordinary + documented acute extra visits) and betalbar
-  from ``Projeksjoner.betalbare_timer`` per month, exact; summed over the period.
+  from ``Projections.betalbare_timer`` per month, exact; summed over the period.
 - **Andel av bestilt tid levert** (R28a): Σ delivered time within the vedtak
   (``domain.betaling.levert_innenfor_bestilt``: min(delivered on active days, ordered) per
   delivery) / Σ bestilt, so over-delivery to one user does not hide under-delivery to another.

@@ -11,7 +11,7 @@ Tables (ids, dates, staff pseudonyms and times only; no names, no fødselsnummer
 - ``prj_opf_avvik``: deviations and complaints registered about the service (R27).
 
 It follows the framework in ``projections/runner.py`` (tracking row in ``prj_sporing``, exactly
-once, handlers only write) and runs in its own ``Kjoring`` next to the three main projections.
+once, handlers only write) and runs in its own ``ProjectionRun`` next to the three main projections.
 """
 
 from __future__ import annotations

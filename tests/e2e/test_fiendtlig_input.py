@@ -13,7 +13,7 @@ import pytest
 
 from domain.begreper import Aktor, Regelbrudd, Rolle, ren_tekst
 from domain.leveranse import BesokUtfort
-from projections import Projeksjoner
+from projections import Projections
 from tests.conftest import FNR
 from tests.e2e.conftest import Api, Sak, lag_sak
 from tests.e2e.test_tidsrapport_http import HODE, last_opp
@@ -239,6 +239,6 @@ def test_a_nul_in_an_old_event_breaks_no_report_and_no_rebuild(
         r = api.get("ko" if url.startswith(("/oppfolging", "/sla")) else "lev"
                     if "leverand" in url or "/leveranser/" in url else "kb", url)
         assert r.status_code == 200, (url, r.text[:300])
-    Projeksjoner(api.app).gjenoppbygg()
+    Projections(api.app).gjenoppbygg()
     r = api.get("lev", "/leverandorer/2care/betalbare-timer/2026/3")
     assert r.status_code == 200 and r.json()["levert_timer"] == "1.00", r.text

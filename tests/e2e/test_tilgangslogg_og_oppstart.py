@@ -272,11 +272,11 @@ def test_brukervalg_server_with_two_processes_on_postgres(
 
 def _gjor_projeksjonene_utdatert(app: BrukervalgApp) -> None:
     """As if the read models were built by an older version of the code."""
-    from projections import Projeksjoner
+    from projections import Projections
 
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
-        with p.lager.skriv() as cur:
+        with p.store.write() as cur:
             cur.execute("UPDATE prj_sporing SET versjon = '0:eldre'")
 
 

@@ -19,7 +19,7 @@ from domain.begreper import Aktor, Rolle
 from domain.bruker import BrukerRegistrert
 from domain.leveranse import AvvikRegistrert, BesokUtfort
 from interfaces.cli import main
-from projections import Projeksjoner
+from projections import Projections
 from tests.fiendtlig.conftest import Miljo, fyll
 from tests.fiendtlig.katalog import INGEN, KATALOG, Ond
 
@@ -133,7 +133,7 @@ def test_afterwards_old_events_with_any_string_break_no_report_and_no_rebuild(
         content=f"bruker;tjenestetype;timer;belop\n{miljo.egen.bruker};praktisk_bistand;2;"
                 "900\n".encode())
     assert r.status_code == 200, r.text[:300]
-    Projeksjoner(api.app).gjenoppbygg()
+    Projections(api.app).gjenoppbygg()
     for name, value in miljo.env.items():  # the operator's command, on the same store
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("BRUKERVALG_UTVIKLING", "1")

@@ -16,7 +16,7 @@ import pytest
 from application.app import BrukervalgApp, SamtidigEndring
 from domain import kommandoer as k
 from domain.begreper import Aktor, Form, Kanal, Regelbrudd, Rolle, Sluttarsak
-from projections import Projeksjoner
+from projections import Projections
 from tests.conftest import FNR, SAKSBEHANDLER, TOCARE, d, oslo
 from tests.integration.conftest import HSP, Sak, antall_hendelser, lag_sak
 
@@ -38,7 +38,7 @@ def sjekk_samsvar(app: BrukervalgApp, bruker_id: UUID, fra: date = date(2026, 3,
         lev = app.leveranse(ref.leveranse_id)
         assert (lev.fom, lev.tom, lev.leverandor_id) == (ref.fom, ref.tom, ref.leverandor_id)
     ut = []
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         dag = fra
         while dag <= til:
@@ -165,7 +165,7 @@ def test_r23_death_during_a_changed_mind_annuls_the_pending_and_nothing_is_deliv
         app.registrer_besok(k.RegistrerBesok(leveranse_id=andre, start=oslo(2026, 3, 16, 8),
                                              slutt=oslo(2026, 3, 16, 9), ansatt="n-1"), TOCARE)
     assert antall_hendelser(app) == for_
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         for dag in (d("2026-03-13"), d("2026-03-15"), d("2026-03-20")):
             assert p.leverandor_paa(sak.bruker_id, HSP, dag).leverandor_id is None

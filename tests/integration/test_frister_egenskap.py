@@ -28,7 +28,7 @@ from domain import kommandoer as k
 from domain.begreper import Kanal, Regelbrudd, Tjenestetype
 from domain.frister import Varselgrunn
 from domain.vedtak import Omfang, Utfall
-from projections import Projeksjoner
+from projections import Projections
 from projections import arbeidsliste as al
 from projections.klagesak import Klagesak
 from tests.conftest import FNR, SAKSBEHANDLER, TOCARE, VEDTAKSMYNDIG, Klokke
@@ -171,7 +171,7 @@ def _kjor(app: BrukervalgApp, klokke: Klokke, brukere: list[tuple[Tjenestetype, 
         saker.append(_Sak(b, v, lev, tjenestetype, fom, til, [], []))
     for i, s in enumerate(steg):
         if i == mellom:
-            with Projeksjoner(app) as p:
+            with Projections(app) as p:
                 p.oppdater()
         t = START + timedelta(minutes=s.minutt + 1)
         if t > per:
@@ -186,7 +186,7 @@ def _kjor(app: BrukervalgApp, klokke: Klokke, brukere: list[tuple[Tjenestetype, 
 
 
 def _sammenlign(app: BrukervalgApp, saker: list[_Sak], per: datetime) -> None:
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         sla = {x.plikt_id: (x.status, x.frist, x.faktisk is None) for x in p.sla(naa=per)}
         liste = {x.plikt_id: x.status for x in al.oppgaver(

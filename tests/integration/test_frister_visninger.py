@@ -15,7 +15,7 @@ from domain import kommandoer as k
 from domain.begreper import Kanal, Tjenestetype
 from domain.frister import Fristregler, Varselgrunn
 from domain.vedtak import Omfang, Utfall
-from projections import Projeksjoner
+from projections import Projections
 from projections import arbeidsliste as al
 from projections.klagesak import Klagesak
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke, oslo
@@ -31,7 +31,7 @@ def klokke() -> Klokke:
 
 
 def sla(app: BrukervalgApp, naa: datetime) -> dict[str, tuple[str, str]]:
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         return {x.plikt_id: (x.status, x.frist) for x in p.sla(naa=naa)}
 
@@ -114,7 +114,7 @@ def test_r11_nytt_vedtak_paa_loepende_tjeneste_er_utvidelse_i_alle_tre_visninger
     naa = oslo(2026, 3, 31, 9, 0)
     assert sla(app, naa)[noekkel] == ("apen", "2026-04-01T14:00:00+02:00")
     assert klagesak(app, sak.bruker_id, naa)[noekkel] == ("apen", "2026-04-01T14:00:00+02:00")
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         [oppgave] = [x for x in al.oppgaver(p, naa, al.BYDELENS) if x.plikt_id == noekkel]
     assert (oppgave.leverandor_id, oppgave.forfall) == ("kommunal", "innen 1 virkedag")
     klokke.sett(oslo(2026, 4, 1, 13, 0))

@@ -23,7 +23,7 @@ from domain import kommandoer as k
 from interfaces.cli import main
 from interfaces.http import server
 from interfaces.http.app import create_app
-from projections import Projeksjoner
+from projections import Projections
 from tests.conftest import FNR, SAKSBEHANDLER, store_env
 
 CIPHER, INDEKS = "BRUKERVALG_CIPHER_KEY", "BRUKERVALG_INDEKS_NOKKEL"
@@ -178,7 +178,7 @@ def demo_med_nokler(tmp_path: Path, request: pytest.FixtureRequest, store: str,
     app = BrukervalgApp(env={**store_env(store, tmp_path, request), **nokler}, klokke=klokke,
                         produksjon=True)
     brukere = [app.bruker(b) for b in last_demo(app, klokke)]
-    with Projeksjoner(app) as p:  # the read models are at rest too
+    with Projections(app) as p:  # the read models are at rest too
         p.oppdater()
     # Parts shorter than five bytes ("Per") are looked for only inside the whole name: three
     # given bytes turn up by chance in ~3 MB of ciphertext about one run in six.
@@ -251,7 +251,7 @@ def test_store_files_are_created_readable_by_the_owner_only(
     app = BrukervalgApp(env={"BRUKERVALG_SQLITE_PATH": str(db), **nokler}, produksjon=True)
     app.registrer_bruker(k.RegistrerBruker(fodselsnummer=FNR[0], navn="Kari Nordmann",
                                            bydel="frogner"), SAKSBEHANDLER)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         filer = sorted(tmp_path.iterdir())
         navn = {f.name for f in filer}

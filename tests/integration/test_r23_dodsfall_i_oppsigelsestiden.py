@@ -11,7 +11,7 @@ import pytest
 from application.app import BrukervalgApp
 from domain import kommandoer as k
 from domain.begreper import Form, Regelbrudd, Sluttarsak
-from projections import Projeksjoner
+from projections import Projections
 from tests.conftest import KOMMUNAL, SAKSBEHANDLER, TOCARE, d, oslo
 from tests.integration.conftest import HSP, Sak, antall_hendelser
 
@@ -42,7 +42,7 @@ def test_r23_death_during_the_notice_period_annuls_the_pending_delivery_and_noth
     # days), but it lies outside its annulled delivery, so it is not payable.
     app.registrer_besok(k.RegistrerBesok(leveranse_id=ny, start=oslo(2026, 3, 12, 8),
                                          slutt=oslo(2026, 3, 12, 9), ansatt="n-1"), TOCARE)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         for dag in (d("2026-03-13"), d("2026-03-15"), d("2026-04-01")):
             assert p.leverandor_paa(sak.bruker_id, HSP, dag).leverandor_id is None

@@ -517,7 +517,7 @@ def test_r11_extending_a_vedtak_extends_the_delivery_that_ended_with_it(app: Bru
     a visit after the old end is inside the delivery and payable, not a deviation (R18)."""
     from fractions import Fraction
 
-    from projections import Projeksjoner
+    from projections import Projections
 
     sak = lag_sak(app, gyldig_til=d("2026-06-30"))
     assert app.leveranse(sak.leveranse_id).tom == d("2026-06-30")
@@ -528,7 +528,7 @@ def test_r11_extending_a_vedtak_extends_the_delivery_that_ended_with_it(app: Bru
     assert app.bruker(sak.bruker_id).leveranser[sak.leveranse_id].tom == d("2026-12-31")
     app.registrer_besok(k.RegistrerBesok(leveranse_id=sak.leveranse_id, start=oslo(2026, 7, 10, 8),
                                          slutt=oslo(2026, 7, 10, 9), ansatt="ans-1"), KOMMUNAL)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         juli = p.betalbare_timer("kommunal", 2026, 7)
     assert juli.betalbare_timer == Fraction(1) and juli.levert_timer == Fraction(1)
@@ -543,7 +543,7 @@ def test_r19_co_payment_uses_the_household_income_registered_on_the_bruker(
     a new income from 1 April moves the user to 2–3 G (89 kr/hour)."""
     from decimal import Decimal
 
-    from projections import Projeksjoner
+    from projections import Projections
 
     sak = lag_sak(app, tjenestetype=PB, minutter=240)
     app.registrer_husstandsinntekt(k.RegistrerHusstandsinntekt(
@@ -556,13 +556,13 @@ def test_r19_co_payment_uses_the_household_income_registered_on_the_bruker(
                               slutt=oslo(2026, m, dag, 12), ansatt="k-7")
              for m, dag in ((3, 3), (3, 10), (3, 17), (3, 24), (4, 7))]
     app.registrer_besok_samlet(sak.leveranse_id, besok, KOMMUNAL)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
         mars, april = p.egenandel(sak.bruker_id, 2026, 3), p.egenandel(sak.bruker_id, 2026, 4)
     # March: 8 h × 38 kr = 304 kr, capped at 230; April: 2 h × 89 kr
     assert (mars.husstandsinntekt, mars.belop) == (Decimal("250000"), Decimal("230.00"))
     assert (april.husstandsinntekt, april.belop) == (Decimal("300000"), Decimal("178.00"))
     uten = lag_sak(app, fnr=FNR[3], tjenestetype=PB)
-    with Projeksjoner(app) as p, brudd("R19", "husstandsinntekt"):
+    with Projections(app) as p, brudd("R19", "husstandsinntekt"):
         p.oppdater()
         p.egenandel(uten.bruker_id, 2026, 3)  # no income registered: say so, never guess

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from application.app import BrukervalgApp
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
-from projections import Projeksjoner
+from projections import Projections
 from projections.oppfolging import Oppfolging
 from projections.oppfolging.kontroll import Avstemmingsstatus
 from tests.oppfolging.generert import LEVERANDORER, MIN_PER_DAG, importer, lag_maaned
@@ -30,7 +30,7 @@ def kjort(lag_app: Callable[..., BrukervalgApp], klokke: object):  # type: ignor
     app = lag_app("sqlite")
     m = lag_maaned(app, klokke)
     avvist = importer(app, m)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         o = Oppfolging(p)
         o.oppdater()
         yield app, m, avvist, o

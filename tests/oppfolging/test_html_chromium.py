@@ -11,7 +11,7 @@ from pathlib import Path
 
 from application.app import BrukervalgApp
 from interfaces.rapport import rapport_html
-from projections import Projeksjoner
+from projections import Projections
 from projections.oppfolging import Oppfolging
 from tests.oppfolging.generert import importer, lag_maaned
 from tests.verktoy import krev
@@ -36,7 +36,7 @@ def test_report_renders_in_headless_chromium_with_charts_and_no_console_errors(
     krev(CHROMIUM, "chromium er ikke installert")
     app = lag_app("sqlite")
     importer(app, lag_maaned(app, klokke, brukere_per_lev=3))
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         o = Oppfolging(p)
         o.oppdater()
         side = rapport_html(o.rapport("2026-02", "2026-03"),

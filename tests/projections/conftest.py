@@ -18,7 +18,7 @@ from domain.frister import Varselgrunn
 from domain.kalender import OSLO, foer, lokal_dato
 from domain.leveranse import Besokskategori
 from domain.vedtak import Omfang, Utfall
-from projections import Projeksjoner
+from projections import Projections
 from projections.settings import STANDARD_MAPPE, ProjectionSettings
 from tests.conftest import SAKSBEHANDLER, VEDTAKSMYNDIG, Klokke
 
@@ -211,8 +211,8 @@ def scenario(request: pytest.FixtureRequest, lag_app: Callable[..., BrukervalgAp
 
 
 @pytest.fixture
-def projeksjoner(scenario: Scenario) -> Iterator[Projeksjoner]:
-    p = Projeksjoner(scenario.app)
+def projeksjoner(scenario: Scenario) -> Iterator[Projections]:
+    p = Projections(scenario.app)
     yield p
     p.close()
 

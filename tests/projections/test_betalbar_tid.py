@@ -18,7 +18,7 @@ import pytest
 from domain import kommandoer as k
 from domain.begreper import Tjenestetype
 from domain.vedtak import Omfang
-from projections import Fakturalinje, Projeksjoner
+from projections import Fakturalinje, Projections
 from projections.settings import ProjectionSettings, SettingsError
 from tests.conftest import VEDTAKSMYNDIG
 from tests.projections.conftest import Scenario, konfig_med, oslo
@@ -26,7 +26,7 @@ from tests.projections.conftest import Scenario, konfig_med, oslo
 NATT = Tjenestetype.HJEMMESYKEPLEIE_NATT
 
 
-def linje(p: Projeksjoner, leverandor_id: str, aar: int, maaned: int,
+def linje(p: Projections, leverandor_id: str, aar: int, maaned: int,
           bruker: UUID) -> Fakturalinje:
     return next(x for x in p.betalbare_timer(leverandor_id, aar, maaned).linjer
                 if x.bruker_id == bruker)
@@ -37,7 +37,7 @@ def avvik(x: Fakturalinje) -> dict[str, Fraction]:
 
 
 def test_r18a_bestilt_tid_prorateres_eksakt_og_betalbar_er_minste_ved_maanedsslutt(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R18a: ordered = omfang per day over the active days (100/7 min a day, exact); payable is
     min(delivered, ordered) for the calendar month; the rest is a deviation (R18).
 
@@ -63,7 +63,7 @@ def test_r18a_bestilt_tid_prorateres_eksakt_og_betalbar_er_minste_ved_maanedsslu
 
 
 def test_r18_natt_over_sommertid_teller_faktisk_varighet(scenario: Scenario,
-                                                         projeksjoner: Projeksjoner) -> None:
+                                                         projeksjoner: Projections) -> None:
     """R18: delivered time is real elapsed time. 01:30-03:30 on 2026-03-29 (clocks forward) is
     one hour; 01:30 CEST - 02:30 CET on 2026-10-25 (clocks back) is two. Wall clocks say 2 and 1.
     """
@@ -81,7 +81,7 @@ def test_r18_natt_over_sommertid_teller_faktisk_varighet(scenario: Scenario,
 
 
 def test_r18a_besok_over_midnatt_ved_maanedsskiftet_deles_paa_maanedene(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R18a: the invoice month is the calendar month; a night visit 31.01 23:30-01.02 00:45
     counts 30 min in January and 45 min in February (not all on the start date)."""
     scenario.naa(2026, 1, 2, 9, 0)
@@ -96,7 +96,7 @@ def test_r18a_besok_over_midnatt_ved_maanedsskiftet_deles_paa_maanedene(
 
 
 def test_r17_tid_over_vedtaket_betales_mens_revurderingen_er_ubesvart(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R17: a delivery of 2-8 March, 60 min/day ordered, 120 min/day delivered. The provider
     asks for a revurdering Wed 4 March, answered (refused) Fri 6 March: the excess on 4, 5 and
     6 March (3 h) is payable; the excess on the other four days (4 h) is a deviation."""
@@ -119,7 +119,7 @@ def test_r17_tid_over_vedtaket_betales_mens_revurderingen_er_ubesvart(
 
 
 def test_r17_gjelder_bare_revurdering_fra_leverandoren_som_leverer(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     scenario.naa(2026, 3, 1, 9, 0)
     b, v, lev = scenario.sak(date(2026, 3, 2), minutter=420)
     scenario.avslutt(lev, date(2026, 3, 8))
@@ -131,7 +131,7 @@ def test_r17_gjelder_bare_revurdering_fra_leverandoren_som_leverer(
 
 
 def test_r18_tid_utenfor_leveranseperioden_er_avvik_med_dato(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R18: a visit after the delivery ended (need ceased 10 March) is listed, with its day."""
     scenario.naa(2026, 3, 1, 9, 0)
     b, _, lev = scenario.sak(date(2026, 3, 2), minutter=420)
@@ -147,7 +147,7 @@ def test_r18_tid_utenfor_leveranseperioden_er_avvik_med_dato(
 
 
 def test_r23_tid_etter_dodsfall_er_ikke_betalbar_selv_om_dodsfallet_registreres_sent(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R23: visits recorded 2-8 March, then the death on 5 March is registered: 6-8 March are
     not payable (reason: after death) and nothing is ordered after the 5th."""
     scenario.naa(2026, 3, 1, 9, 0)
@@ -167,7 +167,7 @@ def test_r23_tid_etter_dodsfall_er_ikke_betalbar_selv_om_dodsfallet_registreres_
 
 
 def test_r18a_dokumentert_akutt_ekstrabesok_betales_i_tillegg(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R18a: an acute extra visit (its own measure code) is paid beyond the vedtak, reported as
     its own category; an ordinary visit of the same length would have been over the vedtak."""
     scenario.naa(2026, 3, 1, 9, 0)
@@ -198,7 +198,7 @@ def _avbestillinger(scenario: Scenario) -> UUID:
 
 
 def test_r20_avbestilt_besok_er_ikke_levert_og_sen_avbestilling_er_ikke_betalbar(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R20 default: a cancelled visit is not delivered time; a late one is listed, not paid."""
     b = _avbestillinger(scenario)
     projeksjoner.oppdater()
@@ -213,7 +213,7 @@ def test_r20_sen_avbestilling_betales_naar_kontrakten_sier_det(
     """R20 contract term switched on: the late cancellation counts as delivered time."""
     b = _avbestillinger(scenario)
     konfig = konfig_med(tmp_path, betaling="betalbar = false=>betalbar = true")
-    with Projeksjoner(scenario.app, konfig=konfig) as p:
+    with Projections(scenario.app, settings=konfig) as p:
         p.oppdater()
         mars = linje(p, "kommunal", 2026, 3, b)
     assert mars.betalbare_timer == Fraction(11, 2)
@@ -222,7 +222,7 @@ def test_r20_sen_avbestilling_betales_naar_kontrakten_sier_det(
 
 
 def test_r05_samme_timer_gir_samme_belop_hos_alle_leverandorer(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R05: one hourly price per tjenestetype and year, whoever delivers."""
     scenario.naa(2026, 3, 1, 9, 0)
     b1, _, lev1 = scenario.sak(date(2026, 3, 2), minutter=300, leverandor_id="2care")
@@ -250,7 +250,7 @@ def test_r05_en_pris_per_leverandor_avvises_i_konfigurasjonen(tmp_path: Path) ->
 
 
 def test_manglende_pris_gir_ingen_belop_men_timene_staar(scenario: Scenario,
-                                                         projeksjoner: Projeksjoner) -> None:
+                                                         projeksjoner: Projections) -> None:
     scenario.naa(2027, 3, 1, 9, 0)
     b, _, lev = scenario.sak(date(2027, 3, 1), minutter=420)
     scenario.naa(2027, 3, 2, 9, 0)
@@ -262,7 +262,7 @@ def test_manglende_pris_gir_ingen_belop_men_timene_staar(scenario: Scenario,
 
 
 def test_r14_leveranse_for_vedtaket_er_ikke_betalbar_for_den_er_knyttet(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R14: a service started before its vedtak has no ordered time until it is linked; the
     vedtak then governs from its valid-from date (equal to the start) and the month is redone."""
     scenario.naa(2026, 3, 1, 9, 0)
@@ -283,7 +283,7 @@ def test_r14_leveranse_for_vedtaket_er_ikke_betalbar_for_den_er_knyttet(
 
 
 def test_endret_omfang_gjelder_fra_sin_dato(scenario: Scenario,
-                                            projeksjoner: Projeksjoner) -> None:
+                                            projeksjoner: Projections) -> None:
     """R16/R10: a revurdering that changes the omfang governs from its date, even backdated."""
     scenario.naa(2026, 3, 1, 9, 0)
     b, v, lev = scenario.sak(date(2026, 3, 1), minutter=420)
@@ -296,7 +296,7 @@ def test_endret_omfang_gjelder_fra_sin_dato(scenario: Scenario,
 
 
 def test_flere_leverandorer_samme_maaned_etter_bytte(scenario: Scenario,
-                                                     projeksjoner: Projeksjoner) -> None:
+                                                     projeksjoner: Projections) -> None:
     """R07/R18a: a switch splits the month's ordered time between the two providers by day."""
     scenario.naa(2026, 3, 1, 9, 0)
     b, _, _ = scenario.sak(date(2026, 3, 1), minutter=420)
@@ -314,7 +314,7 @@ def test_konfigurasjonen_leses_med_eksakte_belop() -> None:
 
 
 def test_r24_en_maaned_med_flytting_faktureres_hver_bydel_for_sine_dager(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R24 (domain.ansvar): recorded on 2 March, a move to Sagene from Thursday 16 April 2026;
     a vedtak of 7 h a week (1 h a day), a 30-minute visit every day of April and one from 23:30
     on the 15th to 00:30 on the 16th. Frogner's line has 1-15 April: 15 h ordered, 16 visits,

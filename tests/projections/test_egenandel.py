@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from projections import Projeksjoner
+from projections import Projections
 from projections.egenandel import beregn_egenandel
 from projections.settings import ProjectionSettings
 from tests.projections.conftest import PB, Scenario, oslo
@@ -79,7 +79,7 @@ def test_r19_ugyldig_maaned_og_negativ_inntekt_avvises() -> None:
 
 
 def test_r19_r05_egenandelen_bygger_paa_praktisk_bistand_hos_alle_leverandorer(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R19: home nursing is free; R05: the co-payment does not depend on the provider. A switch
     mid-month splits the hours between two providers; the bill counts them together."""
     scenario.naa(2026, 3, 1, 9, 0)

@@ -8,13 +8,13 @@ import pytest
 
 from domain import kommandoer as k
 from domain.begreper import Form, IkkeFunnet
-from projections import Kilde, Projeksjoner
+from projections import Kilde, Projections
 from tests.conftest import SAKSBEHANDLER
 from tests.projections.conftest import HSP, PB, Scenario
 
 
 def test_r03_uten_valg_er_den_kommunale_leverandoren(scenario: Scenario,
-                                                     projeksjoner: Projeksjoner) -> None:
+                                                     projeksjoner: Projections) -> None:
     """R03: no active choice -> the municipal provider, before and after the order."""
     b = scenario.bruker()
     projeksjoner.oppdater()
@@ -31,7 +31,7 @@ def test_r03_uten_valg_er_den_kommunale_leverandoren(scenario: Scenario,
 
 
 def test_r02_valg_uten_leveranse_gir_den_valgte_leverandoren(scenario: Scenario,
-                                                             projeksjoner: Projeksjoner) -> None:
+                                                             projeksjoner: Projections) -> None:
     """R02/R03: a choice in force names the provider; before it (and for other types) R03."""
     b = scenario.bruker()
     scenario.velg(b, "2care", date(2026, 4, 1))
@@ -43,7 +43,7 @@ def test_r02_valg_uten_leveranse_gir_den_valgte_leverandoren(scenario: Scenario,
 
 
 def test_r26_et_korrigert_valg_gjelder_ikke_lenger(scenario: Scenario,
-                                                   projeksjoner: Projeksjoner) -> None:
+                                                   projeksjoner: Projections) -> None:
     """R26: a correction replaces the choice it refers to (both stay recorded)."""
     b = scenario.bruker()
     scenario.velg(b, "2care", date(2026, 4, 1))
@@ -56,7 +56,7 @@ def test_r26_et_korrigert_valg_gjelder_ikke_lenger(scenario: Scenario,
 
 
 def test_r07_ventende_bytte_over_maanedsskiftet_viser_begge_og_overgangsdatoen(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R07: notice 2026-01-25 -> the old delivery ends 2026-02-03, the new starts 2026-02-04.
 
     Counting ten days from the day after the notice (a common slip) would end it on 02-04.
@@ -85,7 +85,7 @@ def test_r07_ventende_bytte_over_maanedsskiftet_viser_begge_og_overgangsdatoen(
 
 
 def test_r23_etter_dodsfall_har_brukeren_ingen_leverandor(scenario: Scenario,
-                                                          projeksjoner: Projeksjoner) -> None:
+                                                          projeksjoner: Projections) -> None:
     """R23: every delivery ends on the date of death; nobody serves the user after it.
 
     A switch pending at the death is annulled (it never began), so it is not shown either.
@@ -106,7 +106,7 @@ def test_r23_etter_dodsfall_har_brukeren_ingen_leverandor(scenario: Scenario,
 
 
 def test_caseload_teller_brukere_per_tjenestetype_paa_datoen(scenario: Scenario,
-                                                             projeksjoner: Projeksjoner) -> None:
+                                                             projeksjoner: Projections) -> None:
     b1, _, _ = scenario.sak(date(2026, 3, 2), leverandor_id="2care")
     v = scenario.vedtak(b1, date(2026, 3, 2), tjenestetype=PB, minutter=120)
     scenario.bestill(b1, v, date(2026, 3, 2), tjenestetype=PB, leverandor_id="2care")
@@ -121,7 +121,7 @@ def test_caseload_teller_brukere_per_tjenestetype_paa_datoen(scenario: Scenario,
     assert projeksjoner.caseload("kommunal", date(2026, 3, 16)).brukere == 1
 
 
-def test_ukjent_bruker_gir_ikke_funnet(projeksjoner: Projeksjoner) -> None:
+def test_ukjent_bruker_gir_ikke_funnet(projeksjoner: Projections) -> None:
     from uuid import uuid4
 
     projeksjoner.oppdater()
@@ -132,7 +132,7 @@ def test_ukjent_bruker_gir_ikke_funnet(projeksjoner: Projeksjoner) -> None:
 @pytest.mark.parametrize("andre_klokke", [(2026, 3, 2, 10, 0), (2026, 3, 2, 9, 0)],
                          ids=["samme-klokke", "klokka-bakover"])
 def test_r03_to_valg_med_samme_dato_det_sist_registrerte_gjelder_overalt(
-        scenario: Scenario, projeksjoner: Projeksjoner,
+        scenario: Scenario, projeksjoner: Projections,
         andre_klokke: tuple[int, int, int, int, int]) -> None:
     """R03 tie-break (with R02): two choices for the same tjenestetype and the same effective
     date; the one recorded last in the user's history is in force, whatever the clocks said.

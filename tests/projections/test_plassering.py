@@ -8,7 +8,7 @@ from datetime import date
 from fractions import Fraction
 
 from domain.begreper import Tjenestetype
-from projections import Projeksjoner
+from projections import Projections
 from projections.oppfolging import Krav, Oppfolging
 from projections.oppfolging.kontroll import AVBESTILT, Avstemmingsstatus
 from tests.projections.conftest import Scenario, oslo
@@ -17,7 +17,7 @@ NATT = Tjenestetype.HJEMMESYKEPLEIE_NATT
 
 
 def test_r20_avbestilling_over_maanedsskiftet_havner_i_samme_maaned_overalt(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """A night visit planned 31.01 23:00 - 01.02 01:00 is cancelled in time. Payable hours place
     1 h of it in January and 1 h in February (and count it once, in January). The provider
     claims each month's hour as if delivered: the invoice control explains 1 h in each month as

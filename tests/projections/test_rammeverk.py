@@ -14,10 +14,10 @@ import pytest
 from application.app import BrukervalgApp
 from benchmarks.syntetisk_aar import generer
 from projections import (
-    FremdriftTilStderr,
+    ProgressToStderr,
     ProjectionBehind,
     ProjectionFailed,
-    Projeksjoner,
+    Projections,
     gjenoppbygg,
 )
 from projections.betalbar_tid import BetalbarTid
@@ -26,10 +26,10 @@ from projections.store import SqliteStore
 from tests.projections.conftest import konfig_med
 
 
-def innhold(p: Projeksjoner) -> dict[str, list[tuple[Any, ...]]]:
+def innhold(p: Projections) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every projection table, sorted (the tracking rows are compared apart)."""
     ut = {}
-    with p.lager.les() as cur:
+    with p.store.read() as cur:
         for proj in p.alle:
             for tabell in proj.tabeller:
                 rader = cur.execute(f"SELECT * FROM {tabell}").fetchall()
@@ -54,7 +54,7 @@ def test_gjenoppbygging_fra_null_gir_samme_tilstand_som_inkrementell_oppdatering
         stor_app: BrukervalgApp) -> None:
     """Caught up week by week in odd-sized batches while the commands run, or rebuilt from
     event 1 in one go: every table of every projection holds the same rows."""
-    with Projeksjoner(stor_app, batchstorrelse=97) as p:
+    with Projections(stor_app, batchstorrelse=97) as p:
         stats = syntetisk(stor_app, hver_uke=p.oppdater)
         p.oppdater()
         assert stats.bytter and stats.dodsfall and stats.revurderinger and stats.klager
@@ -72,11 +72,11 @@ def test_krasj_midt_i_en_batch_bruker_ingen_hendelse_to_ganger_og_hopper_ikke_ov
     """A failure inside a batch (in a handler, or after the batch's rows were written) rolls the
     whole batch back, positions included; the next run applies exactly the missing events."""
     stats = syntetisk(stor_app, brukere=25, dager=45)
-    with Projeksjoner(stor_app, batchstorrelse=500) as fasit:
+    with Projections(stor_app, batchstorrelse=500) as fasit:
         fasit.oppdater()
         forventet = innhold(fasit)
 
-    with Projeksjoner(stor_app, batchstorrelse=500, lager=SqliteStore(":memory:")) as p:
+    with Projections(stor_app, batchstorrelse=500, store=SqliteStore(":memory:")) as p:
         original = BetalbarTid._besok_utfort
         kall = {"n": 0}
 
@@ -116,10 +116,10 @@ def test_krasj_under_etterberegningen_fullfores_neste_gang(
         lag_app: Callable[..., BrukervalgApp], monkeypatch: pytest.MonkeyPatch) -> None:
     app = lag_app("memory")
     syntetisk(app, brukere=15, dager=40)
-    with Projeksjoner(app) as fasit:
+    with Projections(app) as fasit:
         fasit.oppdater()
         forventet = innhold(fasit)
-    with Projeksjoner(app, lager=SqliteStore(":memory:")) as p:
+    with Projections(app, store=SqliteStore(":memory:")) as p:
         p.betalbar_tid.flush_size = 7
         original = BetalbarTid._beregn_og_skriv
         kall = {"n": 0}
@@ -146,8 +146,8 @@ def test_to_samtidige_kjoringer_paa_postgres_bruker_hver_hendelse_en_gang(
     app = lag_app("postgres")
     stats = syntetisk(app, brukere=20, dager=40)
     feil: list[BaseException] = []
-    with Projeksjoner(app, batchstorrelse=300) as a, Projeksjoner(app, batchstorrelse=300) as b:
-        def kjor(p: Projeksjoner) -> None:
+    with Projections(app, batchstorrelse=300) as a, Projections(app, batchstorrelse=300) as b:
+        def kjor(p: Projections) -> None:
             try:
                 p.oppdater()
             except BaseException as e:  # noqa: BLE001 - reported below
@@ -170,10 +170,10 @@ def test_endrede_innstillinger_krever_gjenoppbygging(lag_app: Callable[..., Bruk
     """Stored rows built under other contract terms are refused until rebuilt."""
     app = lag_app("sqlite")
     syntetisk(app, brukere=5, dager=20)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
     konfig = konfig_med(tmp_path, betaling="terskel_timer = 24=>terskel_timer = 48")
-    with Projeksjoner(app, konfig=konfig) as p:
+    with Projections(app, settings=konfig) as p:
         with pytest.raises(ProjectionBehind, match="gjenoppbygg"):
             p.oppdater()
         with pytest.raises(ProjectionBehind):
@@ -186,12 +186,12 @@ def test_endrede_innstillinger_krever_gjenoppbygging(lag_app: Callable[..., Bruk
 def test_sqlite_lagrer_projeksjonene_i_en_fil_ved_siden_av_hendelsene(
         lag_app: Callable[..., BrukervalgApp]) -> None:
     app = lag_app("sqlite")
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.oppdater()
-        assert isinstance(p.lager, SqliteStore)
+        assert isinstance(p.store, SqliteStore)
         sti = Path(app.env.get("SQLITE_DBNAME") or "")
-        assert p.lager.sti == str(sti.with_name(f"{sti.stem}.projeksjoner{sti.suffix}"))
-        assert Path(p.lager.sti).exists()
+        assert p.store.sti == str(sti.with_name(f"{sti.stem}.projeksjoner{sti.suffix}"))
+        assert Path(p.store.sti).exists()
 
 
 def test_gjenoppbygg_viser_fremdrift_og_hendelser_per_sekund(
@@ -205,7 +205,7 @@ def test_gjenoppbygg_viser_fremdrift_og_hendelser_per_sekund(
     assert "100\xa0%" in feil and "hendelser/s" in feil and feil.endswith("\n")
     assert feil.count("\n") == 1  # drawn to its end once
     strom = io.StringIO()
-    bar = FremdriftTilStderr(strom=strom)
+    bar = ProgressToStderr(strom=strom)
     bar(5, 10, 0.0)  # counts from where it started: 5 of the 5 left
     bar(10, 10, 1.0)
     assert bar.lukk() == 5
@@ -225,6 +225,6 @@ def test_posisjonen_flyttes_forbi_hendelser_ingen_projeksjon_leser(
     app.registrer_avvik(k.RegistrerAvvik(leveranse_id=lev, type="avvik",
                                          mottatt_tid=app.klokke(), beskrivelse="Glemt nøkkel"),
                         SAKSBEHANDLER)
-    with Projeksjoner(app) as p:
+    with Projections(app) as p:
         p.vent(app.recorder.max_notification_id() or 0)
         assert p.status().a_jour

@@ -14,11 +14,11 @@ import pytest
 
 from domain.begreper import Kanal, Tjenestetype
 from domain.frister import Varselgrunn
-from projections import Projeksjoner, SlaForpliktelse
+from projections import Projections, SlaForpliktelse
 from tests.projections.conftest import PB, Scenario, konfig_med, oslo
 
 
-def plikt(p: Projeksjoner, regel: str, kilde: object, naa: object = None,
+def plikt(p: Projections, regel: str, kilde: object, naa: object = None,
           plikt_navn: str | None = None) -> SlaForpliktelse:
     rader = [x for x in p.sla(regel=regel, naa=naa or oslo(2026, 1, 1, 0, 0))
              if x.kilde_id == str(kilde) and (plikt_navn is None or x.plikt == plikt_navn)]
@@ -27,7 +27,7 @@ def plikt(p: Projeksjoner, regel: str, kilde: object, naa: object = None,
 
 
 def test_r11_varsel_senest_kl_14_virkedagen_for_oppstart_over_paasken(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R11: start Tuesday 7 April 2026 -> notice by Wednesday 1 April 14:00 (2, 3 and 6 April
     are public holidays). A notice on Monday 6 April is late; weekdays only would accept it."""
     scenario.naa(2026, 3, 30, 9, 0)
@@ -48,7 +48,7 @@ def test_r11_varsel_senest_kl_14_virkedagen_for_oppstart_over_paasken(
 
 
 def test_r11_gjelder_ogsaa_naar_vedtaket_forlenges(scenario: Scenario,
-                                                   projeksjoner: Projeksjoner) -> None:
+                                                   projeksjoner: Projections) -> None:
     """R11: an extended vedtak is notified like a start: the extension from Friday 1 May 2026
     (a public holiday) is due by Thursday 30 April 14:00."""
     scenario.naa(2026, 3, 2, 9, 0)
@@ -68,7 +68,7 @@ def test_r11_gjelder_ogsaa_naar_vedtaket_forlenges(scenario: Scenario,
 
 
 def test_r12_telefonvarsel_paa_helligdag_er_ikke_i_tide(scenario: Scenario,
-                                                        projeksjoner: Projeksjoner) -> None:
+                                                        projeksjoner: Projections) -> None:
     """R12: urgent notice by telephone by 15:30 on a weekday. Kristi himmelfartsdag (Thursday
     14 May 2026) is not a weekday for this rule (default); 15:30:00 is in time, 15:31 is not."""
     scenario.naa(2026, 5, 11, 9, 0)
@@ -94,13 +94,13 @@ def test_r12_helligdag_kan_telle_som_hverdag_etter_konfigurasjon(
     konfig = konfig_med(tmp_path, sla="r12_helligdag_teller_som_hverdag = false=>"
                         "r12_helligdag_teller_som_hverdag = true")
     scenario.app.fristregler = konfig.sla  # one setting for the whole application
-    with Projeksjoner(scenario.app, konfig=konfig) as p:
+    with Projections(scenario.app, settings=konfig) as p:
         p.oppdater()
         assert plikt(p, "R12", lev, plikt_navn="telefonvarsel").status == "overholdt"
 
 
 def test_r12_telefonvarsel_natt_til_soendag_gir_leverandoren_ingen_totimersfrist(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R12 (seed 003: the provider starts within 2 hours "i slike tilfeller", i.e. after an
     in-time notice): a telephone notice Sunday 29 March 2026 01:30 (the DST night) is the
     bydel's breach only; the provider's start is not applicable, not breached. Before the fix
@@ -122,7 +122,7 @@ def test_r12_telefonvarsel_natt_til_soendag_gir_leverandoren_ingen_totimersfrist
 
 
 def test_r13_praktisk_bistand_starter_innen_14_dager_etter_varselet_i_oslo_tid(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R13: notice Friday 20 March 2026 00:30 Oslo (still 19 March in UTC) -> start by Friday
     3 April (calendar days; a holiday does not move it). The UTC date would give 2 April."""
     scenario.naa(2026, 3, 19, 9, 0)
@@ -143,7 +143,7 @@ def test_r13_praktisk_bistand_starter_innen_14_dager_etter_varselet_i_oslo_tid(
 
 
 def test_r16_revurdering_besvares_neste_virkedag_over_paasken(scenario: Scenario,
-                                                              projeksjoner: Projeksjoner) -> None:
+                                                              projeksjoner: Projections) -> None:
     """R16: asked Wednesday 1 April 2026 -> the next working day is Tuesday 7 April; answered
     then is in time (weekdays only would say Thursday 2 April, and call it late)."""
     scenario.naa(2026, 3, 30, 9, 0)
@@ -163,7 +163,7 @@ def test_r16_revurdering_besvares_neste_virkedag_over_paasken(scenario: Scenario
 
 
 def test_r21_videresending_straks_regnes_i_faktisk_tid_over_sommertid(
-        scenario: Scenario, projeksjoner: Projeksjoner, tmp_path: Path) -> None:
+        scenario: Scenario, projeksjoner: Projections, tmp_path: Path) -> None:
     """R21: forwarded within 60 min (default). 29 March 2026, 01:30 CET -> 03:20 CEST is 50 min
     (in time; the wall clock says 1 h 50 min). 25 October 2026, 01:50 CEST -> 02:45 CET is
     1 h 55 min (late; the wall clock says 55 min)."""
@@ -183,14 +183,14 @@ def test_r21_videresending_straks_regnes_i_faktisk_tid_over_sommertid(
         "mottatt 2026-10-25T03:00:00+01:00": ("2026-10-25T04:00:00+01:00", "apen")}
     konfig = konfig_med(tmp_path, sla="r21_terskel_minutter = 60=>r21_terskel_minutter = 120")
     scenario.app.fristregler = konfig.sla  # one setting for the whole application
-    with Projeksjoner(scenario.app, konfig=konfig) as p:
+    with Projections(scenario.app, settings=konfig) as p:
         p.gjenoppbygg()  # other settings: the stored rows must be rebuilt (on PostgreSQL shared)
         assert [x.status for x in p.sla(regel="R21", naa=naa)] == [
             "overholdt", "overholdt", "apen"]
 
 
 def test_r25_klagefristen_forlenges_til_neste_virkedag_etter_paasken(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R25: received 6 March 2026 + 28 days = Good Friday 3 April -> Tuesday 7 April. An appeal
     on the 7th is in time; on the 8th it is late (recorded and flagged); none at all lapses."""
     scenario.naa(2026, 3, 2, 9, 0)
@@ -211,7 +211,7 @@ def test_r25_klagefristen_forlenges_til_neste_virkedag_etter_paasken(
 
 
 def test_r24_flytting_gir_forpliktelser_etter_datoen_til_den_nye_bydelen(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R24: obligations due before the move stay with the old bydel, later ones go to the new."""
     scenario.naa(2026, 3, 2, 9, 0)
     b, _, foer = scenario.sak(date(2026, 3, 10))
@@ -227,7 +227,7 @@ def test_r24_flytting_gir_forpliktelser_etter_datoen_til_den_nye_bydelen(
 
 
 def test_aggregater_per_leverandor_bydel_og_maaned(scenario: Scenario,
-                                                   projeksjoner: Projeksjoner) -> None:
+                                                   projeksjoner: Projections) -> None:
     """R28: compliance per provider, per bydel and per month, from the same rows."""
     scenario.naa(2026, 3, 2, 9, 0)
     _, _, a = scenario.sak(date(2026, 3, 10), leverandor_id="2care")
@@ -253,7 +253,7 @@ def test_aggregater_per_leverandor_bydel_og_maaned(scenario: Scenario,
         projeksjoner.sla_oppsummering(("fodselsnummer",))
 
 
-def test_sla_krever_tidssone_paa_naa(projeksjoner: Projeksjoner) -> None:
+def test_sla_krever_tidssone_paa_naa(projeksjoner: Projections) -> None:
     from datetime import datetime
 
     from domain.kalender import NaivtTidspunktError
@@ -263,7 +263,7 @@ def test_sla_krever_tidssone_paa_naa(projeksjoner: Projeksjoner) -> None:
 
 
 def test_annullert_leveranse_har_ingen_forpliktelse(scenario: Scenario,
-                                                    projeksjoner: Projeksjoner) -> None:
+                                                    projeksjoner: Projections) -> None:
     """A switch pending when the user dies never begins: nothing was owed for it."""
     scenario.naa(2026, 3, 2, 9, 0)
     b, _, _ = scenario.sak(date(2026, 3, 2))
@@ -277,7 +277,7 @@ def test_annullert_leveranse_har_ingen_forpliktelse(scenario: Scenario,
 
 
 def test_r24_en_flytting_frem_i_tid_fordeler_maanedens_frister_og_en_endret_plan_folges(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """R24 (domain.ansvar): recorded on 2 March, a move to Sagene from Thursday 16 April 2026.
     April's R11 notice due on Monday 13 April stays Frogner's; the one due on Monday 20 April is
     Sagene's. Then the plan is cancelled by a move back from 1 April: both are Frogner's (the

@@ -12,7 +12,7 @@ import pytest
 
 from application.tidsrapport import KOLONNER, Tidsrapportimport, fra_tekst, pipeline
 from domain.begreper import Tjenestetype
-from projections import ProjectionBehind, Projeksjoner
+from projections import ProjectionBehind, Projections
 from projections.oppfolging import Oppfolging
 from projections.oppfolging.rapport import sporingstall
 from tests.projections.conftest import Scenario, leverandor, oslo
@@ -58,7 +58,7 @@ def _uten_id(x: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("bit", [500, 4])
 def test_r18_r18a_r20_batch_folds_and_pays_exactly_as_single_visits(
-        scenario: Scenario, projeksjoner: Projeksjoner, monkeypatch: pytest.MonkeyPatch,
+        scenario: Scenario, projeksjoner: Projections, monkeypatch: pytest.MonkeyPatch,
         bit: int) -> None:
     monkeypatch.setattr(pipeline, "BIT", bit)
     scenario.naa(2026, 3, 1, 9)
@@ -117,7 +117,7 @@ def test_r18_r18a_r20_batch_folds_and_pays_exactly_as_single_visits(
 
 
 def test_r18_a_visit_reported_twice_in_one_batch_counts_once(scenario: Scenario,
-                                                           projeksjoner: Projeksjoner) -> None:
+                                                           projeksjoner: Projections) -> None:
     scenario.naa(2026, 3, 1, 9)
     b, _, lev = scenario.sak(date(2026, 3, 1))
     start = oslo(2026, 3, 2, 8)
@@ -133,7 +133,7 @@ def test_r18_a_visit_reported_twice_in_one_batch_counts_once(scenario: Scenario,
 
 
 def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change(
-        scenario: Scenario, projeksjoner: Projeksjoner) -> None:
+        scenario: Scenario, projeksjoner: Projections) -> None:
     """The tracking projection's VERSJON changed with the batch events: `brukervalg projeksjoner
     gjenoppbygg` (what ProjectionBehind tells the operator to run) rebuilds it too."""
     scenario.naa(2026, 3, 1, 9)
@@ -143,7 +143,7 @@ def test_gjenoppbygg_also_rebuilds_the_follow_up_tracking_after_a_version_change
     o = Oppfolging(projeksjoner)
     o.oppdater()
     for_ = o.rapport("2026-03", "2026-03").leverandorer[0].maaneder["2026-03"].besok
-    with projeksjoner.lager.skriv() as cur:  # as if built by the code before the batch events
+    with projeksjoner.store.write() as cur:  # as if built by the code before the batch events
         cur.execute("UPDATE prj_sporing SET versjon = '1:gammel' WHERE projeksjon = 'oppfolging'")
     with pytest.raises(ProjectionBehind, match="gjenoppbygg"):
         Oppfolging(projeksjoner).oppdater()

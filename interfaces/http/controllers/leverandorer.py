@@ -56,7 +56,7 @@ from interfaces.http.skjema_lesemodeller import (
 from interfaces.http.tilgang import Ref, sjekk_rolle
 from interfaces.http.tilgangslogg import operasjon
 from interfaces.http.tjenester import Tjenester, status_for
-from projections import ConcurrentUpdate, Fakturalinje, Projeksjoner
+from projections import ConcurrentUpdate, Fakturalinje, Projections
 from projections.egenandel import Egenandel
 from projections.fakturering import vis_timer
 
@@ -69,15 +69,15 @@ EgenandelAar = Annotated[int, Parameter(ge=2019, le=2100, description="året")]
 
 
 class Rapporter:
-    """One ``Projeksjoner`` per API instance, opened on first use, caught up before each read."""
+    """One ``Projections`` per API instance, opened on first use, caught up before each read."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._p: Projeksjoner | None = None
+        self._p: Projections | None = None
         self._laas = Lock()
         self._anvendt = 0  # every event up to here is applied (it only grows)
 
-    def fersk(self) -> Projeksjoner:
+    def fersk(self) -> Projections:
         """The projections, caught up with every event recorded so far.
 
         One query when nothing new has been recorded since the last catch-up (the store's head
@@ -92,7 +92,7 @@ class Rapporter:
             if self._p is not None and hode <= self._anvendt:  # caught up while we waited
                 return self._p
             if self._p is None:
-                self._p = Projeksjoner(self.app)
+                self._p = Projections(self.app)
             try:
                 self._anvendt = max(self._anvendt, self._p.oppdater().posisjon)
             except ConcurrentUpdate:  # another process is catching up: wait for it

@@ -34,7 +34,7 @@ from interfaces.http.sikkerhet import Identitet
 from interfaces.http.skjema import LEVERANDOR_MONSTER
 from interfaces.rapport import kontroll_csv, kontroll_xlsx, rapport_csv, rapport_html, rapport_xlsx
 from interfaces.rapport.csv_ut import KONTROLL_HODE, RAPPORT_HODE
-from projections import Projeksjoner
+from projections import Projections
 from projections.oppfolging import Grunnlagsfeil, Oppfolging
 from projections.oppfolging.rapport import MAKS_MAANEDER
 
@@ -48,7 +48,7 @@ def _oppfolging(app: Any) -> Oppfolging:
     with _laas:
         o = _cache.get(id(app))
         if o is None or o.p.app is not app:
-            o = _cache[id(app)] = Oppfolging(Projeksjoner(app))
+            o = _cache[id(app)] = Oppfolging(Projections(app))
         o.oppdater()
         return o
 
