@@ -104,14 +104,14 @@ def create_app(app: BrukervalgApp | None = None,
     brukervalg = app or BrukervalgApp.aapne(
         produksjon=not settings.utvikling, klokke=klokke_fra_miljo(os.environ, settings.utvikling))
     verifikator = Verifikator(settings, brukervalg.ref)
-    lager = ApiTables.for_app(brukervalg)
-    lager.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
-    tjenester = Tjenester(brukervalg, settings, lager)
+    tables = ApiTables.for_app(brukervalg)
+    tables.rydd_idempotens(timedelta(hours=settings.idempotens_timer))
+    tjenester = Tjenester(brukervalg, settings, tables)
     rapporter = Rapporter(brukervalg)
 
     def lukk() -> None:
         rapporter.close()
-        lager.close()
+        tables.close()
         if eier_app:
             brukervalg.close()
 

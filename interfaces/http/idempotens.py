@@ -32,8 +32,8 @@ ID_NAVNEROM = UUID("0d5c3f5e-4b1a-4f43-9a8e-6c2b7e9d1a20")
 class Idempotens:
     """The stored answers under the callers' keys (in ``ApiTables``), and how a key is read."""
 
-    def __init__(self, lager: ApiTables, nokler: Lagernokler, timer: int) -> None:
-        self._lager = lager
+    def __init__(self, tables: ApiTables, nokler: Lagernokler, timer: int) -> None:
+        self._tables = tables
         self._nokler = nokler
         self._timer = timer
 
@@ -62,7 +62,7 @@ class Idempotens:
 
         Raises IdempotensKonflikt when the key was used for another request.
         """
-        lagret = self._lager.hent_svar(eier, nokkel, self.eldste())
+        lagret = self._tables.hent_svar(eier, nokkel, self.eldste())
         if lagret is not None and lagret.fingeravtrykk != avtrykk:
             raise IdempotensKonflikt(detail="Idempotency-Key er brukt før med en annen "
                                      "forespørsel")
@@ -70,7 +70,7 @@ class Idempotens:
 
     def rydd(self, eier: str, nokkel: str) -> bool:
         """Forget an expired answer under the key; True if one was in the way."""
-        return self._lager.rydd_nokkel(eier, nokkel, self.eldste())
+        return self._tables.rydd_nokkel(eier, nokkel, self.eldste())
 
     @staticmethod
     def idlager(eier: str, nokkel: str | None) -> IdLager:

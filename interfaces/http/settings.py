@@ -100,7 +100,7 @@ class ApiSettings:
             jwks = Path(fil).read_text(encoding="utf-8")
         standard = cls()
         algoritmer = tekst("BRUKERVALG_JWT_ALGORITMER")
-        innstillinger = cls(
+        settings = cls(
             utvikling=_sann(env.get("BRUKERVALG_UTVIKLING")),
             utsteder=tekst("BRUKERVALG_JWT_UTSTEDER"),
             publikum=tekst("BRUKERVALG_JWT_PUBLIKUM") or STANDARD_PUBLIKUM,
@@ -128,7 +128,7 @@ class ApiSettings:
             rate_burst=heltall("BRUKERVALG_RATE_BURST", standard.rate_burst),
             idempotens_timer=heltall("BRUKERVALG_IDEMPOTENS_TIMER", standard.idempotens_timer),
         )
-        return replace(innstillinger, **overstyr)  # type: ignore[arg-type]
+        return replace(settings, **overstyr)  # type: ignore[arg-type]
 
     def valider(self) -> None:
         """Refuse settings that would weaken authentication (checked by ``create_app``)."""

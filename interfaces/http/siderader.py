@@ -26,10 +26,10 @@ class Siderader:
     only under one).
     """
 
-    def __init__(self, lager: ApiTables, svar: Callable[[Kvittering], LagretSvar],
+    def __init__(self, tables: ApiTables, svar: Callable[[Kvittering], LagretSvar],
                  logg: Callable[[Kvittering, int], Tilgangsoppforing],
                  nokkel: tuple[str, str] | None) -> None:
-        self._lager = lager
+        self._tables = tables
         self._svar = svar
         self._logg = logg
         self._nokkel = nokkel
@@ -41,7 +41,7 @@ class Siderader:
     def skriver(self, kvittering: Kvittering) -> Skriver:
         svaret = self.svaret = self._svar(kvittering)
         eier, nokkel = self._nokkel or (None, None)
-        skriv = self._lager.skriver([self._logg(kvittering, svaret.status)], eier, nokkel,
+        skriv = self._tables.skriver([self._logg(kvittering, svaret.status)], eier, nokkel,
                                     svaret if nokkel else None)
 
         def skriv_og_merk(cursor: Any) -> None:

@@ -137,13 +137,13 @@ def utstede_utviklingstoken(person_id: str, rolle: str, organisasjon: str, *,
     Returns:
         The signed JWT, to send as ``Authorization: Bearer <token>``.
     """
-    innstillinger = ApiSettings.fra_miljo()
+    settings = ApiSettings.fra_miljo()
     Rolle(rolle)  # an unknown role fails here, not at the server
-    sti = Path(nokkelfil) if nokkelfil is not None else innstillinger.utviklingsnokkel
+    sti = Path(nokkelfil) if nokkelfil is not None else settings.utviklingsnokkel
     return lag_token(utviklingsnokkel(sti), utsteder=UTVIKLING_UTSTEDER,
-                     publikum=publikum or innstillinger.publikum or STANDARD_PUBLIKUM,
+                     publikum=publikum or settings.publikum or STANDARD_PUBLIKUM,
                      person_id=person_id, rolle=rolle, organisasjon=organisasjon,
-                     gyldig=timedelta(hours=gyldig_timer), claims=innstillinger.claims,
+                     gyldig=timedelta(hours=gyldig_timer), claims=settings.claims,
                      kid=UTVIKLING_KID)
 
 
@@ -174,34 +174,34 @@ class Verifikator:
 
     CACHE_MAKS = 10_000
 
-    def __init__(self, innstillinger: ApiSettings, referansedata: Referansedata) -> None:
-        self.inn = innstillinger
+    def __init__(self, settings: ApiSettings, referansedata: Referansedata) -> None:
+        self.settings = settings
         self.ref = referansedata
         self.utstedere: dict[str, _Utsteder] = {}
         self._cache: dict[str, tuple[Identitet, float]] = {}
         self._laas = threading.Lock()
         utviklingsnokkel_pem: bytes | None = None
-        if innstillinger.utviklingsnokkel.exists() or innstillinger.utvikling:
+        if settings.utviklingsnokkel.exists() or settings.utvikling:
             utviklingsnokkel_pem = _offentlig_pem(
-                utviklingsnokkel(innstillinger.utviklingsnokkel).public_key())
-        if innstillinger.utsteder:
+                utviklingsnokkel(settings.utviklingsnokkel).public_key())
+        if settings.utsteder:
             nokler: list[Any] = []
-            if innstillinger.offentlig_nokkel:
-                nokler += _pem_nokler(innstillinger.offentlig_nokkel)
-            if innstillinger.jwks:
+            if settings.offentlig_nokkel:
+                nokler += _pem_nokler(settings.offentlig_nokkel)
+            if settings.jwks:
                 try:
-                    nokler += [k.key for k in jwt.PyJWKSet.from_json(innstillinger.jwks).keys]
+                    nokler += [k.key for k in jwt.PyJWKSet.from_json(settings.jwks).keys]
                 except (jwt.PyJWTError, ValueError) as e:
                     raise ApiSettingsError(f"BRUKERVALG_JWT_JWKS er ugyldig: {e}") from None
-            klient = jwt.PyJWKClient(innstillinger.jwks_url, cache_keys=True, lifespan=3600) \
-                if innstillinger.jwks_url else None
-            if utviklingsnokkel_pem is not None and not innstillinger.utvikling and any(
+            klient = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=3600) \
+                if settings.jwks_url else None
+            if utviklingsnokkel_pem is not None and not settings.utvikling and any(
                     _offentlig_pem(n) == utviklingsnokkel_pem for n in nokler):
                 raise ApiSettingsError("den konfigurerte nøkkelen er utviklingsnøkkelen; den "
                                        "godtas bare i utviklingsmodus")
-            self.utstedere[innstillinger.utsteder] = _Utsteder(innstillinger.utsteder, nokler,
+            self.utstedere[settings.utsteder] = _Utsteder(settings.utsteder, nokler,
                                                                klient)
-        if innstillinger.utvikling and utviklingsnokkel_pem is not None:
+        if settings.utvikling and utviklingsnokkel_pem is not None:
             self.utstedere[UTVIKLING_UTSTEDER] = _Utsteder(
                 UTVIKLING_UTSTEDER, [serialization.load_pem_public_key(utviklingsnokkel_pem)])
 
@@ -224,14 +224,14 @@ class Verifikator:
         except jwt.PyJWTError:
             raise UgyldigToken("tokenet kan ikke leses") from None
         iss = uverifisert.get("iss")
-        if not self.inn.utvikling and (iss == UTVIKLING_UTSTEDER or hode.get("kid") ==
+        if not self.settings.utvikling and (iss == UTVIKLING_UTSTEDER or hode.get("kid") ==
                                        UTVIKLING_KID):
             raise UgyldigToken("utviklingstokener godtas bare når serveren kjører i "
                                "utviklingsmodus")
         utsteder = self.utstedere.get(iss) if isinstance(iss, str) else None
         if utsteder is None:
             raise UgyldigToken("ukjent utsteder")
-        if hode.get("alg") not in self.inn.algoritmer:
+        if hode.get("alg") not in self.settings.algoritmer:
             raise UgyldigToken("algoritmen godtas ikke")
         nokler = list(utsteder.nokler)
         if utsteder.jwks_klient is not None:
@@ -244,9 +244,9 @@ class Verifikator:
         for nokkel in nokler:
             try:
                 innhold = jwt.decode(
-                    token, nokkel, algorithms=list(self.inn.algoritmer),
-                    audience=self.inn.publikum, issuer=utsteder.navn,
-                    leeway=self.inn.klokkeslakk_sekunder,
+                    token, nokkel, algorithms=list(self.settings.algoritmer),
+                    audience=self.settings.publikum, issuer=utsteder.navn,
+                    leeway=self.settings.klokkeslakk_sekunder,
                     options={"require": ["exp", "iat", "iss", "aud"]})
                 break
             except jwt.InvalidSignatureError:
@@ -258,7 +258,7 @@ class Verifikator:
         return self._identitet(utsteder.navn, innhold), float(innhold["exp"])
 
     def _identitet(self, utsteder: str, innhold: dict[str, Any]) -> Identitet:
-        c = self.inn.claims
+        c = self.settings.claims
         person = innhold.get(c.person)
         rolle_tekst = innhold.get(c.rolle)
         org = innhold.get(c.organisasjon)

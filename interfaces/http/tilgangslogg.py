@@ -25,8 +25,8 @@ def operasjon(request: Request) -> str:
 class Tilgangslogg:
     """Entries of the access log, and writing them in a transaction of their own."""
 
-    def __init__(self, lager: ApiTables) -> None:
-        self._lager = lager
+    def __init__(self, tables: ApiTables) -> None:
+        self._tables = tables
 
     @staticmethod
     def oppforing(request: Request, identitet: Identitet, bruker_id: UUID | None,
@@ -41,4 +41,4 @@ class Tilgangslogg:
     def skriv(self, request: Request, identitet: Identitet, bruker_id: UUID | None,
               formaal: str | None, utfall: int) -> None:
         """Commit the request's entry now."""
-        self._lager.skriv([self.oppforing(request, identitet, bruker_id, formaal, utfall)])
+        self._tables.skriv([self.oppforing(request, identitet, bruker_id, formaal, utfall)])

@@ -72,13 +72,13 @@ class Skriving(Generic[K]):
 class Tjenester:
     """The application, the access check and the side tables, and the request path through them."""
 
-    def __init__(self, app: BrukervalgApp, innstillinger: ApiSettings, lager: ApiTables) -> None:
+    def __init__(self, app: BrukervalgApp, settings: ApiSettings, tables: ApiTables) -> None:
         self.app = app
-        self.inn = innstillinger
-        self.lager = lager
+        self.settings = settings
+        self.tables = tables
         self.tilgang = Tilgangskontroll(app)
-        self.tilgangslogg = Tilgangslogg(lager)
-        self.idempotens = Idempotens(lager, app.nokler, innstillinger.idempotens_timer)
+        self.tilgangslogg = Tilgangslogg(tables)
+        self.idempotens = Idempotens(tables, app.nokler, settings.idempotens_timer)
 
     # --- the steps of the request path (also used by the report and upload controllers) -----
 
@@ -204,7 +204,7 @@ class Tjenester:
             # one transaction. A key used before makes that transaction fail on the answer's
             # primary key, so nothing is recorded twice; the stored answer is found below.
             rader = Siderader(
-                self.lager, lambda kvittering: self._svar(kvittering, svar, avtrykk),
+                self.tables, lambda kvittering: self._svar(kvittering, svar, avtrykk),
                 lambda kvittering, status: self.tilgangslogg.oppforing(
                     request, identitet, bruker_id if ref else kvittering.id, formaal, status),
                 (identitet.nokkel, nokkel) if nokkel else None)
@@ -243,7 +243,7 @@ class Tjenester:
         ny = self._svar(kvittering, svar, avtrykk)
         if ref is None:  # the write created the bruker
             bruker_id = kvittering.id
-        tidligere = self.lager.skriv(
+        tidligere = self.tables.skriv(
             [self.tilgangslogg.oppforing(request, identitet, bruker_id, formaal, ny.status)],
             identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
         if tidligere is not None:  # a concurrent request with the same key stored first

@@ -56,7 +56,7 @@ def utstedernokkel() -> ec.EllipticCurvePrivateKey:
 
 
 @pytest.fixture
-def innstillinger(utstedernokkel: ec.EllipticCurvePrivateKey, tmp_path: Path) -> ApiSettings:
+def api_settings(utstedernokkel: ec.EllipticCurvePrivateKey, tmp_path: Path) -> ApiSettings:
     pem = utstedernokkel.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     return ApiSettings(utsteder=UTSTEDER, publikum=PUBLIKUM, offentlig_nokkel=pem,
@@ -98,25 +98,25 @@ class Api:
         return self.klient.get(url, headers=self.hode(navn, **hoder))
 
     @property
-    def lager(self) -> ApiTables:
-        return self.litestar.state["tjenester"].lager
+    def tables(self) -> ApiTables:
+        return self.litestar.state["tjenester"].tables
 
     def logg(self) -> list[Tilgangsoppforing]:
-        return self.lager.alle_oppforinger()
+        return self.tables.alle_oppforinger()
 
     def antall_hendelser(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
 
 @pytest.fixture
-def lag_api(lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+def lag_api(lag_app: Callable[..., BrukervalgApp], api_settings: ApiSettings,
             utstedernokkel: ec.EllipticCurvePrivateKey) -> Iterator[Callable[..., Api]]:
     klienter: list[TestClient[Litestar]] = []
 
     def lag(store: str = "sqlite", app: BrukervalgApp | None = None,
             settings: ApiSettings | None = None) -> Api:
         app = app or lag_app(store)
-        litestar = create_app(app, settings or innstillinger)
+        litestar = create_app(app, settings or api_settings)
         klient = TestClient(litestar, raise_server_exceptions=False)
         klient.__enter__()
         klienter.append(klient)

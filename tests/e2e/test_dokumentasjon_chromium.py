@@ -40,8 +40,8 @@ def _ledig_port() -> int:
 
 
 @pytest.fixture
-def server(lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings) -> Iterator[str]:
-    api = create_app(lag_app("memory"), innstillinger)
+def server(lag_app: Callable[..., BrukervalgApp], api_settings: ApiSettings) -> Iterator[str]:
+    api = create_app(lag_app("memory"), api_settings)
     port = _ledig_port()
     s = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
     traad = threading.Thread(target=s.run, daemon=True)

@@ -21,7 +21,7 @@ NAVN = "Solveig Hemmelig"
 
 
 def _rader(api: Api) -> list[Any]:
-    with api.lager.datastore.transaction(commit=False) as c:
+    with api.tables.datastore.transaction(commit=False) as c:
         c.execute("SELECT fingeravtrykk, body FROM http_idempotens")
         return list(c.fetchall())
 

@@ -89,7 +89,7 @@ def test_a_malformed_key_is_400(api: Api, saker: dict[str, Sak]) -> None:
 
 
 def _restart(lag_app: Callable[..., BrukervalgApp], store: str,
-             innstillinger: ApiSettings, lag_api: Callable[..., Api]) -> None:
+             api_settings: ApiSettings, lag_api: Callable[..., Api]) -> None:
     """POST, stop the server and the application, start both again on the same database, retry."""
     forste_app = lag_app(store)
     api = lag_api(app=forste_app)
@@ -116,16 +116,16 @@ def _restart(lag_app: Callable[..., BrukervalgApp], store: str,
 
 
 def test_the_key_holds_across_a_restart_sqlite(lag_app: Callable[..., BrukervalgApp],
-                                               innstillinger: ApiSettings,
+                                               api_settings: ApiSettings,
                                                lag_api: Callable[..., Api]) -> None:
-    _restart(lag_app, "sqlite", innstillinger, lag_api)
+    _restart(lag_app, "sqlite", api_settings, lag_api)
 
 
 @pytest.mark.postgres
 def test_the_key_holds_across_a_restart_postgres(lag_app: Callable[..., BrukervalgApp],
-                                                 innstillinger: ApiSettings,
+                                                 api_settings: ApiSettings,
                                                  lag_api: Callable[..., Api]) -> None:
-    _restart(lag_app, "postgres", innstillinger, lag_api)
+    _restart(lag_app, "postgres", api_settings, lag_api)
 
 
 # --- the connection dies after the commit --------------------------------------------------------
@@ -197,14 +197,14 @@ def _server(litestar: Litestar) -> Iterator[int]:
 
 
 def test_socket_closed_right_after_sending_then_retry_over_real_http(
-        lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+        lag_app: Callable[..., BrukervalgApp], api_settings: ApiSettings,
         lag_api: Callable[..., Api]) -> None:
     api = lag_api(app=lag_app("sqlite"))
     sak = lag_sak(api, "15108695088")
     url = f"/vedtak/{sak.vedtak}/revurderinger"
     headers = {**api.hode("lev"), "Idempotency-Key": "socket-1"}
     foer = api.antall_hendelser()
-    litestar = create_app(api.app, innstillinger)
+    litestar = create_app(api.app, api_settings)
     with _server(litestar) as port:
         body = orjson.dumps(ANMODNING)
         hode = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
@@ -216,7 +216,7 @@ def test_socket_closed_right_after_sending_then_retry_over_real_http(
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         identitet = f"{UTSTEDER}|lev-1|leverandor|leverandor:2care"
         frist = time.monotonic() + 10
-        while api.lager.hent_svar(identitet, "socket-1", datetime(2000, 1, 1, tzinfo=UTC)) \
+        while api.tables.hent_svar(identitet, "socket-1", datetime(2000, 1, 1, tzinfo=UTC)) \
                 is None:  # the server committed, stored its answer, and found nobody to tell
             assert time.monotonic() < frist, "the write never arrived"
             time.sleep(0.02)
@@ -229,13 +229,13 @@ def test_socket_closed_right_after_sending_then_retry_over_real_http(
 
 @pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_concurrent_requests_with_the_same_key_record_once(
-        store: str, lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+        store: str, lag_app: Callable[..., BrukervalgApp], api_settings: ApiSettings,
         lag_api: Callable[..., Api]) -> None:
     api = lag_api(app=lag_app(store))
     sak = lag_sak(api, "15108695088")
     url = f"/vedtak/{sak.vedtak}/revurderinger"
     headers = {**api.hode("lev"), "Idempotency-Key": "samtidig-1"}
-    with _server(create_app(api.app, innstillinger)) as port:
+    with _server(create_app(api.app, api_settings)) as port:
         svar: list[httpx.Response] = []
         start = threading.Barrier(8)
 
@@ -272,7 +272,7 @@ _TILLAT_BESOK = {"sqlite": ["DROP TRIGGER test_avvis_besok"],
 
 
 def _kjor(api: Api, setninger: list[str]) -> None:
-    with api.lager.datastore.transaction(commit=True) as c:
+    with api.tables.datastore.transaction(commit=True) as c:
         for setning in setninger:
             c.execute(setning)
 
@@ -295,7 +295,7 @@ def test_no_event_is_stored_without_its_access_log_entry_and_answer(
     assert api.antall_hendelser() == foer
     assert api.app.leveranse(sak.leveranse).besok == {}
     assert len(api.logg()) == logg_foer
-    assert api.lager.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC)) is None
+    assert api.tables.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC)) is None
 
     _kjor(api, _TILLAT_BESOK[store])
     r = api.post("lev", url, besok, **{"Idempotency-Key": "logg-nede"})
@@ -304,7 +304,7 @@ def test_no_event_is_stored_without_its_access_log_entry_and_answer(
     assert api.antall_hendelser() == foer + 1
     siste = api.logg()[-1]
     assert (siste.handling, siste.bruker_id, siste.utfall) == ("registrerBesok", sak.bruker, 200)
-    lagret = api.lager.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC))
+    lagret = api.tables.hent_svar(identitet, "logg-nede", datetime(2000, 1, 1, tzinfo=UTC))
     assert lagret is not None and lagret.body == r.content
 
 
@@ -332,7 +332,7 @@ def test_an_expired_key_may_be_used_again(api: Api, saker: dict[str, Sak]) -> No
     url = f"/vedtak/{sak.vedtak}/forlengelser"
     hode = {"Idempotency-Key": "gammel"}
     assert api.post("vm", url, {"ny_gyldig_til": "2027-06-30"}, **hode).status_code == 200
-    with api.lager.datastore.transaction(commit=True) as c:  # the answer is now 30 days old
+    with api.tables.datastore.transaction(commit=True) as c:  # the answer is now 30 days old
         c.execute("UPDATE http_idempotens SET opprettet = ? WHERE nokkel = 'gammel'",
                   ((datetime.now(UTC) - timedelta(days=30)).isoformat(),))
     ny = api.post("vm", url, {"ny_gyldig_til": "2027-12-31"}, **hode)

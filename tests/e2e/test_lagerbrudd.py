@@ -56,7 +56,7 @@ def _besok(i: int, traad: int) -> dict[str, str]:
 @pytest.mark.postgres
 def test_postgres_stopped_under_write_load_503_then_retries_lose_and_duplicate_nothing(
         lag_app: Callable[..., BrukervalgApp], lag_api: Callable[..., Api],
-        innstillinger: ApiSettings, pg_egen: ThrowawayPostgres) -> None:
+        api_settings: ApiSettings, pg_egen: ThrowawayPostgres) -> None:
     env = _env(pg_egen, "avbrudd")
     api = lag_api(app=lag_app("memory", env=env))
     saker = [lag_sak(api, FNR[t]) for t in range(TRAADER)]
@@ -102,7 +102,7 @@ def test_postgres_stopped_under_write_load_503_then_retries_lose_and_duplicate_n
                     nede.set()  # load is flowing: stop the database now
 
     start = time.monotonic()
-    with _server(create_app(api.app, innstillinger)) as port:
+    with _server(create_app(api.app, api_settings)) as port:
         traader = [threading.Thread(target=skriv, args=(port, t)) for t in range(TRAADER)]
         for t in traader:
             t.start()
@@ -192,7 +192,7 @@ def test_a_write_committed_as_the_store_went_away_is_stored_once_under_its_key(
     The retry under the same key gets the first answer, and the fact is there once."""
     api = lag_api(store)
     sak = lag_sak(api, FNR[0])
-    ekte_insert, ekte_svar = api.app.recorder.insert_events, api.lager.hent_svar
+    ekte_insert, ekte_svar = api.app.recorder.insert_events, api.tables.hent_svar
     nede = {"ja": True, "lagret": 0}
 
     def insert(*args: Any, **kwargs: Any) -> Any:
@@ -209,7 +209,7 @@ def test_a_write_committed_as_the_store_went_away_is_stored_once_under_its_key(
         return ekte_svar(*args)
 
     monkeypatch.setattr(api.app.recorder, "insert_events", insert)
-    monkeypatch.setattr(api.lager, "hent_svar", hent_svar)
+    monkeypatch.setattr(api.tables, "hent_svar", hent_svar)
     url = f"/vedtak/{sak.vedtak}/revurderinger"
     foer = api.antall_hendelser()
     r = api.post("lev", url, ANMODNING, **{"Idempotency-Key": "under-brudd"})
@@ -223,7 +223,7 @@ def test_a_write_committed_as_the_store_went_away_is_stored_once_under_its_key(
     assert len(api.app.vedtak(sak.vedtak).revurderinger) == 1
     # the same key lets the server answer at once when only the acknowledgement was lost
     nede.update(ja=True, lagret=0)
-    monkeypatch.setattr(api.lager, "hent_svar", ekte_svar)
+    monkeypatch.setattr(api.tables, "hent_svar", ekte_svar)
     r = api.post("lev", url, ANMODNING, **{"Idempotency-Key": "andre"})
     assert r.status_code == 200 and r.headers["idempotent-replayed"] == "true", r.text
     assert len(api.app.vedtak(sak.vedtak).revurderinger) == 2

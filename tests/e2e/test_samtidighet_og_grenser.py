@@ -98,8 +98,8 @@ def test_a_concurrent_conflicting_write_is_409_and_stores_nothing(
 
 
 def test_a_body_over_the_limit_is_413(lag_api: Callable[..., Api],
-                                      innstillinger: ApiSettings) -> None:
-    api = lag_api(settings=replace(innstillinger, maks_body_bytes=2048))
+                                      api_settings: ApiSettings) -> None:
+    api = lag_api(settings=replace(api_settings, maks_body_bytes=2048))
     sak = lag_sak(api, "15108695088")
     r = api.post("lev", f"/vedtak/{sak.vedtak}/revurderinger", {
         "anmodet_tid": "2026-03-02T08:00:00+01:00", "begrunnelse": "x" * 3000})
@@ -118,8 +118,8 @@ def test_page_size_and_batch_size_are_bounded(api: Api, saker: dict[str, Sak]) -
 
 
 def test_the_rate_limit_is_per_identity_and_answers_429_with_retry_after(
-        lag_api: Callable[..., Api], innstillinger: ApiSettings) -> None:
-    api = lag_api(settings=replace(innstillinger, rate_per_sekund=0.5, rate_burst=3))
+        lag_api: Callable[..., Api], api_settings: ApiSettings) -> None:
+    api = lag_api(settings=replace(api_settings, rate_per_sekund=0.5, rate_burst=3))
     statuser = [api.klient.get("/brukere/00000000-0000-0000-0000-000000000000",
                                headers=api.hode("sb")).status_code for _ in range(4)]
     assert statuser == [404, 404, 404, 429]

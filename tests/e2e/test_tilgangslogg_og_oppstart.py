@@ -46,7 +46,7 @@ def test_every_read_and_write_is_logged_with_who_what_and_purpose(
     assert ("sb-1", "saksbehandler", "bydel:frogner", "registrerInformasjonGitt", "oppfolging",
             200) in rader
     assert rader[-1][3] == "hentTilgangslogg"  # reading the log is itself logged
-    assert side["totalt"] == len(api.lager.tilgangslogg(bid, 0, 1000)[0])
+    assert side["totalt"] == len(api.tables.tilgangslogg(bid, 0, 1000)[0])
 
 
 def test_a_purpose_sent_as_utf8_is_kept(api: Api, saker: dict[str, Sak]) -> None:
@@ -97,7 +97,7 @@ def test_postgres_refuses_to_change_delete_or_truncate_log_rows(
 
 def test_dev_tokens_work_only_in_development_mode(lag_app: Callable[..., BrukervalgApp],
                                                   lag_api: Callable[..., Api],
-                                                  innstillinger: ApiSettings,
+                                                  api_settings: ApiSettings,
                                                   tmp_path: Path) -> None:
     nokkel = tmp_path / "dev.pem"
     token = utstede_utviklingstoken("sb-frogner-1", "saksbehandler", "bydel:frogner",
@@ -108,28 +108,28 @@ def test_dev_tokens_work_only_in_development_mode(lag_app: Callable[..., Brukerv
                                           "bydel": "frogner"}, headers=hode)
     assert r.status_code == 201
     # production settings, even with the development key file on disk, refuse the token
-    prod = lag_api(app=dev.app, settings=replace(innstillinger, utviklingsnokkel=nokkel))
+    prod = lag_api(app=dev.app, settings=replace(api_settings, utviklingsnokkel=nokkel))
     r = prod.klient.get(f"/brukere/{r.json()['id']}", headers=hode)
     assert r.status_code == 401 and "utviklingsmodus" in r.json()["detail"]
 
 
 def test_production_refuses_development_keys_and_missing_issuer(
-        lag_app: Callable[..., BrukervalgApp], innstillinger: ApiSettings,
+        lag_app: Callable[..., BrukervalgApp], api_settings: ApiSettings,
         tmp_path: Path) -> None:
     app = lag_app("memory")
     with pytest.raises(ApiSettingsError, match="UTSTEDER"):
         create_app(app, ApiSettings())
     with pytest.raises(ApiSettingsError, match="utviklingsmodus"):
-        create_app(app, replace(innstillinger, utsteder=UTVIKLING_UTSTEDER))
+        create_app(app, replace(api_settings, utsteder=UTVIKLING_UTSTEDER))
     nokkel = tmp_path / "dev.pem"
     from cryptography.hazmat.primitives import serialization
     dev_pem = utviklingsnokkel(nokkel).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     with pytest.raises(ApiSettingsError, match="utviklingsnøkkelen"):
-        create_app(app, replace(innstillinger, offentlig_nokkel=dev_pem,
+        create_app(app, replace(api_settings, offentlig_nokkel=dev_pem,
                                 utviklingsnokkel=nokkel))
     with pytest.raises(ApiSettingsError, match="asymmetriske"):
-        create_app(app, replace(innstillinger, algoritmer=("HS256",)))
+        create_app(app, replace(api_settings, algoritmer=("HS256",)))
     with pytest.raises(ApiSettingsError, match="loopback"):
         server.serve(host="0.0.0.0", dev=True)
 
@@ -152,12 +152,12 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
 
 
 def test_jwks_configured_issuer_is_accepted(lag_api: Callable[..., Api],
-                                            innstillinger: ApiSettings) -> None:
+                                            api_settings: ApiSettings) -> None:
     from interfaces.http.sikkerhet import jwks_for
 
     api = lag_api()
     api_jwks = lag_api(app=api.app, settings=replace(
-        innstillinger, offentlig_nokkel=None, jwks=jwks_for([api.nokkel.public_key()])))
+        api_settings, offentlig_nokkel=None, jwks=jwks_for([api.nokkel.public_key()])))
     r = api_jwks.klient.get("/brukere/00000000-0000-0000-0000-000000000000",
                             headers=api_jwks.hode("sb"))
     assert r.status_code == 404  # authenticated; the bruker does not exist
@@ -185,21 +185,21 @@ def test_first_start_prints_docs_and_token_instructions_and_loads_the_demo_once(
     assert f"http://127.0.0.1:8000/brukere/{kari}" in tekst
 
 
-def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
+def _produksjonsmiljo(monkeypatch: pytest.MonkeyPatch, api_settings: ApiSettings,
                       env: dict[str, str]) -> dict[str, str]:
     cipher, indeks = lag_nokler()
     miljo = {"BRUKERVALG_JWT_UTSTEDER": UTSTEDER, "BRUKERVALG_JWT_PUBLIKUM": PUBLIKUM,
              "BRUKERVALG_CIPHER_KEY": cipher, "BRUKERVALG_INDEKS_NOKKEL": indeks,
-             "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": innstillinger.offentlig_nokkel or "",
-             "BRUKERVALG_UTVIKLINGSNOKKEL": str(innstillinger.utviklingsnokkel), **env}
+             "BRUKERVALG_JWT_OFFENTLIG_NOKKEL": api_settings.offentlig_nokkel or "",
+             "BRUKERVALG_UTVIKLINGSNOKKEL": str(api_settings.utviklingsnokkel), **env}
     for k, v in miljo.items():
         monkeypatch.setenv(k, v)
     return miljo
 
 
 def test_several_server_processes_need_a_shared_store_and_production_mode(
-        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings) -> None:
-    _produksjonsmiljo(monkeypatch, innstillinger, {"BRUKERVALG_STORE": "memory"})
+        monkeypatch: pytest.MonkeyPatch, api_settings: ApiSettings) -> None:
+    _produksjonsmiljo(monkeypatch, api_settings, {"BRUKERVALG_STORE": "memory"})
     with pytest.raises(ApiSettingsError, match="BRUKERVALG_WORKERS > 1 krever"):
         server.serve(workers=2)
     monkeypatch.setenv("BRUKERVALG_STORE", "sqlite")
@@ -253,19 +253,19 @@ def _to_prosesser(miljo: dict[str, str], utstedernokkel: ec.EllipticCurvePrivate
 
 
 def test_brukervalg_server_with_two_processes_on_one_sqlite_file(
-        monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, api_settings: ApiSettings, tmp_path: Path,
         utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
-    miljo = _produksjonsmiljo(monkeypatch, innstillinger, {
+    miljo = _produksjonsmiljo(monkeypatch, api_settings, {
         "BRUKERVALG_STORE": "sqlite", "BRUKERVALG_SQLITE_PATH": str(tmp_path / "to.db")})
     _to_prosesser(miljo, utstedernokkel)
 
 
 @pytest.mark.postgres
 def test_brukervalg_server_with_two_processes_on_postgres(
-        pg: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch, innstillinger: ApiSettings,
+        pg: ThrowawayPostgres, monkeypatch: pytest.MonkeyPatch, api_settings: ApiSettings,
         utstedernokkel: ec.EllipticCurvePrivateKey) -> None:
     db = pg.create_database("to_prosesser")
-    miljo = _produksjonsmiljo(monkeypatch, innstillinger,
+    miljo = _produksjonsmiljo(monkeypatch, api_settings,
                               {"BRUKERVALG_STORE": "postgres", **pg.env(db)})
     _to_prosesser(miljo, utstedernokkel)
 

@@ -62,7 +62,7 @@ class ArbeidslisteController(Controller):
                tjenestetype: Tjenestetype | None, regel: str | None,
                frist_foer: str | None, fra: int, antall: int | None,
                html: bool) -> Response[Any]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
         frist: dict[str, datetime | None] = {}
 
         def sjekk(_: Identitet) -> None:  # inside the read, so a refused one is logged too

@@ -125,7 +125,7 @@ class BrukerController(Controller):
         "registrert rekkefølge, med hvem som registrerte hva og når (R26).", etag=False))
     def hent_historikk(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId, fra: Fra = 0,
                        antall: Antall = None) -> Response[HistorikkSide]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[HistorikkSide, None]:
             alle = tjenester.app.hendelser_for_bruker(bruker_id)
@@ -142,10 +142,10 @@ class BrukerController(Controller):
         "Loggen kan ikke endres gjennom API-et.", etag=False))
     def hent_tilgangslogg(self, request: Request, tjenester: TjenesterParam, bruker_id: BrukerId,
                           fra: Fra = 0, antall: Antall = None) -> Response[TilgangsloggSide]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[TilgangsloggSide, None]:
-            rader, totalt = tjenester.lager.tilgangslogg(bruker_id, fra, n)
+            rader, totalt = tjenester.tables.tilgangslogg(bruker_id, fra, n)
             return TilgangsloggSide(fra=fra, antall=len(rader), totalt=totalt,
                                     neste=side_lenke(request, fra, n, totalt),
                                     elementer=[TilgangsoppforingUt.fra(r) for r in rader]), None

@@ -131,7 +131,7 @@ def les_rapport(request: Request, tjenester: Tjenester, sjekk: Callable[[Identit
         tjenester.tilgangslogg.skriv(request, identitet, None, formaal, status_for(e))
         raise
     unike: list[UUID | None] = list(dict.fromkeys(brukere)) or [None]
-    tjenester.lager.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
+    tjenester.tables.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, 200)
                         for b in unike])
     return Response(innhold)
 
@@ -355,7 +355,7 @@ class LeverandorController(Controller):
             bruker_id: Annotated[UUID | None, Parameter(
                 description="bare én brukers linjer (og summene for dem)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[BetalbarMaanedUt]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
 
         def hent(i: Identitet) -> tuple[BetalbarMaanedUt, list[UUID]]:
             mnd = rapporter(state).fersk().betalbare_timer(leverandor_id, aar, maaned)
@@ -432,12 +432,12 @@ def last_opp(request: Request, tjenester: Tjenester, leverandor_id: str, data: b
             # the problem's unused members left out, but each line keeps its nulls (required)
             sammendrag=sam, linjer=linjer).model_dump_json(
                 exclude={"regel", "felt", "feil"}).encode()
-        tjenester.lager.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, status)
+        tjenester.tables.skriv([tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, status)
                             for b in brukere])
         return Response(body, status_code=status, media_type=PROBLEM_JSON)
     body = TidsrapportKvitteringUt(sammendrag=sam, linjer=linjer).model_dump_json().encode()
     ny = LagretSvar(avtrykk, 200, body, {})
-    tidligere = tjenester.lager.skriv(
+    tidligere = tjenester.tables.skriv(
         [tjenester.tilgangslogg.oppforing(request, identitet, b, formaal, 200) for b in brukere],
         identitet.nokkel if nokkel else None, nokkel, ny if nokkel else None)
     if tidligere is not None:

@@ -71,7 +71,7 @@ class LeveranseController(Controller):
         "listBesok", "Utførte besøk på leveransen, sortert på start, sidevis.", etag=False))
     def list_besok(self, request: Request, tjenester: TjenesterParam, leveranse_id: LeveranseId, fra: Fra = 0,
                    antall: Antall = None) -> Response[BesokSide]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
 
         def hent(sikt: object) -> tuple[BesokSide, None]:
             alle = sorted(tjenester.app.leveranse(leveranse_id).besok.values(),

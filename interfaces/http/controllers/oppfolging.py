@@ -78,7 +78,7 @@ def _logg(request: Request, tjenester: Any, utfall: int,
     """One access-log row per bruker the answer lists (a report of none: one row without)."""
     ident: Identitet = request.user
     formaal = request.headers.get("X-Formaal")
-    tjenester.lager.skriv([Tilgangsoppforing(
+    tjenester.tables.skriv([Tilgangsoppforing(
         tidspunkt=datetime.now(UTC), person_id=ident.person_id, rolle=str(ident.rolle),
         organisasjon=ident.organisasjon, bruker_id=b,
         handling=str(request.route_handler.operation_id), metode=metode(request.method),

@@ -62,7 +62,7 @@ class SlaController(Controller):
             gruppering: Annotated[list[Gruppe] | None, Parameter(
                 max_items=5, description="grupperingsnivåer (standard: regel)")] = None,
             fra: Fra = 0, antall: Antall = None) -> Response[SlaUt]:
-        n = antall or tjenester.inn.standard_sidestorrelse
+        n = antall or tjenester.settings.standard_sidestorrelse
         filter_: dict[str, str | None] = {"leverandor": leverandor, "bydel": bydel}
 
         def sjekk(i: Identitet) -> None:
