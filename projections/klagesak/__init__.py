@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from application.infrastructure import ledger_positions as kjede
 from application.infrastructure.events import event_reader
-from application.infrastructure.ledger import positions as kjede
-from application.infrastructure.ledger.positions import Lenke
+from application.infrastructure.ledger_positions import Lenke
 from domain import bruker as b_mod
 from domain import frister, kalender
 from domain import leveranse as l_mod

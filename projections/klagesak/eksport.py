@@ -6,8 +6,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from application.infrastructure.ledger import positions as kjede
-from application.infrastructure.ledger.positions import Lenke
+from application.infrastructure import ledger_positions as kjede
+from application.infrastructure.ledger_positions import Lenke
 
 if TYPE_CHECKING:
     from projections.klagesak import Klagesak

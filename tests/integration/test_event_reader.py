@@ -8,8 +8,8 @@ from collections.abc import Callable
 from uuid import UUID, uuid4
 
 from application.app import BrukervalgApp
+from application.infrastructure import ledger_positions as positions
 from application.infrastructure.events import EventReader, event_reader
-from application.infrastructure.ledger import positions
 from tests.conftest import FNR
 from tests.integration.conftest import lag_sak
 

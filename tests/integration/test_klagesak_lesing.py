@@ -19,7 +19,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from application.app import BrukervalgApp
 from application.demo import DemoKlokke, last_demo
-from application.infrastructure.ledger import positions as kjede
+from application.infrastructure import ledger_positions as kjede
 from application.infrastructure.persistence import SKJEMA_NOKKEL, _gjeldende_hale
 from domain import kommandoer as k
 from domain.begreper import Form, Tjenestetype
